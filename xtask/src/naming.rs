@@ -1,0 +1,130 @@
+//! Naming: takes an operation's method and path, gives its Rust method name (the operationId the
+//! docs pages lack). The rule is in the README; [`OVERRIDES`] holds the reviewed exceptions.
+
+/// Reviewed exceptions, `(METHOD, path, name)`: where the rule reads worse than the docs' own
+/// words. Keep this short; every entry is a decision someone made.
+pub const OVERRIDES: &[(&str, &str, &str)] = &[
+    // The rule says `activate_environment`, but what is activated is the environment's deployment.
+    ("POST", "/v1/models/{model_id}/environments/{env_name}/activate", "activate_environment_deployment"),
+    ("POST", "/v1/models/{model_id}/environments/{env_name}/deactivate", "deactivate_environment_deployment"),
+    // Workspace-wide `GET /v1/audit_logs` is `list_audit_logs`; the model's own keeps its owner.
+    ("GET", "/v1/models/{model_id}/audit_logs", "list_model_audit_logs"),
+    // `me` is not a kind of user.
+    ("GET", "/v1/users/me", "get_current_user"),
+];
+
+/// Literals that name one member of the collection before them: `deployments/development` is
+/// the development deployment.
+const MEMBERS: &[&str] = &["development", "production"];
+
+/// The owner that goes without saying: Baseten's API is model-first, so `/v1/models/{model_id}/…`
+/// names the model's sub-resources without a `model_` prefix.
+const IMPLICIT_OWNER: &str = "models";
+
+pub fn operation_name(method: &str, path: &str) -> String {
+    let method = method.to_ascii_uppercase();
+    if let Some((_, _, name)) = OVERRIDES.iter().find(|(m, p, _)| *m == method && *p == path) {
+        return name.to_string();
+    }
+    rule(&method, path)
+}
+
+fn rule(method: &str, path: &str) -> String {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.first().is_some_and(|s| is_version(s)) {
+        segments.remove(0);
+    }
+    if segments.len() > 2 && segments[0] == IMPLICIT_OWNER && is_param(segments[1]) {
+        segments.drain(..2);
+    }
+
+    // A POST to a literal that is not a collection is an action on what precedes it.
+    let mut action: Option<(String, Option<String>)> = None;
+    if method == "POST" {
+        if let Some(last) = segments.last().filter(|s| !is_param(s) && !is_plural(s)) {
+            if segments.len() > 1 || last.contains('_') {
+                let words: Vec<&str> = last.split('_').collect();
+                action = Some(match words.as_slice() {
+                    [verb] => (verb.to_string(), None),
+                    [verb @ .., object] => (verb.join("_"), Some(object.to_string())),
+                    [] => unreachable!("split yields at least one word"),
+                });
+                segments.pop();
+            }
+        }
+    }
+
+    let ends_in_param = segments.last().is_some_and(|s| is_param(s));
+    let ends_in_collection = !ends_in_param && segments.last().is_some_and(|s| is_plural(s));
+    let mut words: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < segments.len() {
+        let segment = segments[i];
+        let next = segments.get(i + 1);
+        if is_param(segment) {
+            i += 1;
+            continue;
+        }
+        if let Some(member) = next.filter(|n| MEMBERS.contains(n)) {
+            words.push(format!("{member}_{}", singular(segment)));
+            i += 2;
+            continue;
+        }
+        let last = i + 1 == segments.len();
+        let item = next.is_some_and(|n| is_param(n)) || (last && method == "POST" && action.is_none());
+        words.push(if item { singular(segment) } else { segment.to_string() });
+        i += 1;
+    }
+
+    let verb = match (method, &action) {
+        (_, Some((verb, _))) => verb.clone(),
+        ("GET", _) if ends_in_collection => "list".into(),
+        ("GET" | "HEAD", _) => "get".into(),
+        ("POST", _) => "create".into(),
+        ("PUT" | "PATCH", _) => "update".into(),
+        ("DELETE", _) => "delete".into(),
+        (other, _) => other.to_ascii_lowercase(),
+    };
+    let mut name = verb;
+    for word in words.iter().chain(action.as_ref().and_then(|(_, o)| o.as_ref())) {
+        name.push('_');
+        name.push_str(word);
+    }
+    sanitize(&name)
+}
+
+fn is_version(segment: &str) -> bool {
+    segment.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_param(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
+fn is_plural(segment: &str) -> bool {
+    segment.ends_with('s') && !segment.ends_with("ss")
+}
+
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["ches", "shes", "sses", "xes"].iter().any(|s| word.ends_with(s)) {
+        word[..word.len() - 2].to_string()
+    } else if let Some(stem) = word.strip_suffix('s').filter(|_| !word.ends_with("ss")) {
+        stem.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// Lower snake case of ASCII letters, digits and `_`: a valid Rust identifier.
+fn sanitize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' };
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('_').to_string()
+}

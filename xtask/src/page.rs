@@ -1,0 +1,96 @@
+//! Pages: takes the `spec/` directory, gives every `*.md` under it with its text and a way to turn
+//! byte offsets into the line and column a person sees.
+
+use std::path::Path;
+
+use crate::error::{Error, Errors};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Relative to the repository root, `/`-separated: the name every message uses.
+    pub path: String,
+    pub text: String,
+}
+
+impl Page {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        Page { path: path.into(), text: text.into() }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// Where `needle` first occurs at or after byte `from`, for errors about a value rather than
+    /// a parse position (a `$ref`, a property name).
+    pub fn locate(&self, needle: &str, from: usize) -> Option<(usize, usize)> {
+        let from = from.min(self.text.len());
+        self.text.get(from..)?.find(needle).map(|i| self.line_col(from + i))
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error::new(self.path.clone(), message)
+    }
+}
+
+/// Reads every `*.md` under `dir` (recursively), sorted by path so that the order on disk never
+/// matters. `root` is what paths are shown relative to.
+pub fn load_pages(root: &Path, dir: &Path) -> Result<Vec<Page>, Errors> {
+    let mut files = Vec::new();
+    let mut errors = Errors::default();
+    collect(dir, &mut files, &mut errors);
+    let mut pages = Vec::new();
+    for file in files {
+        let shown = display_path(root, &file);
+        match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => pages.push(Page::new(shown, text)),
+                Err(e) => {
+                    let page = Page::new(shown, String::from_utf8_lossy(e.as_bytes()[..e.utf8_error().valid_up_to()].as_ref()).into_owned());
+                    let at = page.line_col(page.text.len());
+                    errors.push(page.error("the page is not valid UTF-8").at(Some(at)).with_hint(
+                        "docs pages are UTF-8 Markdown; download the page again",
+                    ));
+                }
+            },
+            Err(e) => errors.push(Error::new(shown, format!("cannot read the page: {e}"))),
+        }
+    }
+    if pages.is_empty() && errors.is_empty() {
+        errors.push(
+            Error::new(display_path(root, dir), "no `*.md` pages found")
+                .with_hint("spec/ holds the docs pages, one `.md` per endpoint"),
+        );
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.into_result(pages)
+}
+
+fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>, errors: &mut Errors) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(Error::new(dir.display().to_string(), format!("cannot read the directory: {e}")));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            collect(&path, files, errors);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+}
+
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
