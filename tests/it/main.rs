@@ -1,1 +1,43 @@
-fn main() {}
+//! One integration binary for the workspace (matklad's "How to Test"): each module tests one
+//! pipeline stage against real pages, and every comparison goes through [`check`].
+
+mod codegen;
+mod merge;
+mod naming;
+mod normalize;
+
+use std::path::{Path, PathBuf};
+
+use xtask::{Operation, Page};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the repository").to_path_buf()
+}
+
+pub fn spec_pages() -> Vec<Page> {
+    let root = repo_root();
+    xtask::page::load_pages(&root, &root.join(xtask::SPEC_DIR)).unwrap_or_else(|e| panic!("spec/ does not load:\n{e}"))
+}
+
+/// A page from a path relative to the repository root.
+pub fn page(relative: &str) -> Page {
+    let text = std::fs::read_to_string(repo_root().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    Page::new(relative, text)
+}
+
+pub fn normalize(page: &Page) -> Operation {
+    xtask::extract::extract(page)
+        .and_then(|block| xtask::normalize::normalize(page, &block))
+        .unwrap_or_else(|e| panic!("{} does not normalize:\n{e}", page.path))
+}
+
+/// Compares what a stage produced with what it should have, and when they differ says which
+/// input it was, what was expected, and where the two part.
+#[track_caller]
+pub fn check<T: std::fmt::Debug + PartialEq>(input: &str, what: &str, actual: T, expected: T) {
+    if actual != expected {
+        let (a, e) = (format!("{actual:#?}"), format!("{expected:#?}"));
+        let diff = xtask::write::diff(&e, &a, what);
+        panic!("{input}: {what} is not as expected\n--- expected\n+++ actual\n{diff}");
+    }
+}

@@ -51,6 +51,7 @@ pub fn merge(mut operations: Vec<Operation>) -> Result<Merged, Errors> {
 
     // The same operation on two pages: fine when identical, an error otherwise.
     let mut unique: Vec<Operation> = Vec::new();
+    let mut duplicates: Vec<Operation> = Vec::new();
     for op in operations {
         if let Some(first) = unique.iter().find(|u| u.method == op.method && u.path == op.path) {
             let (a, b) = (first.without_components(), op.without_components());
@@ -70,9 +71,7 @@ pub fn merge(mut operations: Vec<Operation>) -> Result<Merged, Errors> {
                 );
             }
             // Its components still join the merge, so drift in them is reconciled and reported.
-            if let Some(first) = unique.iter_mut().find(|u| u.method == op.method && u.path == op.path) {
-                let _ = first;
-            }
+            duplicates.push(op);
             continue;
         }
         unique.push(op);
@@ -107,7 +106,7 @@ pub fn merge(mut operations: Vec<Operation>) -> Result<Merged, Errors> {
     let mut components = Map::new();
     for kind in ["schemas", "parameters", "securitySchemes"] {
         let mut declared: BTreeMap<&str, Vec<(&str, &Value)>> = BTreeMap::new();
-        for op in &unique {
+        for op in unique.iter().chain(&duplicates) {
             let map = match kind {
                 "schemas" => &op.components.schemas,
                 "parameters" => &op.components.parameters,
@@ -230,7 +229,7 @@ fn most_common<'a>(values: impl Iterator<Item = &'a Vec<Value>>) -> Option<&'a V
 /// then most enum values, then the longest texts; ties to the first page in path order) is the
 /// base, so its texts win; the others are folded in one by one.
 fn reconcile_component(component: &str, declarations: &[(&str, &Value)], log: &mut Vec<Reconciliation>) -> Result<Value, Error> {
-    let (first_page, first) = declarations[0];
+    let (_, first) = declarations[0];
     if declarations.iter().all(|(_, v)| *v == first) {
         return Ok(first.clone());
     }
@@ -257,7 +256,6 @@ fn reconcile_component(component: &str, declarations: &[(&str, &Value)], log: &m
             .with_hint("pages may add properties, required fields and enum values; they may not change a type")
         })?;
     }
-    let _ = first_page;
     events.sort();
     events.dedup();
     for (at, what) in events {
@@ -267,7 +265,9 @@ fn reconcile_component(component: &str, declarations: &[(&str, &Value)], log: &m
             .partition(|(_, has)| *has);
         let mut with: Vec<String> = with.into_iter().map(|(p, _)| p).collect();
         let mut without: Vec<String> = without.into_iter().map(|(p, _)| p).collect();
+        with.sort();
         with.dedup();
+        without.sort();
         without.dedup();
         log.push(Reconciliation { component: component.to_string(), at: at.clone(), what: what.describe(), with, without });
     }

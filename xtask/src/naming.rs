@@ -126,5 +126,6 @@ fn sanitize(name: &str) -> String {
             out.push(c);
         }
     }
-    out.trim_matches('_').to_string()
+    let out = out.trim_matches('_');
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) { format!("op_{out}") } else { out.to_string() }
 }

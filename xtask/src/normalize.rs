@@ -108,7 +108,9 @@ pub fn normalize(page: &Page, block: &Block<'_>) -> Result<Operation, Errors> {
 }
 
 fn parse_yaml(page: &Page, block: &Block<'_>) -> Result<Value, Error> {
-    serde_saphyr::from_str::<Value>(block.yaml).map_err(|e| {
+    // YAML 1.2 booleans only: under YAML 1.1 rules an enum value `Y` or `off` would become a bool.
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options::<Value>(block.yaml, options).map_err(|e| {
         let at = e.location().map(|l| (block.page_line(l.line() as usize), l.column() as usize));
         let text = e.without_snippet().to_string();
         // The parser appends its own (block-relative) position; ours is the page's.

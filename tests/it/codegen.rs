@@ -1,0 +1,167 @@
+//! The generated crate: `generated/` is what `spec/` produces, and snapshots of the merged
+//! spec and of the client's public surface make a docs change a readable review.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use xtask::write::{self, Stale};
+
+use crate::{check, repo_root};
+
+fn run() -> xtask::Run {
+    xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("spec/ does not build:\n{e}"))
+}
+
+#[test]
+fn generated_is_what_spec_produces() {
+    let root = repo_root();
+    let stale = write::check(&root, &root.join(xtask::GENERATED_DIR), &run().files);
+    let report: Vec<String> = stale.iter().map(ToString::to_string).collect();
+    assert!(report.is_empty(), "generated/ is stale: run `cargo xtask codegen`\n{}", report.join("\n"));
+}
+
+#[test]
+fn merged_spec() {
+    insta::assert_snapshot!(xtask::yaml::to_string(&run().merged));
+}
+
+#[test]
+fn client_public_surface() {
+    let code = std::fs::read_to_string(repo_root().join("generated/src/lib.rs")).expect("generated/src/lib.rs");
+    let file = syn::parse_file(&code).expect("generated code parses");
+    let mut surface = file.clone();
+    surface.attrs.clear();
+    surface.items = public(&file.items, "");
+    insta::assert_snapshot!(prettyplease::unparse(&surface));
+}
+
+/// Public items with their signatures and fields: no bodies, attributes or trait impls.
+/// `types::builder` is left out: it mirrors `types` field for field.
+fn public(items: &[syn::Item], module: &str) -> Vec<syn::Item> {
+    let is_pub = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
+    let mut out = Vec::new();
+    for item in items {
+        match item.clone() {
+            syn::Item::Struct(mut s) if is_pub(&s.vis) => {
+                s.attrs.clear();
+                s.fields = match s.fields {
+                    syn::Fields::Named(mut named) => {
+                        named.named = named.named.into_iter().filter(|f| is_pub(&f.vis)).map(strip_field).collect();
+                        syn::Fields::Named(named)
+                    }
+                    syn::Fields::Unnamed(mut unnamed) => {
+                        unnamed.unnamed = unnamed.unnamed.into_iter().map(strip_field).collect();
+                        syn::Fields::Unnamed(unnamed)
+                    }
+                    unit => unit,
+                };
+                out.push(syn::Item::Struct(s));
+            }
+            syn::Item::Enum(mut e) if is_pub(&e.vis) => {
+                e.attrs.clear();
+                for v in &mut e.variants {
+                    v.attrs.clear();
+                    for f in &mut v.fields {
+                        f.attrs.clear();
+                    }
+                }
+                out.push(syn::Item::Enum(e));
+            }
+            syn::Item::Impl(mut i) if i.trait_.is_none() => {
+                i.attrs.clear();
+                i.items.retain_mut(|member| match member {
+                    syn::ImplItem::Fn(f) if is_pub(&f.vis) => {
+                        f.attrs.clear();
+                        f.block = syn::parse_quote!({});
+                        true
+                    }
+                    _ => false,
+                });
+                if !i.items.is_empty() {
+                    out.push(syn::Item::Impl(i));
+                }
+            }
+            syn::Item::Mod(mut m) if is_pub(&m.vis) && !(module == "types" && m.ident == "builder") => {
+                m.attrs.clear();
+                let name = m.ident.to_string();
+                if let Some((_, content)) = &mut m.content {
+                    *content = public(content, &name);
+                }
+                out.push(syn::Item::Mod(m));
+            }
+            syn::Item::Type(mut t) if is_pub(&t.vis) => {
+                t.attrs.clear();
+                out.push(syn::Item::Type(t));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn strip_field(mut field: syn::Field) -> syn::Field {
+    field.attrs.clear();
+    field
+}
+
+/// A scratch directory under the target dir, empty on return.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn check_reports_every_stale_missing_and_stray_file_and_write_repairs_them() {
+    let root = scratch("write-check");
+    let dir = root.join("generated");
+    let files: BTreeMap<String, String> =
+        [("Cargo.toml", "a = 1\n"), ("src/lib.rs", "fn x() {}\n"), ("openapi.yaml", "openapi: 3.0.3\n")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    write::apply(&root, &dir, &files).expect("first write");
+    check("scratch", "after a write", write::check(&root, &dir, &files), vec![]);
+
+    std::fs::write(dir.join("src/lib.rs"), "fn y() {}\n").unwrap();
+    std::fs::remove_file(dir.join("openapi.yaml")).unwrap();
+    std::fs::write(dir.join("src/extra.rs"), "// hand-written\n").unwrap();
+    let stale = write::check(&root, &dir, &files);
+    let kinds: Vec<String> = stale
+        .iter()
+        .map(|s| match s {
+            Stale::Missing(p) => format!("missing {p}"),
+            Stale::Changed(p, diff) => {
+                assert!(diff.contains("-fn y() {}") && diff.contains("+fn x() {}"), "the diff must show the change:\n{diff}");
+                format!("stale {p}")
+            }
+            Stale::Stray(p) => format!("stray {p}"),
+        })
+        .collect();
+    check(
+        "scratch",
+        "what --check reports",
+        kinds,
+        vec!["missing generated/openapi.yaml".into(), "stale generated/src/lib.rs".into(), "stray generated/src/extra.rs".into()],
+    );
+    let before = std::fs::metadata(dir.join("Cargo.toml")).unwrap().modified().unwrap();
+    write::apply(&root, &dir, &files).expect("repair");
+    check("scratch", "after the repair", write::check(&root, &dir, &files), vec![]);
+    let after = std::fs::metadata(dir.join("Cargo.toml")).unwrap().modified().unwrap();
+    assert_eq!(before, after, "an unchanged file is not rewritten");
+}
+
+#[test]
+fn every_operation_and_type_carries_the_docs_texts() {
+    let code = std::fs::read_to_string(repo_root().join("generated/src/lib.rs")).expect("generated/src/lib.rs");
+    for text in [
+        "Gets a model's development deployment and returns the deployment.",
+        "Creates an API key with the provided name and type.",
+        "A deployment of a model.",
+        "Target number of in-flight tokens for autoscaling decisions.",
+    ] {
+        assert!(code.contains(text), "generated/src/lib.rs lacks the docs text {text:?}");
+    }
+    assert!(code.starts_with("// @generated by `cargo xtask codegen`"), "the header must say how the file is made");
+}

@@ -1,0 +1,70 @@
+//! The naming rule: the 17 documented names, and unique names across Baseten's whole spec.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use xtask::naming::operation_name;
+
+use crate::check;
+
+const DOCUMENTED: &[(&str, &str, &str)] = &[
+    ("get", "/v1/models/{model_id}/deployments/development", "get_development_deployment"),
+    ("get", "/v1/models/{model_id}/deployments/{deployment_id}", "get_deployment"),
+    ("post", "/v1/models/{model_id}/deployments/development/retry", "retry_development_deployment"),
+    ("post", "/v1/models/{model_id}/deployments/development/promote", "promote_development_deployment"),
+    ("get", "/v1/chains/{chain_id}/deployments/{chain_deployment_id}", "get_chain_deployment"),
+    ("post", "/v1/models/{model_id}/deployments/development/activate", "activate_development_deployment"),
+    ("post", "/v1/models/{model_id}/environments/{env_name}/activate", "activate_environment_deployment"),
+    ("post", "/v1/models/{model_id}/environments/{env_name}/cancel_promotion", "cancel_environment_promotion"),
+    ("post", "/v1/models/{model_id}/environments", "create_environment"),
+    ("post", "/v1/api_keys", "create_api_key"),
+    ("delete", "/v1/models/{model_id}", "delete_model"),
+    ("delete", "/v1/models/{model_id}/deployments/{deployment_id}", "delete_deployment"),
+    ("get", "/v1/chains", "list_chains"),
+    ("get", "/v1/instance_types", "list_instance_types"),
+    ("get", "/v1/models", "list_models"),
+    ("get", "/v1/secrets", "list_secrets"),
+    ("patch", "/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings", "update_deployment_autoscaling_settings"),
+];
+
+#[test]
+fn the_pages_operations_have_their_documented_names() {
+    let run = xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
+    let mut actual: Vec<(String, String, String)> =
+        run.operations.iter().map(|(name, m, p, _)| (m.to_lowercase(), p.clone(), name.clone())).collect();
+    let mut expected: Vec<(String, String, String)> =
+        DOCUMENTED.iter().map(|(m, p, n)| (m.to_string(), p.to_string(), n.to_string())).collect();
+    actual.sort();
+    expected.sort();
+    check("spec/", "operation names", actual, expected);
+}
+
+#[test]
+fn the_rule_names_every_operation_of_the_full_spec_uniquely() {
+    let path = crate::repo_root().join("tests/fixtures/openapi/baseten-management-2026-08-22.json");
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("JSON");
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys().filter(|k| xtask::extract::METHODS.contains(&k.as_str())) {
+            names.entry(operation_name(method, path)).or_default().push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let total: usize = names.values().map(Vec::len).sum();
+    assert_eq!(total, 183, "the fixture holds Baseten's 183 operations");
+    let clashes: Vec<_> = names.iter().filter(|(_, ops)| ops.len() > 1).collect();
+    check("baseten-management-2026-08-22.json", "operations sharing a name", clashes, vec![]);
+    // Every name, so a change to the rule shows as a reviewable diff.
+    let listing: String = names.iter().map(|(name, ops)| format!("{name:<56} {}\n", ops[0])).collect();
+    insta::assert_snapshot!("names_of_183_operations", listing);
+}
+
+#[test]
+fn names_are_rust_identifiers_whatever_the_path() {
+    for (method, path) in [("get", "/"), ("post", "/v2/weird-Path/{x}/do.it"), ("get", "/v1/{a}/{b}"), ("options", "/v1/models"), ("post", "/v1/x/2fa")] {
+        let name = operation_name(method, path);
+        let ok = !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        assert!(ok, "{method} {path} is named `{name}`, not a Rust identifier");
+    }
+}
