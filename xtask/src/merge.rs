@@ -309,7 +309,7 @@ fn has(value: &Value, at: &str, event: &Event) -> bool {
         Event::EnumValue(v) => node
             .and_then(|n| n.get("enum"))
             .and_then(Value::as_array)
-            .is_some_and(|e| e.iter().any(|x| x.to_string() == *v)),
+            .is_some_and(|e| serde_json::from_str::<Value>(v).is_ok_and(|v| e.contains(&v))),
         Event::Text(k) => node.and_then(|n| n.get(k)).is_some(),
     }
 }
@@ -320,11 +320,11 @@ struct Conflict {
     theirs: Value,
 }
 
-fn reconcile(ours: &Value, theirs: &Value, at: &str, events: &mut Vec<(String, Event)>) -> Result<Value, Conflict> {
+fn reconcile(ours: &Value, theirs: &Value, at: &str, events: &mut Vec<(String, Event)>) -> Result<Value, Box<Conflict>> {
     if ours == theirs {
         return Ok(ours.clone());
     }
-    let conflict = || Conflict { at: at.to_string(), ours: ours.clone(), theirs: theirs.clone() };
+    let conflict = || Box::new(Conflict { at: at.to_string(), ours: ours.clone(), theirs: theirs.clone() });
     let (Value::Object(a), Value::Object(b)) = (ours, theirs) else { return Err(conflict()) };
     let mut out = a.clone();
     let keys: Vec<&String> = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))).collect();
@@ -396,11 +396,11 @@ fn reconcile(ours: &Value, theirs: &Value, at: &str, events: &mut Vec<(String, E
                 out.insert(key.clone(), reconcile(x, y, &here, events)?);
             }
             (_, x, y) => {
-                return Err(Conflict {
+                return Err(Box::new(Conflict {
                     at: here,
                     ours: x.cloned().unwrap_or(Value::Null),
                     theirs: y.cloned().unwrap_or(Value::Null),
-                });
+                }));
             }
         }
     }

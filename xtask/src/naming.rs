@@ -40,9 +40,9 @@ fn rule(method: &str, path: &str) -> String {
 
     // A POST to a literal that is not a collection is an action on what precedes it.
     let mut action: Option<(String, Option<String>)> = None;
-    if method == "POST" {
-        if let Some(last) = segments.last().filter(|s| !is_param(s) && !is_plural(s)) {
-            if segments.len() > 1 || last.contains('_') {
+    if method == "POST"
+        && let Some(last) = segments.last().filter(|s| !is_param(s) && !is_plural(s))
+            && (segments.len() > 1 || last.contains('_')) {
                 let words: Vec<&str> = last.split('_').collect();
                 action = Some(match words.as_slice() {
                     [verb] => (verb.to_string(), None),
@@ -51,8 +51,6 @@ fn rule(method: &str, path: &str) -> String {
                 });
                 segments.pop();
             }
-        }
-    }
 
     let ends_in_param = segments.last().is_some_and(|s| is_param(s));
     let ends_in_collection = !ends_in_param && segments.last().is_some_and(|s| is_plural(s));

@@ -340,11 +340,10 @@ impl Ctx<'_> {
         }
         let schemas = schemas.as_object_mut().expect("made an object above");
         for (name, schema) in rebuilt {
-            if let Some(existing) = schemas.get(&name) {
-                if canon_schema(existing) != schema {
+            if let Some(existing) = schemas.get(&name)
+                && canon_schema(existing) != schema {
                     self.report(format!("schema `{name}` is declared twice on this page, differently"), &name);
                 }
-            }
             schemas.insert(name, schema);
         }
         available_map.insert("parameters".into(), Value::Object(component_parameters));
@@ -611,15 +610,12 @@ fn heading(markdown: &str) -> (Option<String>, Option<String>) {
 }
 
 fn unwrap_single_all_of(schema: &mut Value) {
-    if let Some(map) = schema.as_object() {
-        if map.len() == 1 {
-            if let Some(Value::Array(items)) = map.get("allOf") {
-                if items.len() == 1 {
+    if let Some(map) = schema.as_object()
+        && map.len() == 1
+            && let Some(Value::Array(items)) = map.get("allOf")
+                && items.len() == 1 {
                     *schema = items[0].clone();
                 }
-            }
-        }
-    }
 }
 
 /// Schema keys in sorted order (as the standard pages have them), property order kept: one
