@@ -213,7 +213,7 @@ impl Ctx<'_> {
             .cloned()
             .unwrap_or_default();
 
-        let mut op = Operation {
+        let op = Operation {
             page: self.page.path.clone(),
             method: method.to_string(),
             path: path.clone(),
@@ -229,7 +229,12 @@ impl Ctx<'_> {
             components: Components::default(),
         };
         let available = doc.get("components").cloned().unwrap_or(json!({}));
-        op.components = self.used_components(&op, &available)?;
+        self.finish(op, &available)
+    }
+
+    /// Both forms end alike: attach the components the operation reaches, check its path template.
+    fn finish(&mut self, mut op: Operation, available: &Value) -> Step<Operation> {
+        op.components = self.used_components(&op, available)?;
         self.check_path_template(&op)?;
         Ok(op)
     }
@@ -350,7 +355,7 @@ impl Ctx<'_> {
         available_map.insert("securitySchemes".into(), Value::Object(security_schemes));
 
         let (summary, description) = heading(&self.page.text[..self.block.offset]);
-        let mut op = Operation {
+        let op = Operation {
             page: self.page.path.clone(),
             method,
             path: path.to_string(),
@@ -365,9 +370,7 @@ impl Ctx<'_> {
             responses,
             components: Components::default(),
         };
-        op.components = self.used_components(&op, &available)?;
-        self.check_path_template(&op)?;
-        Ok(op)
+        self.finish(op, &available)
     }
 
     /// `{title, parameters: {header: {Authorization: {type, ...}}}}` back to a security scheme.
