@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Errors};
+use crate::pointer_token as escape;
 
 /// Keywords 3.0.3 lacks that only annotate: dropping them changes no instance's validity.
 const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "$anchor", "contentMediaType", "contentEncoding"];
@@ -263,8 +264,4 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
         if let Some(a) = m.entry("allOf").or_insert_with(|| json!([])).as_array_mut() { a.insert(0, json!({ "$ref": reference })) }
     }
     Value::Object(m)
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }

@@ -43,20 +43,14 @@ pub fn generate(document: &Value) -> Result<BTreeMap<String, String>, Error> {
         .map_err(|e| Error::new("generated/src/lib.rs", format!("progenitor produced code that does not parse: {e}")))?;
     let code = prettyplease::unparse(&file);
 
-    let mut lib = String::new();
-    for line in HEADER.lines() {
-        lib.push_str(&format!("// {line}\n"));
-    }
+    let mut lib = header("//");
     lib.push_str(&crate_docs(document));
     lib.push_str(&code);
 
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), manifest(&code));
     files.insert("src/lib.rs".to_string(), lib);
-    let mut yaml = String::new();
-    for line in HEADER.lines() {
-        yaml.push_str(&format!("# {line}\n"));
-    }
+    let mut yaml = header("#");
     yaml.push_str(&crate::yaml::to_string(document));
     files.insert("openapi.yaml".to_string(), yaml);
     Ok(files)
@@ -74,10 +68,7 @@ fn crate_docs(document: &Value) -> String {
 }
 
 fn manifest(code: &str) -> String {
-    let mut out = String::new();
-    for line in HEADER.lines() {
-        out.push_str(&format!("# {line}\n"));
-    }
+    let mut out = header("#");
     out.push_str(&format!(
         r#"
 [package]
@@ -103,6 +94,11 @@ serde_json = "1"
         }
     }
     out
+}
+
+/// [`HEADER`] as comment lines opening with `comment`.
+fn header(comment: &str) -> String {
+    HEADER.lines().map(|line| format!("{comment} {line}\n")).collect()
 }
 
 /// Runs `f`, turning a panic into an error without printing the default panic message.

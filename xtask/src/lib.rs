@@ -73,6 +73,11 @@ pub fn build(pages: &[Page]) -> Result<Run, Errors> {
     })
 }
 
+/// A key as one JSON-pointer token (RFC 6901): `~` and `/` escaped.
+pub(crate) fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Reads `spec/` under `root` and runs the pipeline.
 pub fn codegen(root: &Path) -> Result<Run, Errors> {
     let pages = page::load_pages(root, &root.join(SPEC_DIR))?;

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{Error, Errors};
 use crate::extract::METHODS;
 use crate::naming;
+use crate::pointer_token as escape;
 use crate::normalize::Operation;
 
 /// Keys that document a schema rather than constrain it: on drift, the richer declaration's win.
@@ -226,7 +227,7 @@ fn most_common<'a>(values: impl Iterator<Item = &'a Vec<Value>>) -> Option<&'a V
 }
 
 /// Reconciles every declaration of one component. The richest declaration (most properties,
-/// then most enum values, then the longest texts; ties to the first page in path order) is the
+/// then most enum values, then the longest texts; ties to the first declaration in operation order: API path, then method) is the
 /// base, so its texts win; the others are folded in one by one.
 fn reconcile_component(component: &str, declarations: &[(&str, &Value)], log: &mut Vec<Reconciliation>) -> Result<Value, Error> {
     let (_, first) = declarations[0];
@@ -429,10 +430,6 @@ fn richness(value: &Value) -> (usize, usize, usize) {
     let mut acc = (0, 0, 0);
     walk(value, &mut acc);
     acc
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// The JSON pointer of the first place two values differ.
