@@ -1,10 +1,12 @@
 //! One integration binary for the workspace (matklad's "How to Test"): each module tests one
 //! pipeline stage against real pages, and every comparison goes through [`check`].
 
+mod client;
 mod codegen;
 mod merge;
 mod naming;
 mod normalize;
+mod server;
 
 use std::path::{Path, PathBuf};
 

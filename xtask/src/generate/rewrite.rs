@@ -1,0 +1,335 @@
+//! Rewrite: takes progenitor's parsed output, gives it the shape the support code expects:
+//! `send` returns [`crate::Error`] (progenitor's error lives on as `send_raw`), string enums are
+//! open, and no doc example is left `ignore`d.
+
+use quote::{format_ident, quote};
+use syn::visit::Visit;
+
+use super::OpenEnum;
+
+/// Rewrites the client (`src/api.rs`); an error when progenitor's output lacks a shape this
+/// relies on, so a progenitor upgrade cannot silently skip a rewrite.
+pub fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), String> {
+    let mut sends = 0;
+    let mut operations = 0;
+    for item in &mut file.items {
+        match item {
+            syn::Item::Mod(module) if module.ident == "builder" => {
+                sends += wrap_sends(module)?;
+            }
+            syn::Item::Mod(module) if module.ident == "types" => {
+                let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;
+                tolerate_unknown_fields(items);
+                items.extend(enums.iter().flat_map(open_enum));
+            }
+            syn::Item::Impl(block) if is_client_impl(block) => {
+                for member in &mut block.items {
+                    if let syn::ImplItem::Fn(method) = member
+                        && type_name_of_output(&method.sig.output).starts_with("builder::")
+                    {
+                        operations += 1;
+                        strip_ignored_examples(&mut method.attrs);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // progenitor's prelude re-exports `Client`, which the crate root already does.
+    file.items.retain(|item| !matches!(item, syn::Item::Mod(module) if module.ident == "prelude"));
+    document(&mut file.items, &[], &client_doc);
+    if sends != operations {
+        return Err(format!(
+            "progenitor's output has {operations} operation methods on Client but {sends} `send` methods in `builder`"
+        ));
+    }
+    Ok(())
+}
+
+/// Rewrites the httpmock extensions (`src/mock.rs`): documents what progenitor leaves bare, so
+/// the crate can deny missing docs.
+pub fn mock(file: &mut syn::File) {
+    let doc = "Typed [`httpmock`] mocks for every operation (the `mock` feature): \
+               `server.list_models(|when, then| ...)` matches the operation's method and path, and \
+               `then` takes its typed response.";
+    file.attrs.push(syn::parse_quote!(#![doc = #doc]));
+    // progenitor's matchers format path arguments with `value.to_string()`.
+    file.attrs.push(syn::parse_quote!(#![allow(clippy::to_string_in_format_args)]));
+    document(&mut file.items, &[], &mock_doc);
+}
+
+/// What an undocumented public item in the client is: `(module path, type, item, kind)` gives
+/// its doc. The API reference describes operations and most properties; these cover the
+/// plumbing progenitor and typify leave bare.
+fn client_doc(module: &[String], owner: &str, name: &str, kind: Kind) -> String {
+    let module: Vec<&str> = module.iter().map(String::as_str).collect();
+    match (module.as_slice(), kind, name) {
+        (["types"], Kind::Method, "builder") => format!("Starts a [`builder::{owner}`], which checks the required fields."),
+        (["types"], Kind::Field, _) => format!("The `{name}` property (the API reference does not describe it)."),
+        (["types", "builder"], Kind::Struct, _) => {
+            format!("Builds a [`{name}`](super::{name}) field by field; `try_into()` checks the required ones.")
+        }
+        (["types", "builder"], Kind::Method, _) => format!("Sets `{name}`."),
+        (["builder"], Kind::Method, "new") => "Starts the request; the [`Client`](super::Client) method calls this.".into(),
+        (["builder"], Kind::Method, "body") => "Sets the request body.".into(),
+        (["builder"], Kind::Method, "body_map") => "Edits the request body through its builder.".into(),
+        (["builder"], Kind::Method, _) => format!("Sets the `{name}` argument."),
+        _ => format!("`{name}`."),
+    }
+}
+
+fn mock_doc(_module: &[String], owner: &str, name: &str, kind: Kind) -> String {
+    let side = if owner.ends_with("When") { "request" } else { "response" };
+    match (kind, name) {
+        (Kind::Struct, _) if name.ends_with("When") => {
+            "The request side of a mock: the operation's method and path, narrowed by the methods.".into()
+        }
+        (Kind::Struct, _) => "The response side of a mock: one method per documented response.".into(),
+        (Kind::Method, "new") => format!("Wraps httpmock's {side} side; [`MockServerExt`](super::MockServerExt) does this."),
+        (Kind::Method, "into_inner") => "The httpmock value underneath, to go beyond the documented shapes.".into(),
+        (Kind::Method, "ok") => "Responds `200 OK` with the typed body.".into(),
+        (Kind::Method, "body") if side == "request" => "Matches the JSON request body.".into(),
+        (Kind::Method, _) if side == "request" => format!("Matches the `{name}` argument."),
+        (Kind::Method, _) if owner == "MockServerExt" => {
+            format!("Mocks [`Client::{name}`](crate::Client::{name}): `config_fn` sets up its typed `When` and `Then`.")
+        }
+        _ => format!("Responds as `{name}`."),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Struct,
+    Field,
+    Method,
+}
+
+type DocFor = dyn Fn(&[String], &str, &str, Kind) -> String;
+
+/// Gives every undocumented public struct, field, method and trait method a doc from `doc_for`.
+fn document(items: &mut [syn::Item], module: &[String], doc_for: &DocFor) {
+    for item in items {
+        match item {
+            syn::Item::Mod(inner) => {
+                let mut path = module.to_vec();
+                path.push(inner.ident.to_string());
+                if let Some((_, items)) = &mut inner.content {
+                    document(items, &path, doc_for);
+                }
+            }
+            syn::Item::Struct(item) => {
+                let name = item.ident.to_string();
+                if is_public(&item.vis) && !has_doc(&item.attrs) {
+                    add_doc(&mut item.attrs, doc_for(module, &name, &name, Kind::Struct));
+                }
+                for field in &mut item.fields {
+                    if let (true, false, Some(ident)) = (is_public(&field.vis), has_doc(&field.attrs), &field.ident) {
+                        add_doc(&mut field.attrs, doc_for(module, &name, &ident.to_string(), Kind::Field));
+                    }
+                }
+            }
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let owner = type_name(&block.self_ty);
+                for member in &mut block.items {
+                    if let syn::ImplItem::Fn(method) = member
+                        && is_public(&method.vis)
+                        && !has_doc(&method.attrs)
+                    {
+                        add_doc(&mut method.attrs, doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method));
+                    }
+                }
+            }
+            syn::Item::Trait(item) if is_public(&item.vis) => {
+                let owner = item.ident.to_string();
+                for member in &mut item.items {
+                    if let syn::TraitItem::Fn(method) = member
+                        && !has_doc(&method.attrs)
+                    {
+                        add_doc(&mut method.attrs, doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_public(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident("doc"))
+}
+
+fn add_doc(attrs: &mut Vec<syn::Attribute>, doc: String) {
+    attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+}
+
+/// Drops `#[serde(deny_unknown_fields)]` (typify's reading of `additionalProperties: false`):
+/// a tolerant reader ignores the fields a newer server adds.
+fn tolerate_unknown_fields(items: &mut [syn::Item]) {
+    for item in items {
+        if let syn::Item::Struct(item) = item {
+            item.attrs.retain(|attr| {
+                !(attr.path().is_ident("serde")
+                    && attr.meta.require_list().is_ok_and(|list| list.tokens.to_string() == "deny_unknown_fields"))
+            });
+        }
+    }
+}
+
+fn is_client_impl(block: &syn::ItemImpl) -> bool {
+    block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+}
+
+/// In every builder, renames progenitor's `send` to a private `send_raw` and adds a `send` that
+/// maps its error to ours. Returns how many it wrapped.
+fn wrap_sends(module: &mut syn::ItemMod) -> Result<usize, String> {
+    let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
+    let mut wrapped = 0;
+    for item in items {
+        let syn::Item::Impl(block) = item else { continue };
+        let mut added = Vec::new();
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(send) = member else { continue };
+            if send.sig.ident != "send" {
+                continue;
+            }
+            let operation = operation_id(&send.block)
+                .ok_or_else(|| format!("no `OperationInfo {{ operation_id }}` in {}::send", type_name(&block.self_ty)))?;
+            let value = ok_type(&send.sig.output)
+                .ok_or_else(|| format!("{}::send does not return Result<ResponseValue<T>, _>", type_name(&block.self_ty)))?;
+            let docs: Vec<syn::Attribute> = std::mem::take(&mut send.attrs);
+            send.sig.ident = format_ident!("send_raw");
+            send.vis = syn::Visibility::Inherited;
+            added.push(syn::parse_quote! {
+                #(#docs)*
+                ///
+                /// Failures come back as [`crate::Error`], naming this operation.
+                pub async fn send(self) -> ::std::result::Result<#value, crate::Error> {
+                    match self.send_raw().await {
+                        Ok(value) => Ok(value),
+                        Err(error) => Err(crate::Error::from_raw(error, #operation).await),
+                    }
+                }
+            });
+            wrapped += 1;
+        }
+        block.items.extend(added);
+    }
+    Ok(wrapped)
+}
+
+fn type_name_of_output(output: &syn::ReturnType) -> String {
+    match output {
+        syn::ReturnType::Type(_, ty) => type_name(ty),
+        syn::ReturnType::Default => String::new(),
+    }
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    quote!(#ty).to_string().replace(' ', "")
+}
+
+/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<()>>`.
+fn ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::Type::Path(path) = &**ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ok) if last.ident == "Result" => Some(ok.clone()),
+        _ => None,
+    }
+}
+
+/// The string in `OperationInfo { operation_id: "..." }`.
+fn operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+            if node.path.is_ident("OperationInfo") {
+                for field in &node.fields {
+                    if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                        && let (true, syn::Lit::Str(value)) = (name == "operation_id", &lit.lit)
+                    {
+                        self.0 = Some(value.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, node);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block(block);
+    find.0
+}
+
+/// Drops progenitor's ```` ```ignore ```` example from a method's docs: it does not compile
+/// (its arguments are placeholders), and the crate docs show a compiled one.
+fn strip_ignored_examples(attrs: &mut [syn::Attribute]) {
+    for attr in attrs {
+        let syn::Meta::NameValue(doc) = &mut attr.meta else { continue };
+        if !doc.path.is_ident("doc") {
+            continue;
+        }
+        let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut doc.value else { continue };
+        let value = text.value();
+        if let Some(start) = value.find("```ignore") {
+            let kept = value[..start].trim_end().to_string();
+            *text = syn::LitStr::new(&kept, text.span());
+        }
+    }
+}
+
+/// The enum, its value table both ways, and `open_enum_impls!` for the rest.
+fn open_enum(open: &OpenEnum) -> Vec<syn::Item> {
+    let name = format_ident!("{}", open.name);
+    let unknown = format_ident!("{}", open.unknown);
+    let doc = open.description.clone().unwrap_or_else(|| format!("The `{}` values.", open.name));
+    let idents: Vec<syn::Ident> = open.variants.iter().map(|(variant, _)| format_ident!("{variant}")).collect();
+    let values: Vec<&String> = open.variants.iter().map(|(_, value)| value).collect();
+    let docs = values.iter().map(|value| format!("`{value}`"));
+    let compat = format!(
+        "Forward compatible: a value the API reference does not list deserializes to `{unknown}` \
+         and serializes back unchanged."
+    );
+    let file: syn::File = syn::parse_quote! {
+        #[doc = #doc]
+        ///
+        #[doc = #compat]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #docs] #idents, )*
+            /// A value the API reference does not list (yet), kept as sent.
+            #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value the API reference lists, in its order.
+            pub const KNOWN: &'static [#name] = &[#( #name::#idents ),*];
+
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#idents => #values, )*
+                    #name::#unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #name::#idents, )*
+                    other => #name::#unknown(other.to_string()),
+                }
+            }
+        }
+
+        crate::open_enum::open_enum_impls!(#name, #unknown);
+    };
+    file.items
+}

@@ -1,0 +1,142 @@
+//! Tables: takes the OpenAPI 3.0.3 document, gives what the support code looks up at run
+//! time (the default server, each operation's auth scheme) and the open enums to declare.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// A string enum schema, declared through `open_enum!` instead of typify.
+pub struct OpenEnum {
+    /// The Rust name, as typify spells the schema's name (`APIKeyCategory` → `ApiKeyCategory`).
+    pub name: String,
+    pub description: Option<String>,
+    /// `(variant, value)`, in the schema's order.
+    pub variants: Vec<(String, String)>,
+    /// The catch-all variant: `Unknown`, or `Unlisted` when a listed value takes `Unknown`.
+    pub unknown: String,
+}
+
+/// Every component schema that is a string enum.
+pub fn open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
+    let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
+        return Ok(Vec::new());
+    };
+    let mut enums = Vec::new();
+    for (name, schema) in schemas {
+        let (Some("string"), Some(values)) =
+            (schema.get("type").and_then(Value::as_str), schema.get("enum").and_then(Value::as_array))
+        else {
+            continue;
+        };
+        let at = format!("generated/openapi.yaml: #/components/schemas/{}", crate::pointer_token(name));
+        let mut variants: Vec<(String, String)> = Vec::new();
+        for value in values {
+            let Some(value) = value.as_str() else {
+                return Err(Error::new(&at, format!("enum value {value} is not a string")));
+            };
+            let variant = rust_name(value);
+            if let Some((_, other)) = variants.iter().find(|(v, _)| *v == variant) {
+                return Err(Error::new(
+                    &at,
+                    format!("enum values {other:?} and {value:?} both become the variant {variant}"),
+                ));
+            }
+            variants.push((variant, value.to_string()));
+        }
+        let unknown = if variants.iter().any(|(v, _)| v == "Unknown") { "Unlisted" } else { "Unknown" };
+        if variants.iter().any(|(v, _)| v == unknown) {
+            return Err(Error::new(&at, "enum values take both `Unknown` and `Unlisted`; no name is left for the catch-all"));
+        }
+        enums.push(OpenEnum {
+            name: rust_name(name),
+            description: schema.get("description").and_then(Value::as_str).map(str::to_string),
+            variants,
+            unknown: unknown.to_string(),
+        });
+    }
+    Ok(enums)
+}
+
+/// The type or variant name typify gives `value`: PascalCase by heck, `X` before a leading
+/// non-letter, `_` after a keyword.
+fn rust_name(value: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String =
+        value.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let mut name = cleaned.to_pascal_case();
+    if !name.starts_with(|c: char| c.is_alphabetic()) {
+        name = format!("X{name}");
+    }
+    if syn::parse_str::<syn::Ident>(&name).is_err() {
+        name.push('_');
+    }
+    name
+}
+
+/// `DEFAULT_BASE_URL` and `auth_scheme(operation_id)`.
+pub fn tables(document: &Value) -> Result<TokenStream, String> {
+    let server = document.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("https://api.baseten.co");
+    let server = server.trim_end_matches('/');
+    let schemes = document.pointer("/components/securitySchemes").cloned().unwrap_or(Value::Null);
+    let default = document.get("security");
+
+    let mut arms = Vec::new();
+    let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
+            let at = format!("{} {path}", method.to_uppercase());
+            let scheme = match op.get("security").or(default) {
+                Some(requirements) => scheme(requirements, &schemes).map_err(|e| format!("{at}: {e}"))?,
+                None => quote!(None),
+            };
+            arms.push(quote!(#id => #scheme,));
+        }
+    }
+    Ok(quote! {
+        /// The server the pages declare.
+        pub(crate) const DEFAULT_BASE_URL: &str = #server;
+
+        /// The scheme each operation's page declares for its API key; `None` for none.
+        pub(crate) fn auth_scheme(operation_id: &str) -> ::std::option::Option<crate::AuthScheme> {
+            match operation_id {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    })
+}
+
+/// The scheme a security requirement list names: the first requirement whose scheme the
+/// client can send.
+fn scheme(requirements: &Value, schemes: &Value) -> Result<TokenStream, String> {
+    let names: Vec<&String> =
+        requirements.as_array().into_iter().flatten().filter_map(Value::as_object).flat_map(|r| r.keys()).collect();
+    if names.is_empty() {
+        return Ok(quote!(None));
+    }
+    for name in &names {
+        let definition = &schemes[name.as_str()];
+        let kind = definition.get("type").and_then(Value::as_str);
+        let variant = match kind {
+            Some("http") if definition.get("scheme").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("bearer")) => {
+                "Bearer"
+            }
+            Some("apiKey")
+                if definition.get("in").and_then(Value::as_str) == Some("header")
+                    && definition.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("authorization")) =>
+            {
+                "ApiKey"
+            }
+            _ => continue,
+        };
+        let variant = format_ident!("{variant}");
+        return Ok(quote!(Some(crate::AuthScheme::#variant)));
+    }
+    Err(format!(
+        "no security scheme the client can send among {names:?}: it sends `Authorization: Api-Key` (type apiKey, \
+         in header, name Authorization) or `Bearer` (type http, scheme bearer)"
+    ))
+}

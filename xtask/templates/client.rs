@@ -1,0 +1,257 @@
+//! Building a [`Client`]: API key and auth scheme, base URL, timeouts, retries; and the hooks
+//! through which every operation gets its `Authorization` header and its retries.
+
+use std::fmt;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+
+use crate::{Client, Error, RetryPolicy};
+
+/// The environment variable [`Client::from_env`] reads the API key from, as Baseten's own
+/// tools do.
+pub const API_KEY_VAR: &str = "BASETEN_API_KEY";
+
+/// The environment variable [`Client::from_env`] reads a base URL from, when it is set (this
+/// crate's own; for proxies and test servers).
+pub const BASE_URL_VAR: &str = "BASETEN_BASE_URL";
+
+/// How the API key goes into the `Authorization` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthScheme {
+    /// `Authorization: Api-Key <key>`, the pages' `ApiKeyAuth`.
+    ApiKey,
+    /// `Authorization: Bearer <key>`, the pages' `BearerAuth`.
+    Bearer,
+}
+
+/// What the operations read from the client besides the HTTP connection pool: the credentials
+/// and the retry policy. Built by [`ClientBuilder`]; `Debug` never shows the key.
+#[derive(Clone, Default)]
+pub struct ClientConfig {
+    api_key: Option<HeaderValue>,
+    bearer: Option<HeaderValue>,
+    scheme: Option<AuthScheme>,
+    retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    /// The `Authorization` value for `operation`, following the scheme its page declares
+    /// unless the builder forced one; `None` without a key or for an operation without auth.
+    fn authorization(&self, operation: &str) -> Option<&HeaderValue> {
+        match self.scheme.or_else(|| crate::api::auth_scheme(operation))? {
+            AuthScheme::ApiKey => self.api_key.as_ref(),
+            AuthScheme::Bearer => self.bearer.as_ref(),
+        }
+    }
+
+    /// The retry policy every operation follows.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("scheme", &self.scheme)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// Configures and builds a [`Client`]; start from [`Client::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use baseten_management::{Client, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .api_key("my-key")
+///     .timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::disabled())
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://api.baseten.co");
+/// # Ok::<(), baseten_management::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    api_key: Option<String>,
+    scheme: Option<AuthScheme>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: crate::api::DEFAULT_BASE_URL.to_string(),
+            api_key: None,
+            scheme: None,
+            connect_timeout: ClientBuilder::CONNECT_TIMEOUT,
+            timeout: ClientBuilder::TIMEOUT,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("scheme", &self.scheme)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The default limit on establishing a connection.
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default limit on one attempt, from sending the request to reading the whole body.
+    pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// The server to talk to, such as `http://127.0.0.1:8080` for a test server; defaults to
+    /// the one the pages declare.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The API key to authenticate with.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Reads the API key from [`API_KEY_VAR`] and, when set, the base URL from
+    /// [`BASE_URL_VAR`]; an error when the key is unset or empty.
+    pub fn from_env(mut self) -> Result<Self, Error> {
+        let key = match std::env::var(API_KEY_VAR) {
+            Ok(key) if key.trim().is_empty() => {
+                return Err(Error::config(format!(
+                    "{API_KEY_VAR} is set but empty; set it to an API key from https://app.baseten.co/settings/api_keys"
+                )));
+            }
+            Ok(key) => key,
+            Err(std::env::VarError::NotPresent) => {
+                return Err(Error::config(format!(
+                    "{API_KEY_VAR} is not set; set it to an API key from https://app.baseten.co/settings/api_keys"
+                )));
+            }
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Error::config(format!("{API_KEY_VAR} is not valid UTF-8")));
+            }
+        };
+        self.api_key = Some(key);
+        if let Ok(url) = std::env::var(BASE_URL_VAR)
+            && !url.trim().is_empty()
+        {
+            self.base_url = url;
+        }
+        Ok(self)
+    }
+
+    /// Sends every operation's key with this scheme, whatever its page declares (the server
+    /// accepts both).
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
+
+    /// The limit on establishing a connection; default [`Self::CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The limit on each attempt; default [`Self::TIMEOUT`]. Retries get a fresh limit each.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// When and how often failed requests are sent again; default [`RetryPolicy::default`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Builds the client; an error for a base URL that does not parse, or a key that cannot
+    /// go in a header.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_string();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+            _ => return Err(Error::config(format!("the base URL {base_url:?} is not an http(s) URL"))),
+        }
+        let header = |scheme: &str, key: &str| {
+            let mut value = HeaderValue::try_from(format!("{scheme} {key}"))
+                .map_err(|_| Error::config("the API key contains characters a header cannot carry"))?;
+            value.set_sensitive(true);
+            Ok::<_, Error>(value)
+        };
+        let (api_key, bearer) = match self.api_key.as_deref().map(str::trim) {
+            Some(key) => (Some(header("Api-Key", key)?), Some(header("Bearer", key)?)),
+            None => (None, None),
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
+        let config = ClientConfig { api_key, bearer, scheme: self.scheme, retry: self.retry };
+        Ok(Client::new_with_client(&base_url, http, config))
+    }
+}
+
+impl Client {
+    /// A [`ClientBuilder`] with the defaults: the pages' server, no key, a 10 s connect and a
+    /// 60 s request timeout, [`RetryPolicy::default`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for the default server that authenticates with `key`.
+    pub fn with_api_key(key: impl Into<String>) -> Result<Client, Error> {
+        Client::builder().api_key(key).build()
+    }
+
+    /// A client configured from the environment: the key from [`API_KEY_VAR`]
+    /// (`BASETEN_API_KEY`), the base URL from [`BASE_URL_VAR`] when set. An error names the
+    /// variable when the key is unset or empty.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().from_env()?.build()
+    }
+
+    /// The server this client talks to.
+    pub fn base_url(&self) -> &str {
+        ClientInfo::baseurl(self)
+    }
+}
+
+impl ClientHooks<ClientConfig> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if let Some(value) = self.inner().authorization(info.operation_id) {
+            request.headers_mut().insert(AUTHORIZATION, value.clone());
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        crate::retry::execute(self.client(), &self.inner().retry, request, info.operation_id).await
+    }
+}

@@ -1,0 +1,208 @@
+//! The one error type every operation returns: what went wrong, for which operation, and what
+//! the server said.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// Everything that can go wrong building a client or calling an operation.
+///
+/// `Display` is one line naming the operation, the HTTP status and the server's message, so a
+/// log line or an `anyhow` chain says what to fix. The API key never appears in it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client could not be built: a missing or empty `BASETEN_API_KEY`, an API key that
+    /// cannot go in a header, a base URL that does not parse.
+    Config {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// An argument failed the schema's checks before anything was sent.
+    InvalidRequest {
+        /// The operation, as named in this crate (`get_development_deployment`).
+        operation: &'static str,
+        /// Which argument, and why.
+        message: String,
+    },
+    /// No usable response: the connection failed, timed out, or broke off mid-body (after any
+    /// retries the policy allowed).
+    Transport {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// reqwest's account of the failure.
+        source: reqwest::Error,
+    },
+    /// The server answered with a status the operation does not document (a 4xx or 5xx, or a
+    /// 429 the retry policy gave up on).
+    Api {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `error` field of a `{"error": ..., "retry_after": ...}` body, when there is one.
+        message: Option<String>,
+        /// The server's `retry_after` (body) or `Retry-After` (header), when there is one.
+        retry_after: Option<Duration>,
+        /// The response body, as text.
+        body: String,
+    },
+    /// The status was a success but the body is not what the operation documents: malformed,
+    /// truncated, or of the wrong shape.
+    Decode {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// The body as received (lossily decoded as UTF-8).
+        body: String,
+        /// Where and why decoding failed.
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// The operation that failed; `None` for [`Error::Config`].
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Config { .. } => None,
+            Error::InvalidRequest { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Api { operation, .. }
+            | Error::Decode { operation, .. } => Some(operation),
+        }
+    }
+
+    /// The HTTP status of an [`Error::Api`] (or of a transport error that has one).
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (a 429's `retry_after`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether this is a `429 Too Many Requests`.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config { message: message.into() }
+    }
+
+    /// Turns progenitor's error into ours; reads the body of an undocumented response, so the
+    /// error carries what the server said.
+    pub(crate) async fn from_raw(raw: progenitor_client::Error<()>, operation: &'static str) -> Error {
+        use progenitor_client::Error as Raw;
+        match raw {
+            Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidRequest { operation, message },
+            Raw::CommunicationError(source) | Raw::InvalidUpgrade(source) | Raw::ResponseBodyError(source) => {
+                Error::Transport { operation, source }
+            }
+            Raw::InvalidResponsePayload(body, source) => {
+                Error::Decode { operation, body: String::from_utf8_lossy(&body).into_owned(), source }
+            }
+            Raw::ErrorResponse(value) => Error::Api {
+                operation,
+                status: value.status(),
+                message: None,
+                retry_after: None,
+                body: String::new(),
+            },
+            Raw::UnexpectedResponse(response) => {
+                let status = response.status();
+                let header_retry = crate::retry::retry_after_header(response.headers());
+                match response.bytes().await {
+                    Ok(bytes) => {
+                        let shape = crate::retry::ErrorBody::parse(&bytes);
+                        Error::Api {
+                            operation,
+                            status,
+                            message: shape.error,
+                            retry_after: shape.retry_after.or(header_retry),
+                            body: String::from_utf8_lossy(&bytes).into_owned(),
+                        }
+                    }
+                    Err(source) => Error::Transport { operation, source },
+                }
+            }
+        }
+    }
+}
+
+/// At most this many characters of a body go into `Display`; the whole body stays in the error.
+const BODY_IN_DISPLAY: usize = 200;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config { message } => write!(f, "cannot build the Baseten client: {message}"),
+            Error::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: invalid argument, nothing was sent: {message}")
+            }
+            Error::Transport { operation, source } => {
+                write!(f, "{operation}: request failed: {source}")?;
+                let mut cause = std::error::Error::source(source);
+                while let Some(inner) = cause {
+                    write!(f, ": {inner}")?;
+                    cause = inner.source();
+                }
+                Ok(())
+            }
+            Error::Api { operation, status, message, retry_after, body } => {
+                write!(f, "{operation}: HTTP {status}")?;
+                match message {
+                    Some(message) => write!(f, ": {message}")?,
+                    None if body.trim().is_empty() => f.write_str(" (empty body)")?,
+                    None => write!(f, ": {}", one_line(body, BODY_IN_DISPLAY))?,
+                }
+                if let Some(wait) = retry_after {
+                    write!(f, " (retry after {} s)", wait.as_secs_f64())?;
+                }
+                if let Some(hint) = hint(*status) {
+                    write!(f, "; {hint}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { operation, source, .. } => {
+                write!(f, "{operation}: the response body does not match the documented type: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+fn hint(status: StatusCode) -> Option<&'static str> {
+    match status.as_u16() {
+        401 => Some("check the API key (BASETEN_API_KEY)"),
+        403 => Some("the API key lacks the permission this operation needs"),
+        404 => Some("check the ids in the request"),
+        _ => None,
+    }
+}
+
+/// The first `max` characters of `text`, whitespace runs folded into single spaces.
+fn one_line(text: &str, max: usize) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &folded[..cut]),
+        None => folded,
+    }
+}
