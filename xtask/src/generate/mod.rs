@@ -141,6 +141,10 @@ keywords = ["baseten", "api", "client", "openapi", "ml"]
 categories = ["api-bindings", "web-programming::http-client"]
 include = ["src/**/*.rs", "examples/**/*.rs", "openapi.yaml", "README.md", "LICENSE-*"]
 
+# The crate is tested from the workspace's tests/ crate; its doc tests run as usual.
+[lib]
+test = false
+
 [features]
 ## Typed httpmock extensions for every operation (`mock::MockServerExt`), for downstream tests.
 mock = ["dep:httpmock", "dep:regex"]
