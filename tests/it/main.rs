@@ -3,6 +3,7 @@
 
 mod client;
 mod codegen;
+mod contract;
 mod merge;
 mod naming;
 mod normalize;

@@ -119,9 +119,16 @@ fn parameter(p: &mut Value, at: &str, errors: &mut Problems) {
     }
 }
 
+/// `{type: 'null'}`, or what this stage already made of it (members are downgraded first):
+/// `{enum: [null], nullable: true}`.
 fn is_null_type(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("null")
-        && schema.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || TEXTS.contains(&k.as_str())))
+    let Some(m) = schema.as_object() else { return false };
+    let null_type = m.get("type").and_then(Value::as_str) == Some("null")
+        && m.keys().all(|k| k == "type" || TEXTS.contains(&k.as_str()));
+    let null_enum = m.get("enum") == Some(&json!([null]))
+        && m.get("nullable") == Some(&json!(true))
+        && m.keys().all(|k| k == "enum" || k == "nullable" || TEXTS.contains(&k.as_str()));
+    null_type || null_enum
 }
 
 const TEXTS: &[&str] = &["description", "title"];
