@@ -4,6 +4,7 @@
 mod client;
 mod codegen;
 mod contract;
+mod downgrade;
 mod merge;
 mod naming;
 mod normalize;

@@ -1,0 +1,42 @@
+//! The 3.1 → 3.0.3 downgrade, schema by schema: each case is a 3.1 schema and the 3.0.3 schema
+//! with the same meaning.
+
+use serde_json::{Value, json};
+
+use crate::check;
+
+fn downgrade(schema: Value) -> Result<Value, String> {
+    let document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"S": schema}}});
+    xtask::downgrade::downgrade(&document, "case.yaml")
+        .map(|out| out["components"]["schemas"]["S"].clone())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn each_31_construct_becomes_its_303_equivalent() {
+    let cases = [
+        ("null union", json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "T"}),
+            json!({"title": "T", "type": "string", "nullable": true})),
+        ("null union of a $ref", json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}),
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})),
+        ("null union of two", json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})),
+        ("type list", json!({"type": ["integer", "null"]}), json!({"type": "integer", "nullable": true})),
+        ("const", json!({"const": "A"}), json!({"enum": ["A"]})),
+        ("exclusive bound", json!({"type": "number", "exclusiveMinimum": 0}),
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})),
+        ("examples", json!({"type": "string", "examples": ["a", "b"]}), json!({"type": "string", "example": "a"})),
+        ("$ref with siblings", json!({"$ref": "#/components/schemas/X", "description": "d"}),
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/X"}]})),
+    ];
+    for (name, input, expected) in cases {
+        check(name, "downgraded schema", downgrade(input), Ok(expected));
+    }
+}
+
+#[test]
+fn a_31_keyword_without_a_303_equivalent_is_an_error() {
+    let error = downgrade(json!({"type": "array", "prefixItems": [{"type": "string"}]})).unwrap_err();
+    assert!(error.contains("/components/schemas/S") && error.contains("`prefixItems` has no 3.0.3 equivalent"), "{error}");
+}
