@@ -1,10 +1,13 @@
 //! One integration binary for the workspace (matklad's "How to Test"): each module tests one
 //! pipeline stage against real pages, and every comparison goes through [`check`].
 
+mod bad_input;
 mod client;
 mod codegen;
 mod contract;
+mod determinism;
 mod downgrade;
+mod fuzz;
 mod merge;
 mod naming;
 mod normalize;

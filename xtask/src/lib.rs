@@ -83,3 +83,11 @@ pub fn codegen(root: &Path) -> Result<Run, Errors> {
     let pages = page::load_pages(root, &root.join(SPEC_DIR))?;
     build(&pages)
 }
+
+/// `cargo xtask codegen`: runs the pipeline and, only when all of it succeeded, makes
+/// `generated/` under `root` what it produced (all files or none).
+pub fn codegen_and_write(root: &Path) -> Result<(Run, Vec<(String, write::Change)>), Errors> {
+    let run = codegen(root)?;
+    let changes = write::apply(root, &root.join(GENERATED_DIR), &run.files)?;
+    Ok((run, changes))
+}

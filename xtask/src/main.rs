@@ -16,6 +16,18 @@ Options:
   -h, --help  print this help";
 
 fn main() -> ExitCode {
+    // Bad input is reported as errors; a panic is a bug in the xtask. Say so in one line
+    // (generated/ is only written after a whole run succeeded, so it is untouched).
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: internal error in the xtask{at}: {message}\n  hint: this is a bug: please report it with the page that caused it; generated/ was not touched");
+    }));
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
@@ -44,37 +56,36 @@ fn root() -> PathBuf {
 
 fn codegen(check: bool) -> ExitCode {
     let root = root();
+    if !check {
+        return match xtask::codegen_and_write(&root) {
+            Ok((run, changes)) => {
+                summary(&run, &changes);
+                ExitCode::SUCCESS
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                eprintln!("generated/ was left as it was.");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let run = match xtask::codegen(&root) {
         Ok(run) => run,
         Err(errors) => {
             eprintln!("{errors}");
-            eprintln!("generated/ was left as it was.");
             return ExitCode::FAILURE;
         }
     };
-    let dir = root.join(GENERATED_DIR);
-    if check {
-        let stale = write::check(&root, &dir, &run.files);
-        if stale.is_empty() {
-            println!("generated/ is current: {} files match what spec/ produces", run.files.len());
-            return ExitCode::SUCCESS;
-        }
-        for item in &stale {
-            eprintln!("{item}");
-        }
-        eprintln!("{} file(s) in generated/ are not what spec/ produces: run `cargo xtask codegen`", stale.len());
-        return ExitCode::FAILURE;
+    let stale = write::check(&root, &root.join(GENERATED_DIR), &run.files);
+    if stale.is_empty() {
+        println!("generated/ is current: {} files match what spec/ produces", run.files.len());
+        return ExitCode::SUCCESS;
     }
-    match write::apply(&root, &dir, &run.files) {
-        Ok(changes) => {
-            summary(&run, &changes);
-            ExitCode::SUCCESS
-        }
-        Err(errors) => {
-            eprintln!("{errors}");
-            ExitCode::FAILURE
-        }
+    for item in &stale {
+        eprintln!("{item}");
     }
+    eprintln!("{} file(s) in generated/ are not what spec/ produces: run `cargo xtask codegen`", stale.len());
+    ExitCode::FAILURE
 }
 
 fn summary(run: &Run, changes: &[(String, Change)]) {

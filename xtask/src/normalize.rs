@@ -113,12 +113,37 @@ fn parse_yaml(page: &Page, block: &Block<'_>) -> Result<Value, Error> {
     serde_saphyr::from_str_with_options::<Value>(block.yaml, options).map_err(|e| {
         let at = e.location().map(|l| (block.page_line(l.line() as usize), l.column() as usize));
         let text = e.without_snippet().to_string();
-        // The parser appends its own (block-relative) position; ours is the page's.
-        let message = match text.rfind(" at line ") {
+        // The parser appends its own (block-relative) positions; ours is the page's.
+        let mut message = match text.find(" at line ") {
             Some(i) => text[..i].to_string(),
             None => text,
         };
-        page.error(format!("invalid YAML in the OpenAPI block: {message}")).at(at)
+        // Advice meant for the parser's users, not for a maintainer reading a page.
+        if let Some(i) = message.find(", set DuplicateKeyPolicy") {
+            message.truncate(i);
+        }
+        if let Some(breach) = message.strip_prefix("budget breached: ") {
+            // The parser names the limit as `Nodes { nodes: 250001 }`: say it in words.
+            let words = breach
+                .split_once(" { ")
+                .and_then(|(_, fields)| fields.strip_suffix(" }"))
+                .map(|fields| fields.replace(": ", " reached ").replace('_', " "))
+                .unwrap_or_else(|| breach.to_string());
+            let hint = if breach.starts_with("Depth") {
+                "the block nests deeper than any docs page does: is it a docs page?"
+            } else {
+                "aliases that multiply (an alias bomb) or a runaway export: docs pages are plain YAML"
+            };
+            return page.error(format!("the YAML expands past the parser's limits: {words}")).at(at).with_hint(hint);
+        }
+        let error = page.error(format!("invalid YAML in the OpenAPI block: {message}")).at(at);
+        if message.contains("tabs disallowed") {
+            return error.with_hint("YAML indents with spaces only");
+        }
+        if message.contains("recursion limit") {
+            return error.with_hint("the block nests deeper than any docs page does: is it a docs page?");
+        }
+        error
     })
 }
 

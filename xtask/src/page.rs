@@ -13,13 +13,19 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page; CRLF line ends become LF, so a page saved on Windows gives the same output.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        Page { path: path.into(), text: text.into() }
+        let text = text.into();
+        let text = if text.contains("\r\n") { text.replace("\r\n", "\n") } else { text };
+        Page { path: path.into(), text }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -38,6 +44,9 @@ impl Page {
     }
 }
 
+/// Pages larger than this are refused before they are read: Baseten's largest is a few dozen KB.
+pub const MAX_PAGE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads every `*.md` under `dir` (recursively), sorted by path so that the order on disk never
 /// matters. `root` is what paths are shown relative to.
 pub fn load_pages(root: &Path, dir: &Path) -> Result<Vec<Page>, Errors> {
@@ -47,6 +56,15 @@ pub fn load_pages(root: &Path, dir: &Path) -> Result<Vec<Page>, Errors> {
     let mut pages = Vec::new();
     for file in files {
         let shown = display_path(root, &file);
+        if let Ok(meta) = std::fs::metadata(&file)
+            && meta.len() > MAX_PAGE_BYTES
+        {
+            errors.push(
+                Error::new(shown, format!("the page is {} bytes; the limit is {MAX_PAGE_BYTES}", meta.len()))
+                    .with_hint("a docs page is a few kilobytes of Markdown: is this the right file?"),
+            );
+            continue;
+        }
         match std::fs::read(&file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => pages.push(Page::new(shown, text)),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Errors};
 use crate::page::display_path;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     Created,
     Updated,
@@ -57,9 +57,10 @@ pub fn check(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Vec<S
     stale
 }
 
-/// Makes `dir` equal to `files`. Nothing is touched unless every file could be prepared.
+/// Makes `dir` equal to `files`, all or nothing: every new file is first staged beside its
+/// target; only when all are staged are they renamed into place (each replaced or removed file
+/// kept aside until the end), and a failure at any point puts every file back as it was.
 pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<(String, Change)>, Errors> {
-    let mut changes = Vec::new();
     let mut pending = Vec::new();
     for item in check(root, dir, files) {
         match item {
@@ -68,35 +69,114 @@ pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Resul
             Stale::Stray(shown) => pending.push((shown, Change::Removed)),
         }
     }
-    let mut errors = Errors::default();
-    for (shown, change) in pending {
-        let path = root.join(&shown);
-        let result = match change {
-            Change::Removed => std::fs::remove_file(&path),
-            _ => {
+    let mut transaction = Transaction::default();
+    let result = (|| {
+        for (shown, change) in &pending {
+            if *change != Change::Removed {
+                let path = root.join(shown);
                 let relative = display_path(dir, &path);
-                write_atomically(&path, files[&relative].as_bytes())
+                transaction.stage(&path, files[&relative].as_bytes()).map_err(|e| (shown, e))?;
             }
-        };
-        match result {
-            Ok(()) => changes.push((shown, change)),
-            Err(e) => errors.push(Error::new(shown, format!("cannot write: {e}"))),
+        }
+        for (shown, change) in &pending {
+            transaction.commit(&root.join(shown), *change).map_err(|e| (shown, e))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            transaction.finish();
+            Ok(pending)
+        }
+        Err((shown, e)) => {
+            transaction.roll_back();
+            Err(Error::new(shown.clone(), format!("cannot write: {e}"))
+                .with_hint("nothing in generated/ was changed")
+                .into())
         }
     }
-    errors.into_result(changes)
 }
 
-/// Writes through a temporary file in the same directory and a rename, so a reader never sees
-/// half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+/// What [`apply`] did so far, to finish or undo.
+#[derive(Default)]
+struct Transaction {
+    /// Target → its staged temporary file.
+    staged: Vec<(PathBuf, PathBuf)>,
+    /// Files renamed into place: (target, the old file kept aside, if there was one).
+    committed: Vec<(PathBuf, Option<PathBuf>)>,
+    /// Directories created for new files, outermost first.
+    created_dirs: Vec<PathBuf>,
+}
+
+impl Transaction {
+    fn stage(&mut self, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let mut missing = Vec::new();
+        let mut up = Some(dir);
+        while let Some(d) = up.filter(|d| !d.exists()) {
+            missing.push(d.to_path_buf());
+            up = d.parent();
+        }
+        std::fs::create_dir_all(dir)?;
+        self.created_dirs.extend(missing.into_iter().rev());
+        let temporary = aside(target, "tmp");
+        std::fs::write(&temporary, bytes)?;
+        self.staged.push((target.to_path_buf(), temporary));
+        Ok(())
+    }
+
+    fn commit(&mut self, target: &Path, change: Change) -> std::io::Result<()> {
+        let kept = match target.exists() {
+            true => {
+                let kept = aside(target, "old");
+                std::fs::rename(target, &kept)?;
+                Some(kept)
+            }
+            false => None,
+        };
+        self.committed.push((target.to_path_buf(), kept));
+        if change != Change::Removed {
+            let temporary = self.staged.iter().find(|(t, _)| t == target).map(|(_, tmp)| tmp.clone());
+            let temporary = temporary.ok_or_else(|| std::io::Error::other("the file was never staged"))?;
+            std::fs::rename(&temporary, target)?;
+        }
+        Ok(())
+    }
+
+    /// Success: drop the old files kept aside.
+    fn finish(self) {
+        for (_, kept) in self.committed {
+            if let Some(kept) = kept {
+                let _ = std::fs::remove_file(kept);
+            }
+        }
+    }
+
+    /// Failure: every committed file back as it was, staged files and new directories gone.
+    fn roll_back(self) {
+        for (target, kept) in self.committed.into_iter().rev() {
+            match kept {
+                Some(kept) => {
+                    let _ = std::fs::rename(kept, &target);
+                }
+                None => {
+                    let _ = std::fs::remove_file(&target);
+                }
+            }
+        }
+        for (_, temporary) in self.staged {
+            let _ = std::fs::remove_file(temporary);
+        }
+        for dir in self.created_dirs.into_iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// A sibling of `target` for a staged or kept-aside copy: hidden, named after the process.
+fn aside(target: &Path, kind: &str) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.{kind}", std::process::id()))
 }
 
 fn existing_files(dir: &Path) -> Vec<PathBuf> {
