@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::{check, repo_root};
 
 /// A copy of the repository's `spec/` and `generated/` under the test's scratch directory.
-fn scratch(name: &str) -> PathBuf {
+pub fn scratch(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-input").join(name);
     let _ = std::fs::remove_dir_all(&root);
     for dir in ["spec", "generated"] {
@@ -30,7 +30,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes.
-fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

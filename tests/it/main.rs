@@ -11,6 +11,7 @@ mod fuzz;
 mod merge;
 mod naming;
 mod normalize;
+mod report;
 mod server;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! in `generated/`. Stages, in order: [`page`], [`extract`], [`normalize`], [`merge`],
 //! [`downgrade`], [`generate`], [`write`].
 
+pub mod cut;
 pub mod downgrade;
 pub mod error;
 pub mod extract;
@@ -10,6 +11,7 @@ pub mod merge;
 pub mod naming;
 pub mod normalize;
 pub mod page;
+pub mod report;
 pub mod write;
 pub mod yaml;
 
@@ -39,6 +41,35 @@ pub struct Run {
     pub downgraded: Value,
     /// The crate's files, relative to `generated/`.
     pub files: BTreeMap<String, String>,
+    /// The crate version before and after this run, and what changed in between (empty when
+    /// there was no `generated/openapi.yaml` to compare with).
+    pub version: (String, String),
+    pub report: report::Report,
+}
+
+/// What `generated/` held before a run: the crate version and the OpenAPI document.
+#[derive(Default)]
+pub struct Previous {
+    pub version: Option<String>,
+    pub spec: Option<Value>,
+}
+
+impl Previous {
+    /// Reads `generated/Cargo.toml` and `generated/openapi.yaml` under `root`; what is missing
+    /// or unreadable is left out (the first run has neither).
+    pub fn read(root: &Path) -> Previous {
+        let dir = root.join(GENERATED_DIR);
+        let version = std::fs::read_to_string(dir.join("Cargo.toml")).ok().and_then(|manifest| {
+            manifest.lines().find_map(|line| {
+                let value = line.strip_prefix("version = \"")?.strip_suffix('"')?;
+                Some(value.to_string())
+            })
+        });
+        let spec = std::fs::read_to_string(dir.join("openapi.yaml"))
+            .ok()
+            .and_then(|text| serde_saphyr::from_str::<Value>(&text).ok());
+        Previous { version, spec }
+    }
 }
 
 /// Extracts and normalizes every page, reporting every page's problems, not only the first.
@@ -54,13 +85,31 @@ pub fn normalize_pages(pages: &[Page]) -> Result<Vec<Operation>, Errors> {
     errors.into_result(operations)
 }
 
-/// The whole pipeline short of writing.
-pub fn build(pages: &[Page]) -> Result<Run, Errors> {
+/// The pipeline up to the OpenAPI 3.0.3 document: the merge and the downgraded document.
+pub fn build_spec(pages: &[Page]) -> Result<(merge::Merged, Value), Errors> {
     let operations = normalize_pages(pages)?;
     let merged = merge::merge(operations)?;
     let origin = format!("{GENERATED_DIR}/openapi.yaml");
     let downgraded = downgrade::downgrade(&merged.document, &origin)?;
-    let files = generate::generate(&downgraded)?;
+    Ok((merged, downgraded))
+}
+
+/// The whole pipeline short of writing, as a first release.
+pub fn build(pages: &[Page]) -> Result<Run, Errors> {
+    build_after(pages, &Previous::default())
+}
+
+/// The whole pipeline short of writing, after `previous`: the change report compares with its
+/// document, and the crate version is bumped as the report says.
+pub fn build_after(pages: &[Page], previous: &Previous) -> Result<Run, Errors> {
+    let (merged, downgraded) = build_spec(pages)?;
+    let report = match &previous.spec {
+        Some(old) => report::compare(old, &downgraded),
+        None => report::Report::default(),
+    };
+    let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
+    let after = report.bump(&before);
+    let files = generate::generate(&downgraded, &after)?;
     let schemas = merged.document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
     Ok(Run {
         pages: pages.len(),
@@ -70,6 +119,8 @@ pub fn build(pages: &[Page]) -> Result<Run, Errors> {
         merged: merged.document,
         downgraded,
         files,
+        version: (before, after),
+        report,
     })
 }
 
@@ -81,7 +132,7 @@ pub(crate) fn pointer_token(key: &str) -> String {
 /// Reads `spec/` under `root` and runs the pipeline.
 pub fn codegen(root: &Path) -> Result<Run, Errors> {
     let pages = page::load_pages(root, &root.join(SPEC_DIR))?;
-    build(&pages)
+    build_after(&pages, &Previous::read(root))
 }
 
 /// `cargo xtask codegen`: runs the pipeline and, only when all of it succeeded, makes

@@ -7,13 +7,18 @@ use xtask::write::{self, Change};
 use xtask::{GENERATED_DIR, Run};
 
 const USAGE: &str = "\
-Usage: cargo xtask codegen [--check]
+Usage: cargo xtask codegen [--check] [--report FILE]
 
-Turns the docs pages in spec/ into the baseten-management crate in generated/.
+Turns the docs pages in spec/ into the baseten-management crate in generated/, and reports what
+changed for users of the client since the generated/openapi.yaml on disk: operations and types
+added and removed, fields added, removed, retyped or made (not) required, enum values added and
+removed, each breaking, additive or docs-only. The crate version in generated/Cargo.toml is
+bumped as the worst change says (below 1.0: breaking bumps the minor, the rest the patch).
 
 Options:
-  --check     write nothing; exit 1 listing every stale, missing or stray file in generated/ with a diff
-  -h, --help  print this help";
+  --check          write nothing; exit 1 listing every stale, missing or stray file in generated/ with a diff
+  --report FILE    also write the change report as Markdown to FILE (for a pull request)
+  -h, --help       print this help";
 
 fn main() -> ExitCode {
     // Bad input is reported as errors; a panic is a bug in the xtask. Say so in one line
@@ -31,17 +36,34 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] | ["codegen", "-c"] => codegen(true),
-        ["codegen", "-h" | "--help"] | ["-h" | "--help"] | ["help", ..] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
+        ["codegen", rest @ ..] if rest.iter().any(|a| matches!(*a, "-h" | "--help")) => help(),
+        ["-h" | "--help"] | ["help", ..] => help(),
+        ["codegen", rest @ ..] => {
+            let (mut check, mut report, mut rest) = (false, None, rest.iter());
+            while let Some(arg) = rest.next() {
+                match *arg {
+                    "--check" | "-c" => check = true,
+                    "--report" => match rest.next() {
+                        Some(file) => report = Some(PathBuf::from(file)),
+                        None => return usage_error("--report needs a FILE"),
+                    },
+                    other => return usage_error(&format!("unknown argument `{other}`")),
+                }
+            }
+            codegen(check, report.as_deref())
         }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
+        _ => usage_error("expected a command"),
     }
+}
+
+fn help() -> ExitCode {
+    println!("{USAGE}");
+    ExitCode::SUCCESS
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
 }
 
 fn root() -> PathBuf {
@@ -54,13 +76,13 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn codegen(check: bool) -> ExitCode {
+fn codegen(check: bool, report: Option<&Path>) -> ExitCode {
     let root = root();
     if !check {
         return match xtask::codegen_and_write(&root) {
             Ok((run, changes)) => {
                 summary(&run, &changes);
-                ExitCode::SUCCESS
+                write_report(&run, report)
             }
             Err(errors) => {
                 eprintln!("{errors}");
@@ -76,6 +98,9 @@ fn codegen(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if write_report(&run, report) != ExitCode::SUCCESS {
+        return ExitCode::FAILURE;
+    }
     let stale = write::check(&root, &root.join(GENERATED_DIR), &run.files);
     if stale.is_empty() {
         println!("generated/ is current: {} files match what spec/ produces", run.files.len());
@@ -88,6 +113,22 @@ fn codegen(check: bool) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Writes the change report as Markdown when asked to.
+fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
+    let Some(file) = file else { return ExitCode::SUCCESS };
+    let (before, after) = &run.version;
+    match std::fs::write(file, run.report.to_markdown(before, after)) {
+        Ok(()) => {
+            println!("change report written to {}", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: cannot write the change report: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn summary(run: &Run, changes: &[(String, Change)]) {
     println!(
         "{} pages -> {} operations, {} schemas, {} reconciliations",
@@ -98,6 +139,21 @@ fn summary(run: &Run, changes: &[(String, Change)]) {
     );
     for r in &run.reconciliations {
         println!("  reconciled {r}");
+    }
+    let (before, after) = &run.version;
+    if run.report.is_empty() {
+        println!("API unchanged: baseten-management stays {before}");
+    } else {
+        use xtask::report::Impact;
+        println!(
+            "API changes: {} breaking, {} additive, {} docs-only; baseten-management {before} -> {after}",
+            run.report.count(Impact::Breaking),
+            run.report.count(Impact::Additive),
+            run.report.count(Impact::Docs)
+        );
+        for change in &run.report.changes {
+            println!("  {:<8} {}", change.impact.to_string(), change.what);
+        }
     }
     if changes.is_empty() {
         println!("generated/ unchanged ({} files)", run.files.len());

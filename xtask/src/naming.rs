@@ -9,6 +9,8 @@ pub const OVERRIDES: &[(&str, &str, &str)] = &[
     ("POST", "/v1/models/{model_id}/environments/{env_name}/deactivate", "deactivate_environment_deployment"),
     // Workspace-wide `GET /v1/audit_logs` is `list_audit_logs`; the model's own keeps its owner.
     ("GET", "/v1/models/{model_id}/audit_logs", "list_model_audit_logs"),
+    // July 2026 had a model-scoped twin of `POST /v1/model_apis/snapshots`.
+    ("POST", "/v1/model_apis/snapshots/{model_id}", "create_model_apis_snapshot_for_model"),
     // `me` is not a kind of user.
     ("GET", "/v1/users/me", "get_current_user"),
 ];

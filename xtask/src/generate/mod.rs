@@ -15,9 +15,10 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-pub use tables::{OpenEnum, open_enums};
+pub use tables::{OpenEnum, open_enums, rust_name};
 
 pub const CRATE_NAME: &str = "baseten-management";
+/// The version of the first release; later ones follow the change report (see `report`).
 pub const CRATE_VERSION: &str = "0.1.0";
 pub const PROGENITOR_CLIENT: &str = "0.15.1";
 
@@ -51,7 +52,7 @@ const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
 ];
 
 /// Files relative to `generated/`.
-pub fn generate(document: &Value) -> Result<BTreeMap<String, String>, Error> {
+pub fn generate(document: &Value, version: &str) -> Result<BTreeMap<String, String>, Error> {
     let origin = "generated/openapi.yaml";
     let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .map_err(|e| Error::new(origin, format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
@@ -73,7 +74,7 @@ pub fn generate(document: &Value) -> Result<BTreeMap<String, String>, Error> {
     let mock = with_header("//", &prettyplease::unparse(&mock));
 
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_string(), manifest(&api));
+    files.insert("Cargo.toml".to_string(), manifest(&api, version));
     files.insert("src/api.rs".to_string(), api);
     files.insert("src/mock.rs".to_string(), mock);
     for (path, template, text) in TEMPLATES {
@@ -124,13 +125,13 @@ fn parse(file: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Erro
     syn::parse2(tokens).map_err(|e| Error::new(file, format!("code generation produced code that does not parse: {e}")))
 }
 
-fn manifest(code: &str) -> String {
+fn manifest(code: &str, version: &str) -> String {
     let mut out = header("#");
     out.push_str(&format!(
         r#"
 [package]
 name = "{CRATE_NAME}"
-version = "{CRATE_VERSION}"
+version = "{version}"
 edition = "2024"
 rust-version = "1.89"
 description = "Typed async client for Baseten's management API, generated from its API reference"

@@ -61,7 +61,7 @@ pub fn open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
 
 /// The type or variant name typify gives `value`: PascalCase by heck, `X` before a leading
 /// non-letter, `_` after a keyword.
-fn rust_name(value: &str) -> String {
+pub fn rust_name(value: &str) -> String {
     use heck::ToPascalCase;
     let cleaned: String =
         value.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();

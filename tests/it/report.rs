@@ -1,0 +1,117 @@
+//! The change report, on Baseten's real history: the July and August 2026 specs, each cut into
+//! single-operation pages as the docs site does, through the pipeline, then compared.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use xtask::report::{Impact, compare};
+
+use crate::{check, repo_root};
+
+fn spec(name: &str) -> Value {
+    let text = std::fs::read_to_string(repo_root().join("tests/fixtures/openapi").join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The downgraded document the pipeline makes of a full spec cut into pages.
+fn through_pipeline(spec: &Value) -> Value {
+    let pages = xtask::cut::cut(spec);
+    let (_, downgraded) = xtask::build_spec(&pages).unwrap_or_else(|e| panic!("the cut pages do not build:\n{e}"));
+    downgraded
+}
+
+/// `METHOD path` of every operation, counted from the raw document.
+fn routes(spec: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys().filter(|m| xtask::extract::METHODS.contains(&m.as_str())) {
+            out.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    out
+}
+
+#[test]
+fn july_to_august_against_counts_made_independently() {
+    let (july, august) = (spec("baseten-management-2026-07-01.json"), spec("baseten-management-2026-08-22.json"));
+    let report = compare(&through_pipeline(&july), &through_pipeline(&august));
+    let markdown = report.to_markdown("0.1.0", &report.bump("0.1.0"));
+    std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("july-to-august.md"), &markdown).unwrap();
+
+    let (before, after) = (routes(&july), routes(&august));
+    let added = report.changes.iter().filter(|c| c.what.starts_with("operation ") && c.what.contains(" added (")).count();
+    let removed = report.changes.iter().filter(|c| c.what.starts_with("operation ") && c.what.contains(" removed (")).count();
+    check("July → August", "operations added", added, after.difference(&before).count());
+    check("July → August", "operations removed", removed, before.difference(&after).count());
+
+    // Verified by hand in the two JSON files.
+    for expected in [
+        (Impact::Breaking, "operation `create_model_apis_snapshot_for_model` removed (`POST /v1/model_apis/snapshots/{model_id}`)"),
+        // `hierarchy: $ref GroupHierarchyV1` became `$ref CreateGroupHierarchyV1`.
+        (Impact::Breaking, "`CreateGroupRequestV1`: field `hierarchy` changed type from `GroupHierarchyV1` to `CreateGroupHierarchyV1`"),
+        // `s3_key` left `required` and became `anyOf: [string, null]`.
+        (Impact::Breaking, "`DeploymentArchiveSourceV1`: field `s3_key` is no longer required"),
+        (Impact::Breaking, "`DeploymentArchiveSourceV1`: field `s3_key` changed type from `string` to `string?`"),
+        // New on DeploymentV1, and required.
+        (
+            Impact::Breaking,
+            "`DeploymentV1`: required field `request_backpressure_settings: RequestBackpressureSettingsV1` added (breaks struct literals; builders are unaffected)",
+        ),
+    ] {
+        assert!(
+            report.changes.iter().any(|c| (c.impact, c.what.as_str()) == expected),
+            "the report lacks {expected:?}:\n{markdown}"
+        );
+    }
+    check("July → August", "version", report.bump("0.1.0"), "0.2.0".to_string());
+}
+
+#[test]
+fn bumps_follow_the_worst_change() {
+    use xtask::report::{Change, Report};
+    let report = |impacts: &[Impact]| Report {
+        changes: impacts.iter().map(|&impact| Change { impact, what: String::new() }).collect(),
+    };
+    for (impacts, version, expected) in [
+        (&[][..], "0.1.0", "0.1.0"),
+        (&[Impact::Docs][..], "0.1.0", "0.1.1"),
+        (&[Impact::Additive, Impact::Docs][..], "0.1.3", "0.1.4"),
+        (&[Impact::Breaking, Impact::Additive][..], "0.1.3", "0.2.0"),
+        (&[Impact::Additive][..], "1.2.3", "1.3.0"),
+        (&[Impact::Breaking][..], "1.2.3", "2.0.0"),
+    ] {
+        check(&format!("{impacts:?} from {version}"), "bump", report(impacts).bump(version), expected.to_string());
+    }
+}
+
+#[test]
+fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
+    let root = crate::bad_input::scratch("report");
+    let page = root.join("spec/gets-a-models-development-deployment.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    // Baseten adds a deployment status, and rewords a description.
+    let text = text.replacen("        - WAKING_UP\n", "        - WAKING_UP\n        - HIBERNATING\n", 1);
+    let text = text.replacen("summary: Gets a model's", "summary: Fetches a model's", 1);
+    std::fs::write(&page, text).unwrap();
+
+    let (run, _) = xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("{e}"));
+    let changes: Vec<(Impact, String)> = run.report.changes.iter().map(|c| (c.impact, c.what.clone())).collect();
+    check(
+        "HIBERNATING added, a summary reworded",
+        "report",
+        changes,
+        vec![
+            (Impact::Additive, "`DeploymentStatusV1`: enum value `HIBERNATING` added".to_string()),
+            (Impact::Docs, "`get_development_deployment`: summary or description changed".to_string()),
+        ],
+    );
+    check("the first run after the update", "version", run.version.clone(), ("0.1.0".to_string(), "0.1.1".to_string()));
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    assert!(manifest.contains("\nversion = \"0.1.1\"\n"), "generated/Cargo.toml:\n{manifest}");
+
+    // A second run compares with what the first wrote: nothing changed, nothing bumped.
+    let (again, written) = xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.report.is_empty(), "{:?}", again.report.changes);
+    check("the second run", "version", again.version, ("0.1.1".to_string(), "0.1.1".to_string()));
+    check("the second run", "files written", written.len(), 0);
+}

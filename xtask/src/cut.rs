@@ -1,0 +1,97 @@
+//! Cut: takes a full OpenAPI 3.1 document (Baseten's `/v1/spec`), gives one standard-form page
+//! per operation, as the docs site exports them: the operation, its path-level parameters, the
+//! components it reaches and the security scheme, in a ```` ````yaml <method> <path> ```` block.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::extract::METHODS;
+use crate::page::Page;
+
+/// One page per operation, named `spec/<method>-<path>.md`, sorted by name.
+pub fn cut(spec: &Value) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else { return pages };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, operation) in item {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let mut path_item = Map::new();
+            if let Some(parameters) = item.get("parameters") {
+                path_item.insert("parameters".into(), parameters.clone());
+            }
+            path_item.insert(method.clone(), operation.clone());
+            let path_item = Value::Object(path_item);
+
+            let mut document = Map::new();
+            for key in ["openapi", "info", "servers", "security"] {
+                if let Some(value) = spec.get(key) {
+                    document.insert(key.into(), value.clone());
+                }
+            }
+            document.insert("paths".into(), json!({ path: path_item.clone() }));
+            document.insert("components".into(), reached_components(spec, &path_item));
+
+            let summary = operation.get("summary").and_then(Value::as_str).unwrap_or(path);
+            let yaml = crate::yaml::to_string(&Value::Object(document));
+            let text = format!("# {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n");
+            let slug: String = path
+                .trim_start_matches('/')
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            pages.push(Page::new(format!("spec/{method}-{}.md", slug.trim_matches('-')), text));
+        }
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages
+}
+
+/// The components `root` reaches through `$ref`s (transitively), and every security scheme.
+fn reached_components(spec: &Value, root: &Value) -> Value {
+    let mut seen = BTreeSet::new();
+    let mut pending = Vec::new();
+    refs(root, &mut pending);
+    while let Some(reference) = pending.pop() {
+        if !seen.insert(reference.clone()) {
+            continue;
+        }
+        if let Some(target) = spec.pointer(reference.trim_start_matches('#')) {
+            refs(target, &mut pending);
+        }
+    }
+    let mut components = Map::new();
+    for reference in &seen {
+        let mut parts = reference.trim_start_matches("#/components/").splitn(2, '/');
+        let (Some(kind), Some(name)) = (parts.next(), parts.next()) else { continue };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        if let Some(value) = spec.pointer(reference.trim_start_matches('#')) {
+            let section = components.entry(kind.to_string()).or_insert_with(|| json!({}));
+            if let Some(section) = section.as_object_mut() {
+                section.insert(name, value.clone());
+            }
+        }
+    }
+    if let Some(schemes) = spec.pointer("/components/securitySchemes") {
+        components.insert("securitySchemes".into(), schemes.clone());
+    }
+    Value::Object(components)
+}
+
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && reference.starts_with("#/components/")
+            {
+                out.push(reference.clone());
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,285 @@
+//! Report: takes the OpenAPI 3.0.3 document already in `generated/` and the new one, gives what
+//! changed for users of the client, each change marked breaking or additive for a Rust caller,
+//! and the version bump the crate needs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::generate::rust_name;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Code that compiled against the old crate may not compile against the new one.
+    Breaking,
+    /// New things; existing code keeps compiling.
+    Additive,
+    /// Texts only (descriptions, summaries): the docs change, the code does not.
+    Docs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    pub impact: Impact,
+    pub what: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn count(&self, impact: Impact) -> usize {
+        self.changes.iter().filter(|c| c.impact == impact).count()
+    }
+
+    /// The version after this report: breaking bumps the major (the minor below 1.0), additive
+    /// the minor (the patch below 1.0), docs the patch; nothing keeps it.
+    pub fn bump(&self, version: &str) -> String {
+        let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+        let (major, minor, patch) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        let worst = self.changes.iter().map(|c| c.impact).min();
+        match (worst, major) {
+            (None, _) => format!("{major}.{minor}.{patch}"),
+            (Some(Impact::Breaking), 0) => format!("0.{}.0", minor + 1),
+            (Some(Impact::Breaking), _) => format!("{}.0.0", major + 1),
+            (Some(Impact::Additive), 0) | (Some(Impact::Docs), _) => format!("{major}.{minor}.{}", patch + 1),
+            (Some(Impact::Additive), _) => format!("{major}.{}.0", minor + 1),
+        }
+    }
+
+    /// Markdown for a pull request.
+    pub fn to_markdown(&self, from: &str, to: &str) -> String {
+        let mut out = format!("## API changes: baseten-management {from} → {to}\n\n");
+        if self.is_empty() {
+            out.push_str("No change to the client's API.\n");
+            return out;
+        }
+        out.push_str(&format!(
+            "{} breaking, {} additive, {} docs-only.\n",
+            self.count(Impact::Breaking),
+            self.count(Impact::Additive),
+            self.count(Impact::Docs)
+        ));
+        for (impact, title) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive"), (Impact::Docs, "Docs only")] {
+            let lines: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            if !lines.is_empty() {
+                out.push_str(&format!("\n### {title}\n\n"));
+                for change in lines {
+                    out.push_str(&format!("- {}\n", change.what));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Impact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Impact::Breaking => "breaking",
+            Impact::Additive => "additive",
+            Impact::Docs => "docs",
+        })
+    }
+}
+
+/// What changed from `old` to `new`, both OpenAPI 3.0.3 documents as `generated/` holds them.
+pub fn compare(old: &Value, new: &Value) -> Report {
+    let mut changes = Vec::new();
+    compare_operations(old, new, &mut changes);
+    compare_types(old, new, &mut changes);
+    changes.sort();
+    changes.dedup();
+    Report { changes }
+}
+
+fn push(changes: &mut Vec<Change>, impact: Impact, what: String) {
+    changes.push(Change { impact, what });
+}
+
+/// `operationId` → (`METHOD path`, operation, path-level parameters).
+fn operations(doc: &Value) -> BTreeMap<String, (String, &Value, Vec<&Value>)> {
+    let mut out = BTreeMap::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let shared: Vec<&Value> = item.get("parameters").and_then(Value::as_array).into_iter().flatten().collect();
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                out.insert(id.to_string(), (format!("{} {path}", method.to_uppercase()), op, shared.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn compare_operations(old: &Value, new: &Value, changes: &mut Vec<Change>) {
+    let (before, after) = (operations(old), operations(new));
+    for (id, (route, ..)) in &after {
+        if !before.contains_key(id) {
+            push(changes, Impact::Additive, format!("operation `{id}` added (`{route}`)"));
+        }
+    }
+    for (id, (route, old_op, old_shared)) in &before {
+        let Some((_, new_op, new_shared)) = after.get(id) else {
+            push(changes, Impact::Breaking, format!("operation `{id}` removed (`{route}`)"));
+            continue;
+        };
+        let (was, is) = (parameters(old, old_op, old_shared), parameters(new, new_op, new_shared));
+        for (name, required) in &is {
+            match was.get(name) {
+                None if *required => push(changes, Impact::Breaking, format!("`{id}`: required argument `{name}` added")),
+                None => push(changes, Impact::Additive, format!("`{id}`: optional argument `{name}` added")),
+                Some(before) if before != required => push(
+                    changes,
+                    Impact::Breaking,
+                    format!("`{id}`: argument `{name}` is now {}", if *required { "required" } else { "optional" }),
+                ),
+                _ => {}
+            }
+        }
+        for name in was.keys().filter(|n| !is.contains_key(*n)) {
+            push(changes, Impact::Breaking, format!("`{id}`: argument `{name}` removed"));
+        }
+        if text(old_op) != text(new_op) {
+            push(changes, Impact::Docs, format!("`{id}`: summary or description changed"));
+        }
+    }
+}
+
+/// Parameter name → required, for an operation (path-level parameters included, `$ref`s
+/// followed); the request body counts as the argument `body`.
+fn parameters(doc: &Value, op: &Value, shared: &[&Value]) -> BTreeMap<String, bool> {
+    let mut out = BTreeMap::new();
+    let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    for parameter in shared.iter().copied().chain(own) {
+        let parameter = resolve(doc, parameter);
+        if let Some(name) = parameter.get("name").and_then(Value::as_str) {
+            out.insert(name.to_string(), parameter.get("required") == Some(&Value::Bool(true)));
+        }
+    }
+    if let Some(body) = op.get("requestBody") {
+        out.insert("body".into(), resolve(doc, body).get("required") == Some(&Value::Bool(true)));
+    }
+    out
+}
+
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => doc.pointer(reference.trim_start_matches('#')).unwrap_or(value),
+        None => value,
+    }
+}
+
+fn text(value: &Value) -> (Option<&Value>, Option<&Value>) {
+    (value.get("summary"), value.get("description"))
+}
+
+fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
+    let empty = Map::new();
+    let schemas = |doc: &'_ Value| -> BTreeMap<String, Value> {
+        doc.pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty)
+            .iter()
+            .map(|(name, schema)| (rust_name(name), schema.clone()))
+            .collect()
+    };
+    let (before, after) = (schemas(old), schemas(new));
+    for name in after.keys().filter(|n| !before.contains_key(*n)) {
+        push(changes, Impact::Additive, format!("type `{name}` added"));
+    }
+    for (name, was) in &before {
+        let Some(is) = after.get(name) else {
+            push(changes, Impact::Breaking, format!("type `{name}` removed"));
+            continue;
+        };
+        compare_type(name, was, is, changes);
+    }
+}
+
+fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
+    let values = |s: &Value| -> BTreeSet<String> {
+        s.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+    };
+    let (old_values, new_values) = (values(was), values(is));
+    for value in new_values.difference(&old_values) {
+        // Open, non-exhaustive enums: a new variant breaks no match.
+        push(changes, Impact::Additive, format!("`{name}`: enum value `{value}` added"));
+    }
+    for value in old_values.difference(&new_values) {
+        push(changes, Impact::Breaking, format!("`{name}`: enum value `{value}` removed"));
+    }
+
+    let properties = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    let required = |s: &Value| -> BTreeSet<String> {
+        s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+    };
+    let (old_props, new_props) = (properties(was), properties(is));
+    let (old_required, new_required) = (required(was), required(is));
+    for (field, schema) in &new_props {
+        if old_props.contains_key(field) {
+            continue;
+        }
+        // A new public field breaks struct literals (typify's structs are not non_exhaustive).
+        let kind = if new_required.contains(field) { "required" } else { "optional" };
+        push(
+            changes,
+            Impact::Breaking,
+            format!("`{name}`: {kind} field `{field}: {}` added (breaks struct literals; builders are unaffected)", type_of(schema)),
+        );
+    }
+    for (field, old_schema) in &old_props {
+        let Some(new_schema) = new_props.get(field) else {
+            push(changes, Impact::Breaking, format!("`{name}`: field `{field}` removed"));
+            continue;
+        };
+        let (a, b) = (type_of(old_schema), type_of(new_schema));
+        if a != b {
+            push(changes, Impact::Breaking, format!("`{name}`: field `{field}` changed type from `{a}` to `{b}`"));
+        }
+        match (old_required.contains(field), new_required.contains(field)) {
+            (false, true) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is now required")),
+            (true, false) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is no longer required")),
+            _ => {}
+        }
+        if text(old_schema) != text(new_schema) || old_schema.get("title") != new_schema.get("title") {
+            push(changes, Impact::Docs, format!("`{name}`: the docs of `{field}` changed"));
+        }
+    }
+    if was.get("description") != is.get("description") {
+        push(changes, Impact::Docs, format!("`{name}`: description changed"));
+    }
+}
+
+/// A schema as a short type expression (`DeploymentV1`, `[string]`, `integer?`), to compare.
+pub fn type_of(schema: &Value) -> String {
+    let nullable = if schema.get("nullable") == Some(&Value::Bool(true)) { "?" } else { "" };
+    let base = if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        rust_name(reference.rsplit('/').next().unwrap_or(reference))
+    } else if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        type_of(only)
+    } else if let Some(options) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        options.iter().map(type_of).collect::<Vec<_>>().join(" | ")
+    } else {
+        match schema.get("type").and_then(Value::as_str) {
+            Some("array") => format!("[{}]", schema.get("items").map(type_of).unwrap_or_else(|| "any".into())),
+            Some("object") if schema.get("properties").is_none() => match schema.get("additionalProperties") {
+                Some(v @ Value::Object(_)) => format!("map of {}", type_of(v)),
+                _ => "object".into(),
+            },
+            Some(t) => match schema.get("format").and_then(Value::as_str) {
+                Some(format) => format!("{t} ({format})"),
+                None => t.to_string(),
+            },
+            None if schema.get("enum") == Some(&serde_json::json!([null])) => "null".into(),
+            None => "any".into(),
+        }
+    };
+    format!("{base}{nullable}")
+}
