@@ -7,6 +7,7 @@ mod codegen;
 mod contract;
 mod determinism;
 mod downgrade;
+mod fetch;
 mod fuzz;
 mod merge;
 mod naming;

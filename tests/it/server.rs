@@ -16,6 +16,8 @@ pub enum Reply {
     Truncated { announced: usize, body: String },
     /// The connection closes without a response.
     Hangup,
+    /// The connection stays open, never answered (until the server is dropped).
+    Hang,
 }
 
 impl Reply {
@@ -55,13 +57,42 @@ impl Server {
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { return };
-                let reply = {
-                    let seen = recorded.lock().unwrap().len();
-                    script[seen.min(script.len() - 1)].clone()
-                };
-                if let Some(request) = serve(stream, reply).await {
+                let seen = recorded.lock().unwrap().len();
+                let reply = script[seen.min(script.len() - 1)].clone();
+                if let Some(request) = serve(stream, |_| reply).await {
                     recorded.lock().unwrap().push(request);
                 }
+            }
+        });
+        Server { url, requests, task }
+    }
+
+    /// A server that answers by path: each path has its own script (its last reply repeats);
+    /// an unknown path gets a 404. Connections are served concurrently.
+    pub async fn routes(routes: Vec<(&str, Vec<Reply>)>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let routes: std::collections::HashMap<String, Vec<Reply>> =
+            routes.into_iter().map(|(path, script)| (path.to_string(), script)).collect();
+        let routes = Arc::new(routes);
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&requests);
+        let task = tokio::spawn(async move {
+            let mut connections = tokio::task::JoinSet::new();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                let (routes, recorded) = (Arc::clone(&routes), Arc::clone(&recorded));
+                connections.spawn(async move {
+                    let choose = |request: &Request| {
+                        let seen = recorded.lock().unwrap().iter().filter(|r: &&Request| r.path == request.path).count();
+                        match routes.get(&request.path) {
+                            Some(script) => script[seen.min(script.len() - 1)].clone(),
+                            None => Reply::json(404, r#"{"error": "not found"}"#),
+                        }
+                    };
+                    let recorded_early = Arc::clone(&recorded);
+                    let _ = serve_recording(stream, choose, recorded_early).await;
+                });
             }
         });
         Server { url, requests, task }
@@ -78,8 +109,24 @@ impl Drop for Server {
     }
 }
 
-/// Reads one request from `stream`, answers it with `reply`, and closes the connection.
-async fn serve(mut stream: TcpStream, reply: Reply) -> Option<Request> {
+/// Like [`serve`], recording the request before answering (a hanging reply never returns).
+async fn serve_recording(
+    stream: TcpStream,
+    choose: impl FnOnce(&Request) -> Reply,
+    recorded: Arc<Mutex<Vec<Request>>>,
+) -> Option<()> {
+    serve(stream, |request| {
+        let reply = choose(request);
+        recorded.lock().unwrap().push(request.clone());
+        reply
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Reads one request from `stream`, answers it with the reply `choose` picks, and closes the
+/// connection.
+async fn serve(mut stream: TcpStream, choose: impl FnOnce(&Request) -> Reply) -> Option<Request> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -114,7 +161,7 @@ async fn serve(mut stream: TcpStream, reply: Reply) -> Option<Request> {
     }
     let request = Request { method, path, headers, at: std::time::Instant::now() };
 
-    let response = match reply {
+    let response = match choose(&request) {
         Reply::Json(status, extra, body) => {
             let mut head = format!(
                 "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
@@ -130,6 +177,10 @@ async fn serve(mut stream: TcpStream, reply: Reply) -> Option<Request> {
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {announced}\r\nconnection: close\r\n\r\n{body}"
         ),
         Reply::Hangup => String::new(),
+        Reply::Hang => {
+            std::future::pending::<()>().await;
+            String::new()
+        }
     };
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;

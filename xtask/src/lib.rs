@@ -6,6 +6,7 @@ pub mod cut;
 pub mod downgrade;
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod generate;
 pub mod merge;
 pub mod naming;

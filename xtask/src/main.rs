@@ -8,6 +8,11 @@ use xtask::{GENERATED_DIR, Run};
 
 const USAGE: &str = "\
 Usage: cargo xtask codegen [--check] [--report FILE]
+       cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
+
+Run `cargo xtask fetch --help` for fetch's options.
+
+codegen:
 
 Turns the docs pages in spec/ into the baseten-management crate in generated/, and reports what
 changed for users of the client since the generated/openapi.yaml on disk: operations and types
@@ -36,6 +41,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
+        ["fetch", rest @ ..] => fetch(rest),
         ["codegen", rest @ ..] if rest.iter().any(|a| matches!(*a, "-h" | "--help")) => help(),
         ["-h" | "--help"] | ["help", ..] => help(),
         ["codegen", rest @ ..] => {
@@ -53,6 +59,88 @@ fn main() -> ExitCode {
             codegen(check, report.as_deref())
         }
         _ => usage_error("expected a command"),
+    }
+}
+
+const FETCH_USAGE: &str = "\
+Usage: cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
+
+Brings spec/ up to date from the docs site: reads its page index, downloads the Markdown export of
+every page listed under the management API reference, keeps those that hold one OpenAPI block, and
+writes them under spec/ by their path below the prefix. Pages are written only after every download
+succeeded, all or nothing. Prints the pages added, changed, unchanged, skipped (not API pages) and
+no longer listed.
+
+Options:
+  --index URL        the page index (default https://docs.baseten.co/llms.txt)
+  --prefix PATH      the site path of the API reference (default /reference/management-api/)
+  --dry-run          download and report, write nothing
+  --prune            remove pages the index no longer lists (default: only report them)
+  --concurrency N    downloads at a time (default 8)
+  --timeout SECS     per request, connect included (default 30); 429, 5xx, timeouts and connection
+                     errors are retried 3 times with exponential backoff
+  -h, --help         print this help";
+
+fn fetch(rest: &[&str]) -> ExitCode {
+    let mut options = xtask::fetch::Options::default();
+    let mut args = rest.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().map(|v| v.to_string()).ok_or(format!("{name} needs a value"));
+        let parsed: Result<(), String> = match *arg {
+            "-h" | "--help" => {
+                println!("{FETCH_USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            "--dry-run" => {
+                options.dry_run = true;
+                Ok(())
+            }
+            "--prune" => {
+                options.prune = true;
+                Ok(())
+            }
+            "--index" => value("--index").map(|v| options.index = v),
+            "--prefix" => value("--prefix").map(|v| options.prefix = v),
+            "--concurrency" => value("--concurrency")
+                .and_then(|v| v.parse().map_err(|_| format!("--concurrency takes a number, not `{v}`")))
+                .map(|n| options.concurrency = n),
+            "--timeout" => value("--timeout")
+                .and_then(|v| v.parse::<f64>().map_err(|_| format!("--timeout takes seconds, not `{v}`")))
+                .and_then(|s| std::time::Duration::try_from_secs_f64(s).map_err(|e| e.to_string()))
+                .map(|d| options.timeout = d),
+            other => Err(format!("unknown argument `{other}`")),
+        };
+        if let Err(message) = parsed {
+            eprintln!("error: {message}\n\n{FETCH_USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    match xtask::fetch::fetch(&root(), &options) {
+        Ok(outcome) => {
+            for (label, pages) in [
+                ("added", &outcome.added),
+                ("changed", &outcome.changed),
+                ("unchanged", &outcome.unchanged),
+                ("skipped (not an API page)", &outcome.skipped),
+                (if options.prune { "removed (no longer listed)" } else { "no longer listed (kept; --prune removes)" }, &outcome.unlisted),
+            ] {
+                println!("{label}: {}", pages.len());
+                if label != "unchanged" {
+                    for page in pages {
+                        println!("  {page}");
+                    }
+                }
+            }
+            if options.dry_run {
+                println!("--dry-run: nothing was written");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("spec/ was left as it was.");
+            ExitCode::FAILURE
+        }
     }
 }
 

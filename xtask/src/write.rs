@@ -69,16 +69,44 @@ pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Resul
             Stale::Stray(shown) => pending.push((shown, Change::Removed)),
         }
     }
+    let pending: Vec<(String, Change, Option<&str>)> = pending
+        .into_iter()
+        .map(|(shown, change)| {
+            let relative = display_path(dir, &root.join(&shown));
+            let text = files.get(&relative).map(String::as_str);
+            (shown, change, text)
+        })
+        .collect();
+    commit_all(root, pending)
+}
+
+/// Writes `files` (paths relative to `root`) whose bytes differ and removes `remove`, all or
+/// nothing, leaving every other file alone.
+pub fn apply_some(root: &Path, files: &BTreeMap<String, String>, remove: &[String]) -> Result<Vec<(String, Change)>, Errors> {
+    let mut pending = Vec::new();
+    for (shown, text) in files {
+        match std::fs::read(root.join(shown)) {
+            Ok(old) if old == text.as_bytes() => {}
+            Ok(_) => pending.push((shown.clone(), Change::Updated, Some(text.as_str()))),
+            Err(_) => pending.push((shown.clone(), Change::Created, Some(text.as_str()))),
+        }
+    }
+    for shown in remove {
+        pending.push((shown.clone(), Change::Removed, None));
+    }
+    commit_all(root, pending)
+}
+
+/// Stages every new file, then renames them all into place; any failure rolls all back.
+fn commit_all(root: &Path, pending: Vec<(String, Change, Option<&str>)>) -> Result<Vec<(String, Change)>, Errors> {
     let mut transaction = Transaction::default();
     let result = (|| {
-        for (shown, change) in &pending {
-            if *change != Change::Removed {
-                let path = root.join(shown);
-                let relative = display_path(dir, &path);
-                transaction.stage(&path, files[&relative].as_bytes()).map_err(|e| (shown, e))?;
+        for (shown, _, text) in &pending {
+            if let Some(text) = text {
+                transaction.stage(&root.join(shown), text.as_bytes()).map_err(|e| (shown, e))?;
             }
         }
-        for (shown, change) in &pending {
+        for (shown, change, _) in &pending {
             transaction.commit(&root.join(shown), *change).map_err(|e| (shown, e))?;
         }
         Ok(())
@@ -86,12 +114,12 @@ pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Resul
     match result {
         Ok(()) => {
             transaction.finish();
-            Ok(pending)
+            Ok(pending.into_iter().map(|(shown, change, _)| (shown, change)).collect())
         }
         Err((shown, e)) => {
             transaction.roll_back();
             Err(Error::new(shown.clone(), format!("cannot write: {e}"))
-                .with_hint("nothing in generated/ was changed")
+                .with_hint("nothing was changed")
                 .into())
         }
     }
