@@ -24,6 +24,10 @@ fn each_31_construct_becomes_its_303_equivalent() {
             json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})),
         ("type list", json!({"type": ["integer", "null"]}), json!({"type": "integer", "nullable": true})),
         ("const", json!({"const": "A"}), json!({"enum": ["A"]})),
+        // typify rejects such a default on a union's discriminator (the 183-operation spec's
+        // `kind: {const: model_archive, default: model_archive}`).
+        ("const with itself as default", json!({"type": "string", "const": "a", "default": "a"}),
+            json!({"type": "string", "enum": ["a"]})),
         ("exclusive bound", json!({"type": "number", "exclusiveMinimum": 0}),
             json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})),
         ("examples", json!({"type": "string", "examples": ["a", "b"]}), json!({"type": "string", "example": "a"})),

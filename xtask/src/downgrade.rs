@@ -251,6 +251,11 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
         if m.contains_key("enum") {
             errors.push((at.to_string(), "`const` beside `enum`".into()));
         }
+        // A default equal to the one allowed value says nothing more, and typify rejects it
+        // where the property is a union's discriminator.
+        if m.get("default") == Some(&value) {
+            m.remove("default");
+        }
         m.insert("enum".into(), json!([value]));
     }
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
