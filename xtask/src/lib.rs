@@ -66,9 +66,11 @@ impl Previous {
                 Some(value.to_string())
             })
         });
+        // Read as the pages are (YAML 1.2 booleans), or an enum value `off` would look changed.
+        let options = serde_saphyr::options! { strict_booleans: true };
         let spec = std::fs::read_to_string(dir.join("openapi.yaml"))
             .ok()
-            .and_then(|text| serde_saphyr::from_str::<Value>(&text).ok());
+            .and_then(|text| serde_saphyr::from_str_with_options::<Value>(&text, options).ok());
         Previous { version, spec }
     }
 }
