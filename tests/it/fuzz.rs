@@ -100,9 +100,7 @@ fn exercise(pages: &[Page]) -> Result<usize, String> {
     let stage = match outcome {
         Ok(stage) => stage,
         Err(panic) => {
-            let message =
-                panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-            return Err(format!("panicked: {}", message.unwrap_or_default()));
+            return Err(format!("panicked: {}", xtask::error::panic_message(panic.as_ref())));
         }
     };
     if started.elapsed() > BOUND {

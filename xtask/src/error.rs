@@ -92,3 +92,12 @@ impl fmt::Display for Errors {
 }
 
 impl std::error::Error for Errors {}
+
+/// The message a panic carried (`panic!` with a literal or a formatted string), or "".
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}

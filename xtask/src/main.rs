@@ -29,12 +29,7 @@ fn main() -> ExitCode {
     // Bad input is reported as errors; a panic is a bug in the xtask. Say so in one line
     // (generated/ is only written after a whole run succeeded, so it is untouched).
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let message = xtask::error::panic_message(info.payload());
         let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
         eprintln!("error: internal error in the xtask{at}: {message}\n  hint: this is a bug: please report it with the page that caused it; generated/ was not touched");
     }));

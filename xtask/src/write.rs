@@ -61,23 +61,14 @@ pub fn check(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Vec<S
 /// target; only when all are staged are they renamed into place (each replaced or removed file
 /// kept aside until the end), and a failure at any point puts every file back as it was.
 pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<(String, Change)>, Errors> {
-    let mut pending = Vec::new();
-    for item in check(root, dir, files) {
-        match item {
-            Stale::Missing(shown) => pending.push((shown, Change::Created)),
-            Stale::Changed(shown, _) => pending.push((shown, Change::Updated)),
-            Stale::Stray(shown) => pending.push((shown, Change::Removed)),
-        }
-    }
-    let pending: Vec<(String, Change, Option<&str>)> = pending
-        .into_iter()
-        .map(|(shown, change)| {
-            let relative = display_path(dir, &root.join(&shown));
-            let text = files.get(&relative).map(String::as_str);
-            (shown, change, text)
-        })
+    let shown: BTreeMap<String, String> =
+        files.iter().map(|(relative, text)| (display_path(root, &dir.join(relative)), text.clone())).collect();
+    let strays: Vec<String> = existing_files(dir)
+        .iter()
+        .filter(|path| !files.contains_key(&display_path(dir, path)))
+        .map(|path| display_path(root, path))
         .collect();
-    commit_all(root, pending)
+    apply_some(root, &shown, &strays)
 }
 
 /// Writes `files` (paths relative to `root`) whose bytes differ and removes `remove`, all or

@@ -205,11 +205,8 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     std::panic::set_hook(hook);
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string())
+    result.map_err(|payload| match crate::error::panic_message(payload.as_ref()) {
+        message if message.is_empty() => "no message".to_string(),
+        message => message,
     })
 }
