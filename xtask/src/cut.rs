@@ -2,10 +2,12 @@
 //! per operation, as the docs site exports them: the operation, its path-level parameters, the
 //! components it reaches and the security scheme, in a ```` ````yaml <method> <path> ```` block.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use crate::error::{Error, Errors};
 use crate::extract::METHODS;
 use crate::page::Page;
 
@@ -48,6 +50,26 @@ pub fn cut(spec: &Value) -> Vec<Page> {
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
+}
+
+/// `cargo xtask cut`: reads the full spec at `spec` (JSON, or YAML with JSON's booleans) and
+/// writes its pages into `dir` as `<method>-<path>.md`, all or nothing; gives the page count.
+pub fn cut_file(spec: &Path, dir: &Path) -> Result<usize, Errors> {
+    let shown = spec.display().to_string();
+    let text = std::fs::read_to_string(spec).map_err(|e| Error::new(&shown, format!("cannot read the spec: {e}")))?;
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let document: Value = serde_saphyr::from_str_with_options(&text, options)
+        .map_err(|e| Error::new(&shown, format!("not a JSON or YAML document: {e}")))?;
+    let pages = cut(&document);
+    if pages.is_empty() {
+        return Err(Error::new(&shown, "the spec has no operations under `paths`").into());
+    }
+    let files: BTreeMap<String, String> = pages
+        .iter()
+        .map(|page| (page.path.trim_start_matches("spec/").to_string(), page.text.clone()))
+        .collect();
+    crate::write::apply_some(dir, &files, &[])?;
+    Ok(files.len())
 }
 
 /// The components `root` reaches through `$ref`s (transitively), and every security scheme.

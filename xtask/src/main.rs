@@ -7,8 +7,9 @@ use xtask::write::{self, Change};
 use xtask::{GENERATED_DIR, Run};
 
 const USAGE: &str = "\
-Usage: cargo xtask codegen [--check] [--report FILE]
+Usage: cargo xtask codegen [--check] [--report FILE] [--root DIR]
        cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
+       cargo xtask cut SPEC.json DIR
 
 Run `cargo xtask fetch --help` for fetch's options.
 
@@ -23,7 +24,14 @@ bumped as the worst change says (below 1.0: breaking bumps the minor, the rest t
 Options:
   --check          write nothing; exit 1 listing every stale, missing or stray file in generated/ with a diff
   --report FILE    also write the change report as Markdown to FILE (for a pull request)
-  -h, --help       print this help";
+  --root DIR       read DIR/spec/ and write DIR/generated/ instead of the repository's
+  -h, --help       print this help
+
+cut:
+
+Cuts a full OpenAPI 3.1 document (Baseten's /v1/spec) into one standard-form docs page per
+operation, written as DIR/<method>-<path>.md; `cargo xtask codegen --root` then reads them from
+DIR/spec/. CI runs the whole management API through the pipeline this way.";
 
 fn main() -> ExitCode {
     // Bad input is reported as errors; a panic is a bug in the xtask. Say so in one line
@@ -37,10 +45,12 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["fetch", rest @ ..] => fetch(rest),
+        ["cut", spec, dir] => cut(Path::new(spec), Path::new(dir)),
+        ["cut", ..] => usage_error("cut takes SPEC.json and DIR"),
         ["codegen", rest @ ..] if rest.iter().any(|a| matches!(*a, "-h" | "--help")) => help(),
         ["-h" | "--help"] | ["help", ..] => help(),
         ["codegen", rest @ ..] => {
-            let (mut check, mut report, mut rest) = (false, None, rest.iter());
+            let (mut check, mut report, mut root, mut rest) = (false, None, self::root(), rest.iter());
             while let Some(arg) = rest.next() {
                 match *arg {
                     "--check" | "-c" => check = true,
@@ -48,10 +58,14 @@ fn main() -> ExitCode {
                         Some(file) => report = Some(PathBuf::from(file)),
                         None => return usage_error("--report needs a FILE"),
                     },
+                    "--root" => match rest.next() {
+                        Some(dir) => root = PathBuf::from(dir),
+                        None => return usage_error("--root needs a DIR"),
+                    },
                     other => return usage_error(&format!("unknown argument `{other}`")),
                 }
             }
-            codegen(check, report.as_deref())
+            codegen(&root, check, report.as_deref())
         }
         _ => usage_error("expected a command"),
     }
@@ -159,10 +173,22 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn codegen(check: bool, report: Option<&Path>) -> ExitCode {
-    let root = root();
+fn cut(spec: &Path, dir: &Path) -> ExitCode {
+    match xtask::cut::cut_file(spec, dir) {
+        Ok(count) => {
+            println!("{count} pages written to {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn codegen(root: &Path, check: bool, report: Option<&Path>) -> ExitCode {
     if !check {
-        return match xtask::codegen_and_write(&root) {
+        return match xtask::codegen_and_write(root) {
             Ok((run, changes)) => {
                 summary(&run, &changes);
                 write_report(&run, report)
@@ -174,7 +200,7 @@ fn codegen(check: bool, report: Option<&Path>) -> ExitCode {
             }
         };
     }
-    let run = match xtask::codegen(&root) {
+    let run = match xtask::codegen(root) {
         Ok(run) => run,
         Err(errors) => {
             eprintln!("{errors}");
@@ -184,7 +210,7 @@ fn codegen(check: bool, report: Option<&Path>) -> ExitCode {
     if write_report(&run, report) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
-    let stale = write::check(&root, &root.join(GENERATED_DIR), &run.files);
+    let stale = write::check(root, &root.join(GENERATED_DIR), &run.files);
     if stale.is_empty() {
         println!("generated/ is current: {} files match what spec/ produces", run.files.len());
         return ExitCode::SUCCESS;

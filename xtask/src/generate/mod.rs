@@ -54,21 +54,23 @@ const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
 /// Files relative to `generated/`.
 pub fn generate(document: &Value, version: &str) -> Result<BTreeMap<String, String>, Error> {
     let origin = "generated/openapi.yaml";
-    let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+    let mut hoisted = document.clone();
+    tables::hoist_inline_enums(&mut hoisted);
+    let spec: openapiv3::OpenAPI = serde_json::from_value(hoisted.clone())
         .map_err(|e| Error::new(origin, format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
-    let enums = open_enums(document)?;
+    let enums = open_enums(&hoisted)?;
     let settings = settings(&enums);
 
     // A fresh Generator for each output: a reused one emits every type twice.
     let tokens = run_progenitor(origin, || Generator::new(&settings).generate_tokens(&spec))?;
     let mut api: syn::File = parse("generated/src/api.rs", tokens)?;
-    rewrite::client(&mut api, &enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
+    let renames = rewrite::client(&mut api, &enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
     let tables = tables::tables(document).map_err(|e| Error::new(origin, e))?;
     api.items.extend(parse("generated/src/api.rs", tables)?.items);
 
     let mock = run_progenitor(origin, || Generator::new(&settings).httpmock(&spec, "crate::api"))?;
     let mut mock: syn::File = parse("generated/src/mock.rs", mock)?;
-    rewrite::mock(&mut mock);
+    rewrite::mock(&mut mock, &renames);
 
     let api = with_header("//", &prettyplease::unparse(&api));
     let mock = with_header("//", &prettyplease::unparse(&mock));

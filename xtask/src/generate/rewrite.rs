@@ -2,14 +2,29 @@
 //! `send` returns [`crate::Error`] (progenitor's error lives on as `send_raw`), string enums are
 //! open, and no doc example is left `ignore`d.
 
+use std::collections::BTreeSet;
+
 use quote::{format_ident, quote};
 use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 
 use super::OpenEnum;
 
+/// A type typify named that we renamed: `(typify's name, ours)`.
+pub type Renames = Vec<(String, String)>;
+
 /// Rewrites the client (`src/api.rs`); an error when progenitor's output lacks a shape this
-/// relies on, so a progenitor upgrade cannot silently skip a rewrite.
-pub fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), String> {
+/// relies on, so a progenitor upgrade cannot silently skip a rewrite. Gives the types renamed,
+/// for [`mock`].
+pub fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames, String> {
+    let renames = match file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+        _ => None,
+    }) {
+        Some((_, items)) => give_way_to_open_enums(items, enums),
+        None => return Err("progenitor's output has no `types` module".into()),
+    };
+    rename(&mut file.items, &renames);
     let mut sends = 0;
     let mut operations = 0;
     for item in &mut file.items {
@@ -38,17 +53,20 @@ pub fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), String> {
     // progenitor's prelude re-exports `Client`, which the crate root already does.
     file.items.retain(|item| !matches!(item, syn::Item::Mod(module) if module.ident == "prelude"));
     document(&mut file.items, &[], &client_doc);
+    link_bare_urls(file);
     if sends != operations {
         return Err(format!(
             "progenitor's output has {operations} operation methods on Client but {sends} `send` methods in `builder`"
         ));
     }
-    Ok(())
+    Ok(renames)
 }
 
 /// Rewrites the httpmock extensions (`src/mock.rs`): documents what progenitor leaves bare, so
 /// the crate can deny missing docs.
-pub fn mock(file: &mut syn::File) {
+pub fn mock(file: &mut syn::File, renames: &Renames) {
+    rename(&mut file.items, renames);
+    match_each_array_item(&mut file.items);
     let doc = "Typed [`httpmock`] mocks for every operation (the `mock` feature): \
                `server.list_models(|when, then| ...)` matches the operation's method and path, and \
                `then` takes its typed response.";
@@ -128,6 +146,27 @@ fn document(items: &mut [syn::Item], module: &[String], doc_for: &DocFor) {
                     }
                 }
             }
+            syn::Item::Enum(item) if is_public(&item.vis) => {
+                let name = item.ident.to_string();
+                if !has_doc(&item.attrs) {
+                    add_doc(&mut item.attrs, doc_for(module, &name, &name, Kind::Struct));
+                }
+                for variant in &mut item.variants {
+                    if !has_doc(&variant.attrs) {
+                        // A unit variant stands for the value serde renames it to.
+                        let doc = match serde_rename(&variant.attrs) {
+                            Some(value) if variant.fields.is_empty() => format!("`{value}`"),
+                            _ => format!("The `{}` alternative.", variant.ident),
+                        };
+                        add_doc(&mut variant.attrs, doc);
+                    }
+                    for field in &mut variant.fields {
+                        if let (false, Some(ident)) = (has_doc(&field.attrs), &field.ident) {
+                            add_doc(&mut field.attrs, doc_for(module, &name, &ident.to_string(), Kind::Field));
+                        }
+                    }
+                }
+            }
             syn::Item::Impl(block) if block.trait_.is_none() => {
                 let owner = type_name(&block.self_ty);
                 for member in &mut block.items {
@@ -154,6 +193,94 @@ fn document(items: &mut [syn::Item], module: &[String], doc_for: &DocFor) {
     }
 }
 
+/// The API reference's texts hold bare URLs, which rustdoc wants as `<https://...>` links.
+fn link_bare_urls(file: &mut syn::File) {
+    struct Links;
+    impl VisitMut for Links {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if let syn::Meta::NameValue(doc) = &mut attr.meta
+                && doc.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut doc.value
+                && text.value().contains("://")
+            {
+                *text = syn::LitStr::new(&angle_bracket_urls(&text.value()), text.span());
+            }
+        }
+    }
+    Links.visit_file_mut(file);
+}
+
+/// `text` with each bare `http(s)://` URL outside code (fenced or inline) written `<URL>`;
+/// trailing punctuation and a closing quote or parenthesis stay outside.
+pub(crate) fn angle_bracket_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut fenced = false;
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced {
+            out.push_str(line);
+            continue;
+        }
+        let mut in_code = false;
+        let mut rest = line;
+        while !rest.is_empty() {
+            let next_tick = rest.find('`');
+            let next_url = [rest.find("https://"), rest.find("http://")].into_iter().flatten().min();
+            match (next_tick, next_url) {
+                (Some(tick), url) if url.is_none_or(|url| tick < url) || in_code => {
+                    out.push_str(&rest[..=tick]);
+                    rest = &rest[tick + 1..];
+                    in_code = !in_code;
+                }
+                (_, Some(url)) => {
+                    let before = &rest[..url];
+                    out.push_str(before);
+                    let end = rest[url..].find(|c: char| c.is_whitespace() || "<>`\"'".contains(c)).map_or(rest.len(), |e| url + e);
+                    let mut link = &rest[url..end];
+                    while let Some(trimmed) = link.strip_suffix(['.', ',', ';', ':', ')', ']', '!', '?']) {
+                        link = trimmed;
+                    }
+                    // Already a link: `<URL>` or `[text](URL)`.
+                    if before.ends_with('<') || before.ends_with("](") {
+                        out.push_str(link);
+                    } else {
+                        out.push('<');
+                        out.push_str(link);
+                        out.push('>');
+                    }
+                    rest = &rest[url + link.len()..];
+                }
+                (_, None) => {
+                    out.push_str(rest);
+                    rest = "";
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The value of `#[serde(rename = "...")]`.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut value = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                value = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    value
+}
+
 fn is_public(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
@@ -164,6 +291,150 @@ fn has_doc(attrs: &[syn::Attribute]) -> bool {
 
 fn add_doc(attrs: &mut Vec<syn::Attribute>, doc: String) {
     attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+}
+
+/// progenitor's matcher for an array query argument calls `to_string()` on the `Vec`, which
+/// does not compile. The client sends an array as the name repeated (`ids=a&ids=b`), so the
+/// matcher requires each item as one of the argument's values.
+fn match_each_array_item(items: &mut [syn::Item]) {
+    struct Arrays(bool);
+    impl VisitMut for Arrays {
+        fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
+            let generics = &method.sig.generics;
+            self.0 = quote!(#generics).to_string().contains(":: vec :: Vec <")
+                || method.sig.generics.where_clause.as_ref().is_some_and(|w| quote!(#w).to_string().contains(":: vec :: Vec <"));
+            syn::visit_mut::visit_impl_item_fn_mut(self, method);
+        }
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let (true, syn::Expr::MethodCall(call)) = (self.0, &*expr)
+                && call.method == "query_param"
+                && call.args.len() == 2
+                && call.args.last().is_some_and(|arg| quote!(#arg).to_string() == "value . to_string ()")
+            {
+                let (receiver, name) = (&call.receiver, &call.args[0]);
+                *expr = syn::parse_quote! {
+                    value.iter().fold(#receiver, |when, item| when.query_param(#name, item.to_string()))
+                };
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    for item in items {
+        Arrays(false).visit_item_mut(item);
+    }
+}
+
+/// typify names some inline schemas itself (after their `title`) and may pick the name of a
+/// component we declare as an open enum, since replaced names are not reserved. Its type gives
+/// way: it becomes `<the first struct using it><name>`, as typify names inline types.
+fn give_way_to_open_enums(types: &[syn::Item], enums: &[OpenEnum]) -> Renames {
+    let mut taken: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => Some(item.ident.to_string()),
+            syn::Item::Enum(item) => Some(item.ident.to_string()),
+            syn::Item::Type(item) => Some(item.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    taken.extend(enums.iter().map(|open| open.name.clone()));
+    let mut renames = Renames::new();
+    for open in enums {
+        let typify_declares = types.iter().any(|item| match item {
+            syn::Item::Struct(item) => item.ident == open.name,
+            syn::Item::Enum(item) => item.ident == open.name,
+            syn::Item::Type(item) => item.ident == open.name,
+            _ => false,
+        });
+        if !typify_declares {
+            continue;
+        }
+        let user = types.iter().find_map(|item| match item {
+            syn::Item::Struct(item) if item.fields.iter().any(|f| mentions(&f.ty, &open.name)) => Some(item.ident.to_string()),
+            _ => None,
+        });
+        let base = format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name);
+        let name = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|name| !taken.contains(name))
+            .unwrap_or(base);
+        taken.insert(name.clone());
+        renames.push((open.name.clone(), name));
+    }
+    renames
+}
+
+/// Whether `ty` names `ident` as typify writes a type in its module: bare.
+fn mentions(ty: &syn::Type, ident: &str) -> bool {
+    struct Finder<'a>(&'a str, bool);
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.1 |= path.segments.len() == 1 && path.segments[0].ident == self.0;
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut finder = Finder(ident, false);
+    finder.visit_type(ty);
+    finder.1
+}
+
+/// Renames typify's types: their declarations, and the paths progenitor and typify write to
+/// them (`Name`, `super::Name` inside `types`; `types::Name` anywhere). `crate::types::Name`,
+/// which only a replacement writes, stays the open enum.
+fn rename(items: &mut [syn::Item], renames: &Renames) {
+    struct Renamer<'a> {
+        renames: &'a Renames,
+        in_types: usize,
+    }
+    impl Renamer<'_> {
+        fn new_name(&self, ident: &syn::Ident) -> Option<syn::Ident> {
+            let (_, new) = self.renames.iter().find(|(old, _)| ident == old)?;
+            Some(syn::Ident::new(new, ident.span()))
+        }
+    }
+    impl VisitMut for Renamer<'_> {
+        fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+            let types = module.ident == "types";
+            self.in_types += usize::from(types || self.in_types > 0);
+            syn::visit_mut::visit_item_mod_mut(self, module);
+            self.in_types -= usize::from(types || self.in_types > 0);
+        }
+        fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+            if let Some(new) = self.new_name(&item.ident).filter(|_| self.in_types > 0) {
+                item.ident = new;
+            }
+            syn::visit_mut::visit_item_struct_mut(self, item);
+        }
+        fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+            if let Some(new) = self.new_name(&item.ident).filter(|_| self.in_types > 0) {
+                item.ident = new;
+            }
+            syn::visit_mut::visit_item_enum_mut(self, item);
+        }
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let prefix: Vec<String> = path.segments.iter().rev().skip(1).map(|s| s.ident.to_string()).collect();
+            let prefix: Vec<&str> = prefix.iter().rev().map(String::as_str).collect();
+            let ours = match prefix.as_slice() {
+                [] | ["super"] | ["self"] => self.in_types > 0 && path.leading_colon.is_none(),
+                ["types"] | ["super", "types"] => true,
+                _ => false,
+            };
+            if let (true, Some(last)) = (ours, path.segments.last_mut())
+                && let Some(new) = self.new_name(&last.ident)
+            {
+                last.ident = new;
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    if renames.is_empty() {
+        return;
+    }
+    let mut renamer = Renamer { renames, in_types: 0 };
+    for item in items {
+        renamer.visit_item_mut(item);
+    }
 }
 
 /// Drops `#[serde(deny_unknown_fields)]` (typify's reading of `additionalProperties: false`):

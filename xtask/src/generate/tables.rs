@@ -18,6 +18,76 @@ pub struct OpenEnum {
     pub unknown: String,
 }
 
+/// Gives each inline string enum of two or more values (in a component's properties, items,
+/// additional properties or compositions) a component of its own, named
+/// `<component><Property>` (`Item` for array items), so it is declared open too: typify's
+/// replacements only reach named schemas. One value is a tag (a downgraded `const`) and stays.
+/// Only the document progenitor reads is changed; `generated/openapi.yaml` keeps the pages' shape.
+pub fn hoist_inline_enums(document: &mut Value) {
+    let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let mut taken: std::collections::BTreeSet<String> = schemas.keys().map(|name| rust_name(name)).collect();
+    let mut hoisted = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        for (key, value) in schema.as_object_mut().into_iter().flatten() {
+            hoist(key, value, &rust_name(name), &mut taken, &mut hoisted);
+        }
+    }
+    schemas.extend(hoisted);
+}
+
+fn hoist(key: &str, value: &mut Value, name: &str, taken: &mut std::collections::BTreeSet<String>, out: &mut Vec<(String, Value)>) {
+    match (key, value) {
+        ("properties", Value::Object(properties)) => {
+            for (property, schema) in properties {
+                hoist_schema(schema, &format!("{name}{}", rust_name(property)), taken, out);
+            }
+        }
+        ("items", schema) => hoist_schema(schema, &format!("{name}Item"), taken, out),
+        ("additionalProperties", schema @ Value::Object(_)) => hoist_schema(schema, &format!("{name}Value"), taken, out),
+        ("allOf" | "anyOf" | "oneOf", Value::Array(members)) => {
+            for member in members {
+                for (key, value) in member.as_object_mut().into_iter().flatten() {
+                    hoist(key, value, name, taken, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn hoist_schema(schema: &mut Value, name: &str, taken: &mut std::collections::BTreeSet<String>, out: &mut Vec<(String, Value)>) {
+    let is_enum = schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.len() > 1);
+    let Some(map) = schema.as_object_mut() else { return };
+    if !is_enum {
+        for (key, value) in map.iter_mut() {
+            hoist(key, value, name, taken, out);
+        }
+        return;
+    }
+    let unique = std::iter::once(name.to_string())
+        .chain((2..).map(|n| format!("{name}{n}")))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| name.to_string());
+    taken.insert(unique.clone());
+    // What belongs to the use stays at the use; the rest is the enum.
+    let mut site = serde_json::Map::new();
+    for key in ["description", "default", "nullable"] {
+        if let Some(value) = map.remove(key) {
+            site.insert(key.to_string(), value);
+        }
+    }
+    map.remove("title");
+    let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{unique}") });
+    out.push((unique, std::mem::replace(schema, Value::Null)));
+    *schema = if site.is_empty() {
+        reference
+    } else {
+        site.insert("allOf".into(), Value::Array(vec![reference]));
+        Value::Object(site)
+    };
+}
+
 /// Every component schema that is a string enum.
 pub fn open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
     let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
