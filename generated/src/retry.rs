@@ -140,8 +140,6 @@ pub(crate) async fn execute(
         if attempt < policy.max_attempts {
             request = current.try_clone();
         }
-        let method = current.method().clone();
-        let url = current.url().clone();
         let outcome = client.execute(current).await;
 
         let (outcome, delay, reason) = match outcome {
@@ -174,9 +172,11 @@ pub(crate) async fn execute(
             done => return done,
         };
 
-        if request.is_none() || attempt >= policy.max_attempts {
+        // The copy names the request in the log, so the common path clones nothing more.
+        let Some(next) = request.as_ref().filter(|_| attempt < policy.max_attempts) else {
             return outcome;
-        }
+        };
+        let (method, url) = (next.method(), next.url());
         if waited.saturating_add(delay) > policy.max_total_wait {
             log::warn!(
                 target: "baseten_management::retry",

@@ -8,6 +8,7 @@ mod contract;
 mod determinism;
 mod downgrade;
 mod fetch;
+mod full_api;
 mod fuzz;
 mod merge;
 mod naming;

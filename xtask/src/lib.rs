@@ -79,13 +79,30 @@ impl Previous {
 pub fn normalize_pages(pages: &[Page]) -> Result<Vec<Operation>, Errors> {
     let mut errors = Errors::default();
     let mut operations = Vec::new();
-    for page in pages {
-        match extract::extract(page).and_then(|block| normalize::normalize(page, &block)) {
+    let results = par_map(pages, |page| extract::extract(page).and_then(|block| normalize::normalize(page, &block)));
+    for result in results {
+        match result {
             Ok(op) => operations.push(op),
             Err(e) => errors.extend(e),
         }
     }
     errors.into_result(operations)
+}
+
+/// `items.iter().map(f)`, on every core: contiguous chunks, one thread each, results in order.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || items.len() < 8 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let chunks: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        chunks.into_iter().flat_map(|chunk| chunk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
 /// The pipeline up to the OpenAPI 3.0.3 document: the merge and the downgraded document.

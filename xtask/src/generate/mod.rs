@@ -51,29 +51,67 @@ const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
     ("uuid::", r#"uuid = { version = "1", features = ["serde"] }"#),
 ];
 
-/// Files relative to `generated/`.
+/// Files relative to `generated/`: [`syntax`], then [`format`].
 pub fn generate(document: &Value, version: &str) -> Result<BTreeMap<String, String>, Error> {
+    Ok(format(&syntax(document)?, document, version))
+}
+
+/// The client as a syntax tree, before it is printed, and its mocks.
+pub struct Code {
+    api: syn::File,
+    /// Printed already: the mocks are made on a thread of their own, and syntax trees cannot
+    /// cross threads.
+    mock: String,
+}
+
+/// The generate stage proper: progenitor's client and httpmock extensions for `document`,
+/// parsed and rewritten. The mocks depend on the client only through its renames, so a second
+/// thread makes (and prints) them meanwhile; what comes out does not depend on the timing.
+pub fn syntax(document: &Value) -> Result<Code, Error> {
     let origin = "generated/openapi.yaml";
     let mut hoisted = document.clone();
     tables::hoist_inline_enums(&mut hoisted);
-    let spec: openapiv3::OpenAPI = serde_json::from_value(hoisted.clone())
-        .map_err(|e| Error::new(origin, format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
     let enums = open_enums(&hoisted)?;
-    let settings = settings(&enums);
+    let spec: openapiv3::OpenAPI = serde_json::from_value(hoisted)
+        .map_err(|e| Error::new(origin, format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
+    let (spec, enums) = (&spec, &enums);
+    let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
 
-    // A fresh Generator for each output: a reused one emits every type twice.
-    let tokens = run_progenitor(origin, || Generator::new(&settings).generate_tokens(&spec))?;
-    let mut api: syn::File = parse("generated/src/api.rs", tokens)?;
-    let renames = rewrite::client(&mut api, &enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
-    let tables = tables::tables(document).map_err(|e| Error::new(origin, e))?;
-    api.items.extend(parse("generated/src/api.rs", tables)?.items);
+    silenced(|| {
+        std::thread::scope(|scope| {
+            let mock = scope.spawn(move || -> Result<Option<String>, Error> {
+                // A fresh Generator for each output: a reused one emits every type twice.
+                let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).httpmock(spec, "crate::api"))?;
+                let mut mock: syn::File = parse("generated/src/mock.rs", tokens)?;
+                // No renames: the client failed, and its error is the one to report.
+                let Ok(renames) = renames.recv() else { return Ok(None) };
+                rewrite::mock(&mut mock, &renames);
+                Ok(Some(prettyplease::unparse(&mock)))
+            });
+            let api = (move || -> Result<syn::File, Error> {
+                let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).generate_tokens(spec))?;
+                let mut api: syn::File = parse("generated/src/api.rs", tokens)?;
+                let renames = rewrite::client(&mut api, enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
+                let _ = renames_to_mock.send(renames);
+                let tables = tables::tables(document).map_err(|e| Error::new(origin, e))?;
+                api.items.extend(parse("generated/src/api.rs", tables)?.items);
+                Ok(api)
+            })();
+            let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let api = api?;
+            match mock? {
+                Some(mock) => Ok(Code { api, mock }),
+                None => Err(Error::new(origin, "the mocks were not generated")),
+            }
+        })
+    })
+}
 
-    let mock = run_progenitor(origin, || Generator::new(&settings).httpmock(&spec, "crate::api"))?;
-    let mut mock: syn::File = parse("generated/src/mock.rs", mock)?;
-    rewrite::mock(&mut mock, &renames);
-
-    let api = with_header("//", &prettyplease::unparse(&api));
-    let mock = with_header("//", &prettyplease::unparse(&mock));
+/// The format stage: prints `code` (prettyplease), and adds the manifest, the support modules,
+/// README, licenses and `document` as `openapi.yaml`.
+pub fn format(code: &Code, document: &Value, version: &str) -> BTreeMap<String, String> {
+    let api = with_header("//", &prettyplease::unparse(&code.api));
+    let mock = with_header("//", &code.mock);
 
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), manifest(&api, version));
@@ -91,7 +129,7 @@ pub fn generate(document: &Value, version: &str) -> Result<BTreeMap<String, Stri
         files.insert(path.to_string(), text.to_string());
     }
     files.insert("openapi.yaml".to_string(), with_header("#", &crate::yaml::to_string(document)));
-    Ok(files)
+    files
 }
 
 fn settings(enums: &[OpenEnum]) -> GenerationSettings {
@@ -118,8 +156,17 @@ fn run_progenitor(
     origin: &str,
     f: impl FnOnce() -> Result<proc_macro2::TokenStream, progenitor::Error>,
 ) -> Result<proc_macro2::TokenStream, Error> {
-    quietly(f)
-        .map_err(|panic| Error::new(origin, format!("progenitor panicked: {panic}")))?
+    IN_PROGENITOR.set(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_PROGENITOR.set(false);
+    result
+        .map_err(|payload| {
+            let message = match crate::error::panic_message(payload.as_ref()) {
+                message if message.is_empty() => "no message".to_string(),
+                message => message,
+            };
+            Error::new(origin, format!("progenitor panicked: {message}"))
+        })?
         .map_err(|e| Error::new(origin, format!("progenitor cannot generate a client: {e}")))
 }
 
@@ -147,6 +194,7 @@ include = ["src/**/*.rs", "examples/**/*.rs", "openapi.yaml", "README.md", "LICE
 # The crate is tested from the workspace's tests/ crate; its doc tests run as usual.
 [lib]
 test = false
+bench = false
 
 [features]
 ## Typed httpmock extensions for every operation (`mock::MockServerExt`), for downstream tests.
@@ -201,14 +249,24 @@ fn copied_header(comment: &str, template: &str) -> String {
     )
 }
 
-/// Runs `f`, turning a panic into an error without printing the default panic message.
-fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(hook);
-    result.map_err(|payload| match crate::error::panic_message(payload.as_ref()) {
-        message if message.is_empty() => "no message".to_string(),
-        message => message,
-    })
+thread_local! {
+    /// Whether this thread is inside progenitor, whose panics [`run_progenitor`] reports.
+    static IN_PROGENITOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with progenitor's panic messages silenced (its `todo!`s become errors through
+/// [`run_progenitor`]); any other panic still reaches the hook. One hook for the whole stage,
+/// since swapping the process-wide hook from two threads would race.
+fn silenced<T>(f: impl FnOnce() -> T) -> T {
+    let previous = std::sync::Arc::new(std::panic::take_hook());
+    let inner = previous.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_PROGENITOR.get() {
+            inner(info);
+        }
+    }));
+    let result = f();
+    drop(std::panic::take_hook());
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    result
 }

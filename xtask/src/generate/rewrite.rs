@@ -198,10 +198,11 @@ fn link_bare_urls(file: &mut syn::File) {
     struct Links;
     impl VisitMut for Links {
         fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            // The literal's source form is checked first: unescaping every doc is the cost.
             if let syn::Meta::NameValue(doc) = &mut attr.meta
                 && doc.path.is_ident("doc")
                 && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut doc.value
-                && text.value().contains("://")
+                && text.token().to_string().contains("://")
             {
                 *text = syn::LitStr::new(&angle_bracket_urls(&text.value()), text.span());
             }
@@ -413,17 +414,18 @@ fn rename(items: &mut [syn::Item], renames: &Renames) {
             syn::visit_mut::visit_item_enum_mut(self, item);
         }
         fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            let prefix: Vec<String> = path.segments.iter().rev().skip(1).map(|s| s.ident.to_string()).collect();
-            let prefix: Vec<&str> = prefix.iter().rev().map(String::as_str).collect();
-            let ours = match prefix.as_slice() {
-                [] | ["super"] | ["self"] => self.in_types > 0 && path.leading_colon.is_none(),
-                ["types"] | ["super", "types"] => true,
-                _ => false,
-            };
-            if let (true, Some(last)) = (ours, path.segments.last_mut())
-                && let Some(new) = self.new_name(&last.ident)
-            {
-                last.ident = new;
+            let n = path.segments.len();
+            if let Some(new) = path.segments.last().and_then(|last| self.new_name(&last.ident)) {
+                let at = |i: usize, name: &str| path.segments[i].ident == name;
+                let ours = match n {
+                    1 => self.in_types > 0 && path.leading_colon.is_none(),
+                    2 => (self.in_types > 0 && (at(0, "super") || at(0, "self"))) || at(0, "types"),
+                    3 => at(0, "super") && at(1, "types"),
+                    _ => false,
+                };
+                if ours && let Some(last) = path.segments.last_mut() {
+                    last.ident = new;
+                }
             }
             syn::visit_mut::visit_path_mut(self, path);
         }

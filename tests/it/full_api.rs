@@ -1,0 +1,126 @@
+//! The whole management API (183 operations, cut from Baseten's full spec) through the whole
+//! pipeline: what only the full spec exercises. `.ci/full-api` compiles the crate it gives.
+
+use std::collections::BTreeMap;
+
+use syn::visit::Visit;
+
+use crate::check;
+
+const SPEC: &str = "baseten-management-2026-08-22.json";
+
+/// The generated files' texts: syntax trees cannot be shared between the test threads.
+struct Full {
+    api_text: String,
+    mock_text: String,
+}
+
+fn parse(text: &str) -> syn::File {
+    syn::parse_file(text).expect("generated code parses")
+}
+
+fn full() -> &'static Full {
+    static FULL: std::sync::OnceLock<Full> = std::sync::OnceLock::new();
+    FULL.get_or_init(|| {
+        let path = crate::repo_root().join("tests/fixtures/openapi").join(SPEC);
+        let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let pages = xtask::cut::cut(&spec);
+        let run = xtask::build(&pages).unwrap_or_else(|e| panic!("{SPEC}: the pipeline failed:\n{e}"));
+        check(SPEC, "operations", run.operations.len(), 183);
+        Full { api_text: run.files["src/api.rs"].clone(), mock_text: run.files["src/mock.rs"].clone() }
+    })
+}
+
+fn types_module(file: &syn::File) -> &[syn::Item] {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref().map(|(_, items)| &items[..]),
+            _ => None,
+        })
+        .expect("a `types` module")
+}
+
+#[test]
+fn every_string_enum_of_two_or_more_values_is_open() {
+    // A closed one is all unit variants; an open one ends in `Unknown(String)`. One value is a
+    // tag (a `const`), rightly closed.
+    let api = parse(&full().api_text);
+    let closed: Vec<String> = types_module(&api)
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) if e.variants.len() > 1 && e.variants.iter().all(|v| v.fields.is_empty()) => {
+                Some(e.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    check(SPEC, "closed string enums in `types`", closed, vec![]);
+    // The three the spec declares inline, now components of their own.
+    for name in
+        ["LoopsCheckpointConfigTarget", "LibraryListingMetadataV1InputModalitiesItem", "LibraryListingMetadataV1OutputModalitiesItem"]
+    {
+        assert!(full().api_text.contains(&format!("pub enum {name} {{")), "{SPEC}: no open enum {name}");
+    }
+}
+
+#[test]
+fn typify_names_give_way_to_open_enums() {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    let api = parse(&full().api_text);
+    for item in types_module(&api) {
+        let name = match item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            syn::Item::Type(t) => t.ident.to_string(),
+            _ => continue,
+        };
+        *count.entry(name).or_default() += 1;
+    }
+    let twice: Vec<&String> = count.iter().filter(|(_, n)| **n > 1).map(|(name, _)| name).collect();
+    check(SPEC, "types declared twice", twice, vec![]);
+    // The component `Name` (a deployment status) keeps its name; typify's inline `name` string
+    // (titled "Name") is named after the first struct that holds it.
+    let text = &full().api_text;
+    assert!(text.contains("pub enum Name {"), "{SPEC}: the open enum `Name` is missing");
+    assert!(text.contains("pub struct CreateLoopsRunRequestV1Name("), "{SPEC}: typify's `Name` was not renamed");
+    assert!(!text.contains("Option<Name>"), "{SPEC}: a field still names typify's `Name` as `Name`");
+}
+
+#[test]
+fn array_query_arguments_are_matched_item_by_item() {
+    // progenitor's matcher calls `to_string()` on a `Vec`, which does not compile.
+    struct Finder(Vec<String>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_impl_item_fn(&mut self, method: &'ast syn::ImplItemFn) {
+            let signature = quote::quote!(#method).to_string();
+            if signature.contains(":: vec :: Vec <") && signature.contains("query_param (") {
+                let folds = signature.contains(". fold (");
+                if !folds || signature.contains("query_param (\"") && signature.contains(", value . to_string ())") {
+                    self.0.push(method.sig.ident.to_string());
+                }
+            }
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    finder.visit_file(&parse(&full().mock_text));
+    check(SPEC, "mock matchers for array arguments that do not match each item", finder.0, vec![]);
+}
+
+#[test]
+fn bare_urls_in_the_docs_are_links() {
+    let text = &full().api_text;
+    assert!(
+        text.contains("see <https://docs.baseten.co/observability/export-metrics/supported-metrics> for"),
+        "{SPEC}: the metrics URL is not a link"
+    );
+    // Every `http(s)://` in a doc line outside code is inside `<...>`.
+    let bare: Vec<&str> = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with("///"))
+        .filter(|line| {
+            line.match_indices("https://").any(|(at, _)| !line[..at].ends_with('<') && !line[..at].ends_with('`'))
+        })
+        .collect();
+    check(SPEC, "doc lines with a bare URL", bare, vec![]);
+}
