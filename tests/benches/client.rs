@@ -3,10 +3,10 @@
 //! `get_deployment` round trip and a `list_models` of 1,000 models.
 //! `cargo bench -p tests --bench client`.
 //!
-//! Each side runs in a process of its own: measured in one process, the two interfere (the
-//! second client's idle connection and server thread), which cost the generated side 8 % that
-//! it does not show alone. Both sides decode into the same `baseten_management::types`, so the ratio is what the
-//! client adds (builder, auth and retry hooks, error mapping), not a difference in structs.
+//! Each side runs in a process of its own, with its own server, so neither inherits the
+//! other's idle connection, server thread or heap. Both sides decode into the same
+//! `baseten_management::types`, so the ratio is what the client adds (builder, auth and retry
+//! hooks, error mapping), not a difference in structs.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check]`: the command line over the pipeline in the library.
+//! `cargo xtask codegen | fetch | cut`: the command line over the pipeline in the library.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
