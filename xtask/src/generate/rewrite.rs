@@ -330,7 +330,7 @@ fn match_each_array_item(items: &mut [syn::Item]) {
 /// component we declare as an open enum, since replaced names are not reserved. Its type gives
 /// way: it becomes `<the first struct using it><name>`, as typify names inline types.
 fn give_way_to_open_enums(types: &[syn::Item], enums: &[OpenEnum]) -> Renames {
-    let mut taken: BTreeSet<String> = types
+    let declared: BTreeSet<String> = types
         .iter()
         .filter_map(|item| match item {
             syn::Item::Struct(item) => Some(item.ident.to_string()),
@@ -339,28 +339,15 @@ fn give_way_to_open_enums(types: &[syn::Item], enums: &[OpenEnum]) -> Renames {
             _ => None,
         })
         .collect();
+    let mut taken = declared.clone();
     taken.extend(enums.iter().map(|open| open.name.clone()));
     let mut renames = Renames::new();
-    for open in enums {
-        let typify_declares = types.iter().any(|item| match item {
-            syn::Item::Struct(item) => item.ident == open.name,
-            syn::Item::Enum(item) => item.ident == open.name,
-            syn::Item::Type(item) => item.ident == open.name,
-            _ => false,
-        });
-        if !typify_declares {
-            continue;
-        }
+    for open in enums.iter().filter(|open| declared.contains(&open.name)) {
         let user = types.iter().find_map(|item| match item {
             syn::Item::Struct(item) if item.fields.iter().any(|f| mentions(&f.ty, &open.name)) => Some(item.ident.to_string()),
             _ => None,
         });
-        let base = format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name);
-        let name = std::iter::once(base.clone())
-            .chain((2..).map(|n| format!("{base}{n}")))
-            .find(|name| !taken.contains(name))
-            .unwrap_or(base);
-        taken.insert(name.clone());
+        let name = super::tables::free_name(&format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name), &mut taken);
         renames.push((open.name.clone(), name));
     }
     renames

@@ -65,11 +65,7 @@ fn hoist_schema(schema: &mut Value, name: &str, taken: &mut std::collections::BT
         }
         return;
     }
-    let unique = std::iter::once(name.to_string())
-        .chain((2..).map(|n| format!("{name}{n}")))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or_else(|| name.to_string());
-    taken.insert(unique.clone());
+    let unique = free_name(name, taken);
     // What belongs to the use stays at the use; the rest is the enum.
     let mut site = serde_json::Map::new();
     for key in ["description", "default", "nullable"] {
@@ -86,6 +82,16 @@ fn hoist_schema(schema: &mut Value, name: &str, taken: &mut std::collections::BT
         site.insert("allOf".into(), Value::Array(vec![reference]));
         Value::Object(site)
     };
+}
+
+/// `name`, or `name2`, `name3`, ... : the first not in `taken`, which then takes it.
+pub(super) fn free_name(name: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let free = (1..)
+        .map(|n| if n == 1 { name.to_string() } else { format!("{name}{n}") })
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| name.to_string());
+    taken.insert(free.clone());
+    free
 }
 
 /// Every component schema that is a string enum.
