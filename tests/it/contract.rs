@@ -66,7 +66,7 @@ fn cases() -> Vec<(&'static str, Call)> {
 #[test]
 fn every_operation_has_a_contract_case() {
     let spec = std::fs::read_to_string(repo_root().join("generated/openapi.yaml")).expect("generated/openapi.yaml");
-    let spec: serde_json::Value = serde_saphyr::from_str(&spec).expect("generated/openapi.yaml parses");
+    let spec = xtask::yaml::from_str(&spec).expect("generated/openapi.yaml parses");
     let operations: BTreeSet<String> = spec["paths"]
         .as_object()
         .into_iter()
@@ -102,7 +102,7 @@ fn each_operation_against_prism_serving_its_pages_own_document() {
     let mut jobs = Vec::new();
     for page in crate::spec_pages() {
         let block = xtask::extract::extract(&page).unwrap_or_else(|e| panic!("{e}"));
-        let document: serde_json::Value = serde_saphyr::from_str(block.yaml).expect("the page's YAML parses");
+        let document = xtask::yaml::from_str(block.yaml).expect("the page's YAML parses");
         if document["paths"].get("method").is_some() {
             continue; // Mintlify's resolved form: not an OpenAPI document Prism can serve.
         }

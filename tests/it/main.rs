@@ -14,6 +14,7 @@ mod merge;
 mod naming;
 mod normalize;
 mod report;
+mod schema;
 mod server;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{Error, Errors};
 use crate::extract::METHODS;
 use crate::page::Page;
+use crate::schema;
 
 /// One page per operation, named `spec/<method>-<path>.md`, sorted by name.
 pub fn cut(spec: &Value) -> Vec<Page> {
@@ -57,8 +58,7 @@ pub fn cut(spec: &Value) -> Vec<Page> {
 pub fn cut_file(spec: &Path, dir: &Path) -> Result<usize, Errors> {
     let shown = spec.display().to_string();
     let text = std::fs::read_to_string(spec).map_err(|e| Error::new(&shown, format!("cannot read the spec: {e}")))?;
-    let options = serde_saphyr::options! { strict_booleans: true };
-    let document: Value = serde_saphyr::from_str_with_options(&text, options)
+    let document: Value = crate::yaml::from_str(&text)
         .map_err(|e| Error::new(&shown, format!("not a JSON or YAML document: {e}")))?;
     let pages = cut(&document);
     if pages.is_empty() {
@@ -75,45 +75,25 @@ pub fn cut_file(spec: &Path, dir: &Path) -> Result<usize, Errors> {
 /// The components `root` reaches through `$ref`s (transitively), and every security scheme.
 fn reached_components(spec: &Value, root: &Value) -> Value {
     let mut seen = BTreeSet::new();
-    let mut pending = Vec::new();
-    refs(root, &mut pending);
+    let mut pending = schema::refs(root);
     while let Some(reference) = pending.pop() {
-        if !seen.insert(reference.clone()) {
-            continue;
-        }
-        if let Some(target) = spec.pointer(reference.trim_start_matches('#')) {
-            refs(target, &mut pending);
+        if seen.insert(reference)
+            && let Some(target) = schema::resolve(spec, reference)
+        {
+            pending.extend(schema::refs(target));
         }
     }
     let mut components = Map::new();
-    for reference in &seen {
-        let mut parts = reference.trim_start_matches("#/components/").splitn(2, '/');
-        let (Some(kind), Some(name)) = (parts.next(), parts.next()) else { continue };
-        let name = name.replace("~1", "/").replace("~0", "~");
-        if let Some(value) = spec.pointer(reference.trim_start_matches('#')) {
-            let section = components.entry(kind.to_string()).or_insert_with(|| json!({}));
-            if let Some(section) = section.as_object_mut() {
-                section.insert(name, value.clone());
-            }
+    for reference in seen {
+        let (Some((kind, name)), Some(value)) = (schema::component_ref(reference), schema::resolve(spec, reference)) else {
+            continue;
+        };
+        if let Some(section) = components.entry(kind.to_string()).or_insert_with(|| json!({})).as_object_mut() {
+            section.insert(name, value.clone());
         }
     }
     if let Some(schemes) = spec.pointer("/components/securitySchemes") {
         components.insert("securitySchemes".into(), schemes.clone());
     }
     Value::Object(components)
-}
-
-fn refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref")
-                && reference.starts_with("#/components/")
-            {
-                out.push(reference.clone());
-            }
-            map.values().for_each(|v| refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-        _ => {}
-    }
 }

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Errors};
-use crate::pointer_token as escape;
+use crate::schema::{self, token as escape};
 
 /// Keywords 3.0.3 lacks that only annotate: dropping them changes no instance's validity.
 const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "$anchor", "contentMediaType", "contentEncoding"];
@@ -134,8 +134,8 @@ fn is_null_type(schema: &Value) -> bool {
 const TEXTS: &[&str] = &["description", "title"];
 
 pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Value {
-    let mut m = match schema {
-        Value::Object(m) => m.clone(),
+    let mut node = match schema {
+        Value::Object(_) => schema.clone(),
         Value::Bool(true) => return json!({}),
         Value::Bool(false) => return json!({ "not": {} }),
         other => {
@@ -144,28 +144,13 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
         }
     };
 
-    for (key, value) in m.iter_mut() {
-        let here = format!("{at}/{}", escape(key));
-        match key.as_str() {
-            "properties" => {
-                if let Some(props) = value.as_object_mut() {
-                    for (name, s) in props.iter_mut() {
-                        *s = downgrade_schema(s, &format!("{here}/{}", escape(name)), errors);
-                    }
-                }
-            }
-            "items" | "not" => *value = downgrade_schema(value, &here, errors),
-            "additionalProperties" if value.is_object() => *value = downgrade_schema(value, &here, errors),
-            "allOf" | "anyOf" | "oneOf" => {
-                if let Some(items) = value.as_array_mut() {
-                    for (i, s) in items.iter_mut().enumerate() {
-                        *s = downgrade_schema(s, &format!("{here}/{i}"), errors);
-                    }
-                }
-            }
-            _ => {}
+    for (step, child) in schema::children_mut(&mut node) {
+        // 3.0.3 takes a boolean `additionalProperties`; elsewhere `true` and `false` become objects.
+        if step.keyword() != "additionalProperties" || child.is_object() {
+            *child = downgrade_schema(child, &format!("{at}{}", step.pointer()), errors);
         }
     }
+    let Some(m) = node.as_object_mut() else { return node };
 
     for key in ANNOTATIONS {
         m.remove(*key);
@@ -275,5 +260,5 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
         let reference = m.remove("$ref").expect("checked");
         if let Some(a) = m.entry("allOf").or_insert_with(|| json!([])).as_array_mut() { a.insert(0, json!({ "$ref": reference })) }
     }
-    Value::Object(m)
+    node
 }

@@ -13,6 +13,7 @@ pub mod naming;
 pub mod normalize;
 pub mod page;
 pub mod report;
+pub mod schema;
 pub mod write;
 pub mod yaml;
 
@@ -67,10 +68,7 @@ impl Previous {
             })
         });
         // Read as the pages are (YAML 1.2 booleans), or an enum value `off` would look changed.
-        let options = serde_saphyr::options! { strict_booleans: true };
-        let spec = std::fs::read_to_string(dir.join("openapi.yaml"))
-            .ok()
-            .and_then(|text| serde_saphyr::from_str_with_options::<Value>(&text, options).ok());
+        let spec = std::fs::read_to_string(dir.join("openapi.yaml")).ok().and_then(|text| yaml::from_str(&text).ok());
         Previous { version, spec }
     }
 }
@@ -142,11 +140,6 @@ pub fn build_after(pages: &[Page], previous: &Previous) -> Result<Run, Errors> {
         version: (before, after),
         report,
     })
-}
-
-/// A key as one JSON-pointer token (RFC 6901): `~` and `/` escaped.
-pub(crate) fn pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Reads `spec/` under `root` and runs the pipeline.

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{Error, Errors};
 use crate::extract::METHODS;
 use crate::naming;
-use crate::pointer_token as escape;
+use crate::schema::token as escape;
 use crate::normalize::Operation;
 
 /// Keys that document a schema rather than constrain it: on drift, the richer declaration's win.

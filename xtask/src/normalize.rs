@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{Error, Errors};
 use crate::extract::{Block, METHODS};
 use crate::page::Page;
+use crate::schema;
 
 /// One endpoint, independent of the form its page came in.
 #[derive(Debug, Clone, Serialize)]
@@ -108,9 +109,7 @@ pub fn normalize(page: &Page, block: &Block<'_>) -> Result<Operation, Errors> {
 }
 
 fn parse_yaml(page: &Page, block: &Block<'_>) -> Result<Value, Error> {
-    // YAML 1.2 booleans only: under YAML 1.1 rules an enum value `Y` or `off` would become a bool.
-    let options = serde_saphyr::options! { strict_booleans: true };
-    serde_saphyr::from_str_with_options::<Value>(block.yaml, options).map_err(|e| {
+    crate::yaml::from_str(block.yaml).map_err(|e| {
         let at = e.location().map(|l| (block.page_line(l.line() as usize), l.column() as usize));
         let text = e.without_snippet().to_string();
         // The parser appends its own (block-relative) positions; ours is the page's.
@@ -371,7 +370,7 @@ impl Ctx<'_> {
         let schemas = schemas.as_object_mut().expect("made an object above");
         for (name, schema) in rebuilt {
             if let Some(existing) = schemas.get(&name)
-                && canon_schema(existing) != schema {
+                && schema::canonical(existing) != schema {
                     self.report(format!("schema `{name}` is declared twice on this page, differently"), &name);
                 }
             schemas.insert(name, schema);
@@ -487,7 +486,7 @@ impl Ctx<'_> {
                     unwrap_single_all_of(property);
                 }
             }
-            let schema = canon_schema(&Value::Object(item));
+            let schema = schema::canonical(&Value::Object(item));
             match reference.as_ref().and_then(Value::as_str) {
                 Some(r) => {
                     let Some(name) = r.strip_prefix("#/components/schemas/") else {
@@ -507,12 +506,11 @@ impl Ctx<'_> {
     /// every reference to nothing.
     fn used_components(&mut self, op: &Operation, available: &Value) -> Step<Components> {
         let mut components = Components::default();
-        let mut queue = Vec::new();
-        refs(&op.content(), &mut queue);
+        let content = op.content();
+        let mut queue: Vec<String> = schema::refs(&content).into_iter().map(str::to_string).collect();
         let mut failed = false;
         while let Some(reference) = queue.pop() {
-            let target = reference.strip_prefix("#/components/").and_then(|rest| rest.split_once('/'));
-            let Some((kind, name)) = target.filter(|(k, n)| matches!(*k, "schemas" | "parameters") && !n.contains('/'))
+            let Some((kind, name)) = schema::component_ref(&reference).filter(|(k, _)| matches!(*k, "schemas" | "parameters"))
             else {
                 self.report(
                     format!("unsupported `$ref: {reference}`: pages may reference only `#/components/schemas/*` and `#/components/parameters/*`"),
@@ -522,10 +520,10 @@ impl Ctx<'_> {
                 continue;
             };
             let slot = if kind == "schemas" { &mut components.schemas } else { &mut components.parameters };
-            if slot.contains_key(name) {
+            if slot.contains_key(&name) {
                 continue;
             }
-            let Some(value) = available.get(kind).and_then(|k| k.get(name)) else {
+            let Some(value) = available.get(kind).and_then(|k| k.get(&name)) else {
                 let at = self.at(&reference);
                 self.errors.push(
                     self.page
@@ -535,13 +533,13 @@ impl Ctx<'_> {
                 failed = true;
                 continue;
             };
-            let value = if kind == "schemas" { canon_schema(value) } else { canon_parameter(value) };
-            refs(&value, &mut queue);
-            slot.insert(name.to_string(), value);
+            let value = if kind == "schemas" { schema::canonical(value) } else { canon_parameter(value) };
+            queue.extend(schema::refs(&value).into_iter().map(str::to_string));
+            slot.insert(name, value);
         }
         for requirement in &op.security {
             for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
-                match available.pointer(&format!("/securitySchemes/{name}")) {
+                match available.pointer(&format!("/securitySchemes/{}", schema::token(name))) {
                     Some(scheme) => {
                         components.security_schemes.insert(name.clone(), scheme.clone());
                     }
@@ -593,24 +591,11 @@ pub fn template_names(path: &str) -> impl Iterator<Item = &str> {
 /// A parameter object, following a `#/components/parameters/*` reference.
 pub fn resolve_parameter<'a>(parameter: &'a Value, components: &'a Components) -> Option<&'a Value> {
     match parameter.get("$ref").and_then(Value::as_str) {
-        Some(r) => components.parameters.get(r.strip_prefix("#/components/parameters/")?),
+        Some(r) => match schema::component_ref(r)? {
+            ("parameters", name) => components.parameters.get(&name),
+            _ => None,
+        },
         None => Some(parameter),
-    }
-}
-
-/// Every `$ref` string in `value`.
-pub fn refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                match (key.as_str(), v) {
-                    ("$ref", Value::String(r)) => out.push(r.clone()),
-                    _ => refs(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-        _ => {}
     }
 }
 
@@ -646,34 +631,6 @@ fn unwrap_single_all_of(schema: &mut Value) {
                 }
 }
 
-/// Schema keys in sorted order (as the standard pages have them), property order kept: one
-/// canonical layout whatever form or tool produced the schema.
-pub fn canon_schema(schema: &Value) -> Value {
-    let Value::Object(map) = schema else { return schema.clone() };
-    let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort();
-    let mut out = Map::new();
-    for key in keys {
-        let value = &map[key];
-        let value = match (key.as_str(), value) {
-            ("properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas", Value::Object(m)) => {
-                Value::Object(m.iter().map(|(k, v)| (k.clone(), canon_schema(v))).collect())
-            }
-            ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(items)) => {
-                Value::Array(items.iter().map(canon_schema).collect())
-            }
-            (
-                "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else"
-                | "unevaluatedProperties" | "unevaluatedItems" | "additionalItems",
-                _,
-            ) => canon_schema(value),
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), value);
-    }
-    Value::Object(out)
-}
-
 /// `name` and `in` first, then the rest sorted, the schema canonical.
 pub fn canon_parameter(parameter: &Value) -> Value {
     let Value::Object(map) = parameter else { return parameter.clone() };
@@ -687,14 +644,14 @@ pub fn canon_parameter(parameter: &Value) -> Value {
     rest.sort();
     for key in rest {
         let v = &map[key];
-        out.insert(key.clone(), if key == "schema" { canon_schema(v) } else { v.clone() });
+        out.insert(key.clone(), if key == "schema" { schema::canonical(v) } else { v.clone() });
     }
     Value::Object(out)
 }
 
 fn canon_media(media: &Value) -> Value {
     let Value::Object(map) = media else { return media.clone() };
-    map.iter().map(|(k, v)| (k.clone(), if k == "schema" { canon_schema(v) } else { v.clone() })).collect()
+    map.iter().map(|(k, v)| (k.clone(), if k == "schema" { schema::canonical(v) } else { v.clone() })).collect()
 }
 
 fn canon_response(response: &Value) -> Value {

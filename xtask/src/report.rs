@@ -8,6 +8,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::generate::rust_name;
+use crate::schema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Impact {
@@ -158,22 +159,15 @@ fn parameters(doc: &Value, op: &Value, shared: &[&Value]) -> BTreeMap<String, bo
     let mut out = BTreeMap::new();
     let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
     for parameter in shared.iter().copied().chain(own) {
-        let parameter = resolve(doc, parameter);
+        let parameter = schema::follow(doc, parameter);
         if let Some(name) = parameter.get("name").and_then(Value::as_str) {
             out.insert(name.to_string(), parameter.get("required") == Some(&Value::Bool(true)));
         }
     }
     if let Some(body) = op.get("requestBody") {
-        out.insert("body".into(), resolve(doc, body).get("required") == Some(&Value::Bool(true)));
+        out.insert("body".into(), schema::follow(doc, body).get("required") == Some(&Value::Bool(true)));
     }
     out
-}
-
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => doc.pointer(reference.trim_start_matches('#')).unwrap_or(value),
-        None => value,
-    }
 }
 
 fn text(value: &Value) -> (Option<&Value>, Option<&Value>) {

@@ -1,11 +1,14 @@
 //! Tables: takes the OpenAPI 3.0.3 document, gives what the support code looks up at run
 //! time (the default server, each operation's auth scheme) and the open enums to declare.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::schema::{self, Step};
 
 /// A string enum schema, declared through `open_enum!` instead of typify.
 pub struct OpenEnum {
@@ -25,46 +28,39 @@ pub struct OpenEnum {
 /// Only the document progenitor reads is changed; `generated/openapi.yaml` keeps the pages' shape.
 pub fn hoist_inline_enums(document: &mut Value) {
     let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
-    let mut taken: std::collections::BTreeSet<String> = schemas.keys().map(|name| rust_name(name)).collect();
+    let mut taken: BTreeSet<String> = schemas.keys().map(|name| rust_name(name)).collect();
     let mut hoisted = Vec::new();
     for (name, schema) in schemas.iter_mut() {
-        for (key, value) in schema.as_object_mut().into_iter().flatten() {
-            hoist(key, value, &rust_name(name), &mut taken, &mut hoisted);
+        let name = rust_name(name);
+        for (step, child) in schema::children_mut(schema) {
+            hoist(child, &inline_name(&name, step), &mut taken, &mut hoisted);
         }
     }
     schemas.extend(hoisted);
 }
 
-fn hoist(key: &str, value: &mut Value, name: &str, taken: &mut std::collections::BTreeSet<String>, out: &mut Vec<(String, Value)>) {
-    match (key, value) {
-        ("properties", Value::Object(properties)) => {
-            for (property, schema) in properties {
-                hoist_schema(schema, &format!("{name}{}", rust_name(property)), taken, out);
-            }
-        }
-        ("items", schema) => hoist_schema(schema, &format!("{name}Item"), taken, out),
-        ("additionalProperties", schema @ Value::Object(_)) => hoist_schema(schema, &format!("{name}Value"), taken, out),
-        ("allOf" | "anyOf" | "oneOf", Value::Array(members)) => {
-            for member in members {
-                for (key, value) in member.as_object_mut().into_iter().flatten() {
-                    hoist(key, value, name, taken, out);
-                }
-            }
-        }
-        _ => {}
+/// The name typify would give an inline schema at `step` below the type `parent`.
+fn inline_name(parent: &str, step: Step<'_>) -> String {
+    match step {
+        Step::Named(_, property) => format!("{parent}{}", rust_name(property)),
+        Step::Keyword("items") | Step::Index("items" | "prefixItems", _) => format!("{parent}Item"),
+        Step::Keyword("additionalProperties") => format!("{parent}Value"),
+        Step::Keyword(keyword) => format!("{parent}{}", rust_name(keyword)),
+        // A member of `allOf`, `anyOf` or `oneOf` is another shape of the same thing.
+        Step::Index(..) => parent.to_string(),
     }
 }
 
-fn hoist_schema(schema: &mut Value, name: &str, taken: &mut std::collections::BTreeSet<String>, out: &mut Vec<(String, Value)>) {
+fn hoist(schema: &mut Value, name: &str, taken: &mut BTreeSet<String>, out: &mut Vec<(String, Value)>) {
     let is_enum = schema.get("type").and_then(Value::as_str) == Some("string")
         && schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.len() > 1);
-    let Some(map) = schema.as_object_mut() else { return };
     if !is_enum {
-        for (key, value) in map.iter_mut() {
-            hoist(key, value, name, taken, out);
+        for (step, child) in schema::children_mut(schema) {
+            hoist(child, &inline_name(name, step), taken, out);
         }
         return;
     }
+    let Some(map) = schema.as_object_mut() else { return };
     let unique = free_name(name, taken);
     // What belongs to the use stays at the use; the rest is the enum.
     let mut site = serde_json::Map::new();
@@ -85,7 +81,7 @@ fn hoist_schema(schema: &mut Value, name: &str, taken: &mut std::collections::BT
 }
 
 /// `name`, or `name2`, `name3`, ... : the first not in `taken`, which then takes it.
-pub(super) fn free_name(name: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
+pub(super) fn free_name(name: &str, taken: &mut BTreeSet<String>) -> String {
     let free = (1..)
         .map(|n| if n == 1 { name.to_string() } else { format!("{name}{n}") })
         .find(|candidate| !taken.contains(candidate))
@@ -106,7 +102,7 @@ pub fn open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
         else {
             continue;
         };
-        let at = format!("generated/openapi.yaml: #/components/schemas/{}", crate::pointer_token(name));
+        let at = format!("generated/openapi.yaml: #/components/schemas/{}", crate::schema::token(name));
         let mut variants: Vec<(String, String)> = Vec::new();
         for value in values {
             let Some(value) = value.as_str() else {
