@@ -369,22 +369,18 @@ pub mod types {
         }
     }
     ///A request to promote a deployment to production.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PromoteRequestV1 {
-        ///Whether to use the promoting deployment's instance type or preserve target environment's instance type
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub preserve_env_instance_type: bool,
-        ///Whether to scale down the previous production deployment after promoting
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub scale_down_previous_production: bool,
-    }
-    impl ::std::default::Default for PromoteRequestV1 {
-        fn default() -> Self {
-            Self {
-                preserve_env_instance_type: defaults::default_bool::<true>(),
-                scale_down_previous_production: defaults::default_bool::<true>(),
-            }
-        }
+        /**Whether to use the promoting deployment's instance type or preserve target environment's instance type
+
+The server uses `true` when unset.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preserve_env_instance_type: ::std::option::Option<bool>,
+        /**Whether to scale down the previous production deployment after promoting
+
+The server uses `true` when unset.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scale_down_previous_production: ::std::option::Option<bool>,
     }
     impl PromoteRequestV1 {
         ///Starts a [`builder::PromoteRequestV1`], which checks the required fields.
@@ -582,10 +578,12 @@ pub mod types {
         }
     }
     ///Rolling deploy config for promoting chains and oracles
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateRollingDeployConfigV1 {
-        ///The maximum surge percentage for rolling deploys.
-        #[serde(default = "defaults::update_rolling_deploy_config_v1_max_surge_percent")]
+        /**The maximum surge percentage for rolling deploys.
+
+The server uses `20` when unset.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_surge_percent: ::std::option::Option<i64>,
         ///The maximum unavailable percentage for rolling deploys.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -603,17 +601,6 @@ pub mod types {
         ///The stabilization time in seconds for rolling deploys.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stabilization_time_seconds: ::std::option::Option<i64>,
-    }
-    impl ::std::default::Default for UpdateRollingDeployConfigV1 {
-        fn default() -> Self {
-            Self {
-                max_surge_percent: defaults::update_rolling_deploy_config_v1_max_surge_percent(),
-                max_unavailable_percent: Default::default(),
-                promotion_cleanup_strategy: Default::default(),
-                rolling_deploy_strategy: Default::default(),
-                stabilization_time_seconds: Default::default(),
-            }
-        }
     }
     impl UpdateRollingDeployConfigV1 {
         ///Starts a [`builder::UpdateRollingDeployConfigV1`], which checks the required fields.
@@ -2617,23 +2604,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PromoteRequestV1 {
             preserve_env_instance_type: ::std::result::Result<
-                bool,
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             scale_down_previous_production: ::std::result::Result<
-                bool,
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for PromoteRequestV1 {
             fn default() -> Self {
                 Self {
-                    preserve_env_instance_type: Ok(
-                        super::defaults::default_bool::<true>(),
-                    ),
-                    scale_down_previous_production: Ok(
-                        super::defaults::default_bool::<true>(),
-                    ),
+                    preserve_env_instance_type: Ok(Default::default()),
+                    scale_down_previous_production: Ok(Default::default()),
                 }
             }
         }
@@ -2641,7 +2624,7 @@ pub mod types {
             ///Sets `preserve_env_instance_type`.
             pub fn preserve_env_instance_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.preserve_env_instance_type = value
@@ -2656,7 +2639,7 @@ pub mod types {
             ///Sets `scale_down_previous_production`.
             pub fn scale_down_previous_production<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scale_down_previous_production = value
@@ -3605,9 +3588,7 @@ pub mod types {
         impl ::std::default::Default for UpdateRollingDeployConfigV1 {
             fn default() -> Self {
                 Self {
-                    max_surge_percent: Ok(
-                        super::defaults::update_rolling_deploy_config_v1_max_surge_percent(),
-                    ),
+                    max_surge_percent: Ok(Default::default()),
                     max_unavailable_percent: Ok(Default::default()),
                     promotion_cleanup_strategy: Ok(Default::default()),
                     rolling_deploy_strategy: Ok(Default::default()),
@@ -3767,11 +3748,6 @@ pub mod types {
                 crate::types::RollingDeployStrategyV1,
             >("\"REPLICA\"")
                 .unwrap()
-        }
-        pub(super) fn update_rolling_deploy_config_v1_max_surge_percent() -> ::std::option::Option<
-            i64,
-        > {
-            ::std::option::Option::Some(20_i64)
         }
     }
     /// Error types.

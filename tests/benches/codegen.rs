@@ -175,7 +175,7 @@ fn median_stages(root: &Path, runs: usize) -> Stages {
         let pairs: Vec<_> = pages.iter().zip(&blocks).collect();
         let operations = xtask::par_map(&pairs, |(p, b)| normalize::normalize(p, b).expect("normalize"));
         lap(1);
-        let merged = merge::merge(operations).expect("merge");
+        let merged = merge::merge(operations, &xtask::Decisions::default()).expect("merge");
         ops = merged.operations.len();
         lap(2);
         let downgraded = downgrade::downgrade(&merged.document, "generated/openapi.yaml").expect("downgrade");

@@ -91,7 +91,7 @@ fn exercise(pages: &[Page]) -> Result<usize, String> {
     let started = Instant::now();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let Ok(operations) = xtask::normalize_pages(pages) else { return 0 };
-        let Ok(merged) = xtask::merge::merge(operations) else { return 1 };
+        let Ok(merged) = xtask::merge::merge(operations, &xtask::Decisions::default()) else { return 1 };
         match xtask::downgrade::downgrade(&merged.document, "generated/openapi.yaml") {
             Ok(_) => 3,
             Err(_) => 2,

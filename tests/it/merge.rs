@@ -16,24 +16,24 @@ fn page(name: &str, path: &str, thing: &str) -> Page {
 }
 
 fn merge(pages: &[Page]) -> Result<xtask::merge::Merged, xtask::Errors> {
-    xtask::normalize_pages(pages).and_then(xtask::merge::merge)
+    xtask::normalize_pages(pages).and_then(|ops| xtask::merge::merge(ops, &xtask::Decisions::default()))
 }
 
 #[test]
 fn the_pages_drift_is_reconciled_and_reported() {
     let run = xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
-    let reported: Vec<(String, String, usize, usize)> = run
+    let reported: Vec<(String, String, Vec<usize>)> = run
         .reconciliations
         .iter()
-        .map(|r| (r.component.clone(), r.at.clone(), r.with.len(), r.without.len()))
+        .map(|r| (r.at.clone(), r.keyword.clone(), r.sides.iter().map(|side| side.pages.len()).collect()))
         .collect();
     check(
         "spec/",
-        "reconciliations",
+        "reconciliations (pointer, keyword, pages on each side)",
         reported,
         vec![
-            ("schemas/AutoscalingSettingsV1".into(), "/properties/target_in_flight_tokens".into(), 5, 1),
-            ("schemas/DeploymentV1".into(), "/properties/labels".into(), 2, 3),
+            ("/components/schemas/AutoscalingSettingsV1/properties/target_in_flight_tokens".into(), "properties".into(), vec![5, 1]),
+            ("/components/schemas/DeploymentV1/properties/labels".into(), "properties".into(), vec![2, 3]),
         ],
     );
     let schemas = &run.merged["components"]["schemas"];
@@ -65,8 +65,8 @@ fn drift_is_merged_as_a_tolerant_reader_would() {
     check("a.md + b.md", "enum (union)", &thing["properties"]["status"]["enum"], &json!(["Y", "Z", "X"]));
     check("a.md + b.md", "description (richer page's)", &thing["description"], &json!("A thing, richly described by the page with more properties."));
     let lines: Vec<String> = merged.reconciliations.iter().map(ToString::to_string).collect();
-    assert!(lines.iter().any(|l| l.contains("/properties/y") && l.contains("on spec/a.md; not on spec/b.md")), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("`z` made optional")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("/properties/y") && l.contains("not declared on spec/b.md; declared on spec/a.md")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("`z` optional")), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("enum value \"X\"")), "{lines:#?}");
 }
 

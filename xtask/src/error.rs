@@ -8,22 +8,32 @@ use std::fmt;
 pub struct Error {
     pub file: String,
     /// 1-based position in `file` itself (for a page: the page, not the extracted block).
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     pub message: String,
     pub hint: Option<String>,
+    /// What in `file` the error is about, as a JSON pointer into the merged document, for
+    /// errors found after the pages were read; [`crate::page::Page::locate_pointer`] turns it
+    /// into a line.
+    pub pointer: Option<String>,
 }
 
 impl Error {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { file: file.into(), line: None, column: None, message: message.into(), hint: None }
+        Error { file: file.into(), line: None, column: None, message: message.into(), hint: None, pointer: None }
     }
 
     pub fn at(mut self, position: Option<(usize, usize)>) -> Self {
         if let Some((line, column)) = position {
-            self.line = Some(line);
-            self.column = Some(column);
+            // A page is at most 4 MiB: its lines and columns fit.
+            self.line = u32::try_from(line).ok();
+            self.column = u32::try_from(column).ok();
         }
+        self
+    }
+
+    pub fn about(mut self, pointer: &str) -> Self {
+        self.pointer = Some(pointer.to_string());
         self
     }
 

@@ -3,6 +3,9 @@
 //! [`downgrade`], [`generate`], [`write`].
 
 pub mod cut;
+pub mod decisions;
+pub mod defaults;
+pub mod direction;
 pub mod downgrade;
 pub mod error;
 pub mod extract;
@@ -22,6 +25,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+pub use decisions::Decisions;
 pub use error::{Error, Errors};
 pub use merge::Reconciliation;
 pub use normalize::Operation;
@@ -104,23 +108,34 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 }
 
 /// The pipeline up to the OpenAPI 3.0.3 document: the merge and the downgraded document.
-pub fn build_spec(pages: &[Page]) -> Result<(merge::Merged, Value), Errors> {
+pub fn build_spec(pages: &[Page], decisions: &Decisions) -> Result<(merge::Merged, Value), Errors> {
     let operations = normalize_pages(pages)?;
-    let merged = merge::merge(operations)?;
+    let mut merged = merge::merge(operations, decisions).map_err(|errors| locate(errors, pages))?;
+    defaults::move_request_defaults(&mut merged.document);
     let origin = format!("{GENERATED_DIR}/openapi.yaml");
     let downgraded = downgrade::downgrade(&merged.document, &origin)?;
     Ok((merged, downgraded))
 }
 
-/// The whole pipeline short of writing, as a first release.
+/// Gives each error about a page's declaration (a pointer, no line yet) the line that declares it.
+fn locate(mut errors: Errors, pages: &[Page]) -> Errors {
+    for error in errors.0.iter_mut().filter(|e| e.line.is_none()) {
+        let (Some(pointer), Some(page)) = (&error.pointer, pages.iter().find(|p| p.path == error.file)) else { continue };
+        let at = page.locate_pointer(pointer);
+        *error = std::mem::replace(error, Error::new("", "")).at(at);
+    }
+    errors
+}
+
+/// The whole pipeline short of writing, as a first release, with no decisions.
 pub fn build(pages: &[Page]) -> Result<Run, Errors> {
-    build_after(pages, &Previous::default())
+    build_after(pages, &Decisions::default(), &Previous::default())
 }
 
 /// The whole pipeline short of writing, after `previous`: the change report compares with its
 /// document, and the crate version is bumped as the report says.
-pub fn build_after(pages: &[Page], previous: &Previous) -> Result<Run, Errors> {
-    let (merged, downgraded) = build_spec(pages)?;
+pub fn build_after(pages: &[Page], decisions: &Decisions, previous: &Previous) -> Result<Run, Errors> {
+    let (merged, downgraded) = build_spec(pages, decisions)?;
     let report = match &previous.spec {
         Some(old) => report::compare(old, &downgraded),
         None => report::Report::default(),
@@ -144,8 +159,18 @@ pub fn build_after(pages: &[Page], previous: &Previous) -> Result<Run, Errors> {
 
 /// Reads `spec/` under `root` and runs the pipeline.
 pub fn codegen(root: &Path) -> Result<Run, Errors> {
-    let pages = page::load_pages(root, &root.join(SPEC_DIR))?;
-    build_after(&pages, &Previous::read(root))
+    let pages = page::load_pages(root, &root.join(SPEC_DIR));
+    let decisions = Decisions::load(root);
+    let (pages, decisions) = match (pages, decisions) {
+        (Ok(pages), Ok(decisions)) => (pages, decisions),
+        (pages, decisions) => {
+            let mut errors = Errors::default();
+            errors.extend(pages.err().unwrap_or_default());
+            errors.extend(decisions.err().unwrap_or_default());
+            return Err(errors);
+        }
+    };
+    build_after(&pages, &decisions, &Previous::read(root))
 }
 
 /// `cargo xtask codegen`: runs the pipeline and, only when all of it succeeded, makes

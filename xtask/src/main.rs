@@ -233,7 +233,8 @@ fn codegen(root: &Path, check: bool, report: Option<&Path>) -> ExitCode {
 fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
     let Some(file) = file else { return ExitCode::SUCCESS };
     let (before, after) = &run.version;
-    match std::fs::write(file, run.report.to_markdown(before, after)) {
+    let markdown = format!("{}{}", run.report.to_markdown(before, after), xtask::report::drift_markdown(&run.reconciliations));
+    match std::fs::write(file, markdown) {
         Ok(()) => {
             println!("change report written to {}", file.display());
             ExitCode::SUCCESS
@@ -254,7 +255,8 @@ fn summary(run: &Run, changes: &[(String, Change)]) {
         run.reconciliations.len()
     );
     for r in &run.reconciliations {
-        println!("  reconciled {r}");
+        let verb = if matches!(r.outcome, xtask::merge::Outcome::Decided { .. }) { "decided" } else { "reconciled" };
+        println!("  {verb} {r}");
     }
     let (before, after) = &run.version;
     if run.report.is_empty() {

@@ -39,6 +39,42 @@ impl Page {
         self.text.get(from..)?.find(needle).map(|i| self.line_col(from + i))
     }
 
+    /// Where the page declares what `pointer` names (`/components/schemas/Thing/properties/x`):
+    /// the component's key, then each name below it in turn; as near as the text allows.
+    pub fn locate_pointer(&self, pointer: &str) -> Option<(usize, usize)> {
+        let names: Vec<String> = pointer
+            .split('/')
+            .skip(3)
+            .map(crate::schema::untoken)
+            .filter(|token| crate::schema::holds(token).is_none() && token.parse::<usize>().is_err())
+            .collect();
+        let (component, below) = names.split_first()?;
+        // The resolved form names a component only in `refIdentifier: '#/components/schemas/Thing'`.
+        let mut at = self.find_key(component, 0).or_else(|| self.text.find(&format!("/{component}'")))?;
+        for name in below {
+            match self.find_key(name, at) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        Some(self.line_col(at))
+    }
+
+    /// The offset of the first `key:` at or after `from` that starts a YAML key.
+    fn find_key(&self, key: &str, from: usize) -> Option<usize> {
+        let needle = format!("{key}:");
+        let mut start = from;
+        while let Some(found) = self.text.get(start..)?.find(&needle) {
+            let at = start + found;
+            let before = self.text[..at].chars().next_back();
+            if before.is_none_or(|c| c == ' ' || c == '\n' || c == '{') {
+                return Some(at);
+            }
+            start = at + needle.len();
+        }
+        None
+    }
+
     pub fn error(&self, message: impl Into<String>) -> Error {
         Error::new(self.path.clone(), message)
     }

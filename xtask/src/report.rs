@@ -8,6 +8,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::generate::rust_name;
+use crate::merge::{Outcome, Reconciliation};
 use crate::schema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,6 +80,32 @@ impl Report {
         }
         out
     }
+}
+
+/// The drift the merge settled between pages, and the reviewed decisions it applied, as
+/// Markdown sections for the same pull request.
+pub fn drift_markdown(reconciliations: &[Reconciliation]) -> String {
+    let (decided, reconciled): (Vec<&Reconciliation>, Vec<&Reconciliation>) =
+        reconciliations.iter().partition(|r| matches!(r.outcome, Outcome::Decided { .. }));
+    let mut out = String::from("\n## Drift between pages\n\n");
+    if reconciliations.is_empty() {
+        out.push_str("The pages agree: nothing to reconcile.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "{} disagreements settled by the drift policy, {} by reviewed decisions.\n",
+        reconciled.len(),
+        decided.len()
+    ));
+    for (title, list) in [("Reconciled by the drift policy", reconciled), ("Settled by decisions", decided)] {
+        if !list.is_empty() {
+            out.push_str(&format!("\n### {title}\n\n"));
+            for r in list {
+                out.push_str(&format!("- {r}\n"));
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Display for Impact {
@@ -237,7 +264,11 @@ fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) 
         if a != b {
             push(changes, Impact::Breaking, format!("`{name}`: field `{field}` changed type from `{a}` to `{b}`"));
         }
-        match (old_required.contains(field), new_required.contains(field)) {
+        let required = new_required.contains(field);
+        if let Some((impact, what)) = default_change(old_schema, new_schema, required) {
+            push(changes, impact, format!("`{name}`: field `{field}` {what}"));
+        }
+        match (old_required.contains(field), required) {
             (false, true) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is now required")),
             (true, false) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is no longer required")),
             _ => {}
@@ -248,6 +279,37 @@ fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) 
     }
     if was.get("description") != is.get("description") {
         push(changes, Impact::Docs, format!("`{name}`: description changed"));
+    }
+}
+
+/// What a change of a field's documented default does to the client. typify fills an
+/// optional field's default into `Default`, the builders and decoding, and types the field
+/// without `Option` when the default is not `null`; the docs of request types carry no default
+/// (see `defaults`), so such a field is sent only when set.
+fn default_change(was: &Value, is: &Value, required: bool) -> Option<(Impact, String)> {
+    let default = |s: &Value| s.get("default").filter(|d| !d.is_null()).cloned();
+    let rust = |s: &Value| {
+        let base = type_of(s);
+        let option = base.ends_with('?') || !required && default(s).is_none();
+        let base = base.trim_end_matches('?').to_string();
+        if option { format!("Option<{base}>") } else { base }
+    };
+    let retyped = || match (rust(was), rust(is)) {
+        (a, b) if a != b => format!(" (`{a}` becomes `{b}`)"),
+        _ => String::new(),
+    };
+    match (default(was), default(is)) {
+        (Some(old), None) if !required => Some((
+            Impact::Breaking,
+            format!("is no longer filled with the documented default `{old}`: unset, it is not sent{}", retyped()),
+        )),
+        (None, Some(new)) if !required => {
+            Some((Impact::Breaking, format!("is now filled with the documented default `{new}` when unset{}", retyped())))
+        }
+        (Some(old), Some(new)) if old != new => {
+            Some((Impact::Additive, format!("has a new documented default: `{new}` (was `{old}`)")))
+        }
+        _ => None,
     }
 }
 

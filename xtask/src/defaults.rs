@@ -1,0 +1,84 @@
+//! Defaults: takes the merged document, gives it with every `default` on the request side (the
+//! schemas requests reach, request bodies, parameters) moved into its description ("The server
+//! uses `20` when unset."). The client sends only what its caller set: a default in the docs is
+//! the server's business, and the server's may have moved since the docs were exported.
+//! Responses keep theirs: a field a server leaves out still reads as its documented default.
+
+use serde_json::{Map, Value};
+
+use crate::direction::Directions;
+use crate::schema;
+
+/// Moves every request-side `default` of `document` into the description beside it.
+pub fn move_request_defaults(document: &mut Value) {
+    let directions = Directions::of_document(document);
+    if let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (_, schema) in schemas.iter_mut().filter(|(name, _)| directions.sent(name)) {
+            move_schema_defaults(schema);
+        }
+    }
+    if let Some(parameters) = document.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+        parameters.values_mut().for_each(move_parameter_default);
+    }
+    let items = document.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut());
+    for item in items.filter_map(Value::as_object_mut) {
+        for (key, value) in item.iter_mut() {
+            if key == "parameters" {
+                value.as_array_mut().into_iter().flatten().for_each(move_parameter_default);
+                continue;
+            }
+            let parameters = value.get_mut("parameters").and_then(Value::as_array_mut);
+            parameters.into_iter().flatten().for_each(move_parameter_default);
+            let bodies = value.pointer_mut("/requestBody/content").and_then(Value::as_object_mut);
+            for media in bodies.into_iter().flat_map(|content| content.values_mut()) {
+                media.get_mut("schema").into_iter().for_each(move_schema_defaults);
+            }
+        }
+    }
+}
+
+fn move_schema_defaults(schema: &mut Value) {
+    schema::walk_mut(schema, "", &mut |_, node| {
+        if let Some(map) = node.as_object_mut()
+            && let Some(default) = map.remove("default")
+        {
+            describe(map, &default);
+            // Keys stay in the canonical order normalize gave them.
+            map.sort_keys();
+        }
+    });
+}
+
+/// A parameter's default goes into the parameter's description, which the client's docs list
+/// under the operation's arguments.
+fn move_parameter_default(parameter: &mut Value) {
+    let Some(schema) = parameter.get_mut("schema") else { return };
+    let default = schema.as_object_mut().and_then(|s| s.remove("default"));
+    move_schema_defaults(schema);
+    if let (Some(default), Some(map)) = (default, parameter.as_object_mut()) {
+        describe(map, &default);
+        *parameter = crate::normalize::canon_parameter(parameter);
+    }
+}
+
+/// Adds "The server uses `X` when unset." to `map`'s description; a `null` default says
+/// nothing an unset field does not.
+fn describe(map: &mut Map<String, Value>, default: &Value) {
+    if default.is_null() {
+        return;
+    }
+    let shown = match default {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let sentence = format!("The server uses `{shown}` when unset.");
+    match map.get_mut("description") {
+        Some(Value::String(text)) if !text.trim().is_empty() => {
+            text.push_str("\n\n");
+            text.push_str(&sentence);
+        }
+        _ => {
+            map.insert("description".into(), Value::String(sentence));
+        }
+    }
+}

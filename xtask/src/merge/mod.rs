@@ -1,0 +1,336 @@
+//! Merge: takes every page's [`Operation`] and the reviewed [`Decisions`], gives one OpenAPI
+//! 3.1 document in a fixed order (paths sorted, methods in HTTP order, components sorted), with
+//! the drift between pages reconciled by the drift policy ([`policy`]) and each
+//! reconciliation reported.
+
+pub mod policy;
+mod reconcile;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+pub use reconcile::{Conflict, Outcome, Reconciliation, Side};
+use reconcile::{Declaration, Reconciler};
+
+use crate::decisions::Decisions;
+use crate::direction::{Direction, Directions};
+use crate::error::{Error, Errors};
+use crate::extract::METHODS;
+use crate::naming;
+use crate::normalize::Operation;
+use crate::schema::token as escape;
+
+pub struct Merged {
+    pub document: Value,
+    /// Every disagreement between pages the merge settled, decisions included, in document order.
+    pub reconciliations: Vec<Reconciliation>,
+    /// `(name, METHOD, path, page)` in document order.
+    pub operations: Vec<(String, String, String, String)>,
+}
+
+pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Merged, Errors> {
+    let method_rank = |m: &str| METHODS.iter().position(|x| *x == m).unwrap_or(METHODS.len());
+    operations.sort_by(|a, b| {
+        (a.path.as_str(), method_rank(&a.method), a.page.as_str()).cmp(&(b.path.as_str(), method_rank(&b.method), b.page.as_str()))
+    });
+    let mut errors = Errors::default();
+    let (unique, duplicates) = one_per_endpoint(operations, &mut errors);
+    let listed = names(&unique, &mut errors);
+    let declaring: Vec<&Operation> = unique.iter().chain(&duplicates).collect();
+    let directions = Directions::of_operations(&declaring);
+    let mut drift = Drift::new(decisions);
+    let components = components(&declaring, &directions, &mut drift);
+    let servers = most_common(unique.iter().map(|op| &op.servers));
+    let security = most_common(unique.iter().map(|op| &op.security));
+    let mut paths: Map<String, Value> = Map::new();
+    for (op, (name, ..)) in unique.iter().zip(&listed) {
+        let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
+        if let Some(item) = item.as_object_mut() {
+            item.insert(op.method.clone(), operation_object(op, name, servers, security));
+        }
+    }
+    reconcile_path_parameters(&mut paths, &unique, &mut drift);
+    let reconciliations = drift.finish(&mut errors);
+
+    let mut document = Map::new();
+    document.insert("openapi".into(), json!("3.1.0"));
+    document.insert(
+        "info".into(),
+        json!({
+            "title": "Baseten management API",
+            "description": "REST API for management of Baseten resources",
+            "version": "1.0.0",
+        }),
+    );
+    if let Some(servers) = servers {
+        document.insert("servers".into(), json!(servers));
+    }
+    if let Some(security) = security {
+        document.insert("security".into(), json!(security));
+    }
+    document.insert("paths".into(), Value::Object(paths));
+    document.insert("components".into(), Value::Object(components));
+    errors.into_result(Merged { document: Value::Object(document), reconciliations, operations: listed })
+}
+
+/// The same endpoint on two pages: fine when identical, an error otherwise. Gives the
+/// operations once each, and the second declarations, whose components still join the merge
+/// (so drift in them is reconciled and reported).
+fn one_per_endpoint(operations: Vec<Operation>, errors: &mut Errors) -> (Vec<Operation>, Vec<Operation>) {
+    let mut unique: Vec<Operation> = Vec::new();
+    let mut duplicates: Vec<Operation> = Vec::new();
+    for op in operations {
+        let Some(first) = unique.iter().find(|u| u.method == op.method && u.path == op.path) else {
+            unique.push(op);
+            continue;
+        };
+        let (a, b) = (first.without_components(), op.without_components());
+        if a != b {
+            let at = first_difference(&a, &b, "");
+            let message = format!(
+                "`{} {}` is also declared on {}, with different content (first difference at `{at}`)",
+                op.method.to_uppercase(),
+                op.path,
+                first.page
+            );
+            errors.push(Error::new(op.page.clone(), message).with_hint("keep one page per endpoint in spec/"));
+        }
+        duplicates.push(op);
+    }
+    (unique, duplicates)
+}
+
+/// Each operation's name, `(name, METHOD, path, page)`; two operations with one name are an error.
+fn names(operations: &[Operation], errors: &mut Errors) -> Vec<(String, String, String, String)> {
+    let mut names: BTreeMap<String, &Operation> = BTreeMap::new();
+    let mut listed = Vec::new();
+    for op in operations {
+        let name = naming::operation_name(&op.method, &op.path);
+        if let Some(other) = names.get(&name) {
+            let message = format!(
+                "`{} {}` and `{} {}` ({}) would both be named `{name}`",
+                op.method.to_uppercase(),
+                op.path,
+                other.method.to_uppercase(),
+                other.path,
+                other.page
+            );
+            errors.push(
+                Error::new(op.page.clone(), message).with_hint("add a reviewed entry to OVERRIDES in xtask/src/naming.rs"),
+            );
+            continue;
+        }
+        names.insert(name.clone(), op);
+        listed.push((name, op.method.to_uppercase(), op.path.clone(), op.page.clone()));
+    }
+    listed
+}
+
+/// What the merge settled, the decisions it used, and the conflicts it could not settle.
+struct Drift<'a> {
+    decisions: &'a Decisions,
+    visited: Vec<usize>,
+    log: Vec<Reconciliation>,
+    errors: Errors,
+}
+
+impl<'a> Drift<'a> {
+    fn new(decisions: &'a Decisions) -> Self {
+        Drift { decisions, visited: Vec::new(), log: Vec::new(), errors: Errors::default() }
+    }
+
+    /// Reconciles the declarations at `at` (richest first) travelling `direction`.
+    fn reconcile(&mut self, at: &str, direction: Direction, declarations: &[Declaration<'_>]) -> Option<Value> {
+        let mut reconciler = Reconciler::new(direction, self.decisions);
+        let result = reconciler.node(at, declarations);
+        self.visited.extend(reconciler.visited);
+        self.log.extend(reconciler.log);
+        self.errors.0.extend(reconciler.errors);
+        match result {
+            Ok(value) => Some(value),
+            Err(conflict) => {
+                self.errors.push(conflict.to_error(&self.decisions.file));
+                None
+            }
+        }
+    }
+
+    /// The reconciliations; the errors go to `errors`, with one for every decision that
+    /// matched nothing the merge reconciled.
+    fn finish(mut self, errors: &mut Errors) -> Vec<Reconciliation> {
+        for decision in self.decisions.list.iter().filter(|d| !self.visited.contains(&d.line)) {
+            let message =
+                format!("no conflict at `#{}` any more: every page declares it alike, or none does", decision.at);
+            self.errors.push(self.decisions.error(decision, message).with_hint("remove the line"));
+        }
+        errors.extend(self.errors);
+        self.log
+    }
+}
+
+/// Every component any page declares, its declarations reconciled, by kind then name.
+fn components(declaring: &[&Operation], directions: &Directions, drift: &mut Drift<'_>) -> Map<String, Value> {
+    let mut components = Map::new();
+    for kind in ["schemas", "parameters", "securitySchemes"] {
+        let mut declared: BTreeMap<&str, Vec<Declaration<'_>>> = BTreeMap::new();
+        for op in declaring {
+            let map = match kind {
+                "schemas" => &op.components.schemas,
+                "parameters" => &op.components.parameters,
+                _ => &op.components.security_schemes,
+            };
+            for (name, value) in map {
+                declared.entry(name.as_str()).or_default().push(Declaration { page: &op.page, value });
+            }
+        }
+        let mut merged = Map::new();
+        for (name, declarations) in declared {
+            let at = format!("/components/{kind}/{}", escape(name));
+            // Parameters are sent; a security scheme's direction does not matter.
+            let direction = if kind == "schemas" { directions.of(name) } else { Direction::Request };
+            if let Some(value) = drift.reconcile(&at, direction, &richest_first(declarations)) {
+                merged.insert(name.to_string(), value);
+            }
+        }
+        if !merged.is_empty() {
+            components.insert(kind.to_string(), Value::Object(merged));
+        }
+    }
+    components
+}
+
+/// The richest declaration first (most properties, counted through the whole schema, then
+/// most enum values, then most text; the first in operation order on a tie), the rest in
+/// operation order: its texts and its order of properties and values win.
+fn richest_first(mut declarations: Vec<Declaration<'_>>) -> Vec<Declaration<'_>> {
+    let richest = (0..declarations.len())
+        .max_by_key(|&i| (richness(declarations[i].value), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let first = declarations.remove(richest);
+    declarations.insert(0, first);
+    declarations
+}
+
+/// Path-level parameters: each path's operations (pages) declare them alike, or reconciled.
+fn reconcile_path_parameters(paths: &mut Map<String, Value>, operations: &[Operation], drift: &mut Drift<'_>) {
+    for (path, item) in paths.iter_mut() {
+        let mut by_name: Vec<(String, Vec<Declaration<'_>>)> = Vec::new();
+        for op in operations.iter().filter(|op| &op.path == path) {
+            for parameter in &op.path_parameters {
+                let key = match parameter.get("$ref") {
+                    Some(reference) => reference.to_string(),
+                    None => format!("{} {}", parameter["in"], parameter["name"]),
+                };
+                let declaration = Declaration { page: &op.page, value: parameter };
+                match by_name.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, declarations)) => declarations.push(declaration),
+                    None => by_name.push((key, vec![declaration])),
+                }
+            }
+        }
+        let mut parameters = Vec::new();
+        for (i, (_, declarations)) in by_name.iter().enumerate() {
+            let at = format!("/paths/{}/parameters/{i}", escape(path));
+            parameters.extend(drift.reconcile(&at, Direction::Request, declarations));
+        }
+        if let (false, Some(item)) = (parameters.is_empty(), item.as_object_mut()) {
+            // Path-level parameters come first in a path item, as the pages write them.
+            let operations = std::mem::take(item);
+            item.insert("parameters".into(), Value::Array(parameters));
+            item.extend(operations);
+        }
+    }
+}
+
+/// The operation object under its path in the merged document.
+fn operation_object(op: &Operation, name: &str, servers: Option<&Vec<Value>>, security: Option<&Vec<Value>>) -> Value {
+    let mut operation = Map::new();
+    operation.insert("operationId".into(), json!(name));
+    if let Some(s) = &op.summary {
+        operation.insert("summary".into(), json!(s));
+    }
+    if let Some(d) = &op.description {
+        operation.insert("description".into(), json!(d));
+    }
+    if op.deprecated {
+        operation.insert("deprecated".into(), json!(true));
+    }
+    if !op.parameters.is_empty() {
+        operation.insert("parameters".into(), json!(op.parameters));
+    }
+    if let Some(body) = &op.request_body {
+        let mut b = Map::new();
+        if let Some(d) = &body.description {
+            b.insert("description".into(), json!(d));
+        }
+        b.insert("content".into(), Value::Object(body.content.clone()));
+        b.insert("required".into(), json!(body.required));
+        operation.insert("requestBody".into(), Value::Object(b));
+    }
+    operation.insert("responses".into(), Value::Object(op.responses.clone()));
+    if Some(&op.security) != security {
+        operation.insert("security".into(), json!(op.security));
+    }
+    if Some(&op.servers) != servers {
+        operation.insert("servers".into(), json!(op.servers));
+    }
+    Value::Object(operation)
+}
+
+/// How much a declaration says: properties (deep), enum values, then text length.
+fn richness(value: &Value) -> (usize, usize, usize) {
+    let mut acc = (0, 0, 0);
+    crate::schema::walk(value, "", &mut |_, schema| {
+        let Some(map) = schema.as_object() else { return };
+        acc.0 += map.get("properties").and_then(Value::as_object).map_or(0, Map::len);
+        acc.1 += map.get("enum").and_then(Value::as_array).map_or(0, Vec::len);
+        for (key, text) in map {
+            if let (policy::Rule::Richest, Value::String(text)) = (policy::rule(key), text) {
+                acc.2 += text.len();
+            }
+        }
+    });
+    acc
+}
+
+/// The value most operations share; ties go to the first in document order.
+fn most_common<'a>(values: impl Iterator<Item = &'a Vec<Value>>) -> Option<&'a Vec<Value>> {
+    let mut counts: Vec<(&Vec<Value>, usize)> = Vec::new();
+    for value in values {
+        match counts.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((value, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v).filter(|v| !v.is_empty())
+}
+
+/// The JSON pointer of the first place two values differ.
+pub fn first_difference(a: &Value, b: &Value, at: &str) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys()) {
+                let here = format!("{at}/{}", escape(key));
+                match (x.get(key), y.get(key)) {
+                    (Some(p), Some(q)) if p == q => {}
+                    (Some(p), Some(q)) => return first_difference(p, q, &here),
+                    _ => return here,
+                }
+            }
+            at.to_string()
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                if p != q {
+                    return first_difference(p, q, &format!("{at}/{i}"));
+                }
+            }
+            at.to_string()
+        }
+        _ if at.is_empty() => "/".to_string(),
+        _ => at.to_string(),
+    }
+}
+
