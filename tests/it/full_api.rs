@@ -13,6 +13,8 @@ const SPEC: &str = "baseten-management-2026-08-22.json";
 struct Full {
     api_text: String,
     mock_text: String,
+    unset_text: String,
+    document: serde_json::Value,
 }
 
 fn parse(text: &str) -> syn::File {
@@ -27,7 +29,12 @@ fn full() -> &'static Full {
         let pages = xtask::cut::cut(&spec);
         let run = xtask::build(&pages).unwrap_or_else(|e| panic!("{SPEC}: the pipeline failed:\n{e}"));
         check(SPEC, "operations", run.operations.len(), 183);
-        Full { api_text: run.files["src/api.rs"].clone(), mock_text: run.files["src/mock.rs"].clone() }
+        Full {
+            api_text: run.files["src/api.rs"].clone(),
+            mock_text: run.files["src/mock.rs"].clone(),
+            unset_text: run.files["tests/unset_fields.rs"].clone(),
+            document: run.downgraded,
+        }
     })
 }
 
@@ -123,4 +130,39 @@ fn bare_urls_in_the_docs_are_links() {
         })
         .collect();
     check(SPEC, "doc lines with a bare URL", bare, vec![]);
+}
+
+#[test]
+fn every_request_struct_has_an_unset_fields_case() {
+    let full = full();
+    crate::unset::check_unset_cases_cover_every_request_struct(SPEC, &full.document, &full.api_text, &full.unset_text);
+}
+
+#[test]
+fn optional_arguments_start_unset() {
+    // Each operation builder's `new` starts every argument as `Ok(None)` (optional), `Err(..)`
+    // (required) or `Ok(Default::default())` (a body's builder): no documented default.
+    struct Starts(Vec<String>);
+    impl<'ast> Visit<'ast> for Starts {
+        fn visit_impl_item_fn(&mut self, method: &'ast syn::ImplItemFn) {
+            if method.sig.ident == "new" {
+                syn::visit::visit_impl_item_fn(self, method);
+            }
+        }
+        fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
+            if let syn::Expr::Call(call) = &field.expr
+                && quote::quote!(#call.func).to_string().starts_with("Ok")
+            {
+                let start = call.args.first().map(|a| quote::quote!(#a).to_string()).unwrap_or_default();
+                if !matches!(start.as_str(), "None" | ":: std :: default :: Default :: default ()") {
+                    let member = &field.member;
+                    self.0.push(format!("{}: Ok({start})", quote::quote!(#member)));
+                }
+            }
+        }
+    }
+    let mut starts = Starts(Vec::new());
+    starts.visit_file(&parse(&full().api_text));
+    check(SPEC, "arguments that start set", starts.0, vec![]);
+    assert!(full().api_text.contains("limit: Ok(None),"), "{SPEC}: list_audit_logs' `limit` does not start unset");
 }

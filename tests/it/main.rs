@@ -7,6 +7,7 @@ mod codegen;
 mod contract;
 mod determinism;
 mod downgrade;
+mod drift;
 mod fetch;
 mod full_api;
 mod fuzz;
@@ -16,6 +17,7 @@ mod normalize;
 mod report;
 mod schema;
 mod server;
+mod unset;
 
 use std::path::{Path, PathBuf};
 

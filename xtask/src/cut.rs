@@ -53,17 +53,64 @@ pub fn cut(spec: &Value) -> Vec<Page> {
     pages
 }
 
-/// `cargo xtask cut`: reads the full spec at `spec` (JSON, or YAML with JSON's booleans) and
-/// writes its pages into `dir` as `<method>-<path>.md`, all or nothing; gives the page count.
-pub fn cut_file(spec: &Path, dir: &Path) -> Result<usize, Errors> {
-    let shown = spec.display().to_string();
-    let text = std::fs::read_to_string(spec).map_err(|e| Error::new(&shown, format!("cannot read the spec: {e}")))?;
-    let document: Value = crate::yaml::from_str(&text)
-        .map_err(|e| Error::new(&shown, format!("not a JSON or YAML document: {e}")))?;
-    let pages = cut(&document);
-    if pages.is_empty() {
-        return Err(Error::new(&shown, "the spec has no operations under `paths`").into());
+/// A page of a mix, and which of the specs it came from.
+#[derive(Debug, Clone)]
+pub struct MixedPage {
+    pub page: Page,
+    /// The index of its spec in the list given to [`mix`].
+    pub era: usize,
+}
+
+/// One page per operation any of `specs` has, each cut from one of the specs that have it,
+/// chosen by `seed`: a docs site whose pages were exported months apart. The same seed always
+/// gives the same mix.
+pub fn mix(specs: &[Value], seed: u64) -> Vec<MixedPage> {
+    let cuts: Vec<Vec<Page>> = specs.iter().map(cut).collect();
+    let mut paths: Vec<&str> = cuts.iter().flatten().map(|page| page.path.as_str()).collect();
+    paths.sort();
+    paths.dedup();
+    let mut out = Vec::new();
+    for path in paths {
+        let eras: Vec<(usize, &Page)> =
+            cuts.iter().enumerate().filter_map(|(era, pages)| pages.iter().find(|p| p.path == path).map(|p| (era, p))).collect();
+        let (era, page) = eras[(stable_hash(seed, path) % eras.len() as u64) as usize];
+        out.push(MixedPage { page: page.clone(), era });
     }
+    out
+}
+
+/// FNV-1a over the seed and the text, then splitmix64's finalizer (FNV's low bits alone follow
+/// the parity of the bytes): the same on every machine and every run.
+fn stable_hash(seed: u64, text: &str) -> u64 {
+    let fnv = seed.to_le_bytes().iter().chain(text.as_bytes()).fold(0xcbf2_9ce4_8422_2325, |hash: u64, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut z = fnv.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// `cargo xtask cut`: reads the full specs (JSON, or YAML with JSON's booleans) and writes one
+/// page per operation into `dir` as `<method>-<path>.md`, all or nothing; with several specs,
+/// each page comes from the one `seed` picks (see [`mix`]). Gives the page count.
+pub fn cut_files(specs: &[&Path], seed: Option<u64>, dir: &Path) -> Result<usize, Errors> {
+    let mut documents = Vec::new();
+    for spec in specs {
+        let shown = spec.display().to_string();
+        let text = std::fs::read_to_string(spec).map_err(|e| Error::new(&shown, format!("cannot read the spec: {e}")))?;
+        let document: Value =
+            crate::yaml::from_str(&text).map_err(|e| Error::new(&shown, format!("not a JSON or YAML document: {e}")))?;
+        if cut(&document).is_empty() {
+            return Err(Error::new(&shown, "the spec has no operations under `paths`").into());
+        }
+        documents.push(document);
+    }
+    let pages: Vec<Page> = match (documents.as_slice(), seed) {
+        ([document], None) => cut(document),
+        (_, Some(seed)) => mix(&documents, seed).into_iter().map(|mixed| mixed.page).collect(),
+        (_, None) => return Err(Error::new("cut", "several specs need `--mix SEED` to choose each page's").into()),
+    };
     let files: BTreeMap<String, String> = pages
         .iter()
         .map(|page| (page.path.trim_start_matches("spec/").to_string(), page.text.clone()))

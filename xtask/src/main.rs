@@ -12,7 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "\
 Usage: cargo xtask codegen [--check] [--report FILE] [--root DIR]
        cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
-       cargo xtask cut SPEC.json DIR
+       cargo xtask cut [--mix SEED] SPEC.json [SPEC.json ...] DIR
 
 Run `cargo xtask fetch --help` for fetch's options.
 
@@ -34,7 +34,9 @@ cut:
 
 Cuts a full OpenAPI 3.1 document (Baseten's /v1/spec) into one standard-form docs page per
 operation, written as DIR/<method>-<path>.md; `cargo xtask codegen --root` then reads them from
-DIR/spec/. CI runs the whole management API through the pipeline this way.";
+DIR/spec/. CI runs the whole management API through the pipeline this way. Given several specs
+(the API at several dates) and `--mix SEED`, each operation's page comes from one of the specs
+that have it, picked by SEED: a docs site whose pages were exported months apart.";
 
 fn main() -> ExitCode {
     // Transparent huge pages where the kernel offers them: a 2 MiB page faults in once, where
@@ -52,8 +54,7 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["fetch", rest @ ..] => fetch(rest),
-        ["cut", spec, dir] => cut(Path::new(spec), Path::new(dir)),
-        ["cut", ..] => usage_error("cut takes SPEC.json and DIR"),
+        ["cut", rest @ ..] => cut(rest),
         ["codegen", rest @ ..] if rest.iter().any(|a| matches!(*a, "-h" | "--help")) => help(),
         ["-h" | "--help"] | ["help", ..] => help(),
         ["codegen", rest @ ..] => {
@@ -180,10 +181,22 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn cut(spec: &Path, dir: &Path) -> ExitCode {
-    match xtask::cut::cut_file(spec, dir) {
+fn cut(args: &[&str]) -> ExitCode {
+    let (seed, rest) = match args {
+        ["--mix", seed, rest @ ..] => match seed.parse::<u64>() {
+            Ok(seed) => (Some(seed), rest),
+            Err(_) => return usage_error(&format!("--mix takes a number, not `{seed}`")),
+        },
+        rest => (None, rest),
+    };
+    let [specs @ .., dir] = rest else { return usage_error("cut takes SPEC.json and DIR") };
+    if specs.is_empty() || (specs.len() > 1 && seed.is_none()) {
+        return usage_error("cut takes one SPEC.json and DIR, or --mix SEED and several");
+    }
+    let specs: Vec<&Path> = specs.iter().map(Path::new).collect();
+    match xtask::cut::cut_files(&specs, seed, Path::new(dir)) {
         Ok(count) => {
-            println!("{count} pages written to {}", dir.display());
+            println!("{count} pages written to {dir}");
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -36,6 +36,9 @@
 //!   method; connection errors and `502`/`503`/`504` back off and retry for idempotent methods
 //!   only. At most 3 attempts and 60 s of waiting by default.
 //! - **Timeouts**: 10 s to connect, 60 s per attempt, both configurable on [`ClientBuilder`].
+//! - **Only what you set**: a request field left unset is not sent, whatever default the
+//!   reference documents (the field's docs say what the server uses then): the server's current
+//!   default applies.
 //! - **Forward compatibility**: string enums keep values the reference does not list (yet) in
 //!   an `Unknown` variant; unknown fields are ignored.
 //! - **Mocks**: with the `mock` feature, [`mock::MockServerExt`] adds a typed

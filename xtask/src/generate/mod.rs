@@ -6,6 +6,8 @@
 
 mod rewrite;
 mod tables;
+mod unset;
+mod values;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +64,8 @@ pub struct Code {
     /// Printed already: the mocks are made on a thread of their own, and syntax trees cannot
     /// cross threads.
     mock: String,
+    /// `tests/unset_fields.rs`, printed.
+    unset: String,
 }
 
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
@@ -72,9 +76,9 @@ pub fn syntax(document: &Value) -> Result<Code, Error> {
     let mut hoisted = document.clone();
     tables::hoist_inline_enums(&mut hoisted);
     let enums = open_enums(&hoisted)?;
-    let spec: openapiv3::OpenAPI = serde_json::from_value(hoisted)
+    let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted)
         .map_err(|e| Error::new(origin, format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
-    let (spec, enums) = (&spec, &enums);
+    let (spec, enums, hoisted) = (&spec, &enums, &hoisted);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
 
     silenced(|| {
@@ -88,19 +92,20 @@ pub fn syntax(document: &Value) -> Result<Code, Error> {
                 rewrite::mock(&mut mock, &renames);
                 Ok(Some(prettyplease::unparse(&mock)))
             });
-            let api = (move || -> Result<syn::File, Error> {
+            let api = (move || -> Result<(syn::File, String), Error> {
                 let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).generate_tokens(spec))?;
                 let mut api: syn::File = parse("generated/src/api.rs", tokens)?;
                 let renames = rewrite::client(&mut api, enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
                 let _ = renames_to_mock.send(renames);
                 let tables = tables::tables(document).map_err(|e| Error::new(origin, e))?;
                 api.items.extend(parse("generated/src/api.rs", tables)?.items);
-                Ok(api)
+                let unset = unset::tests(&api, hoisted).map_err(|e| Error::new(origin, e))?;
+                Ok((api, unset))
             })();
             let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let api = api?;
+            let (api, unset) = api?;
             match mock? {
-                Some(mock) => Ok(Code { api, mock }),
+                Some(mock) => Ok(Code { api, mock, unset }),
                 None => Err(Error::new(origin, "the mocks were not generated")),
             }
         })
@@ -117,6 +122,7 @@ pub fn format(code: &Code, document: &Value, version: &str) -> BTreeMap<String, 
     files.insert("Cargo.toml".to_string(), manifest(&api, version));
     files.insert("src/api.rs".to_string(), api);
     files.insert("src/mock.rs".to_string(), mock);
+    files.insert(unset::FILE.to_string(), with_header("//", &code.unset));
     for (path, template, text) in TEMPLATES {
         let comment = if path.ends_with(".md") { None } else { Some("//") };
         let text = match comment {
@@ -191,7 +197,8 @@ keywords = ["baseten", "api", "client", "openapi", "ml"]
 categories = ["api-bindings", "web-programming::http-client"]
 include = ["src/**/*.rs", "examples/**/*.rs", "openapi.yaml", "README.md", "LICENSE-*"]
 
-# The crate is tested from the workspace's tests/ crate; its doc tests run as usual.
+# The crate is tested from the workspace's tests/ crate and its own generated tests/; its doc
+# tests run as usual.
 [lib]
 test = false
 bench = false

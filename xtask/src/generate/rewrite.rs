@@ -267,7 +267,7 @@ pub(crate) fn angle_bracket_urls(text: &str) -> String {
 }
 
 /// The value of `#[serde(rename = "...")]`.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut value = None;
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

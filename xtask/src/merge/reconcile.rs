@@ -199,7 +199,7 @@ impl<'a> Reconciler<'a> {
                 out.insert(key.clone(), value);
             }
         }
-        Ok(Value::Object(out))
+        Ok(in_canonical_order(at, out))
     }
 
     /// One keyword of the declarations at `at`, as its policy row says; `None` drops it.
@@ -422,6 +422,15 @@ fn lift_into_union<'a>(at: &str, declarations: &[Declaration<'a>]) -> Result<Vec
         }
     }
     Ok(out)
+}
+
+/// The keys in the order normalize lays them out: a parameter object's `name` and `in` first,
+/// then the rest sorted (a subschema's properties keep their order, being one value).
+fn in_canonical_order(at: &str, mut map: Map<String, Value>) -> Value {
+    let tokens: Vec<&str> = at.split('/').collect();
+    let parameter = matches!(tokens.as_slice(), ["", "components", "parameters", _] | ["", "paths", _, "parameters", _]);
+    map.sort_keys();
+    if parameter { crate::normalize::canon_parameter(&Value::Object(map)) } else { Value::Object(map) }
 }
 
 /// What a union member is, to match it with its counterpart on another page.
