@@ -120,3 +120,43 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
     check("the second run", "version", again.version, (after.clone(), after));
     check("the second run", "files written", written.len(), 0);
 }
+
+#[test]
+fn a_default_the_client_stops_filling_in_is_breaking() {
+    // `PromoteRequestV1` before and after `defaults` moved its documented default into its docs.
+    let document = |field: serde_json::Value| {
+        serde_json::json!({"paths": {}, "components": {"schemas": {"PromoteRequestV1": {
+            "type": "object", "properties": {"scale_down_previous_production": field}}}}})
+    };
+    let before = document(serde_json::json!({"type": "boolean", "default": true, "description": "Scale down."}));
+    let after = document(serde_json::json!({"type": "boolean", "description": "Scale down.\n\nThe server uses `true` when unset."}));
+    let changes: Vec<(Impact, String)> = compare(&before, &after).changes.into_iter().map(|c| (c.impact, c.what)).collect();
+    check(
+        "default: true moved into the docs",
+        "report",
+        changes,
+        vec![
+            (
+                Impact::Breaking,
+                "`PromoteRequestV1`: field `scale_down_previous_production` is no longer filled with the documented default \
+                 `true`: unset, it is not sent (`boolean` becomes `Option<boolean>`)"
+                    .to_string(),
+            ),
+            (Impact::Docs, "`PromoteRequestV1`: the docs of `scale_down_previous_production` changed".to_string()),
+        ],
+    );
+    let back: Vec<Impact> = compare(&after, &before).changes.into_iter().map(|c| c.impact).collect();
+    check("the default back", "impacts", back, vec![Impact::Breaking, Impact::Docs]);
+}
+
+#[test]
+fn the_report_lists_the_drift_under_its_own_heading() {
+    let run = xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
+    let markdown = xtask::report::drift_markdown(&run.reconciliations);
+    let section = markdown.split("## Drift between pages").nth(1).unwrap_or_else(|| panic!("no drift heading:\n{markdown}"));
+    for reconciliation in &run.reconciliations {
+        let line = format!("- {reconciliation}\n");
+        assert!(section.contains(&line), "the drift section lacks {line:?}:\n{markdown}");
+    }
+    assert!(section.contains("2 disagreements settled by the drift policy, 0 by reviewed decisions."), "{markdown}");
+}

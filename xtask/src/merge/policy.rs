@@ -56,9 +56,10 @@ pub const POLICY: &[Row] = &[
         does: "`true` where any page says `true`",
     },
     Row {
-        keywords: &["properties"],
+        keywords: &["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"],
         rule: Rule::Union,
-        does: "the union: a property on some pages only is kept, each property reconciled by these rules",
+        does: "the union: a property (or other named subschema) on some pages only is kept, each reconciled by \
+               these rules",
     },
     Row {
         keywords: &["enum"],
@@ -106,7 +107,20 @@ pub const POLICY: &[Row] = &[
         does: "position by position; a different length is a conflict",
     },
     Row {
-        keywords: &["items", "additionalProperties", "not", "schema"],
+        keywords: &[
+            "items",
+            "additionalProperties",
+            "not",
+            "schema",
+            "additionalItems",
+            "unevaluatedProperties",
+            "unevaluatedItems",
+            "contains",
+            "propertyNames",
+            "if",
+            "then",
+            "else",
+        ],
         rule: Rule::Subschema,
         does: "reconciled by these rules; dropped where a page has none or says `true` (anything goes)",
     },

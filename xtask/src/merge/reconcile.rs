@@ -218,7 +218,7 @@ impl<'a> Reconciler<'a> {
             Rule::AgreeOrDrop => Some((Outcome::Dropped, None)),
             Rule::Smallest | Rule::Largest => Some(loosest(rule, values)),
             Rule::TypeOrNull => nullable(values).map(|types| (Outcome::Nullable, Some(types))),
-            Rule::Union => return self.properties(at, values).map(Some),
+            Rule::Union => return self.named(at, key, values).map(Some),
             Rule::EnumUnion => return Ok(Some(self.enum_values(at, values))),
             Rule::RequiredByDirection => return Ok(self.required(at, values)),
             Rule::Members => return self.members(at, key, values).map(Some),
@@ -238,19 +238,19 @@ impl<'a> Reconciler<'a> {
         self.log.push(Reconciliation { at: at.to_string(), keyword: keyword.to_string(), outcome, sides: sides(values) });
     }
 
-    /// The union of properties, each reconciled.
-    fn properties(&mut self, at: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
+    /// The union of `properties` (or other subschemas by name), each reconciled.
+    fn named(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
         let mut names: Vec<&String> = Vec::new();
         for (page, value) in values {
             match value {
                 None => {}
                 Some(Value::Object(map)) => names.extend(map.keys().filter(|k| !names.contains(k)).collect::<Vec<_>>()),
-                Some(_) => return Err(conflict_between(at, "properties", values[0], (page, *value))),
+                Some(_) => return Err(conflict_between(at, key, values[0], (page, *value))),
             }
         }
         let mut out = Map::new();
         for name in names {
-            let here = format!("{at}/properties/{}", token(name));
+            let here = format!("{at}/{}/{}", token(key), token(name));
             let has: Vec<(&str, Option<&Value>)> = values.iter().map(|(p, v)| (*p, v.and_then(|v| v.get(name.as_str())))).collect();
             let declarations: Vec<Declaration<'_>> =
                 has.iter().filter_map(|(page, v)| v.map(|value| Declaration { page, value })).collect();
@@ -259,8 +259,9 @@ impl<'a> Reconciler<'a> {
                 let presence: Vec<(&str, Option<&Value>)> =
                     has.iter().map(|(p, v)| (*p, v.map(|_| &Value::Null))).collect();
                 let sides = sides(&presence).into_iter().map(|s| Side { says: presence_word(&s.says, "declared"), ..s }).collect();
-                let outcome = Outcome::Kept(format!("property `{name}`"));
-                self.log.push(Reconciliation { at: here, keyword: "properties".into(), outcome, sides });
+                let what = if key == "properties" { "property" } else { key };
+                let outcome = Outcome::Kept(format!("{what} `{name}`"));
+                self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
             }
         }
         Ok(Value::Object(out))
@@ -354,7 +355,7 @@ impl<'a> Reconciler<'a> {
         }
         let mut out = Vec::new();
         for (i, (shape, members)) in groups.iter().enumerate() {
-            let here = format!("{at}/{key}/{i}");
+            let here = format!("{at}/{}/{i}", token(key));
             out.push(self.node(&here, members)?);
             if members.len() < lists.len() {
                 let presence: Vec<(&str, Option<&Value>)> = lists
@@ -380,7 +381,7 @@ impl<'a> Reconciler<'a> {
         let mut out = Vec::new();
         for i in 0..length.unwrap_or(0) {
             let declarations: Vec<Declaration<'_>> = lists.iter().map(|(page, l)| Declaration { page, value: &l[i] }).collect();
-            out.push(self.node(&format!("{at}/{key}/{i}"), &declarations)?);
+            out.push(self.node(&format!("{at}/{}/{i}", token(key)), &declarations)?);
         }
         Ok(Value::Array(out))
     }
