@@ -84,11 +84,13 @@ fn child(side: &str) {
     let one = || async {
         match (side, call) {
             ("0", "0") => {
-                let value = ours.get_deployment().model_id("m1").deployment_id("d1").send().await.expect("get_deployment");
+                let value =
+                    ours.get_deployment().model_id("m1").deployment_id("d1").send().await.expect("get_deployment");
                 std::hint::black_box(value.into_inner());
             }
             ("1", "0") => {
-                let value: types::DeploymentV1 = hand_written(&http, &format!("{base}/v1/models/{model_id}/deployments/{deployment_id}")).await;
+                let value: types::DeploymentV1 =
+                    hand_written(&http, &format!("{base}/v1/models/{model_id}/deployments/{deployment_id}")).await;
                 std::hint::black_box(value);
             }
             ("0", _) => {

@@ -26,7 +26,10 @@ const CARGO_PROGENITOR: &str = "=0.15.1";
 
 fn main() {
     // SAFETY: as xtask's main: a plain option, set before any large allocation.
-    unsafe { libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1) };
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1)
+    };
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf();
     if let Ok(root) = std::env::var(CHILD) {
         return child(Path::new(&root));
@@ -49,7 +52,9 @@ fn main() {
 
     println!("codegen benchmark: release build, medians; {}", machine());
     println!();
-    println!("| pages | ops | extract | normalize | merge | downgrade | generate | format | write | stages | end to end | process | peak RSS | per page |");
+    println!(
+        "| pages | ops | extract | normalize | merge | downgrade | generate | format | write | stages | end to end | process | peak RSS | per page |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut rows = Vec::new();
     for (label, pages) in &sets {
@@ -106,7 +111,10 @@ fn main() {
 
     println!();
     let tool = cargo_progenitor(&workspace);
-    println!("against {} (`cargo progenitor -i openapi.yaml --interface builder --tags merged`, same merged spec):", tool.display());
+    println!(
+        "against {} (`cargo progenitor -i openapi.yaml --interface builder --tags merged`, same merged spec):",
+        tool.display()
+    );
     println!();
     println!("| spec | ours (process, extract to write) | cargo-progenitor | ours / theirs | target |");
     println!("|---|---|---|---|---|");
@@ -228,7 +236,9 @@ fn child(root: &Path) {
 /// The full spec twice over: every schema again as `Copy<name>`, every path again under
 /// `/v1/copy`, so operations and schemas both double.
 fn doubled(spec: &Value) -> Value {
-    let text = serde_json::to_string(spec).expect("JSON").replace("#/components/schemas/", "#/components/schemas/Copy");
+    let text = serde_json::to_string(spec)
+        .expect("JSON")
+        .replace("#/components/schemas/", "#/components/schemas/Copy");
     let copy: Value = serde_json::from_str(&text).expect("JSON");
     let mut out = spec.clone();
     if let (Some(schemas), Some(copies)) = (

@@ -19,7 +19,11 @@ fn main() {
     std::fs::copy(workspace.join("Cargo.lock"), scratch.join("crate/Cargo.lock")).expect("copy Cargo.lock");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
 
-    println!("cold build of baseten-management (dev profile, empty target dir, {} jobs); {}", jobs(), machine::machine());
+    println!(
+        "cold build of baseten-management (dev profile, empty target dir, {} jobs); {}",
+        jobs(),
+        machine::machine()
+    );
     println!();
     println!("| features | wall time | crates compiled |");
     println!("|---|---|---|");

@@ -1,6 +1,6 @@
 //! The machine a benchmark ran on, for its header line: CPU model, cores, memory (Linux /proc).
 
-pub fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpu
         .lines()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::{check, repo_root};
 
 /// A copy of the repository's `spec/` and `generated/` under the test's scratch directory.
-pub fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-input").join(name);
     let _ = std::fs::remove_dir_all(&root);
     for dir in ["spec", "generated"] {
@@ -30,7 +30,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes.
-pub fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -112,7 +112,12 @@ fn a_write_that_fails_while_staging_changes_nothing() {
     let before = contents(&generated);
     let errors = xtask::codegen_and_write(&root).err().expect("staging examples/list_models.rs fails");
     assert!(errors.to_string().contains("generated/examples/list_models.rs: cannot write"), "{errors}");
-    check("generated/", "files after a failed staging", contents(&generated).into_keys().collect::<Vec<_>>(), before.keys().cloned().collect());
+    check(
+        "generated/",
+        "files after a failed staging",
+        contents(&generated).into_keys().collect::<Vec<_>>(),
+        before.keys().cloned().collect(),
+    );
     assert!(contents(&generated) == before, "a failed staging changed generated/");
 }
 
@@ -129,10 +134,18 @@ fn a_write_that_fails_half_way_through_the_renames_is_rolled_back() {
     assert!(errors.to_string().contains("generated/src/retry.rs: cannot write"), "{errors}");
     std::fs::remove_dir_all(&blocker).unwrap();
     let after = contents(&generated);
-    check("generated/", "files after the roll-back", after.keys().cloned().collect::<Vec<_>>(), before.keys().cloned().collect());
+    check(
+        "generated/",
+        "files after the roll-back",
+        after.keys().cloned().collect::<Vec<_>>(),
+        before.keys().cloned().collect(),
+    );
     assert!(after == before, "the roll-back left generated/ different from before");
 
     // And with the way clear, the same run repairs everything.
     xtask::codegen_and_write(&root).expect("codegen");
-    assert!(contents(&generated) == contents(&repo_root().join("generated")), "the repaired generated/ differs from the repository's");
+    assert!(
+        contents(&generated) == contents(&repo_root().join("generated")),
+        "the repaired generated/ differs from the repository's"
+    );
 }

@@ -13,12 +13,19 @@ use crate::server::{Reply, Server};
 const KEY: &str = "sk-test-0123456789";
 
 fn client(server: &Server, policy: RetryPolicy) -> Client {
-    Client::builder().base_url(&server.url).api_key(KEY).retry(policy).build().expect("a valid configuration")
+    Client::builder()
+        .base_url(&server.url)
+        .api_key(KEY)
+        .retry(policy)
+        .build()
+        .expect("a valid configuration")
 }
 
 /// Fast backoff, so tests that retry 5xx do not wait long.
 fn quick() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(40))
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(40))
 }
 
 const SECRETS: &str = r#"{"secrets": [{"created_at": "2026-01-02T03:04:05Z", "name": "hf_token", "team_name": "ml"}]}"#;
@@ -50,7 +57,14 @@ async fn each_operation_sends_the_key_in_its_pages_scheme() {
         .send()
         .await
         .expect("list_secrets with Bearer");
-    Client::builder().base_url(&server.url).build().unwrap().list_secrets().send().await.expect("no key");
+    Client::builder()
+        .base_url(&server.url)
+        .build()
+        .unwrap()
+        .list_secrets()
+        .send()
+        .await
+        .expect("no key");
 
     let seen: Vec<Option<String>> =
         server.requests().iter().map(|r| r.header("authorization").map(str::to_string)).collect();
@@ -61,7 +75,12 @@ async fn each_operation_sends_the_key_in_its_pages_scheme() {
         vec![Some(format!("Api-Key {KEY}")), Some(format!("Bearer {KEY}")), None],
     );
     let agent = server.requests()[0].header("user-agent").map(str::to_string);
-    check("list_secrets", "User-Agent", agent, Some(format!("baseten-management/{}", xtask::Previous::read(&crate::repo_root()).version.unwrap())));
+    check(
+        "list_secrets",
+        "User-Agent",
+        agent,
+        Some(format!("baseten-management/{}", xtask::Previous::read(&crate::repo_root()).version.unwrap())),
+    );
 }
 
 #[test]
@@ -73,7 +92,10 @@ fn a_page_declaring_bearer_auth_gets_bearer() {
             if !page.path.ends_with("gets-all-secrets.md") {
                 return page;
             }
-            let text = page.text.replace("ApiKeyAuth", "BearerAuth").replace("type: apiKey", "type: http\n      scheme: bearer");
+            let text = page
+                .text
+                .replace("ApiKeyAuth", "BearerAuth")
+                .replace("type: apiKey", "type: http\n      scheme: bearer");
             xtask::Page::new(&page.path, text)
         })
         .collect();
@@ -102,7 +124,11 @@ fn from_env_reads_the_key_and_names_the_variable_when_it_is_missing() {
         // The child's request needs the server's task to run meanwhile.
         let output = runtime.block_on(async { tokio::task::spawn_blocking(move || command.output()).await });
         let output = output.unwrap().expect("run the from-env binary");
-        (output.status.success(), String::from_utf8_lossy(&output.stdout).trim().to_string(), String::from_utf8_lossy(&output.stderr).trim().to_string())
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).trim().to_string(),
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        )
     };
 
     let (ok, stdout, _) = run(Some(KEY));
@@ -129,7 +155,13 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
     let gap = requests[1].at - requests[0].at;
     assert!(gap >= Duration::from_secs(1), "the retry came {gap:?} after the 429, before its retry_after of 1 s");
     let lines = logged(&server.url);
-    assert!(lines.iter().any(|line| line.starts_with("WARN list_secrets (GET ") && line.contains("429 Too Many Requests; retrying in")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("WARN list_secrets (GET ")
+                && line.contains("429 Too Many Requests; retrying in")),
+        "{lines:?}"
+    );
 }
 
 #[tokio::test]
@@ -139,14 +171,20 @@ async fn a_429_is_retried_for_post_too() {
         Reply::json(200, r#"{"success": true}"#),
     ])
     .await;
-    let activated = client(&server, RetryPolicy::default()).activate_development_deployment().model_id("m1").send().await;
+    let activated = client(&server, RetryPolicy::default())
+        .activate_development_deployment()
+        .model_id("m1")
+        .send()
+        .await;
     assert!(activated.expect("retried").success);
     check("POST 429 then 200", "requests", methods_and_paths(&server).len(), 2);
 }
 
 #[tokio::test]
 async fn a_post_that_gets_503_is_not_retried() {
-    let server = Server::start(vec![Reply::json(503, r#"{"error": "unavailable"}"#), Reply::json(200, r#"{"success": true}"#)]).await;
+    let server =
+        Server::start(vec![Reply::json(503, r#"{"error": "unavailable"}"#), Reply::json(200, r#"{"success": true}"#)])
+            .await;
     let error = client(&server, quick()).activate_development_deployment().model_id("m1").send().await.unwrap_err();
     check("POST 503", "status", error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     check(
@@ -163,9 +201,15 @@ async fn a_get_that_keeps_getting_503_fails_after_the_configured_attempts() {
         let server = Server::start(vec![Reply::json(503, r#"{"error": "unavailable"}"#)]).await;
         let error = client(&server, quick().max_attempts(attempts)).list_secrets().send().await.unwrap_err();
         check("GET 503 forever", "status", error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-        check("GET 503 forever", &format!("requests with max_attempts({attempts})"), server.requests().len(), attempts as usize);
+        check(
+            "GET 503 forever",
+            &format!("requests with max_attempts({attempts})"),
+            server.requests().len(),
+            attempts as usize,
+        );
     }
-    let server = Server::start(vec![Reply::json(502, "bad gateway"), Reply::json(504, ""), Reply::json(200, SECRETS)]).await;
+    let server =
+        Server::start(vec![Reply::json(502, "bad gateway"), Reply::json(504, ""), Reply::json(200, SECRETS)]).await;
     client(&server, quick()).list_secrets().send().await.expect("502, 504, then 200");
     check("GET 502, 504, 200", "requests", server.requests().len(), 3);
     let server = Server::start(vec![Reply::json(503, "")]).await;
@@ -218,9 +262,21 @@ async fn no_retry_starts_past_the_cap_on_total_wait() {
 #[tokio::test]
 async fn an_error_carries_status_body_and_the_servers_message() {
     let server = Server::start(vec![Reply::json(404, r#"{"error": "Model m9 not found"}"#)]).await;
-    let error = client(&server, RetryPolicy::default()).get_development_deployment().model_id("m9").send().await.unwrap_err();
-    let Error::Api { operation, status, message, retry_after, body } = &error else { panic!("not an Api error: {error:?}") };
-    check("404", "fields", (*operation, *status, message.as_deref(), *retry_after), ("get_development_deployment", StatusCode::NOT_FOUND, Some("Model m9 not found"), None));
+    let error = client(&server, RetryPolicy::default())
+        .get_development_deployment()
+        .model_id("m9")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Api { operation, status, message, retry_after, body } = &error else {
+        panic!("not an Api error: {error:?}")
+    };
+    check(
+        "404",
+        "fields",
+        (*operation, *status, message.as_deref(), *retry_after),
+        ("get_development_deployment", StatusCode::NOT_FOUND, Some("Model m9 not found"), None),
+    );
     check("404", "body", body.as_str(), r#"{"error": "Model m9 not found"}"#);
     check(
         "404",
@@ -231,7 +287,12 @@ async fn an_error_carries_status_body_and_the_servers_message() {
 
     let server = Server::start(vec![Reply::json(500, "<html>\n  internal\n  error\n</html>")]).await;
     let error = client(&server, RetryPolicy::default()).list_secrets().send().await.unwrap_err();
-    check("500 with HTML", "Display", error.to_string(), "list_secrets: HTTP 500 Internal Server Error: <html> internal error </html>".to_string());
+    check(
+        "500 with HTML",
+        "Display",
+        error.to_string(),
+        "list_secrets: HTTP 500 Internal Server Error: <html> internal error </html>".to_string(),
+    );
 }
 
 #[tokio::test]
@@ -277,10 +338,16 @@ fn known_enum_values_map_to_variants_and_round_trip() {
 
 #[tokio::test]
 async fn a_truncated_or_malformed_body_is_an_error_naming_the_operation() {
-    let server = Server::start(vec![Reply::json(200, r#"{"secrets": [{"created_at": "2026-01-02T03:04:05Z", "na"#)]).await;
+    let server =
+        Server::start(vec![Reply::json(200, r#"{"secrets": [{"created_at": "2026-01-02T03:04:05Z", "na"#)]).await;
     let error = client(&server, RetryPolicy::default()).list_secrets().send().await.unwrap_err();
     assert!(matches!(error, Error::Decode { operation: "list_secrets", .. }), "{error:?}");
-    assert!(error.to_string().starts_with("list_secrets: the response body does not match the documented type: EOF"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("list_secrets: the response body does not match the documented type: EOF"),
+        "{error}"
+    );
 
     let server = Server::start(vec![Reply::json(200, r#"{"secrets": "none"}"#)]).await;
     let error = client(&server, RetryPolicy::default()).list_secrets().send().await.unwrap_err();
@@ -325,7 +392,12 @@ fn a_bad_configuration_is_an_error() {
         let error = builder.build().unwrap_err();
         check("configuration", "error", error.to_string(), format!("cannot build the Baseten client: {expected}"));
     }
-    check("default", "base URL", Client::with_api_key(KEY).unwrap().base_url().to_string(), "https://api.baseten.co".to_string());
+    check(
+        "default",
+        "base URL",
+        Client::with_api_key(KEY).unwrap().base_url().to_string(),
+        "https://api.baseten.co".to_string(),
+    );
 }
 
 #[tokio::test]
@@ -335,7 +407,11 @@ async fn typed_mocks_for_downstream_tests() {
 
     let server = httpmock::MockServer::start_async().await;
     let secrets = SecretsV1 {
-        secrets: vec![SecretV1 { created_at: "2026-01-02T03:04:05Z".parse().unwrap(), name: "hf_token".into(), team_name: "ml".into() }],
+        secrets: vec![SecretV1 {
+            created_at: "2026-01-02T03:04:05Z".parse().unwrap(),
+            name: "hf_token".into(),
+            team_name: "ml".into(),
+        }],
     };
     let listed = server.list_secrets(|when, then| {
         when.into_inner().header("authorization", format!("Api-Key {KEY}"));
@@ -350,7 +426,12 @@ async fn typed_mocks_for_downstream_tests() {
     let json = |value: &SecretsV1| serde_json::to_value(value).unwrap();
     check("mock", "secrets", json(&got), json(&secrets));
     let error = client.delete_model().model_id("m1").send().await.unwrap_err();
-    check("mock", "delete_model error", error.to_string(), "delete_model: HTTP 404 Not Found: no model m1; check the ids in the request".to_string());
+    check(
+        "mock",
+        "delete_model error",
+        error.to_string(),
+        "delete_model: HTTP 404 Not Found: no model m1; check the ids in the request".to_string(),
+    );
     listed.assert_async().await;
     deleted.assert_async().await;
 }
@@ -363,10 +444,10 @@ fn logged(url: &str) -> Vec<String> {
 struct Capture(Mutex<Vec<String>>);
 
 impl log::Log for Capture {
-    fn enabled(&self, metadata: &log::Metadata) -> bool {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         metadata.target().starts_with("baseten_management")
     }
-    fn log(&self, record: &log::Record) {
+    fn log(&self, record: &log::Record<'_>) {
         if self.enabled(record.metadata()) {
             self.0.lock().unwrap().push(format!("{} {}", record.level(), record.args()));
         }

@@ -27,7 +27,9 @@ const RESPONSES_PER_OPERATION: usize = 25;
 type Outcome = Result<Option<String>, Error>;
 type Call = for<'a> fn(&'a Client) -> Pin<Box<dyn Future<Output = Outcome> + 'a>>;
 
-fn boxed<'a, T: 'a>(send: impl Future<Output = Result<ResponseValue<T>, Error>> + 'a) -> Pin<Box<dyn Future<Output = Outcome> + 'a>> {
+fn boxed<'a, T: 'a>(
+    send: impl Future<Output = Result<ResponseValue<T>, Error>> + 'a,
+) -> Pin<Box<dyn Future<Output = Outcome> + 'a>> {
     Box::pin(async move {
         let response = send.await?;
         Ok(response.headers().get("sl-violations").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()))
@@ -38,7 +40,13 @@ fn boxed<'a, T: 'a>(send: impl Future<Output = Result<ResponseValue<T>, Error>> 
 fn cases() -> Vec<(&'static str, Call)> {
     vec![
         // Bodies go through their builders: a field that turns required fails the call, by name.
-        ("create_api_key", |c| boxed(c.create_api_key().body_map(|b| b.name(Some("ci".to_string())).type_(ApiKeyCategory::Personal)).send())),
+        ("create_api_key", |c| {
+            boxed(
+                c.create_api_key()
+                    .body_map(|b| b.name(Some("ci".to_string())).type_(ApiKeyCategory::Personal))
+                    .send(),
+            )
+        }),
         ("list_chains", |c| boxed(c.list_chains().send())),
         ("get_chain_deployment", |c| boxed(c.get_chain_deployment().chain_id("c1").chain_deployment_id("cd1").send())),
         ("list_instance_types", |c| boxed(c.list_instance_types().send())),
@@ -57,8 +65,12 @@ fn cases() -> Vec<(&'static str, Call)> {
             boxed(update.body_map(|b| b.min_replica(0i64).max_replica(2i64)).send())
         }),
         ("create_environment", |c| boxed(c.create_environment().model_id("m1").body_map(|b| b.name("staging")).send())),
-        ("activate_environment_deployment", |c| boxed(c.activate_environment_deployment().model_id("m1").env_name("staging").send())),
-        ("cancel_environment_promotion", |c| boxed(c.cancel_environment_promotion().model_id("m1").env_name("staging").send())),
+        ("activate_environment_deployment", |c| {
+            boxed(c.activate_environment_deployment().model_id("m1").env_name("staging").send())
+        }),
+        ("cancel_environment_promotion", |c| {
+            boxed(c.cancel_environment_promotion().model_id("m1").env_name("staging").send())
+        }),
         ("list_secrets", |c| boxed(c.list_secrets().send())),
     ]
 }
@@ -197,7 +209,12 @@ impl Prism {
             if prism.log().contains("Prism is listening") {
                 return prism;
             }
-            assert!(Instant::now() < deadline, "Prism did not start within 120 s serving {}:\n{}", document.display(), prism.log());
+            assert!(
+                Instant::now() < deadline,
+                "Prism did not start within 120 s serving {}:\n{}",
+                document.display(),
+                prism.log()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -215,8 +232,7 @@ impl Drop for Prism {
     }
 }
 
-const NEEDS_NODE: &str =
-    "the contract tests run Prism through npx: install Node.js 18 or newer, which ships npm and npx (https://nodejs.org, or `apt install nodejs npm`)";
+const NEEDS_NODE: &str = "the contract tests run Prism through npx: install Node.js 18 or newer, which ships npm and npx (https://nodejs.org, or `apt install nodejs npm`)";
 
 /// Installs Prism into npx's cache once per test binary, so parallel starts do not race.
 fn install() {
@@ -244,7 +260,10 @@ fn install() {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// The harness can fail: Prism enforces the security scheme, so a call without a key is refused.

@@ -10,7 +10,11 @@ fn files(pages: &[Page]) -> std::collections::BTreeMap<String, String> {
 }
 
 #[track_caller]
-fn same(what: &str, expected: &std::collections::BTreeMap<String, String>, actual: &std::collections::BTreeMap<String, String>) {
+fn same(
+    what: &str,
+    expected: &std::collections::BTreeMap<String, String>,
+    actual: &std::collections::BTreeMap<String, String>,
+) {
     for (path, text) in expected {
         let other = actual.get(path).unwrap_or_else(|| panic!("{what}: generated/{path} is missing"));
         if other != text {

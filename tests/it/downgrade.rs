@@ -16,23 +16,41 @@ fn downgrade(schema: Value) -> Result<Value, String> {
 #[test]
 fn each_31_construct_becomes_its_303_equivalent() {
     let cases = [
-        ("null union", json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "T"}),
-            json!({"title": "T", "type": "string", "nullable": true})),
-        ("null union of a $ref", json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}),
-            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})),
-        ("null union of two", json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
-            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})),
+        (
+            "null union",
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "T"}),
+            json!({"title": "T", "type": "string", "nullable": true}),
+        ),
+        (
+            "null union of a $ref",
+            json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}),
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true}),
+        ),
+        (
+            "null union of two",
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}),
+        ),
         ("type list", json!({"type": ["integer", "null"]}), json!({"type": "integer", "nullable": true})),
         ("const", json!({"const": "A"}), json!({"enum": ["A"]})),
         // typify rejects such a default on a union's discriminator (the 183-operation spec's
         // `kind: {const: model_archive, default: model_archive}`).
-        ("const with itself as default", json!({"type": "string", "const": "a", "default": "a"}),
-            json!({"type": "string", "enum": ["a"]})),
-        ("exclusive bound", json!({"type": "number", "exclusiveMinimum": 0}),
-            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})),
+        (
+            "const with itself as default",
+            json!({"type": "string", "const": "a", "default": "a"}),
+            json!({"type": "string", "enum": ["a"]}),
+        ),
+        (
+            "exclusive bound",
+            json!({"type": "number", "exclusiveMinimum": 0}),
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true}),
+        ),
         ("examples", json!({"type": "string", "examples": ["a", "b"]}), json!({"type": "string", "example": "a"})),
-        ("$ref with siblings", json!({"$ref": "#/components/schemas/X", "description": "d"}),
-            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/X"}]})),
+        (
+            "$ref with siblings",
+            json!({"$ref": "#/components/schemas/X", "description": "d"}),
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/X"}]}),
+        ),
     ];
     for (name, input, expected) in cases {
         check(name, "downgraded schema", downgrade(input), Ok(expected));
@@ -42,5 +60,8 @@ fn each_31_construct_becomes_its_303_equivalent() {
 #[test]
 fn a_31_keyword_without_a_303_equivalent_is_an_error() {
     let error = downgrade(json!({"type": "array", "prefixItems": [{"type": "string"}]})).unwrap_err();
-    assert!(error.contains("/components/schemas/S") && error.contains("`prefixItems` has no 3.0.3 equivalent"), "{error}");
+    assert!(
+        error.contains("/components/schemas/S") && error.contains("`prefixItems` has no 3.0.3 equivalent"),
+        "{error}"
+    );
 }

@@ -68,7 +68,8 @@ fn cases() -> Vec<Case> {
         .expect("a list of cases")
         .iter()
         .map(|case| {
-            let text = |key: &str| case[key].as_str().unwrap_or_else(|| panic!("a case without `{key}`: {case}")).to_string();
+            let text =
+                |key: &str| case[key].as_str().unwrap_or_else(|| panic!("a case without `{key}`: {case}")).to_string();
             let (row, component, direction) = (text("row"), text("component"), text("direction"));
             let july_sends = direction != "response";
             let august_sends = direction == "request";
@@ -116,8 +117,10 @@ fn every_policy_row_has_a_case() {
         .map(|row| row.keywords.join(", "))
         .collect();
     check("tests/fixtures/drift/policy.yaml", "policy rows without a case", uncovered, vec![]);
-    let unknown: Vec<&String> =
-        covered.iter().filter(|c| !xtask::merge::policy::POLICY.iter().any(|row| row.keywords.contains(&c.as_str()))).collect();
+    let unknown: Vec<&String> = covered
+        .iter()
+        .filter(|c| !xtask::merge::policy::POLICY.iter().any(|row| row.keywords.contains(&c.as_str())))
+        .collect();
     check("tests/fixtures/drift/policy.yaml", "cases naming no policy row", unknown, vec![]);
 }
 
@@ -125,7 +128,10 @@ fn every_policy_row_has_a_case() {
 fn the_readme_shows_the_policy_table_of_the_code() {
     let readme = std::fs::read_to_string(crate::repo_root().join("README.md")).expect("README.md");
     let table = xtask::merge::policy::markdown();
-    assert!(readme.contains(&table), "README.md's drift policy table differs from the code's; it should read:\n{table}");
+    assert!(
+        readme.contains(&table),
+        "README.md's drift policy table differs from the code's; it should read:\n{table}"
+    );
 }
 
 fn spec(name: &str) -> Value {
@@ -146,9 +152,8 @@ fn mixed_eras_build_and_report_drift_both_ways(seed: u64) {
     // Something August's pages declare and July's lack, and the other way round.
     let direction = |has: usize| {
         run.reconciliations.iter().find(|r| {
-            let side = |present: bool| {
-                r.sides.iter().find(|s| (s.says == "absent" || s.says.starts_with("not ")) != present)
-            };
+            let side =
+                |present: bool| r.sides.iter().find(|s| (s.says == "absent" || s.says.starts_with("not ")) != present);
             let pure = |side: Option<&xtask::merge::Side>, want: usize| {
                 side.is_some_and(|s| s.pages.iter().all(|p| era[p] == want))
             };
@@ -234,9 +239,16 @@ fn a_real_conflict_names_both_pages_and_the_decision_that_settles_it() {
     assert!(!root.join("generated").exists(), "a failed run wrote generated/");
 
     // The maintainer reviews it and keeps August's declaration.
-    std::fs::write(root.join("spec/drift-decisions.txt"), format!("# August's page is today's API.\n{keep_august}\n")).unwrap();
-    let (run, _) = xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("the decision must settle the conflict:\n{e}"));
-    check("the decision", "decisions applied", decided(&run.reconciliations), vec![(HIERARCHY.to_string(), AUGUST_PAGE.to_string(), 2)]);
+    std::fs::write(root.join("spec/drift-decisions.txt"), format!("# August's page is today's API.\n{keep_august}\n"))
+        .unwrap();
+    let (run, _) =
+        xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("the decision must settle the conflict:\n{e}"));
+    check(
+        "the decision",
+        "decisions applied",
+        decided(&run.reconciliations),
+        vec![(HIERARCHY.to_string(), AUGUST_PAGE.to_string(), 2)],
+    );
     check(
         "the decision",
         "the merged `hierarchy`",
@@ -244,7 +256,12 @@ fn a_real_conflict_names_both_pages_and_the_decision_that_settles_it() {
         &json!("#/components/schemas/CreateGroupHierarchyV1"),
     );
     let summary: Vec<String> = run.reconciliations.iter().map(ToString::to_string).collect();
-    assert!(summary.iter().any(|l| l.contains(&format!("{AUGUST_PAGE}'s declaration kept, as decided on line 2"))), "{summary:#?}");
+    assert!(
+        summary
+            .iter()
+            .any(|l| l.contains(&format!("{AUGUST_PAGE}'s declaration kept, as decided on line 2"))),
+        "{summary:#?}"
+    );
 
     // The pages come to agree (July's page is gone): the decision is stale, and says so.
     std::fs::remove_file(root.join(JULY_PAGE)).unwrap();
@@ -273,7 +290,12 @@ fn a_line_that_is_not_a_decision_fails_with_its_position() {
     let text = "# comments and blank lines are fine\n\nkeep spec/a.md\n  keep spec/a.md at /components/schemas/X\nkeep a.txt at #/components/schemas/X\nkeep spec/a.md at #/components/schemas/X\nkeep spec/b.md at #/components/schemas/X\n";
     let errors = xtask::Decisions::parse("spec/drift-decisions.txt", text).expect_err("four bad lines");
     let positions: Vec<(Option<u32>, Option<u32>)> = errors.0.iter().map(|e| (e.line, e.column)).collect();
-    check("four bad lines", "positions", positions, vec![(Some(3), Some(1)), (Some(4), Some(3)), (Some(5), Some(1)), (Some(7), Some(1))]);
+    check(
+        "four bad lines",
+        "positions",
+        positions,
+        vec![(Some(3), Some(1)), (Some(4), Some(3)), (Some(5), Some(1)), (Some(7), Some(1))],
+    );
     assert!(errors.0[3].message.contains("the first is on line 6"), "{errors}");
 }
 
@@ -287,5 +309,10 @@ fn the_policy_reconciles_every_subschema_the_walker_knows() {
         .map(|(keyword, _)| *keyword)
         .filter(|keyword| !matches!(rule(keyword), Rule::Union | Rule::Members | Rule::Positional | Rule::Subschema))
         .collect();
-    check("xtask::schema::SUBSCHEMA_KEYWORDS", "keywords whose subschemas the merge does not reconcile", unreconciled, vec![]);
+    check(
+        "xtask::schema::SUBSCHEMA_KEYWORDS",
+        "keywords whose subschemas the merge does not reconcile",
+        unreconciled,
+        vec![],
+    );
 }

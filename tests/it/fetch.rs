@@ -36,7 +36,11 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("spec/secrets")).unwrap();
     std::fs::create_dir_all(root.join("spec/chains")).unwrap();
-    std::fs::write(root.join("spec/secrets/gets-all-secrets.md"), page("gets-all-secrets.md").replace("Gets all secrets", "Old")).unwrap();
+    std::fs::write(
+        root.join("spec/secrets/gets-all-secrets.md"),
+        page("gets-all-secrets.md").replace("Gets all secrets", "Old"),
+    )
+    .unwrap();
     std::fs::write(root.join("spec/chains/gets-all-chains.md"), page("gets-all-chains.md")).unwrap();
     root
 }
@@ -53,14 +57,20 @@ fn options(server: &Server) -> Options {
 }
 
 /// Starts the site, then runs the fetch beside it (fetch has its own runtime).
-fn run(routes: Vec<(&str, Vec<Reply>)>, root: &Path, tweak: impl FnOnce(&mut Options)) -> (Result<Outcome, String>, Vec<String>) {
+fn run(
+    routes: Vec<(&str, Vec<Reply>)>,
+    root: &Path,
+    tweak: impl FnOnce(&mut Options),
+) -> (Result<Outcome, String>, Vec<String>) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let server = runtime.block_on(Server::routes(routes));
     let mut options = options(&server);
     tweak(&mut options);
     let root = root.to_path_buf();
     let outcome = runtime
-        .block_on(async { tokio::task::spawn_blocking(move || xtask::fetch::fetch(&root, &options).map_err(|e| e.to_string())).await })
+        .block_on(async {
+            tokio::task::spawn_blocking(move || xtask::fetch::fetch(&root, &options).map_err(|e| e.to_string())).await
+        })
         .unwrap();
     let requested = server.requests().iter().map(|r| r.path.clone()).collect();
     (outcome, requested)
@@ -99,8 +109,18 @@ fn adds_changes_reports_unlisted_skips_guides_and_recovers_from_a_500() {
     );
     let models_requests = requested.iter().filter(|p| p.ends_with("gets-all-models.md")).count();
     check("gets-all-models.md", "requests (a 500, then a 200)", models_requests, 2);
-    check("spec/", "secrets page", std::fs::read_to_string(root.join("spec/secrets/gets-all-secrets.md")).unwrap(), page("gets-all-secrets.md"));
-    check("spec/", "models page", std::fs::read_to_string(root.join("spec/models/gets-all-models.md")).unwrap(), page("gets-all-models.md"));
+    check(
+        "spec/",
+        "secrets page",
+        std::fs::read_to_string(root.join("spec/secrets/gets-all-secrets.md")).unwrap(),
+        page("gets-all-secrets.md"),
+    );
+    check(
+        "spec/",
+        "models page",
+        std::fs::read_to_string(root.join("spec/models/gets-all-models.md")).unwrap(),
+        page("gets-all-models.md"),
+    );
     assert!(root.join("spec/chains/gets-all-chains.md").exists(), "an unlisted page is kept without --prune");
     assert!(!root.join("spec/overview.md").exists(), "a page that is not an API page is not written");
 
@@ -132,7 +152,9 @@ fn a_404_fails_the_fetch_and_changes_nothing() {
     let (outcome, _) = run(site(vec![markdown(404, "gone".into())]), &root, |_| {});
     let error = outcome.expect_err("a listed page that is missing fails the fetch");
     assert!(
-        error.contains("spec/models/gets-all-models.md:") && error.contains("HTTP 404 Not Found") && error.contains("nothing in spec/ was changed"),
+        error.contains("spec/models/gets-all-models.md:")
+            && error.contains("HTTP 404 Not Found")
+            && error.contains("nothing in spec/ was changed"),
         "{error}"
     );
     assert!(crate::bad_input::contents(&root.join("spec")) == before, "spec/ changed although the fetch failed");
@@ -145,16 +167,32 @@ fn a_server_that_hangs_times_out() {
     let started = std::time::Instant::now();
     let (outcome, requested) = run(site(vec![Reply::Hang]), &root, |_| {});
     let error = outcome.expect_err("a page that never comes fails the fetch");
-    assert!(error.contains("spec/models/gets-all-models.md:") && error.contains("timed out after 500ms (after 3 attempts)"), "{error}");
+    assert!(
+        error.contains("spec/models/gets-all-models.md:") && error.contains("timed out after 500ms (after 3 attempts)"),
+        "{error}"
+    );
     check("the hanging page", "attempts", requested.iter().filter(|p| p.ends_with("gets-all-models.md")).count(), 3);
-    assert!(started.elapsed() < Duration::from_secs(20), "the timeout did not bound the fetch: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the timeout did not bound the fetch: {:?}",
+        started.elapsed()
+    );
     assert!(crate::bad_input::contents(&root.join("spec")) == before, "spec/ changed although the fetch failed");
 }
 
 #[test]
 fn the_index_is_read_for_pages_under_the_prefix_only() {
-    let pages = xtask::fetch::pages_in_index("https://docs.example/llms.txt", &index("- [Up](/reference/management-api/../x.md)\n"), "/reference/management-api/")
-        .expect("a URL");
+    let pages = xtask::fetch::pages_in_index(
+        "https://docs.example/llms.txt",
+        &index("- [Up](/reference/management-api/../x.md)\n"),
+        "/reference/management-api/",
+    )
+    .expect("a URL");
     let relative: Vec<&str> = pages.iter().map(|(r, _)| r.as_str()).collect();
-    check("llms.txt", "pages", relative, vec!["models/gets-all-models.md", "overview.md", "secrets/gets-all-secrets.md"]);
+    check(
+        "llms.txt",
+        "pages",
+        relative,
+        vec!["models/gets-all-models.md", "overview.md", "secrets/gets-all-secrets.md"],
+    );
 }

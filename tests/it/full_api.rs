@@ -64,9 +64,11 @@ fn every_string_enum_of_two_or_more_values_is_open() {
         .collect();
     check(SPEC, "closed string enums in `types`", closed, vec![]);
     // The three the spec declares inline, now components of their own.
-    for name in
-        ["LoopsCheckpointConfigTarget", "LibraryListingMetadataV1InputModalitiesItem", "LibraryListingMetadataV1OutputModalitiesItem"]
-    {
+    for name in [
+        "LoopsCheckpointConfigTarget",
+        "LibraryListingMetadataV1InputModalitiesItem",
+        "LibraryListingMetadataV1OutputModalitiesItem",
+    ] {
         assert!(full().api_text.contains(&format!("pub enum {name} {{")), "{SPEC}: no open enum {name}");
     }
 }
@@ -126,7 +128,8 @@ fn bare_urls_in_the_docs_are_links() {
         .lines()
         .filter(|line| line.trim_start().starts_with("///"))
         .filter(|line| {
-            line.match_indices("https://").any(|(at, _)| !line[..at].ends_with('<') && !line[..at].ends_with('`'))
+            line.match_indices("https://")
+                .any(|(at, _)| !line[..at].ends_with('<') && !line[..at].ends_with('`'))
         })
         .collect();
     check(SPEC, "doc lines with a bare URL", bare, vec![]);

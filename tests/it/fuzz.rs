@@ -25,7 +25,9 @@ fn saved_fuzz_cases_give_errors_not_panics() {
     cases.sort();
     for case in cases.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
         let text = String::from_utf8_lossy(&std::fs::read(case).unwrap()).into_owned();
-        if let Err(failure) = exercise(&[Page::new(format!("spec/{}", case.file_name().unwrap().to_string_lossy()), text)]) {
+        if let Err(failure) =
+            exercise(&[Page::new(format!("spec/{}", case.file_name().unwrap().to_string_lossy()), text)])
+        {
             panic!("{}: {failure}", case.display());
         }
     }
@@ -128,10 +130,44 @@ fn seeds() -> Vec<Page> {
 
 /// Tokens that matter to YAML, to OpenAPI, or to this pipeline.
 const TOKENS: &[&str] = &[
-    ": ", "- ", "\t", "&a ", "*a", "{", "}", "[", "]", "'", "\"", "#", "|", ">", "? ", "!!str ", "~", "null", "\n",
-    "$ref: '#/components/schemas/X'", "$ref: '#/components/parameters/model_id'", "type: 'null'", "type: [string, 'null']",
-    "anyOf:", "allOf:", "oneOf:", "const: 1", "enum: []", "required: true", "schemaArray:", "refIdentifier: '#/components/schemas/A'",
-    "````", "````yaml get /v1/x", "/{id}", "{model_id}", "\u{feff}", "é", "\r",
+    ": ",
+    "- ",
+    "\t",
+    "&a ",
+    "*a",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "#",
+    "|",
+    ">",
+    "? ",
+    "!!str ",
+    "~",
+    "null",
+    "\n",
+    "$ref: '#/components/schemas/X'",
+    "$ref: '#/components/parameters/model_id'",
+    "type: 'null'",
+    "type: [string, 'null']",
+    "anyOf:",
+    "allOf:",
+    "oneOf:",
+    "const: 1",
+    "enum: []",
+    "required: true",
+    "schemaArray:",
+    "refIdentifier: '#/components/schemas/A'",
+    "````",
+    "````yaml get /v1/x",
+    "/{id}",
+    "{model_id}",
+    "\u{feff}",
+    "é",
+    "\r",
 ];
 
 fn mutate(text: &str, seeds: &[Page], rng: &mut Rng) -> String {

@@ -32,7 +32,11 @@ fn the_pages_drift_is_reconciled_and_reported() {
         "reconciliations (pointer, keyword, pages on each side)",
         reported,
         vec![
-            ("/components/schemas/AutoscalingSettingsV1/properties/target_in_flight_tokens".into(), "properties".into(), vec![5, 1]),
+            (
+                "/components/schemas/AutoscalingSettingsV1/properties/target_in_flight_tokens".into(),
+                "properties".into(),
+                vec![5, 1],
+            ),
             ("/components/schemas/DeploymentV1/properties/labels".into(), "properties".into(), vec![2, 3]),
         ],
     );
@@ -40,7 +44,10 @@ fn the_pages_drift_is_reconciled_and_reported() {
     for (schema, property) in [("DeploymentV1", "labels"), ("AutoscalingSettingsV1", "target_in_flight_tokens")] {
         assert!(schemas[schema]["properties"].get(property).is_some(), "{schema}.{property} must be kept");
         let required = schemas[schema]["required"].as_array().expect("required list");
-        assert!(!required.contains(&json!(property)), "{schema}.{property} is missing on some pages: it cannot be required");
+        assert!(
+            !required.contains(&json!(property)),
+            "{schema}.{property} is missing on some pages: it cannot be required"
+        );
     }
 }
 
@@ -59,13 +66,29 @@ fn drift_is_merged_as_a_tolerant_reader_would() {
     );
     let merged = merge(&[a, b]).unwrap_or_else(|e| panic!("{e}"));
     let thing = &merged.document["components"]["schemas"]["Thing"];
-    let properties: Vec<&str> = thing["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
-    check("a.md + b.md", "properties (union, richer page's order first)", properties, vec!["x", "z", "w", "status", "y"]);
+    let properties: Vec<&str> =
+        thing["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
+    check(
+        "a.md + b.md",
+        "properties (union, richer page's order first)",
+        properties,
+        vec!["x", "z", "w", "status", "y"],
+    );
     check("a.md + b.md", "required (intersection)", &thing["required"], &json!(["x"]));
     check("a.md + b.md", "enum (union)", &thing["properties"]["status"]["enum"], &json!(["Y", "Z", "X"]));
-    check("a.md + b.md", "description (richer page's)", &thing["description"], &json!("A thing, richly described by the page with more properties."));
+    check(
+        "a.md + b.md",
+        "description (richer page's)",
+        &thing["description"],
+        &json!("A thing, richly described by the page with more properties."),
+    );
     let lines: Vec<String> = merged.reconciliations.iter().map(ToString::to_string).collect();
-    assert!(lines.iter().any(|l| l.contains("/properties/y") && l.contains("not declared on spec/b.md; declared on spec/a.md")), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("/properties/y") && l.contains("not declared on spec/b.md; declared on spec/a.md")),
+        "{lines:#?}"
+    );
     assert!(lines.iter().any(|l| l.contains("`z` optional")), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("enum value \"X\"")), "{lines:#?}");
 }
@@ -93,7 +116,11 @@ fn one_operation_on_two_pages_with_different_content_is_an_error_naming_both() {
 
 #[test]
 fn a_ref_to_nothing_is_an_error_at_its_line() {
-    let a = page("a", "/v1/a", "      type: object\n      properties:\n        x:\n          $ref: '#/components/schemas/Missing'");
+    let a = page(
+        "a",
+        "/v1/a",
+        "      type: object\n      properties:\n        x:\n          $ref: '#/components/schemas/Missing'",
+    );
     let errors = merge(&[a]).err().expect("a dangling $ref must fail");
     let error = &errors.0[0];
     check("spec/a.md", "error position", (error.file.as_str(), error.line), ("spec/a.md", Some(25)));

@@ -24,7 +24,11 @@ const DOCUMENTED: &[(&str, &str, &str)] = &[
     ("get", "/v1/instance_types", "list_instance_types"),
     ("get", "/v1/models", "list_models"),
     ("get", "/v1/secrets", "list_secrets"),
-    ("patch", "/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings", "update_deployment_autoscaling_settings"),
+    (
+        "patch",
+        "/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings",
+        "update_deployment_autoscaling_settings",
+    ),
 ];
 
 #[test]
@@ -45,8 +49,16 @@ fn the_rule_names_every_operation_of_the_full_spec_uniquely() {
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("JSON");
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
-        for method in item.as_object().expect("path item").keys().filter(|k| xtask::extract::METHODS.contains(&k.as_str())) {
-            names.entry(operation_name(method, path)).or_default().push(format!("{} {path}", method.to_uppercase()));
+        for method in item
+            .as_object()
+            .expect("path item")
+            .keys()
+            .filter(|k| xtask::extract::METHODS.contains(&k.as_str()))
+        {
+            names
+                .entry(operation_name(method, path))
+                .or_default()
+                .push(format!("{} {path}", method.to_uppercase()));
         }
     }
     let total: usize = names.values().map(Vec::len).sum();
@@ -60,7 +72,13 @@ fn the_rule_names_every_operation_of_the_full_spec_uniquely() {
 
 #[test]
 fn names_are_rust_identifiers_whatever_the_path() {
-    for (method, path) in [("get", "/"), ("post", "/v2/weird-Path/{x}/do.it"), ("get", "/v1/{a}/{b}"), ("options", "/v1/models"), ("post", "/v1/x/2fa")] {
+    for (method, path) in [
+        ("get", "/"),
+        ("post", "/v2/weird-Path/{x}/do.it"),
+        ("get", "/v1/{a}/{b}"),
+        ("options", "/v1/models"),
+        ("post", "/v1/x/2fa"),
+    ] {
         let name = operation_name(method, path);
         let ok = !name.is_empty()
             && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')

@@ -16,7 +16,8 @@ fn spec(name: &str) -> Value {
 /// The downgraded document the pipeline makes of a full spec cut into pages.
 fn through_pipeline(spec: &Value) -> Value {
     let pages = xtask::cut::cut(spec);
-    let (_, downgraded) = xtask::build_spec(&pages, &xtask::Decisions::default()).unwrap_or_else(|e| panic!("the cut pages do not build:\n{e}"));
+    let (_, downgraded) = xtask::build_spec(&pages, &xtask::Decisions::default())
+        .unwrap_or_else(|e| panic!("the cut pages do not build:\n{e}"));
     downgraded
 }
 
@@ -39,16 +40,30 @@ fn july_to_august_against_counts_made_independently() {
     std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("july-to-august.md"), &markdown).unwrap();
 
     let (before, after) = (routes(&july), routes(&august));
-    let added = report.changes.iter().filter(|c| c.what.starts_with("operation ") && c.what.contains(" added (")).count();
-    let removed = report.changes.iter().filter(|c| c.what.starts_with("operation ") && c.what.contains(" removed (")).count();
+    let added = report
+        .changes
+        .iter()
+        .filter(|c| c.what.starts_with("operation ") && c.what.contains(" added ("))
+        .count();
+    let removed = report
+        .changes
+        .iter()
+        .filter(|c| c.what.starts_with("operation ") && c.what.contains(" removed ("))
+        .count();
     check("July → August", "operations added", added, after.difference(&before).count());
     check("July → August", "operations removed", removed, before.difference(&after).count());
 
     // Verified by hand in the two JSON files.
     for expected in [
-        (Impact::Breaking, "operation `create_model_apis_snapshot_for_model` removed (`POST /v1/model_apis/snapshots/{model_id}`)"),
+        (
+            Impact::Breaking,
+            "operation `create_model_apis_snapshot_for_model` removed (`POST /v1/model_apis/snapshots/{model_id}`)",
+        ),
         // `hierarchy: $ref GroupHierarchyV1` became `$ref CreateGroupHierarchyV1`.
-        (Impact::Breaking, "`CreateGroupRequestV1`: field `hierarchy` changed type from `GroupHierarchyV1` to `CreateGroupHierarchyV1`"),
+        (
+            Impact::Breaking,
+            "`CreateGroupRequestV1`: field `hierarchy` changed type from `GroupHierarchyV1` to `CreateGroupHierarchyV1`",
+        ),
         // `s3_key` left `required` and became `anyOf: [string, null]`.
         (Impact::Breaking, "`DeploymentArchiveSourceV1`: field `s3_key` is no longer required"),
         (Impact::Breaking, "`DeploymentArchiveSourceV1`: field `s3_key` changed type from `string` to `string?`"),
@@ -96,8 +111,10 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
 
     let before = xtask::Previous::read(&root).version.expect("generated/Cargo.toml has a version");
     // Additive and docs changes bump the patch below 1.0.
-    let after = xtask::report::Report { changes: vec![xtask::report::Change { impact: Impact::Additive, what: String::new() }] }
-        .bump(&before);
+    let after = xtask::report::Report {
+        changes: vec![xtask::report::Change { impact: Impact::Additive, what: String::new() }],
+    }
+    .bump(&before);
     assert!(before.starts_with("0.") && after != before, "{before} -> {after}");
     let (run, _) = xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("{e}"));
     let changes: Vec<(Impact, String)> = run.report.changes.iter().map(|c| (c.impact, c.what.clone())).collect();
@@ -129,8 +146,11 @@ fn a_default_the_client_stops_filling_in_is_breaking() {
             "type": "object", "properties": {"scale_down_previous_production": field}}}}})
     };
     let before = document(serde_json::json!({"type": "boolean", "default": true, "description": "Scale down."}));
-    let after = document(serde_json::json!({"type": "boolean", "description": "Scale down.\n\nThe server uses `true` when unset."}));
-    let changes: Vec<(Impact, String)> = compare(&before, &after).changes.into_iter().map(|c| (c.impact, c.what)).collect();
+    let after = document(
+        serde_json::json!({"type": "boolean", "description": "Scale down.\n\nThe server uses `true` when unset."}),
+    );
+    let changes: Vec<(Impact, String)> =
+        compare(&before, &after).changes.into_iter().map(|c| (c.impact, c.what)).collect();
     check(
         "default: true moved into the docs",
         "report",
@@ -153,7 +173,10 @@ fn a_default_the_client_stops_filling_in_is_breaking() {
 fn the_report_lists_the_drift_under_its_own_heading() {
     let run = xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
     let markdown = xtask::report::drift_markdown(&run.reconciliations);
-    let section = markdown.split("## Drift between pages").nth(1).unwrap_or_else(|| panic!("no drift heading:\n{markdown}"));
+    let section = markdown
+        .split("## Drift between pages")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no drift heading:\n{markdown}"));
     for reconciliation in &run.reconciliations {
         let line = format!("- {reconciliation}\n");
         assert!(section.contains(&line), "the drift section lacks {line:?}:\n{markdown}");

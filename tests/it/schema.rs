@@ -46,7 +46,12 @@ fn refs_are_found_anywhere_and_components_named_unescaped() {
         "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/a~1b"}}}}}}}},
         "components": {"schemas": {"a/b": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/X"}}}, "X": {}}},
     });
-    check("a document", "refs", xtask::schema::refs(&document), vec!["#/components/schemas/a~1b", "#/components/schemas/X"]);
+    check(
+        "a document",
+        "refs",
+        xtask::schema::refs(&document),
+        vec!["#/components/schemas/a~1b", "#/components/schemas/X"],
+    );
     check(
         "#/components/schemas/a~1b",
         "component",

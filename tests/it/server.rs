@@ -9,7 +9,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// One reply.
 #[derive(Clone, Debug)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// A complete response: status, extra headers, JSON body.
     Json(u16, Vec<(&'static str, String)>, String),
     /// `Content-Length` announces `announced` bytes, `body` has fewer; then the connection closes.
@@ -21,14 +21,14 @@ pub enum Reply {
 }
 
 impl Reply {
-    pub fn json(status: u16, body: impl Into<String>) -> Reply {
+    pub(crate) fn json(status: u16, body: impl Into<String>) -> Reply {
         Reply::Json(status, Vec::new(), body.into())
     }
 }
 
 /// A request as the server saw it.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
@@ -36,19 +36,19 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
-pub struct Server {
+pub(crate) struct Server {
     pub url: String,
     requests: Arc<Mutex<Vec<Request>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
-    pub async fn start(script: Vec<Reply>) -> Server {
+    pub(crate) async fn start(script: Vec<Reply>) -> Server {
         assert!(!script.is_empty(), "a script needs at least one reply");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
@@ -69,7 +69,7 @@ impl Server {
 
     /// A server that answers by path: each path has its own script (its last reply repeats);
     /// an unknown path gets a 404. Connections are served concurrently.
-    pub async fn routes(routes: Vec<(&str, Vec<Reply>)>) -> Server {
+    pub(crate) async fn routes(routes: Vec<(&str, Vec<Reply>)>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let routes: std::collections::HashMap<String, Vec<Reply>> =
@@ -84,7 +84,8 @@ impl Server {
                 let (routes, recorded) = (Arc::clone(&routes), Arc::clone(&recorded));
                 connections.spawn(async move {
                     let choose = |request: &Request| {
-                        let seen = recorded.lock().unwrap().iter().filter(|r: &&Request| r.path == request.path).count();
+                        let seen =
+                            recorded.lock().unwrap().iter().filter(|r: &&Request| r.path == request.path).count();
                         match routes.get(&request.path) {
                             Some(script) => script[seen.min(script.len() - 1)].clone(),
                             None => Reply::json(404, r#"{"error": "not found"}"#),
@@ -98,7 +99,7 @@ impl Server {
         Server { url, requests, task }
     }
 
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
     }
 }

@@ -12,12 +12,19 @@ use crate::{check, repo_root};
 fn request_types_built_with_nothing_set_send_nothing() {
     let promote: PromoteRequestV1 = PromoteRequestV1::builder().try_into().expect("no required fields");
     check("PromoteRequestV1::builder()", "JSON", serde_json::to_value(promote).unwrap(), json!({}));
-    let rolling: UpdateRollingDeployConfigV1 = UpdateRollingDeployConfigV1::builder().try_into().expect("no required fields");
+    let rolling: UpdateRollingDeployConfigV1 =
+        UpdateRollingDeployConfigV1::builder().try_into().expect("no required fields");
     check("UpdateRollingDeployConfigV1::builder()", "JSON", serde_json::to_value(rolling).unwrap(), json!({}));
     check("PromoteRequestV1::default()", "JSON", serde_json::to_value(PromoteRequestV1::default()).unwrap(), json!({}));
     // What the caller sets is sent, `false` included.
-    let promote: PromoteRequestV1 = PromoteRequestV1::builder().scale_down_previous_production(false).try_into().unwrap();
-    check("scale_down_previous_production(false)", "JSON", serde_json::to_value(promote).unwrap(), json!({"scale_down_previous_production": false}));
+    let promote: PromoteRequestV1 =
+        PromoteRequestV1::builder().scale_down_previous_production(false).try_into().unwrap();
+    check(
+        "scale_down_previous_production(false)",
+        "JSON",
+        serde_json::to_value(promote).unwrap(),
+        json!({"scale_down_previous_production": false}),
+    );
 }
 
 #[test]
@@ -28,7 +35,8 @@ fn the_docs_default_is_in_the_field_docs() {
         ("UpdateRollingDeployConfigV1", "max_surge_percent", "The server uses `20` when unset."),
     ] {
         let struct_at = code.find(&format!("pub struct {owner} {{")).unwrap_or_else(|| panic!("no struct {owner}"));
-        let at = struct_at + code[struct_at..].find(&format!("pub {field}:")).unwrap_or_else(|| panic!("no field {field}"));
+        let at =
+            struct_at + code[struct_at..].find(&format!("pub {field}:")).unwrap_or_else(|| panic!("no field {field}"));
         let docs = &code[..at];
         let docs = &docs[docs.rfind("/**").unwrap_or(0)..];
         assert!(docs.contains(sentence), "the docs of `{field}` lack {sentence:?}:\n{docs}");
@@ -37,7 +45,7 @@ fn the_docs_default_is_in_the_field_docs() {
 
 /// Every object schema requests reach, as its Rust name: each has a case in the generated
 /// test file, or typify made it something without a builder (a map newtype).
-pub fn check_unset_cases_cover_every_request_struct(what: &str, document: &Value, api: &str, tests: &str) {
+pub(crate) fn check_unset_cases_cover_every_request_struct(what: &str, document: &Value, api: &str, tests: &str) {
     let directions = Directions::of_document(document);
     let schemas = document["components"]["schemas"].as_object().expect("components.schemas");
     let mut uncovered = Vec::new();

@@ -71,8 +71,11 @@ pub fn mix(specs: &[Value], seed: u64) -> Vec<MixedPage> {
     paths.dedup();
     let mut out = Vec::new();
     for path in paths {
-        let eras: Vec<(usize, &Page)> =
-            cuts.iter().enumerate().filter_map(|(era, pages)| pages.iter().find(|p| p.path == path).map(|p| (era, p))).collect();
+        let eras: Vec<(usize, &Page)> = cuts
+            .iter()
+            .enumerate()
+            .filter_map(|(era, pages)| pages.iter().find(|p| p.path == path).map(|p| (era, p)))
+            .collect();
         let (era, page) = eras[(stable_hash(seed, path) % eras.len() as u64) as usize];
         out.push(MixedPage { page: page.clone(), era });
     }
@@ -82,9 +85,11 @@ pub fn mix(specs: &[Value], seed: u64) -> Vec<MixedPage> {
 /// FNV-1a over the seed and the text, then splitmix64's finalizer (FNV's low bits alone follow
 /// the parity of the bytes): the same on every machine and every run.
 fn stable_hash(seed: u64, text: &str) -> u64 {
-    let fnv = seed.to_le_bytes().iter().chain(text.as_bytes()).fold(0xcbf2_9ce4_8422_2325, |hash: u64, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let fnv = seed
+        .to_le_bytes()
+        .iter()
+        .chain(text.as_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |hash: u64, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
     let mut z = fnv.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -98,9 +103,10 @@ pub fn cut_files(specs: &[&Path], seed: Option<u64>, dir: &Path) -> Result<usize
     let mut documents = Vec::new();
     for spec in specs {
         let shown = spec.display().to_string();
-        let text = std::fs::read_to_string(spec).map_err(|e| Error::new(&shown, format!("cannot read the spec: {e}")))?;
-        let document: Value =
-            crate::yaml::from_str(&text).map_err(|e| Error::new(&shown, format!("not a JSON or YAML document: {e}")))?;
+        let text =
+            std::fs::read_to_string(spec).map_err(|e| Error::new(&shown, format!("cannot read the spec: {e}")))?;
+        let document: Value = crate::yaml::from_str(&text)
+            .map_err(|e| Error::new(&shown, format!("not a JSON or YAML document: {e}")))?;
         if cut(&document).is_empty() {
             return Err(Error::new(&shown, "the spec has no operations under `paths`").into());
         }
@@ -132,7 +138,8 @@ fn reached_components(spec: &Value, root: &Value) -> Value {
     }
     let mut components = Map::new();
     for reference in seen {
-        let (Some((kind, name)), Some(value)) = (schema::component_ref(reference), schema::resolve(spec, reference)) else {
+        let (Some((kind, name)), Some(value)) = (schema::component_ref(reference), schema::resolve(spec, reference))
+        else {
             continue;
         };
         if let Some(section) = components.entry(kind.to_string()).or_insert_with(|| json!({})).as_object_mut() {

@@ -78,7 +78,8 @@ impl Decisions {
                 continue;
             }
             if let Some(earlier) = list.iter().find(|d| d.at == at) {
-                errors.push(error(format!("a second decision for `{pointer}` (the first is on line {})", earlier.line)));
+                errors
+                    .push(error(format!("a second decision for `{pointer}` (the first is on line {})", earlier.line)));
                 continue;
             }
             list.push(Decision { page: page.to_string(), at: at.to_string(), line });

@@ -161,9 +161,10 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
         }
     }
     if let Some(defs) = m.remove("$defs")
-        && defs.as_object().is_some_and(|d| !d.is_empty()) {
-            errors.push((at.to_string(), "`$defs` has no 3.0.3 equivalent: declare them as components".into()));
-        }
+        && defs.as_object().is_some_and(|d| !d.is_empty())
+    {
+        errors.push((at.to_string(), "`$defs` has no 3.0.3 equivalent: declare them as components".into()));
+    }
 
     let mut nullable = false;
     match m.get("type").cloned() {
@@ -213,7 +214,9 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
                 let only = rest.remove(0);
                 if only.get("$ref").is_some() {
                     // 3.0.3 ignores siblings of `$ref`, so the reference goes into an `allOf`.
-                    if let Some(a) = m.entry("allOf").or_insert_with(|| json!([])).as_array_mut() { a.push(only) }
+                    if let Some(a) = m.entry("allOf").or_insert_with(|| json!([])).as_array_mut() {
+                        a.push(only)
+                    }
                 } else if let Value::Object(inner) = only {
                     for (k, v) in inner {
                         if m.contains_key(&k) && !TEXTS.contains(&k.as_str()) {
@@ -253,12 +256,15 @@ pub fn downgrade_schema(schema: &Value, at: &str, errors: &mut Problems) -> Valu
         }
     }
     if let Some(examples) = m.remove("examples")
-        && let Some(first) = examples.as_array().and_then(|e| e.first()) {
-            m.entry("example").or_insert_with(|| first.clone());
-        }
+        && let Some(first) = examples.as_array().and_then(|e| e.first())
+    {
+        m.entry("example").or_insert_with(|| first.clone());
+    }
     if m.contains_key("$ref") && m.len() > 1 {
         let reference = m.remove("$ref").expect("checked");
-        if let Some(a) = m.entry("allOf").or_insert_with(|| json!([])).as_array_mut() { a.insert(0, json!({ "$ref": reference })) }
+        if let Some(a) = m.entry("allOf").or_insert_with(|| json!([])).as_array_mut() {
+            a.insert(0, json!({ "$ref": reference }))
+        }
     }
     node
 }

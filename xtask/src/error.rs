@@ -20,7 +20,14 @@ pub struct Error {
 
 impl Error {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { file: file.into(), line: None, column: None, message: message.into(), hint: None, pointer: None }
+        Error {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+            pointer: None,
+        }
     }
 
     pub fn at(mut self, position: Option<(usize, usize)>) -> Self {

@@ -85,5 +85,11 @@ pub fn extract(page: &Page) -> Result<Block<'_>, Errors> {
             .at(Some((fence_line, 1)))
             .into());
     }
-    Ok(Block { method, path: path.to_string(), yaml: &text[start..end], offset: start, fence_line })
+    Ok(Block {
+        method,
+        path: path.to_string(),
+        yaml: &text[start..end],
+        offset: start,
+        fence_line,
+    })
 }

@@ -78,8 +78,7 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> 
         .build()
         .map_err(|e| Error::new(&options.index, format!("cannot set up HTTP: {e}")))?;
     let index = get(&client, &options.index, options).await.map_err(|e| Error::new(&options.index, e))?;
-    let listed = pages_in_index(&options.index, &index, &options.prefix)
-        .map_err(|e| Error::new(&options.index, e))?;
+    let listed = pages_in_index(&options.index, &index, &options.prefix).map_err(|e| Error::new(&options.index, e))?;
     if listed.is_empty() {
         return Err(Error::new(&options.index, format!("the index lists no page under `{}`", options.prefix))
             .with_hint("is it the docs site's llms.txt? see --prefix")
@@ -104,7 +103,8 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> 
         }
         files.insert(relative, text);
     }
-    let existing = crate::page::load_pages(root, &spec_dir).map(|pages| pages.into_iter().map(|p| p.path).collect::<Vec<_>>());
+    let existing =
+        crate::page::load_pages(root, &spec_dir).map(|pages| pages.into_iter().map(|p| p.path).collect::<Vec<_>>());
     for path in existing.unwrap_or_default() {
         let relative = path.trim_start_matches(&format!("{}/", crate::SPEC_DIR)).to_string();
         if !files.contains_key(&relative) {
@@ -113,8 +113,10 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> 
     }
     if !options.dry_run {
         let remove: Vec<String> = if options.prune { outcome.unlisted.clone() } else { Vec::new() };
-        let files: BTreeMap<String, String> =
-            files.into_iter().map(|(relative, text)| (format!("{}/{relative}", crate::SPEC_DIR), text)).collect();
+        let files: BTreeMap<String, String> = files
+            .into_iter()
+            .map(|(relative, text)| (format!("{}/{relative}", crate::SPEC_DIR), text))
+            .collect();
         crate::write::apply_some(root, &files, &remove)?;
     }
     Ok(outcome)
@@ -170,7 +172,8 @@ async fn download_all(
     });
     futures_join_all(workers).await;
     progress.finish();
-    let results = std::mem::take(&mut *results.lock().map_err(|_| Error::new(&options.index, "a download task failed"))?);
+    let results =
+        std::mem::take(&mut *results.lock().map_err(|_| Error::new(&options.index, "a download task failed"))?);
     let mut errors = Errors::default();
     let mut pages = Vec::new();
     for (relative, url, result) in results {
@@ -246,7 +249,14 @@ impl Progress {
         if self.terminal {
             let width = 30;
             let filled = width * *done / self.total.max(1);
-            let _ = write!(err, "\r[{}{}] {}/{} {mark} {page:<60.60}", "#".repeat(filled), " ".repeat(width - filled), done, self.total);
+            let _ = write!(
+                err,
+                "\r[{}{}] {}/{} {mark} {page:<60.60}",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                done,
+                self.total
+            );
         } else {
             let _ = writeln!(err, "[{}/{}] {mark} {page}", done, self.total);
         }

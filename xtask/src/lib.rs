@@ -103,7 +103,10 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
             .chunks(items.len().div_ceil(threads))
             .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        chunks.into_iter().flat_map(|chunk| chunk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        chunks
+            .into_iter()
+            .flat_map(|chunk| chunk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     })
 }
 
@@ -120,7 +123,9 @@ pub fn build_spec(pages: &[Page], decisions: &Decisions) -> Result<(merge::Merge
 /// Gives each error about a page's declaration (a pointer, no line yet) the line that declares it.
 fn locate(mut errors: Errors, pages: &[Page]) -> Errors {
     for error in errors.0.iter_mut().filter(|e| e.line.is_none()) {
-        let (Some(pointer), Some(page)) = (&error.pointer, pages.iter().find(|p| p.path == error.file)) else { continue };
+        let (Some(pointer), Some(page)) = (&error.pointer, pages.iter().find(|p| p.path == error.file)) else {
+            continue;
+        };
         let at = page.locate_pointer(pointer);
         *error = std::mem::replace(error, Error::new("", "")).at(at);
     }

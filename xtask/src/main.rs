@@ -42,13 +42,18 @@ fn main() -> ExitCode {
     // Transparent huge pages where the kernel offers them: a 2 MiB page faults in once, where
     // 512 small ones would each fault on first touch.
     // SAFETY: sets a plain option before any large allocation; mimalloc reads it at each OS allocation.
-    unsafe { libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1) };
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1)
+    };
     // Bad input is reported as errors; a panic is a bug in the xtask. Say so in one line
     // (generated/ is only written after a whole run succeeded, so it is untouched).
     std::panic::set_hook(Box::new(|info| {
         let message = xtask::error::panic_message(info.payload());
         let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
-        eprintln!("error: internal error in the xtask{at}: {message}\n  hint: this is a bug: please report it with the page that caused it; generated/ was not touched");
+        eprintln!(
+            "error: internal error in the xtask{at}: {message}\n  hint: this is a bug: please report it with the page that caused it; generated/ was not touched"
+        );
     }));
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -139,7 +144,14 @@ fn fetch(rest: &[&str]) -> ExitCode {
                 ("changed", &outcome.changed),
                 ("unchanged", &outcome.unchanged),
                 ("skipped (not an API page)", &outcome.skipped),
-                (if options.prune { "removed (no longer listed)" } else { "no longer listed (kept; --prune removes)" }, &outcome.unlisted),
+                (
+                    if options.prune {
+                        "removed (no longer listed)"
+                    } else {
+                        "no longer listed (kept; --prune removes)"
+                    },
+                    &outcome.unlisted,
+                ),
             ] {
                 println!("{label}: {}", pages.len());
                 if label != "unchanged" {
@@ -246,7 +258,8 @@ fn codegen(root: &Path, check: bool, report: Option<&Path>) -> ExitCode {
 fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
     let Some(file) = file else { return ExitCode::SUCCESS };
     let (before, after) = &run.version;
-    let markdown = format!("{}{}", run.report.to_markdown(before, after), xtask::report::drift_markdown(&run.reconciliations));
+    let markdown =
+        format!("{}{}", run.report.to_markdown(before, after), xtask::report::drift_markdown(&run.reconciliations));
     match std::fs::write(file, markdown) {
         Ok(()) => {
             println!("change report written to {}", file.display());

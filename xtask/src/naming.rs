@@ -44,15 +44,16 @@ fn rule(method: &str, path: &str) -> String {
     let mut action: Option<(String, Option<String>)> = None;
     if method == "POST"
         && let Some(last) = segments.last().filter(|s| !is_param(s) && !is_plural(s))
-            && (segments.len() > 1 || last.contains('_')) {
-                let words: Vec<&str> = last.split('_').collect();
-                action = Some(match words.as_slice() {
-                    [verb] => (verb.to_string(), None),
-                    [verb @ .., object] => (verb.join("_"), Some(object.to_string())),
-                    [] => unreachable!("split yields at least one word"),
-                });
-                segments.pop();
-            }
+        && (segments.len() > 1 || last.contains('_'))
+    {
+        let words: Vec<&str> = last.split('_').collect();
+        action = Some(match words.as_slice() {
+            [verb] => (verb.to_string(), None),
+            [verb @ .., object] => (verb.join("_"), Some(object.to_string())),
+            [] => unreachable!("split yields at least one word"),
+        });
+        segments.pop();
+    }
 
     let ends_in_param = segments.last().is_some_and(|s| is_param(s));
     let ends_in_collection = !ends_in_param && segments.last().is_some_and(|s| is_plural(s));

@@ -80,10 +80,7 @@ impl Operation {
 pub fn normalize(page: &Page, block: &Block<'_>) -> Result<Operation, Errors> {
     let doc = parse_yaml(page, block)?;
     let Some(map) = doc.as_object() else {
-        return Err(page
-            .error("the OpenAPI block is not a YAML mapping")
-            .at(Some((block.fence_line + 1, 1)))
-            .into());
+        return Err(page.error("the OpenAPI block is not a YAML mapping").at(Some((block.fence_line + 1, 1))).into());
     };
     let legacy = map.get("paths").and_then(Value::as_object).is_some_and(|p| p.contains_key("method"));
     let mut ctx = Ctx { page, block, errors: Errors::default() };
@@ -208,10 +205,8 @@ impl Ctx<'_> {
         };
         let methods: Vec<&String> = item.keys().filter(|k| METHODS.contains(&k.as_str())).collect();
         let [method] = methods.as_slice() else {
-            return self.fail(
-                format!("`{path}` declares {} operations; a page documents exactly one", methods.len()),
-                path,
-            );
+            return self
+                .fail(format!("`{path}` declares {} operations; a page documents exactly one", methods.len()), path);
         };
         self.check_fence(method, path)?;
         let Some(op) = item[method.as_str()].as_object() else {
@@ -284,7 +279,8 @@ impl Ctx<'_> {
 
     fn legacy(&mut self, doc: &Map<String, Value>) -> Step<Operation> {
         let p = doc["paths"].as_object().expect("checked by the caller");
-        let (Some(path), Some(method)) = (p.get("path").and_then(Value::as_str), p.get("method").and_then(Value::as_str))
+        let (Some(path), Some(method)) =
+            (p.get("path").and_then(Value::as_str), p.get("method").and_then(Value::as_str))
         else {
             return self.fail("Mintlify's `paths` needs string `path` and `method`", "paths:");
         };
@@ -370,9 +366,10 @@ impl Ctx<'_> {
         let schemas = schemas.as_object_mut().expect("made an object above");
         for (name, schema) in rebuilt {
             if let Some(existing) = schemas.get(&name)
-                && schema::canonical(existing) != schema {
-                    self.report(format!("schema `{name}` is declared twice on this page, differently"), &name);
-                }
+                && schema::canonical(existing) != schema
+            {
+                self.report(format!("schema `{name}` is declared twice on this page, differently"), &name);
+            }
             schemas.insert(name, schema);
         }
         available_map.insert("parameters".into(), Value::Object(component_parameters));
@@ -510,7 +507,8 @@ impl Ctx<'_> {
         let mut queue: Vec<String> = schema::refs(&content).into_iter().map(str::to_string).collect();
         let mut failed = false;
         while let Some(reference) = queue.pop() {
-            let Some((kind, name)) = schema::component_ref(&reference).filter(|(k, _)| matches!(*k, "schemas" | "parameters"))
+            let Some((kind, name)) =
+                schema::component_ref(&reference).filter(|(k, _)| matches!(*k, "schemas" | "parameters"))
             else {
                 self.report(
                     format!("unsupported `$ref: {reference}`: pages may reference only `#/components/schemas/*` and `#/components/parameters/*`"),
@@ -625,10 +623,11 @@ fn heading(markdown: &str) -> (Option<String>, Option<String>) {
 fn unwrap_single_all_of(schema: &mut Value) {
     if let Some(map) = schema.as_object()
         && map.len() == 1
-            && let Some(Value::Array(items)) = map.get("allOf")
-                && items.len() == 1 {
-                    *schema = items[0].clone();
-                }
+        && let Some(Value::Array(items)) = map.get("allOf")
+        && items.len() == 1
+    {
+        *schema = items[0].clone();
+    }
 }
 
 /// `name` and `in` first, then the rest sorted, the schema canonical.
@@ -651,7 +650,9 @@ pub fn canon_parameter(parameter: &Value) -> Value {
 
 fn canon_media(media: &Value) -> Value {
     let Value::Object(map) = media else { return media.clone() };
-    map.iter().map(|(k, v)| (k.clone(), if k == "schema" { schema::canonical(v) } else { v.clone() })).collect()
+    map.iter()
+        .map(|(k, v)| (k.clone(), if k == "schema" { schema::canonical(v) } else { v.clone() }))
+        .collect()
 }
 
 fn canon_response(response: &Value) -> Value {
@@ -659,7 +660,9 @@ fn canon_response(response: &Value) -> Value {
     map.iter()
         .map(|(k, v)| {
             let v = match (k.as_str(), v) {
-                ("content", Value::Object(c)) => Value::Object(c.iter().map(|(m, e)| (m.clone(), canon_media(e))).collect()),
+                ("content", Value::Object(c)) => {
+                    Value::Object(c.iter().map(|(m, e)| (m.clone(), canon_media(e))).collect())
+                }
                 _ => v.clone(),
             };
             (k.clone(), v)

@@ -105,11 +105,16 @@ pub fn load_pages(root: &Path, dir: &Path) -> Result<Vec<Page>, Errors> {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => pages.push(Page::new(shown, text)),
                 Err(e) => {
-                    let page = Page::new(shown, String::from_utf8_lossy(e.as_bytes()[..e.utf8_error().valid_up_to()].as_ref()).into_owned());
+                    let page = Page::new(
+                        shown,
+                        String::from_utf8_lossy(e.as_bytes()[..e.utf8_error().valid_up_to()].as_ref()).into_owned(),
+                    );
                     let at = page.line_col(page.text.len());
-                    errors.push(page.error("the page is not valid UTF-8").at(Some(at)).with_hint(
-                        "docs pages are UTF-8 Markdown; download the page again",
-                    ));
+                    errors.push(
+                        page.error("the page is not valid UTF-8")
+                            .at(Some(at))
+                            .with_hint("docs pages are UTF-8 Markdown; download the page again"),
+                    );
                 }
             },
             Err(e) => errors.push(Error::new(shown, format!("cannot read the page: {e}"))),

@@ -69,7 +69,9 @@ impl Report {
             self.count(Impact::Additive),
             self.count(Impact::Docs)
         ));
-        for (impact, title) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive"), (Impact::Docs, "Docs only")] {
+        for (impact, title) in
+            [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive"), (Impact::Docs, "Docs only")]
+        {
             let lines: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
             if !lines.is_empty() {
                 out.push_str(&format!("\n### {title}\n\n"));
@@ -161,7 +163,9 @@ fn compare_operations(old: &Value, new: &Value, changes: &mut Vec<Change>) {
         let (was, is) = (parameters(old, old_op, old_shared), parameters(new, new_op, new_shared));
         for (name, required) in &is {
             match was.get(name) {
-                None if *required => push(changes, Impact::Breaking, format!("`{id}`: required argument `{name}` added")),
+                None if *required => {
+                    push(changes, Impact::Breaking, format!("`{id}`: required argument `{name}` added"))
+                }
                 None => push(changes, Impact::Additive, format!("`{id}`: optional argument `{name}` added")),
                 Some(before) if before != required => push(
                     changes,
@@ -226,7 +230,13 @@ fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
 
 fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
     let values = |s: &Value| -> BTreeSet<String> {
-        s.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+        s.get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
     };
     let (old_values, new_values) = (values(was), values(is));
     for value in new_values.difference(&old_values) {
@@ -239,7 +249,13 @@ fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) 
 
     let properties = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     let required = |s: &Value| -> BTreeSet<String> {
-        s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+        s.get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
     };
     let (old_props, new_props) = (properties(was), properties(is));
     let (old_required, new_required) = (required(was), required(is));
@@ -252,7 +268,10 @@ fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) 
         push(
             changes,
             Impact::Breaking,
-            format!("`{name}`: {kind} field `{field}: {}` added (breaks struct literals; builders are unaffected)", type_of(schema)),
+            format!(
+                "`{name}`: {kind} field `{field}: {}` added (breaks struct literals; builders are unaffected)",
+                type_of(schema)
+            ),
         );
     }
     for (field, old_schema) in &old_props {
@@ -270,7 +289,9 @@ fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) 
         }
         match (old_required.contains(field), required) {
             (false, true) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is now required")),
-            (true, false) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is no longer required")),
+            (true, false) => {
+                push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is no longer required"))
+            }
             _ => {}
         }
         if text(old_schema) != text(new_schema) || old_schema.get("title") != new_schema.get("title") {
@@ -303,9 +324,10 @@ fn default_change(was: &Value, is: &Value, required: bool) -> Option<(Impact, St
             Impact::Breaking,
             format!("is no longer filled with the documented default `{old}`: unset, it is not sent{}", retyped()),
         )),
-        (None, Some(new)) if !required => {
-            Some((Impact::Breaking, format!("is now filled with the documented default `{new}` when unset{}", retyped())))
-        }
+        (None, Some(new)) if !required => Some((
+            Impact::Breaking,
+            format!("is now filled with the documented default `{new}` when unset{}", retyped()),
+        )),
         (Some(old), Some(new)) if old != new => {
             Some((Impact::Additive, format!("has a new documented default: `{new}` (was `{old}`)")))
         }

@@ -61,8 +61,10 @@ pub fn check(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Vec<S
 /// target; only when all are staged are they renamed into place (each replaced or removed file
 /// kept aside until the end), and a failure at any point puts every file back as it was.
 pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<(String, Change)>, Errors> {
-    let shown: BTreeMap<String, String> =
-        files.iter().map(|(relative, text)| (display_path(root, &dir.join(relative)), text.clone())).collect();
+    let shown: BTreeMap<String, String> = files
+        .iter()
+        .map(|(relative, text)| (display_path(root, &dir.join(relative)), text.clone()))
+        .collect();
     let strays: Vec<String> = existing_files(dir)
         .iter()
         .filter(|path| !files.contains_key(&display_path(dir, path)))
@@ -73,7 +75,11 @@ pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Resul
 
 /// Writes `files` (paths relative to `root`) whose bytes differ and removes `remove`, all or
 /// nothing, leaving every other file alone.
-pub fn apply_some(root: &Path, files: &BTreeMap<String, String>, remove: &[String]) -> Result<Vec<(String, Change)>, Errors> {
+pub fn apply_some(
+    root: &Path,
+    files: &BTreeMap<String, String>,
+    remove: &[String],
+) -> Result<Vec<(String, Change)>, Errors> {
     let mut pending = Vec::new();
     for (shown, text) in files {
         match std::fs::read(root.join(shown)) {
@@ -109,9 +115,7 @@ fn commit_all(root: &Path, pending: Vec<(String, Change, Option<&str>)>) -> Resu
         }
         Err((shown, e)) => {
             transaction.roll_back();
-            Err(Error::new(shown.clone(), format!("cannot write: {e}"))
-                .with_hint("nothing was changed")
-                .into())
+            Err(Error::new(shown.clone(), format!("cannot write: {e}")).with_hint("nothing was changed").into())
         }
     }
 }

@@ -11,12 +11,12 @@ use syn::visit_mut::VisitMut;
 use super::OpenEnum;
 
 /// A type typify named that we renamed: `(typify's name, ours)`.
-pub type Renames = Vec<(String, String)>;
+pub(crate) type Renames = Vec<(String, String)>;
 
 /// Rewrites the client (`src/api.rs`); an error when progenitor's output lacks a shape this
 /// relies on, so a progenitor upgrade cannot silently skip a rewrite. Gives the types renamed,
 /// for [`mock`].
-pub fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames, String> {
+pub(crate) fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames, String> {
     let renames = match file.items.iter().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
         _ => None,
@@ -64,7 +64,7 @@ pub fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames, Strin
 
 /// Rewrites the httpmock extensions (`src/mock.rs`): documents what progenitor leaves bare, so
 /// the crate can deny missing docs.
-pub fn mock(file: &mut syn::File, renames: &Renames) {
+pub(crate) fn mock(file: &mut syn::File, renames: &Renames) {
     rename(&mut file.items, renames);
     match_each_array_item(&mut file.items);
     let doc = "Typed [`httpmock`] mocks for every operation (the `mock` feature): \
@@ -82,13 +82,17 @@ pub fn mock(file: &mut syn::File, renames: &Renames) {
 fn client_doc(module: &[String], owner: &str, name: &str, kind: Kind) -> String {
     let module: Vec<&str> = module.iter().map(String::as_str).collect();
     match (module.as_slice(), kind, name) {
-        (["types"], Kind::Method, "builder") => format!("Starts a [`builder::{owner}`], which checks the required fields."),
+        (["types"], Kind::Method, "builder") => {
+            format!("Starts a [`builder::{owner}`], which checks the required fields.")
+        }
         (["types"], Kind::Field, _) => format!("The `{name}` property (the API reference does not describe it)."),
         (["types", "builder"], Kind::Struct, _) => {
             format!("Builds a [`{name}`](super::{name}) field by field; `try_into()` checks the required ones.")
         }
         (["types", "builder"], Kind::Method, _) => format!("Sets `{name}`."),
-        (["builder"], Kind::Method, "new") => "Starts the request; the [`Client`](super::Client) method calls this.".into(),
+        (["builder"], Kind::Method, "new") => {
+            "Starts the request; the [`Client`](super::Client) method calls this.".into()
+        }
         (["builder"], Kind::Method, "body") => "Sets the request body.".into(),
         (["builder"], Kind::Method, "body_map") => "Edits the request body through its builder.".into(),
         (["builder"], Kind::Method, _) => format!("Sets the `{name}` argument."),
@@ -103,7 +107,9 @@ fn mock_doc(_module: &[String], owner: &str, name: &str, kind: Kind) -> String {
             "The request side of a mock: the operation's method and path, narrowed by the methods.".into()
         }
         (Kind::Struct, _) => "The response side of a mock: one method per documented response.".into(),
-        (Kind::Method, "new") => format!("Wraps httpmock's {side} side; [`MockServerExt`](super::MockServerExt) does this."),
+        (Kind::Method, "new") => {
+            format!("Wraps httpmock's {side} side; [`MockServerExt`](super::MockServerExt) does this.")
+        }
         (Kind::Method, "into_inner") => "The httpmock value underneath, to go beyond the documented shapes.".into(),
         (Kind::Method, "ok") => "Responds `200 OK` with the typed body.".into(),
         (Kind::Method, "body") if side == "request" => "Matches the JSON request body.".into(),
@@ -174,7 +180,10 @@ fn document(items: &mut [syn::Item], module: &[String], doc_for: &DocFor) {
                         && is_public(&method.vis)
                         && !has_doc(&method.attrs)
                     {
-                        add_doc(&mut method.attrs, doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method));
+                        add_doc(
+                            &mut method.attrs,
+                            doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method),
+                        );
                     }
                 }
             }
@@ -184,7 +193,10 @@ fn document(items: &mut [syn::Item], module: &[String], doc_for: &DocFor) {
                     if let syn::TraitItem::Fn(method) = member
                         && !has_doc(&method.attrs)
                     {
-                        add_doc(&mut method.attrs, doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method));
+                        add_doc(
+                            &mut method.attrs,
+                            doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method),
+                        );
                     }
                 }
             }
@@ -241,7 +253,9 @@ pub(crate) fn angle_bracket_urls(text: &str) -> String {
                 (_, Some(url)) => {
                     let before = &rest[..url];
                     out.push_str(before);
-                    let end = rest[url..].find(|c: char| c.is_whitespace() || "<>`\"'".contains(c)).map_or(rest.len(), |e| url + e);
+                    let end = rest[url..]
+                        .find(|c: char| c.is_whitespace() || "<>`\"'".contains(c))
+                        .map_or(rest.len(), |e| url + e);
                     let mut link = &rest[url..end];
                     while let Some(trimmed) = link.strip_suffix(['.', ',', ';', ':', ')', ']', '!', '?']) {
                         link = trimmed;
@@ -303,7 +317,12 @@ fn match_each_array_item(items: &mut [syn::Item]) {
         fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
             let generics = &method.sig.generics;
             self.0 = quote!(#generics).to_string().contains(":: vec :: Vec <")
-                || method.sig.generics.where_clause.as_ref().is_some_and(|w| quote!(#w).to_string().contains(":: vec :: Vec <"));
+                || method
+                    .sig
+                    .generics
+                    .where_clause
+                    .as_ref()
+                    .is_some_and(|w| quote!(#w).to_string().contains(":: vec :: Vec <"));
             syn::visit_mut::visit_impl_item_fn_mut(self, method);
         }
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
@@ -344,10 +363,13 @@ fn give_way_to_open_enums(types: &[syn::Item], enums: &[OpenEnum]) -> Renames {
     let mut renames = Renames::new();
     for open in enums.iter().filter(|open| declared.contains(&open.name)) {
         let user = types.iter().find_map(|item| match item {
-            syn::Item::Struct(item) if item.fields.iter().any(|f| mentions(&f.ty, &open.name)) => Some(item.ident.to_string()),
+            syn::Item::Struct(item) if item.fields.iter().any(|f| mentions(&f.ty, &open.name)) => {
+                Some(item.ident.to_string())
+            }
             _ => None,
         });
-        let name = super::tables::free_name(&format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name), &mut taken);
+        let name =
+            super::tables::free_name(&format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name), &mut taken);
         renames.push((open.name.clone(), name));
     }
     renames
@@ -456,10 +478,12 @@ fn wrap_sends(module: &mut syn::ItemMod) -> Result<usize, String> {
             if send.sig.ident != "send" {
                 continue;
             }
-            let operation = operation_id(&send.block)
-                .ok_or_else(|| format!("no `OperationInfo {{ operation_id }}` in {}::send", type_name(&block.self_ty)))?;
-            let value = ok_type(&send.sig.output)
-                .ok_or_else(|| format!("{}::send does not return Result<ResponseValue<T>, _>", type_name(&block.self_ty)))?;
+            let operation = operation_id(&send.block).ok_or_else(|| {
+                format!("no `OperationInfo {{ operation_id }}` in {}::send", type_name(&block.self_ty))
+            })?;
+            let value = ok_type(&send.sig.output).ok_or_else(|| {
+                format!("{}::send does not return Result<ResponseValue<T>, _>", type_name(&block.self_ty))
+            })?;
             let docs: Vec<syn::Attribute> = std::mem::take(&mut send.attrs);
             send.sig.ident = format_ident!("send_raw");
             send.vis = syn::Visibility::Inherited;

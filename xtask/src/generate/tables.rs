@@ -26,7 +26,7 @@ pub struct OpenEnum {
 /// `<component><Property>` (`Item` for array items), so it is declared open too: typify's
 /// replacements only reach named schemas. One value is a tag (a downgraded `const`) and stays.
 /// Only the document progenitor reads is changed; `generated/openapi.yaml` keeps the pages' shape.
-pub fn hoist_inline_enums(document: &mut Value) {
+pub(crate) fn hoist_inline_enums(document: &mut Value) {
     let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
     let mut taken: BTreeSet<String> = schemas.keys().map(|name| rust_name(name)).collect();
     let mut hoisted = Vec::new();
@@ -119,7 +119,10 @@ pub fn open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
         }
         let unknown = if variants.iter().any(|(v, _)| v == "Unknown") { "Unlisted" } else { "Unknown" };
         if variants.iter().any(|(v, _)| v == unknown) {
-            return Err(Error::new(&at, "enum values take both `Unknown` and `Unlisted`; no name is left for the catch-all"));
+            return Err(Error::new(
+                &at,
+                "enum values take both `Unknown` and `Unlisted`; no name is left for the catch-all",
+            ));
         }
         enums.push(OpenEnum {
             name: rust_name(name),
@@ -135,8 +138,11 @@ pub fn open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
 /// non-letter, `_` after a keyword.
 pub fn rust_name(value: &str) -> String {
     use heck::ToPascalCase;
-    let cleaned: String =
-        value.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let cleaned: String = value
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
     let mut name = cleaned.to_pascal_case();
     if !name.starts_with(|c: char| c.is_alphabetic()) {
         name = format!("X{name}");
@@ -148,7 +154,7 @@ pub fn rust_name(value: &str) -> String {
 }
 
 /// `DEFAULT_BASE_URL` and `auth_scheme(operation_id)`.
-pub fn tables(document: &Value) -> Result<TokenStream, String> {
+pub(crate) fn tables(document: &Value) -> Result<TokenStream, String> {
     let server = document.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("https://api.baseten.co");
     let server = server.trim_end_matches('/');
     let schemes = document.pointer("/components/securitySchemes").cloned().unwrap_or(Value::Null);
@@ -184,8 +190,13 @@ pub fn tables(document: &Value) -> Result<TokenStream, String> {
 /// The scheme a security requirement list names: the first requirement whose scheme the
 /// client can send.
 fn scheme(requirements: &Value, schemes: &Value) -> Result<TokenStream, String> {
-    let names: Vec<&String> =
-        requirements.as_array().into_iter().flatten().filter_map(Value::as_object).flat_map(|r| r.keys()).collect();
+    let names: Vec<&String> = requirements
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|r| r.keys())
+        .collect();
     if names.is_empty() {
         return Ok(quote!(None));
     }
@@ -193,12 +204,20 @@ fn scheme(requirements: &Value, schemes: &Value) -> Result<TokenStream, String> 
         let definition = &schemes[name.as_str()];
         let kind = definition.get("type").and_then(Value::as_str);
         let variant = match kind {
-            Some("http") if definition.get("scheme").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("bearer")) => {
+            Some("http")
+                if definition
+                    .get("scheme")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("bearer")) =>
+            {
                 "Bearer"
             }
             Some("apiKey")
                 if definition.get("in").and_then(Value::as_str) == Some("header")
-                    && definition.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("authorization")) =>
+                    && definition
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("authorization")) =>
             {
                 "ApiKey"
             }

@@ -15,7 +15,7 @@ use crate::direction::Directions;
 use crate::generate::rust_name;
 
 /// The test file's path in the crate.
-pub const FILE: &str = "tests/unset_fields.rs";
+pub(crate) const FILE: &str = "tests/unset_fields.rs";
 
 /// One request type's case: its Rust name, each required field's setter, type and value.
 struct Case {
@@ -31,7 +31,7 @@ struct Field {
 }
 
 /// The test file, or an error naming a request type whose required property has no field.
-pub fn tests(api: &syn::File, document: &Value) -> Result<String, String> {
+pub(crate) fn tests(api: &syn::File, document: &Value) -> Result<String, String> {
     let structs = Structs::of(api);
     let directions = Directions::of_document(document);
     let schemas = document.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
@@ -68,7 +68,12 @@ pub fn tests(api: &syn::File, document: &Value) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-fn case(name: &str, schema: &Value, fields: &BTreeMap<String, (syn::Ident, syn::Type)>, document: &Value) -> Result<Case, String> {
+fn case(
+    name: &str,
+    schema: &Value,
+    fields: &BTreeMap<String, (syn::Ident, syn::Type)>,
+    document: &Value,
+) -> Result<Case, String> {
     let properties = schema.get("properties").and_then(Value::as_object);
     let required = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
     let mut out = Vec::new();
@@ -106,7 +111,9 @@ fn test_function(case: &Case) -> syn::Item {
 /// `text` as a raw string literal, with as many `#`s as it needs: JSON reads better unescaped.
 fn raw_string(text: &str) -> proc_macro2::Literal {
     let hashes = (1..).map(|n| "#".repeat(n)).find(|h| !text.contains(&format!("\"{h}"))).unwrap_or_default();
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| proc_macro2::Literal::string(text))
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }
 
 /// The structs of the client's `types` module: for each, its JSON property names with the

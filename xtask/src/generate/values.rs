@@ -10,7 +10,7 @@ use crate::schema;
 const MAX_DEPTH: usize = 32;
 
 /// The smallest value `schema` accepts, `$ref`s resolved in `document`.
-pub fn smallest(document: &Value, schema: &Value) -> Value {
+pub(crate) fn smallest(document: &Value, schema: &Value) -> Value {
     smallest_at(document, schema, 0)
 }
 
@@ -23,7 +23,9 @@ fn smallest_at(document: &Value, schema: &Value, depth: usize) -> Value {
     if schema.get("nullable") == Some(&json!(true)) {
         return Value::Null;
     }
-    if let Some(value) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.iter().find(|v| !v.is_null())) {
+    if let Some(value) =
+        schema.get("enum").and_then(Value::as_array).and_then(|values| values.iter().find(|v| !v.is_null()))
+    {
         return value.clone();
     }
     for key in ["oneOf", "anyOf"] {

@@ -32,7 +32,11 @@ pub struct Merged {
 pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Merged, Errors> {
     let method_rank = |m: &str| METHODS.iter().position(|x| *x == m).unwrap_or(METHODS.len());
     operations.sort_by(|a, b| {
-        (a.path.as_str(), method_rank(&a.method), a.page.as_str()).cmp(&(b.path.as_str(), method_rank(&b.method), b.page.as_str()))
+        (a.path.as_str(), method_rank(&a.method), a.page.as_str()).cmp(&(
+            b.path.as_str(),
+            method_rank(&b.method),
+            b.page.as_str(),
+        ))
     });
     let mut errors = Errors::default();
     let (unique, duplicates) = one_per_endpoint(operations, &mut errors);
@@ -117,7 +121,8 @@ fn names(operations: &[Operation], errors: &mut Errors) -> Vec<(String, String, 
                 other.page
             );
             errors.push(
-                Error::new(op.page.clone(), message).with_hint("add a reviewed entry to OVERRIDES in xtask/src/naming.rs"),
+                Error::new(op.page.clone(), message)
+                    .with_hint("add a reviewed entry to OVERRIDES in xtask/src/naming.rs"),
             );
             continue;
         }
@@ -333,4 +338,3 @@ pub fn first_difference(a: &Value, b: &Value, at: &str) -> String {
         _ => at.to_string(),
     }
 }
-

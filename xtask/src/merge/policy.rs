@@ -78,7 +78,11 @@ pub const POLICY: &[Row] = &[
         rule: Rule::AgreeOrDrop,
         does: "kept where every page agrees, else dropped: the server's current default applies",
     },
-    Row { keywords: &["pattern", "format"], rule: Rule::AgreeOrDrop, does: "kept where every page agrees, else dropped" },
+    Row {
+        keywords: &["pattern", "format"],
+        rule: Rule::AgreeOrDrop,
+        does: "kept where every page agrees, else dropped",
+    },
     Row {
         keywords: &["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"],
         rule: Rule::Smallest,

@@ -16,7 +16,7 @@ use crate::schema::token;
 
 /// One page's declaration of what is being reconciled.
 #[derive(Debug, Clone, Copy)]
-pub struct Declaration<'a> {
+pub(crate) struct Declaration<'a> {
     pub page: &'a str,
     pub value: &'a Value,
 }
@@ -81,15 +81,22 @@ impl fmt::Display for Reconciliation {
             Outcome::Kept(what) => write!(f, "{what} kept (union)")?,
             Outcome::Richest => write!(f, "`{keyword}` differs: the richest declaration's kept")?,
             Outcome::True => write!(f, "`{keyword}: true` kept")?,
-            Outcome::Dropped if keyword == "default" => write!(f, "`default` dropped: the server's current default applies")?,
+            Outcome::Dropped if keyword == "default" => {
+                write!(f, "`default` dropped: the server's current default applies")?
+            }
             Outcome::Dropped => write!(f, "`{keyword}` dropped")?,
             Outcome::Loosest(value) => write!(f, "`{keyword}` loosest kept: {value}")?,
-            Outcome::Required(name) => write!(f, "`{name}` required (only requests reach it: required where any page requires it)")?,
-            Outcome::Optional(name) => write!(f, "`{name}` optional (responses reach it: required only where every page requires it)")?,
+            Outcome::Required(name) => {
+                write!(f, "`{name}` required (only requests reach it: required where any page requires it)")?
+            }
+            Outcome::Optional(name) => {
+                write!(f, "`{name}` optional (responses reach it: required only where every page requires it)")?
+            }
             Outcome::Nullable => write!(f, "`type` made nullable")?,
             Outcome::Decided { page, line } => write!(f, "{page}'s declaration kept, as decided on line {line}")?,
         }
-        let sides: Vec<String> = self.sides.iter().map(|side| format!("{} on {}", side.says, side.pages_in_brief())).collect();
+        let sides: Vec<String> =
+            self.sides.iter().map(|side| format!("{} on {}", side.says, side.pages_in_brief())).collect();
         write!(f, " ({})", sides.join("; "))
     }
 }
@@ -122,7 +129,7 @@ impl Conflict {
 }
 
 /// What reconciling one component needs besides its declarations.
-pub struct Reconciler<'a> {
+pub(crate) struct Reconciler<'a> {
     pub direction: Direction,
     pub decisions: &'a Decisions,
     /// Lines of the decisions visited, stale or applied.
@@ -135,12 +142,12 @@ pub struct Reconciler<'a> {
 type Values<'a> = [(&'a str, Option<&'a Value>)];
 
 impl<'a> Reconciler<'a> {
-    pub fn new(direction: Direction, decisions: &'a Decisions) -> Self {
+    pub(crate) fn new(direction: Direction, decisions: &'a Decisions) -> Self {
         Reconciler { direction, decisions, visited: Vec::new(), log: Vec::new(), errors: Vec::new() }
     }
 
     /// The declarations at `at` (a pointer in the merged document) as one, richest first.
-    pub fn node(&mut self, at: &str, declarations: &[Declaration<'_>]) -> Result<Value, Box<Conflict>> {
+    pub(crate) fn node(&mut self, at: &str, declarations: &[Declaration<'_>]) -> Result<Value, Box<Conflict>> {
         match self.decisions.at(at) {
             Some(decision) => self.decide(at, declarations, decision),
             None => self.reconcile(at, declarations),
@@ -148,7 +155,12 @@ impl<'a> Reconciler<'a> {
     }
 
     /// A reviewed decision at `at`: it must still answer a conflict there.
-    fn decide(&mut self, at: &str, declarations: &[Declaration<'_>], decision: &Decision) -> Result<Value, Box<Conflict>> {
+    fn decide(
+        &mut self,
+        at: &str,
+        declarations: &[Declaration<'_>],
+        decision: &Decision,
+    ) -> Result<Value, Box<Conflict>> {
         self.visited.push(decision.line);
         let logged = self.log.len();
         let attempt = self.reconcile(at, declarations);
@@ -194,7 +206,8 @@ impl<'a> Reconciler<'a> {
         }
         let mut out = Map::new();
         for key in keys {
-            let values: Vec<(&str, Option<&Value>)> = lifted.iter().map(|d| (d.page, d.value.get(key.as_str()))).collect();
+            let values: Vec<(&str, Option<&Value>)> =
+                lifted.iter().map(|d| (d.page, d.value.get(key.as_str()))).collect();
             if let Some(value) = self.keyword(at, key, &values)? {
                 out.insert(key.clone(), value);
             }
@@ -235,7 +248,12 @@ impl<'a> Reconciler<'a> {
     }
 
     fn record(&mut self, at: &str, keyword: &str, outcome: Outcome, values: &Values<'_>) {
-        self.log.push(Reconciliation { at: at.to_string(), keyword: keyword.to_string(), outcome, sides: sides(values) });
+        self.log.push(Reconciliation {
+            at: at.to_string(),
+            keyword: keyword.to_string(),
+            outcome,
+            sides: sides(values),
+        });
     }
 
     /// The union of `properties` (or other subschemas by name), each reconciled.
@@ -251,14 +269,18 @@ impl<'a> Reconciler<'a> {
         let mut out = Map::new();
         for name in names {
             let here = format!("{at}/{}/{}", token(key), token(name));
-            let has: Vec<(&str, Option<&Value>)> = values.iter().map(|(p, v)| (*p, v.and_then(|v| v.get(name.as_str())))).collect();
+            let has: Vec<(&str, Option<&Value>)> =
+                values.iter().map(|(p, v)| (*p, v.and_then(|v| v.get(name.as_str())))).collect();
             let declarations: Vec<Declaration<'_>> =
                 has.iter().filter_map(|(page, v)| v.map(|value| Declaration { page, value })).collect();
             out.insert(name.clone(), self.node(&here, &declarations)?);
             if declarations.len() < values.len() {
                 let presence: Vec<(&str, Option<&Value>)> =
                     has.iter().map(|(p, v)| (*p, v.map(|_| &Value::Null))).collect();
-                let sides = sides(&presence).into_iter().map(|s| Side { says: presence_word(&s.says, "declared"), ..s }).collect();
+                let sides = sides(&presence)
+                    .into_iter()
+                    .map(|s| Side { says: presence_word(&s.says, "declared"), ..s })
+                    .collect();
                 let what = if key == "properties" { "property" } else { key };
                 let outcome = Outcome::Kept(format!("{what} `{name}`"));
                 self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
@@ -269,8 +291,10 @@ impl<'a> Reconciler<'a> {
 
     /// The union of enum values, in order of first appearance.
     fn enum_values(&mut self, at: &str, values: &Values<'_>) -> Value {
-        let lists: Vec<(&str, &[Value])> =
-            values.iter().map(|(p, v)| (*p, v.and_then(Value::as_array).map_or(&[][..], Vec::as_slice))).collect();
+        let lists: Vec<(&str, &[Value])> = values
+            .iter()
+            .map(|(p, v)| (*p, v.and_then(Value::as_array).map_or(&[][..], Vec::as_slice)))
+            .collect();
         let mut out: Vec<Value> = Vec::new();
         for (_, list) in &lists {
             out.extend(list.iter().filter(|v| !out.contains(v)).cloned().collect::<Vec<_>>());
@@ -279,7 +303,10 @@ impl<'a> Reconciler<'a> {
             let presence: Vec<(&str, Option<&Value>)> =
                 lists.iter().map(|(p, list)| (*p, list.contains(value).then_some(&Value::Null))).collect();
             if presence.iter().any(|(_, v)| v.is_none()) {
-                let sides = sides(&presence).into_iter().map(|s| Side { says: presence_word(&s.says, "listed"), ..s }).collect();
+                let sides = sides(&presence)
+                    .into_iter()
+                    .map(|s| Side { says: presence_word(&s.says, "listed"), ..s })
+                    .collect();
                 let outcome = Outcome::Kept(format!("enum value {value}"));
                 self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
             }
@@ -312,9 +339,15 @@ impl<'a> Reconciler<'a> {
                 kept.push(json!(name));
             }
             if !everywhere {
-                let outcome =
-                    if request_only { Outcome::Required(name.to_string()) } else { Outcome::Optional(name.to_string()) };
-                let sides = sides(&presence).into_iter().map(|s| Side { says: presence_word(&s.says, "required"), ..s }).collect();
+                let outcome = if request_only {
+                    Outcome::Required(name.to_string())
+                } else {
+                    Outcome::Optional(name.to_string())
+                };
+                let sides = sides(&presence)
+                    .into_iter()
+                    .map(|s| Side { says: presence_word(&s.says, "required"), ..s })
+                    .collect();
                 self.log.push(Reconciliation { at: at.to_string(), keyword: "required".into(), outcome, sides });
             }
         }
@@ -362,9 +395,21 @@ impl<'a> Reconciler<'a> {
                     .iter()
                     .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
                     .collect();
-                let sides = sides(&presence).into_iter().map(|s| Side { says: presence_word(&s.says, "a member"), ..s }).collect();
-                let what = if shape == "type null" { "member `null` (nullable)".to_string() } else { format!("member `{shape}`") };
-                self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome: Outcome::Kept(what), sides });
+                let sides = sides(&presence)
+                    .into_iter()
+                    .map(|s| Side { says: presence_word(&s.says, "a member"), ..s })
+                    .collect();
+                let what = if shape == "type null" {
+                    "member `null` (nullable)".to_string()
+                } else {
+                    format!("member `{shape}`")
+                };
+                self.log.push(Reconciliation {
+                    at: here,
+                    keyword: key.to_string(),
+                    outcome: Outcome::Kept(what),
+                    sides,
+                });
             }
         }
         Ok(Value::Array(out))
@@ -372,15 +417,20 @@ impl<'a> Reconciler<'a> {
 
     /// `allOf`, `prefixItems`: position by position.
     fn positional(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
-        let lists: Vec<(&str, &Vec<Value>)> = values.iter().filter_map(|(p, v)| v.and_then(Value::as_array).map(|l| (*p, l))).collect();
+        let lists: Vec<(&str, &Vec<Value>)> =
+            values.iter().filter_map(|(p, v)| v.and_then(Value::as_array).map(|l| (*p, l))).collect();
         let length = lists.first().map(|(_, l)| l.len());
         if lists.len() < values.len() || lists.iter().any(|(_, l)| Some(l.len()) != length) {
-            let differs = values.iter().find(|(_, v)| v.and_then(Value::as_array).map(Vec::len) != length).unwrap_or(&values[0]);
+            let differs = values
+                .iter()
+                .find(|(_, v)| v.and_then(Value::as_array).map(Vec::len) != length)
+                .unwrap_or(&values[0]);
             return Err(conflict_between(at, key, values[0], *differs));
         }
         let mut out = Vec::new();
         for i in 0..length.unwrap_or(0) {
-            let declarations: Vec<Declaration<'_>> = lists.iter().map(|(page, l)| Declaration { page, value: &l[i] }).collect();
+            let declarations: Vec<Declaration<'_>> =
+                lists.iter().map(|(page, l)| Declaration { page, value: &l[i] }).collect();
             out.push(self.node(&format!("{at}/{}/{i}", token(key)), &declarations)?);
         }
         Ok(Value::Array(out))
@@ -401,7 +451,10 @@ impl<'a> Reconciler<'a> {
 /// Where some declarations are a union (`anyOf`/`oneOf`) and others a lone schema, each lone
 /// one becomes a one-member union, its annotations staying beside it; the members then match
 /// by shape. A union keyword against the other one is a conflict.
-fn lift_into_union<'a>(at: &str, declarations: &[Declaration<'a>]) -> Result<Vec<(&'a str, Cow<'a, Value>)>, Box<Conflict>> {
+fn lift_into_union<'a>(
+    at: &str,
+    declarations: &[Declaration<'a>],
+) -> Result<Vec<(&'a str, Cow<'a, Value>)>, Box<Conflict>> {
     let unions = ["anyOf", "oneOf"];
     let union_of = |d: &Declaration<'_>| unions.into_iter().find(|k| d.value.get(*k).is_some());
     let Some((first, key)) = declarations.iter().find_map(|d| union_of(d).map(|k| (d, k))) else {
@@ -413,7 +466,9 @@ fn lift_into_union<'a>(at: &str, declarations: &[Declaration<'a>]) -> Result<Vec
             Some(k) if k == key => out.push((declaration.page, Cow::Borrowed(declaration.value))),
             Some(_) => return Err(conflict(at, key, first, declaration)),
             None => {
-                let Some(map) = declaration.value.as_object() else { return Err(conflict(at, key, first, declaration)) };
+                let Some(map) = declaration.value.as_object() else {
+                    return Err(conflict(at, key, first, declaration));
+                };
                 let (beside, member): (Map<String, Value>, Map<String, Value>) =
                     map.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| policy::stays_beside_union(k));
                 let mut lifted = beside;
@@ -429,7 +484,8 @@ fn lift_into_union<'a>(at: &str, declarations: &[Declaration<'a>]) -> Result<Vec
 /// then the rest sorted (a subschema's properties keep their order, being one value).
 fn in_canonical_order(at: &str, mut map: Map<String, Value>) -> Value {
     let tokens: Vec<&str> = at.split('/').collect();
-    let parameter = matches!(tokens.as_slice(), ["", "components", "parameters", _] | ["", "paths", _, "parameters", _]);
+    let parameter =
+        matches!(tokens.as_slice(), ["", "components", "parameters", _] | ["", "paths", _, "parameters", _]);
     map.sort_keys();
     if parameter { crate::normalize::canon_parameter(&Value::Object(map)) } else { Value::Object(map) }
 }
@@ -456,7 +512,12 @@ fn loosest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
     let Some(numbers) = numbers else { return (Outcome::Dropped, None) };
     let pick = |a: f64, b: f64| if rule == Rule::Smallest { a.min(b) } else { a.max(b) };
     let best = numbers.iter().copied().fold(numbers[0], pick);
-    let value = values.iter().filter_map(|(_, v)| *v).find(|v| v.as_f64() == Some(best)).cloned().unwrap_or(Value::Null);
+    let value = values
+        .iter()
+        .filter_map(|(_, v)| *v)
+        .find(|v| v.as_f64() == Some(best))
+        .cloned()
+        .unwrap_or(Value::Null);
     (Outcome::Loosest(value.to_string()), Some(value))
 }
 
@@ -520,7 +581,7 @@ fn presence_word(says: &str, word: &str) -> String {
 }
 
 /// A value in one short line; `absent` for none.
-pub fn brief(value: Option<&Value>) -> String {
+pub(crate) fn brief(value: Option<&Value>) -> String {
     let Some(value) = value else { return "absent".to_string() };
     let text = value.to_string();
     if text.chars().count() > 60 { format!("{}…", text.chars().take(60).collect::<String>()) } else { text }
