@@ -49,7 +49,7 @@ pub(crate) fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// Runs `cargo xtask codegen` on `root` as the command line does; the failure's message.
 fn failing_codegen(root: &Path, page: &str) -> String {
     let before = contents(&root.join("generated"));
-    let message = match xtask::codegen_and_write(root) {
+    let message = match xtask::codegen(root) {
         Ok(_) => panic!("{page}: codegen succeeded"),
         Err(errors) => errors.to_string(),
     };
@@ -110,7 +110,7 @@ fn a_write_that_fails_while_staging_changes_nothing() {
     std::fs::remove_dir_all(generated.join("examples")).unwrap();
     std::fs::write(generated.join("examples"), "in the way\n").unwrap();
     let before = contents(&generated);
-    let errors = xtask::codegen_and_write(&root).err().expect("staging examples/list_models.rs fails");
+    let errors = xtask::codegen(&root).err().expect("staging examples/list_models.rs fails");
     assert!(errors.to_string().contains("generated/examples/list_models.rs: cannot write"), "{errors}");
     check(
         "generated/",
@@ -130,7 +130,7 @@ fn a_write_that_fails_half_way_through_the_renames_is_rolled_back() {
     // Cargo.toml, README.md and src/lib.rs were already renamed into place.
     let blocker = generated.join(format!("src/.retry.rs.{}.old", std::process::id()));
     std::fs::create_dir_all(blocker.join("occupied")).unwrap();
-    let errors = xtask::codegen_and_write(&root).err().expect("renaming src/retry.rs aside fails");
+    let errors = xtask::codegen(&root).err().expect("renaming src/retry.rs aside fails");
     assert!(errors.to_string().contains("generated/src/retry.rs: cannot write"), "{errors}");
     std::fs::remove_dir_all(&blocker).unwrap();
     let after = contents(&generated);
@@ -143,7 +143,7 @@ fn a_write_that_fails_half_way_through_the_renames_is_rolled_back() {
     assert!(after == before, "the roll-back left generated/ different from before");
 
     // And with the way clear, the same run repairs everything.
-    xtask::codegen_and_write(&root).expect("codegen");
+    xtask::codegen(&root).expect("codegen");
     assert!(
         contents(&generated) == contents(&repo_root().join("generated")),
         "the repaired generated/ differs from the repository's"

@@ -99,7 +99,7 @@ fn a_page_declaring_bearer_auth_gets_bearer() {
             xtask::Page::new(&page.path, text)
         })
         .collect();
-    let run = xtask::build(&pages).unwrap_or_else(|e| panic!("the Bearer variant does not build:\n{e}"));
+    let run = crate::build(&pages).unwrap_or_else(|e| panic!("the Bearer variant does not build:\n{e}"));
     let api = &run.files["src/api.rs"];
     for (operation, scheme) in [("list_secrets", "Bearer"), ("list_models", "ApiKey")] {
         let arm = format!("\"{operation}\" => Some(crate::AuthScheme::{scheme}),");

@@ -6,7 +6,7 @@ use xtask::Page;
 use crate::spec_pages;
 
 fn files(pages: &[Page]) -> std::collections::BTreeMap<String, String> {
-    xtask::build(pages).unwrap_or_else(|e| panic!("the pages do not build:\n{e}")).files
+    crate::build(pages).unwrap_or_else(|e| panic!("the pages do not build:\n{e}")).files
 }
 
 #[track_caller]

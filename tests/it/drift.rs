@@ -147,8 +147,8 @@ fn mixed_eras_build_and_report_drift_both_ways(seed: u64) {
     let july = era.values().filter(|e| **e == 0).count();
     assert!(july * 4 > era.len() && july * 4 < era.len() * 3, "mix {seed}: {july} of {} pages from July", era.len());
     let pages: Vec<Page> = mixed.into_iter().map(|m| m.page).collect();
-    let run = xtask::build(&pages).unwrap_or_else(|e| panic!("mix {seed}: the pipeline stopped:\n{e}"));
-    check(&format!("mix {seed}"), "operations", run.operations.len(), era.len());
+    let run = crate::build(&pages).unwrap_or_else(|e| panic!("mix {seed}: the pipeline stopped:\n{e}"));
+    check(&format!("mix {seed}"), "operations", run.endpoints.len(), era.len());
     // Something August's pages declare and July's lack, and the other way round.
     let direction = |has: usize| {
         run.reconciliations.iter().find(|r| {
@@ -173,10 +173,10 @@ fn mixed_eras_1() {
 #[test]
 fn a_mix_gives_the_same_bytes_whatever_the_order_of_its_pages() {
     let pages: Vec<Page> = xtask::cut::mix(&[spec(JULY), spec(AUGUST)], 2).into_iter().map(|m| m.page).collect();
-    let forward = xtask::build(&pages).unwrap_or_else(|e| panic!("mix 2: {e}"));
+    let forward = crate::build(&pages).unwrap_or_else(|e| panic!("mix 2: {e}"));
     let mut reversed = pages;
     reversed.reverse();
-    let backward = xtask::build(&reversed).unwrap_or_else(|e| panic!("mix 2 reversed: {e}"));
+    let backward = crate::build(&reversed).unwrap_or_else(|e| panic!("mix 2 reversed: {e}"));
     check("mix 2, pages reversed", "generated files", &backward.files, &forward.files);
     let lines = |run: &xtask::Run| run.reconciliations.iter().map(ToString::to_string).collect::<Vec<_>>();
     check("mix 2, pages reversed", "reconciliations", lines(&backward), lines(&forward));
@@ -224,7 +224,7 @@ const HIERARCHY: &str = "/components/schemas/CreateGroupRequestV1/properties/hie
 #[test]
 fn a_real_conflict_names_both_pages_and_the_decision_that_settles_it() {
     let root = conflicting_pages("conflict");
-    let errors = xtask::codegen_and_write(&root).err().expect("a `$ref` naming another component is a conflict");
+    let errors = xtask::codegen(&root).err().expect("a `$ref` naming another component is a conflict");
     let message = errors.to_string();
     let keep_august = format!("keep {AUGUST_PAGE} at #{HIERARCHY}");
     for needle in [
@@ -241,8 +241,7 @@ fn a_real_conflict_names_both_pages_and_the_decision_that_settles_it() {
     // The maintainer reviews it and keeps August's declaration.
     std::fs::write(root.join("spec/drift-decisions.txt"), format!("# August's page is today's API.\n{keep_august}\n"))
         .unwrap();
-    let (run, _) =
-        xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("the decision must settle the conflict:\n{e}"));
+    let run = xtask::codegen(&root).unwrap_or_else(|e| panic!("the decision must settle the conflict:\n{e}")).run;
     check(
         "the decision",
         "decisions applied",
@@ -265,7 +264,7 @@ fn a_real_conflict_names_both_pages_and_the_decision_that_settles_it() {
 
     // The pages come to agree (July's page is gone): the decision is stale, and says so.
     std::fs::remove_file(root.join(JULY_PAGE)).unwrap();
-    let errors = xtask::codegen_and_write(&root).err().expect("a decision that settles nothing fails the run");
+    let errors = xtask::codegen(&root).err().expect("a decision that settles nothing fails the run");
     check(
         "a stale decision",
         "errors",
@@ -280,7 +279,7 @@ fn a_real_conflict_names_both_pages_and_the_decision_that_settles_it() {
 fn a_decision_for_a_page_that_does_not_declare_the_pointer_fails() {
     let root = conflicting_pages("wrong-page");
     std::fs::write(root.join("spec/drift-decisions.txt"), format!("keep spec/other.md at #{HIERARCHY}\n")).unwrap();
-    let message = xtask::codegen_and_write(&root).err().expect("the decision names no declaring page").to_string();
+    let message = xtask::codegen(&root).err().expect("the decision names no declaring page").to_string();
     let expected = format!("spec/drift-decisions.txt:1:1: spec/other.md does not declare `#{HIERARCHY}`");
     assert!(message.contains(&expected), "the error lacks {expected:?}:\n{message}");
 }

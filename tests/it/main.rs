@@ -38,6 +38,12 @@ pub fn page(relative: &str) -> Page {
     Page::new(relative, text)
 }
 
+/// The whole pipeline on `pages`, as a first run (nothing in `generated/` before) with no
+/// decisions.
+pub fn build(pages: &[Page]) -> Result<xtask::Run, xtask::Errors> {
+    xtask::build(&xtask::Input::from_pages(pages.to_vec()), &xtask::Previous::default())
+}
+
 pub fn normalize(page: &Page) -> Operation {
     xtask::extract::extract(page)
         .and_then(|block| xtask::normalize::normalize(page, &block))

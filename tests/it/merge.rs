@@ -21,7 +21,7 @@ fn merge(pages: &[Page]) -> Result<xtask::merge::Merged, xtask::Errors> {
 
 #[test]
 fn the_pages_drift_is_reconciled_and_reported() {
-    let run = xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
+    let run = crate::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
     let reported: Vec<(String, String, Vec<usize>)> = run
         .reconciliations
         .iter()
@@ -130,9 +130,9 @@ fn a_ref_to_nothing_is_an_error_at_its_line() {
 #[test]
 fn the_order_of_pages_does_not_change_a_byte() {
     let pages = crate::spec_pages();
-    let forward = xtask::build(&pages).unwrap_or_else(|e| panic!("{e}"));
+    let forward = crate::build(&pages).unwrap_or_else(|e| panic!("{e}"));
     let mut reversed = pages.clone();
     reversed.reverse();
-    let backward = xtask::build(&reversed).unwrap_or_else(|e| panic!("{e}"));
+    let backward = crate::build(&reversed).unwrap_or_else(|e| panic!("{e}"));
     check("spec/ reversed", "generated files", &backward.files, &forward.files);
 }

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use xtask::report::{Impact, compare};
+use xtask::report::{Change, Impact, Report, compare};
+
+use xtask::VersionBump;
 
 use crate::{check, repo_root};
 
@@ -16,9 +18,9 @@ fn spec(name: &str) -> Value {
 /// The downgraded document the pipeline makes of a full spec cut into pages.
 fn through_pipeline(spec: &Value) -> Value {
     let pages = xtask::cut::cut(spec);
-    let (_, downgraded) = xtask::build_spec(&pages, &xtask::Decisions::default())
-        .unwrap_or_else(|e| panic!("the cut pages do not build:\n{e}"));
-    downgraded
+    crate::build(&pages)
+        .map(|run| run.downgraded)
+        .unwrap_or_else(|e| panic!("the cut pages do not build:\n{e}"))
 }
 
 /// `METHOD path` of every operation, counted from the raw document.
@@ -40,16 +42,8 @@ fn july_to_august_against_counts_made_independently() {
     std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("july-to-august.md"), &markdown).unwrap();
 
     let (before, after) = (routes(&july), routes(&august));
-    let added = report
-        .changes
-        .iter()
-        .filter(|c| c.what.starts_with("operation ") && c.what.contains(" added ("))
-        .count();
-    let removed = report
-        .changes
-        .iter()
-        .filter(|c| c.what.starts_with("operation ") && c.what.contains(" removed ("))
-        .count();
+    let added = report.changes.iter().filter(|c| matches!(c, Change::OperationAdded { .. })).count();
+    let removed = report.changes.iter().filter(|c| matches!(c, Change::OperationRemoved { .. })).count();
     check("July → August", "operations added", added, after.difference(&before).count());
     check("July → August", "operations removed", removed, before.difference(&after).count());
 
@@ -74,19 +68,28 @@ fn july_to_august_against_counts_made_independently() {
         ),
     ] {
         assert!(
-            report.changes.iter().any(|c| (c.impact, c.what.as_str()) == expected),
+            report.changes.iter().any(|c| (c.impact(), c.to_string().as_str()) == expected),
             "the report lacks {expected:?}:\n{markdown}"
         );
     }
     check("July → August", "version", report.bump("0.1.0"), "0.2.0".to_string());
 }
 
+/// A change of the given impact: removing, adding or describing a type.
+fn change_of(impact: Impact) -> Change {
+    let name = "Thing".to_string();
+    let change = match impact {
+        Impact::Breaking => Change::TypeRemoved { name },
+        Impact::Additive => Change::TypeAdded { name },
+        Impact::Docs => Change::TypeDocs { name },
+    };
+    assert_eq!(change.impact(), impact);
+    change
+}
+
 #[test]
 fn bumps_follow_the_worst_change() {
-    use xtask::report::{Change, Report};
-    let report = |impacts: &[Impact]| Report {
-        changes: impacts.iter().map(|&impact| Change { impact, what: String::new() }).collect(),
-    };
+    let report = |impacts: &[Impact]| Report { changes: impacts.iter().map(|&impact| change_of(impact)).collect() };
     for (impacts, version, expected) in [
         (&[][..], "0.1.0", "0.1.0"),
         (&[Impact::Docs][..], "0.1.0", "0.1.1"),
@@ -111,13 +114,10 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
 
     let before = xtask::Previous::read(&root).version.expect("generated/Cargo.toml has a version");
     // Additive and docs changes bump the patch below 1.0.
-    let after = xtask::report::Report {
-        changes: vec![xtask::report::Change { impact: Impact::Additive, what: String::new() }],
-    }
-    .bump(&before);
+    let after = Report { changes: vec![change_of(Impact::Additive)] }.bump(&before);
     assert!(before.starts_with("0.") && after != before, "{before} -> {after}");
-    let (run, _) = xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("{e}"));
-    let changes: Vec<(Impact, String)> = run.report.changes.iter().map(|c| (c.impact, c.what.clone())).collect();
+    let run = xtask::codegen(&root).unwrap_or_else(|e| panic!("{e}")).run;
+    let changes: Vec<(Impact, String)> = run.report.changes.iter().map(|c| (c.impact(), c.to_string())).collect();
     check(
         "HIBERNATING added, a summary reworded",
         "report",
@@ -127,15 +127,16 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
             (Impact::Docs, "`get_development_deployment`: summary or description changed".to_string()),
         ],
     );
-    check("the first run after the update", "version", run.version.clone(), (before.clone(), after.clone()));
+    let bump = |before: &str, after: &str| VersionBump { before: before.to_string(), after: after.to_string() };
+    check("the first run after the update", "version", run.version.clone(), bump(&before, &after));
     let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
     assert!(manifest.contains(&format!("\nversion = \"{after}\"\n")), "generated/Cargo.toml:\n{manifest}");
 
     // A second run compares with what the first wrote: nothing changed, nothing bumped.
-    let (again, written) = xtask::codegen_and_write(&root).unwrap_or_else(|e| panic!("{e}"));
-    assert!(again.report.is_empty(), "{:?}", again.report.changes);
-    check("the second run", "version", again.version, (after.clone(), after));
-    check("the second run", "files written", written.len(), 0);
+    let again = xtask::codegen(&root).unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.run.report.is_empty(), "{:?}", again.run.report.changes);
+    check("the second run", "version", again.run.version, bump(&after, &after));
+    check("the second run", "files written", again.written, vec![]);
 }
 
 #[test]
@@ -150,7 +151,7 @@ fn a_default_the_client_stops_filling_in_is_breaking() {
         serde_json::json!({"type": "boolean", "description": "Scale down.\n\nThe server uses `true` when unset."}),
     );
     let changes: Vec<(Impact, String)> =
-        compare(&before, &after).changes.into_iter().map(|c| (c.impact, c.what)).collect();
+        compare(&before, &after).changes.into_iter().map(|c| (c.impact(), c.to_string())).collect();
     check(
         "default: true moved into the docs",
         "report",
@@ -165,13 +166,13 @@ fn a_default_the_client_stops_filling_in_is_breaking() {
             (Impact::Docs, "`PromoteRequestV1`: the docs of `scale_down_previous_production` changed".to_string()),
         ],
     );
-    let back: Vec<Impact> = compare(&after, &before).changes.into_iter().map(|c| c.impact).collect();
+    let back: Vec<Impact> = compare(&after, &before).changes.iter().map(Change::impact).collect();
     check("the default back", "impacts", back, vec![Impact::Breaking, Impact::Docs]);
 }
 
 #[test]
 fn the_report_lists_the_drift_under_its_own_heading() {
-    let run = xtask::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
+    let run = crate::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
     let markdown = xtask::report::drift_markdown(&run.reconciliations);
     let section = markdown
         .split("## Drift between pages")

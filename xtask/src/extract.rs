@@ -26,51 +26,27 @@ impl Block<'_> {
     }
 }
 
+/// A ```` ````yaml ```` fence that was opened: where, and what it says.
+#[derive(Clone, Copy)]
+struct Fence<'a> {
+    /// 1-based page line of the opening fence.
+    line: usize,
+    /// Byte offset of the block's first line.
+    start: usize,
+    /// What follows `yaml `: `<method> <path>`.
+    info: &'a str,
+}
+
+/// A fenced block, opened and closed.
+#[derive(Clone, Copy)]
+struct Fenced<'a> {
+    fence: Fence<'a>,
+    /// Byte offset of the closing fence.
+    end: usize,
+}
+
 pub fn extract(page: &Page) -> Result<Block<'_>, Errors> {
-    let text = page.text.as_str();
-    let mut opened: Vec<(usize, usize, &str, usize)> = Vec::new(); // (line, start, info, end)
-    let mut open: Option<(usize, usize, &str)> = None;
-    let mut offset = 0;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let next = offset + raw.len();
-        match open {
-            None => {
-                if let Some(info) = line.strip_prefix(FENCE).and_then(|l| l.strip_prefix("yaml ")) {
-                    open = Some((index + 1, next, info.trim()));
-                }
-            }
-            Some((fence_line, start, info)) => {
-                if line == FENCE {
-                    opened.push((fence_line, start, info, offset));
-                    open = None;
-                }
-            }
-        }
-        offset = next;
-    }
-    if let Some((fence_line, _, _)) = open {
-        return Err(page
-            .error("the OpenAPI block opened here is never closed")
-            .at(Some((fence_line, 1)))
-            .with_hint("the page looks cut off: download it again")
-            .into());
-    }
-    let (fence_line, start, info, end) = match opened.as_slice() {
-        [] => {
-            return Err(page
-                .error("no OpenAPI block: expected a line opening with ````yaml <method> <path>")
-                .with_hint("only API reference pages belong in spec/")
-                .into());
-        }
-        [one] => *one,
-        [_, second, ..] => {
-            return Err(page
-                .error(format!("{} OpenAPI blocks: a page documents exactly one endpoint", opened.len()))
-                .at(Some((second.0, 1)))
-                .into());
-        }
-    };
+    let Fenced { fence: Fence { line: fence_line, start, info }, end } = the_one_block(page)?;
     let mut words = info.split_whitespace();
     let (Some(method), Some(path), None) = (words.next(), words.next(), words.next()) else {
         return Err(page
@@ -88,8 +64,51 @@ pub fn extract(page: &Page) -> Result<Block<'_>, Errors> {
     Ok(Block {
         method,
         path: path.to_string(),
-        yaml: &text[start..end],
+        yaml: &page.text[start..end],
         offset: start,
         fence_line,
     })
+}
+
+/// The page's one closed ```` ````yaml <method> <path> ```` block; an error for none, two, or
+/// one never closed.
+fn the_one_block(page: &Page) -> Result<Fenced<'_>, Errors> {
+    let mut closed: Vec<Fenced<'_>> = Vec::new();
+    let mut open: Option<Fence<'_>> = None;
+    let mut offset = 0;
+    for (index, raw) in page.text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let next = offset + raw.len();
+        match open {
+            None => {
+                if let Some(info) = line.strip_prefix(FENCE).and_then(|l| l.strip_prefix("yaml ")) {
+                    open = Some(Fence { line: index + 1, start: next, info: info.trim() });
+                }
+            }
+            Some(fence) if line == FENCE => {
+                closed.push(Fenced { fence, end: offset });
+                open = None;
+            }
+            Some(_) => {}
+        }
+        offset = next;
+    }
+    if let Some(fence) = open {
+        return Err(page
+            .error("the OpenAPI block opened here is never closed")
+            .at(Some((fence.line, 1)))
+            .with_hint("the page looks cut off: download it again")
+            .into());
+    }
+    match closed.as_slice() {
+        [] => Err(page
+            .error("no OpenAPI block: expected a line opening with ````yaml <method> <path>")
+            .with_hint("only API reference pages belong in spec/")
+            .into()),
+        [one] => Ok(*one),
+        [_, second, ..] => Err(page
+            .error(format!("{} OpenAPI blocks: a page documents exactly one endpoint", closed.len()))
+            .at(Some((second.fence.line, 1)))
+            .into()),
+    }
 }

@@ -27,30 +27,71 @@ use serde_json::Value;
 
 pub use decisions::Decisions;
 pub use error::{Error, Errors};
-pub use merge::Reconciliation;
+pub use merge::{Endpoint, Reconciliation};
 pub use normalize::Operation;
 pub use page::Page;
+pub use write::Written;
 
 pub const SPEC_DIR: &str = "spec";
 pub const GENERATED_DIR: &str = "generated";
 
+/// What a run reads: the docs pages, and the reviewed decisions beside them.
+pub struct Input {
+    pub pages: Vec<Page>,
+    pub decisions: Decisions,
+}
+
+impl Input {
+    /// `spec/` under `root`: every page, and `spec/drift-decisions.txt` if there is one. Every
+    /// problem of both is reported.
+    pub fn load(root: &Path) -> Result<Input, Errors> {
+        match (page::load_pages(root, &root.join(SPEC_DIR)), Decisions::load(root)) {
+            (Ok(pages), Ok(decisions)) => Ok(Input { pages, decisions }),
+            (pages, decisions) => {
+                let mut errors = Errors::default();
+                errors.extend(pages.err().unwrap_or_default());
+                errors.extend(decisions.err().unwrap_or_default());
+                Err(errors)
+            }
+        }
+    }
+
+    /// Pages alone, with no decisions.
+    pub fn from_pages(pages: Vec<Page>) -> Input {
+        Input { pages, decisions: Decisions::default() }
+    }
+}
+
 /// Everything one run produced, in memory: nothing is written yet.
 pub struct Run {
     pub pages: usize,
-    /// `(name, METHOD, path, page)`.
-    pub operations: Vec<(String, String, String, String)>,
+    /// Every operation, in document order.
+    pub endpoints: Vec<Endpoint>,
     pub schemas: usize,
     pub reconciliations: Vec<Reconciliation>,
-    /// The merged OpenAPI 3.1 document, before the downgrade.
+    /// The merged OpenAPI 3.1 document, request-side defaults moved into descriptions.
     pub merged: Value,
     /// The downgraded OpenAPI 3.0.3 document.
     pub downgraded: Value,
     /// The crate's files, relative to `generated/`.
     pub files: BTreeMap<String, String>,
-    /// The crate version before and after this run, and what changed in between (empty when
-    /// there was no `generated/openapi.yaml` to compare with).
-    pub version: (String, String),
+    pub version: VersionBump,
+    /// What changed for users of the client since `generated/openapi.yaml` (empty when there was
+    /// none to compare with).
     pub report: report::Report,
+}
+
+/// The crate version before a run and after it, as the change report bumps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionBump {
+    pub before: String,
+    pub after: String,
+}
+
+/// What `cargo xtask codegen` did: the run, and the files it wrote or removed.
+pub struct Codegen {
+    pub run: Run,
+    pub written: Vec<Written>,
 }
 
 /// What `generated/` held before a run: the crate version and the OpenAPI document.
@@ -77,6 +118,43 @@ impl Previous {
     }
 }
 
+/// The whole pipeline short of writing: `input` to the crate's files in memory, the change
+/// report comparing with `previous` and the crate version bumped as it says.
+pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
+    let operations = normalize_pages(&input.pages)?;
+    let mut merged = merge::merge(operations, &input.decisions).map_err(|errors| locate(errors, &input.pages))?;
+    defaults::move_request_defaults(&mut merged.document);
+    let downgraded = downgrade::downgrade(&merged.document, &format!("{GENERATED_DIR}/openapi.yaml"))?;
+    let report = match &previous.spec {
+        Some(old) => report::compare(old, &downgraded),
+        None => report::Report::default(),
+    };
+    let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
+    let version = VersionBump { after: report.bump(&before), before };
+    let files = generate::generate(&downgraded, &version.after)?;
+    let schemas = merged.document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
+    Ok(Run {
+        pages: input.pages.len(),
+        endpoints: merged.endpoints,
+        schemas,
+        reconciliations: merged.reconciliations,
+        merged: merged.document,
+        downgraded,
+        files,
+        version,
+        report,
+    })
+}
+
+/// `cargo xtask codegen`: reads `spec/` under `root`, runs the pipeline after what
+/// `generated/` holds and, only when all of it succeeded, makes `generated/` what it produced
+/// (all files or none).
+pub fn codegen(root: &Path) -> Result<Codegen, Errors> {
+    let run = build(&Input::load(root)?, &Previous::read(root))?;
+    let written = write::apply(root, &root.join(GENERATED_DIR), &run.files)?;
+    Ok(Codegen { run, written })
+}
+
 /// Extracts and normalizes every page, reporting every page's problems, not only the first.
 pub fn normalize_pages(pages: &[Page]) -> Result<Vec<Operation>, Errors> {
     let mut errors = Errors::default();
@@ -89,6 +167,18 @@ pub fn normalize_pages(pages: &[Page]) -> Result<Vec<Operation>, Errors> {
         }
     }
     errors.into_result(operations)
+}
+
+/// Gives each error about a page's declaration (a pointer, no line yet) the line that declares it.
+fn locate(mut errors: Errors, pages: &[Page]) -> Errors {
+    for error in errors.0.iter_mut().filter(|e| e.line.is_none()) {
+        let (Some(pointer), Some(page)) = (&error.pointer, pages.iter().find(|p| p.path == error.file)) else {
+            continue;
+        };
+        let at = page.locate_pointer(pointer);
+        *error = std::mem::replace(error, Error::new("", "")).at(at);
+    }
+    errors
 }
 
 /// `items.iter().map(f)`, on every core: contiguous chunks, one thread each, results in order.
@@ -108,80 +198,4 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
             .flat_map(|chunk| chunk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
     })
-}
-
-/// The pipeline up to the OpenAPI 3.0.3 document: the merge and the downgraded document.
-pub fn build_spec(pages: &[Page], decisions: &Decisions) -> Result<(merge::Merged, Value), Errors> {
-    let operations = normalize_pages(pages)?;
-    let mut merged = merge::merge(operations, decisions).map_err(|errors| locate(errors, pages))?;
-    defaults::move_request_defaults(&mut merged.document);
-    let origin = format!("{GENERATED_DIR}/openapi.yaml");
-    let downgraded = downgrade::downgrade(&merged.document, &origin)?;
-    Ok((merged, downgraded))
-}
-
-/// Gives each error about a page's declaration (a pointer, no line yet) the line that declares it.
-fn locate(mut errors: Errors, pages: &[Page]) -> Errors {
-    for error in errors.0.iter_mut().filter(|e| e.line.is_none()) {
-        let (Some(pointer), Some(page)) = (&error.pointer, pages.iter().find(|p| p.path == error.file)) else {
-            continue;
-        };
-        let at = page.locate_pointer(pointer);
-        *error = std::mem::replace(error, Error::new("", "")).at(at);
-    }
-    errors
-}
-
-/// The whole pipeline short of writing, as a first release, with no decisions.
-pub fn build(pages: &[Page]) -> Result<Run, Errors> {
-    build_after(pages, &Decisions::default(), &Previous::default())
-}
-
-/// The whole pipeline short of writing, after `previous`: the change report compares with its
-/// document, and the crate version is bumped as the report says.
-pub fn build_after(pages: &[Page], decisions: &Decisions, previous: &Previous) -> Result<Run, Errors> {
-    let (merged, downgraded) = build_spec(pages, decisions)?;
-    let report = match &previous.spec {
-        Some(old) => report::compare(old, &downgraded),
-        None => report::Report::default(),
-    };
-    let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
-    let after = report.bump(&before);
-    let files = generate::generate(&downgraded, &after)?;
-    let schemas = merged.document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
-    Ok(Run {
-        pages: pages.len(),
-        operations: merged.operations,
-        schemas,
-        reconciliations: merged.reconciliations,
-        merged: merged.document,
-        downgraded,
-        files,
-        version: (before, after),
-        report,
-    })
-}
-
-/// Reads `spec/` under `root` and runs the pipeline.
-pub fn codegen(root: &Path) -> Result<Run, Errors> {
-    let pages = page::load_pages(root, &root.join(SPEC_DIR));
-    let decisions = Decisions::load(root);
-    let (pages, decisions) = match (pages, decisions) {
-        (Ok(pages), Ok(decisions)) => (pages, decisions),
-        (pages, decisions) => {
-            let mut errors = Errors::default();
-            errors.extend(pages.err().unwrap_or_default());
-            errors.extend(decisions.err().unwrap_or_default());
-            return Err(errors);
-        }
-    };
-    build_after(&pages, &decisions, &Previous::read(root))
-}
-
-/// `cargo xtask codegen`: runs the pipeline and, only when all of it succeeded, makes
-/// `generated/` under `root` what it produced (all files or none).
-pub fn codegen_and_write(root: &Path) -> Result<(Run, Vec<(String, write::Change)>), Errors> {
-    let run = codegen(root)?;
-    let changes = write::apply(root, &root.join(GENERATED_DIR), &run.files)?;
-    Ok((run, changes))
 }

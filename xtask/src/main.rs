@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use xtask::report::Impact;
 use xtask::write::{self, Change};
-use xtask::{GENERATED_DIR, Run};
+use xtask::{Codegen, GENERATED_DIR, Input, Previous, Run, VersionBump, Written};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -39,48 +40,73 @@ DIR/spec/. CI runs the whole management API through the pipeline this way. Given
 that have it, picked by SEED: a docs site whose pages were exported months apart.";
 
 fn main() -> ExitCode {
-    // Transparent huge pages where the kernel offers them: a 2 MiB page faults in once, where
-    // 512 small ones would each fault on first touch.
-    // SAFETY: sets a plain option before any large allocation; mimalloc reads it at each OS allocation.
-    #[allow(unsafe_code)]
-    unsafe {
-        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1)
-    };
-    // Bad input is reported as errors; a panic is a bug in the xtask. Say so in one line
-    // (generated/ is only written after a whole run succeeded, so it is untouched).
-    std::panic::set_hook(Box::new(|info| {
-        let message = xtask::error::panic_message(info.payload());
-        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
-        eprintln!(
-            "error: internal error in the xtask{at}: {message}\n  hint: this is a bug: please report it with the page that caused it; generated/ was not touched"
-        );
-    }));
+    use_large_pages();
+    report_panics_as_bugs();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["fetch", rest @ ..] => fetch(rest),
         ["cut", rest @ ..] => cut(rest),
-        ["codegen", rest @ ..] if rest.iter().any(|a| matches!(*a, "-h" | "--help")) => help(),
+        ["codegen", rest @ ..] => match CodegenArgs::parse(rest) {
+            Ok(Some(args)) if args.check => codegen_check(&args),
+            Ok(Some(args)) => codegen(&args),
+            Ok(None) => help(),
+            Err(message) => usage_error(&message),
+        },
         ["-h" | "--help"] | ["help", ..] => help(),
-        ["codegen", rest @ ..] => {
-            let (mut check, mut report, mut root, mut rest) = (false, None, self::root(), rest.iter());
-            while let Some(arg) = rest.next() {
-                match *arg {
-                    "--check" | "-c" => check = true,
-                    "--report" => match rest.next() {
-                        Some(file) => report = Some(PathBuf::from(file)),
-                        None => return usage_error("--report needs a FILE"),
-                    },
-                    "--root" => match rest.next() {
-                        Some(dir) => root = PathBuf::from(dir),
-                        None => return usage_error("--root needs a DIR"),
-                    },
-                    other => return usage_error(&format!("unknown argument `{other}`")),
-                }
-            }
-            codegen(&root, check, report.as_deref())
-        }
         _ => usage_error("expected a command"),
+    }
+}
+
+/// Transparent huge pages where the kernel offers them: a 2 MiB page faults in once, where 512
+/// small ones would each fault on first touch.
+fn use_large_pages() {
+    // SAFETY: sets a plain option before any large allocation; mimalloc reads it at each OS allocation.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1)
+    };
+}
+
+/// Bad input is reported as errors; a panic is a bug in the xtask: say so in one line
+/// (generated/ is only written after a whole run succeeded, so it is untouched). progenitor's
+/// own panics (its `todo!`s) are not: the pipeline reports them as errors.
+fn report_panics_as_bugs() {
+    std::panic::set_hook(Box::new(|info| {
+        if xtask::generate::in_progenitor() {
+            return;
+        }
+        let message = xtask::error::panic_message(info.payload());
+        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: internal error in the xtask{at}: {message}\n  hint: this is a bug: please report it with the page \
+             that caused it; generated/ was not touched"
+        );
+    }));
+}
+
+/// `cargo xtask codegen`'s options.
+struct CodegenArgs {
+    check: bool,
+    report: Option<PathBuf>,
+    root: PathBuf,
+}
+
+impl CodegenArgs {
+    /// The options, `None` for `--help`, or what is wrong with them.
+    fn parse(args: &[&str]) -> Result<Option<CodegenArgs>, String> {
+        let mut parsed = CodegenArgs { check: false, report: None, root: root() };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match *arg {
+                "-h" | "--help" => return Ok(None),
+                "--check" | "-c" => parsed.check = true,
+                "--report" => parsed.report = Some(PathBuf::from(args.next().ok_or("--report needs a FILE")?)),
+                "--root" => parsed.root = PathBuf::from(args.next().ok_or("--root needs a DIR")?),
+                other => return Err(format!("unknown argument `{other}`")),
+            }
+        }
+        Ok(Some(parsed))
     }
 }
 
@@ -218,28 +244,33 @@ fn cut(args: &[&str]) -> ExitCode {
     }
 }
 
-fn codegen(root: &Path, check: bool, report: Option<&Path>) -> ExitCode {
-    if !check {
-        return match xtask::codegen_and_write(root) {
-            Ok((run, changes)) => {
-                summary(&run, &changes);
-                write_report(&run, report)
-            }
-            Err(errors) => {
-                eprintln!("{errors}");
-                eprintln!("generated/ was left as it was.");
-                ExitCode::FAILURE
-            }
-        };
+/// `cargo xtask codegen`: the pipeline, then `generated/` made what it produced.
+fn codegen(args: &CodegenArgs) -> ExitCode {
+    match xtask::codegen(&args.root) {
+        Ok(codegen) => {
+            print_summary(&codegen.run);
+            print_written(&codegen);
+            write_report(&codegen.run, args.report.as_deref())
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("generated/ was left as it was.");
+            ExitCode::FAILURE
+        }
     }
-    let run = match xtask::codegen(root) {
+}
+
+/// `cargo xtask codegen --check`: the pipeline, then every way `generated/` differs from it.
+fn codegen_check(args: &CodegenArgs) -> ExitCode {
+    let root = &args.root;
+    let run = match Input::load(root).and_then(|input| xtask::build(&input, &Previous::read(root))) {
         Ok(run) => run,
         Err(errors) => {
             eprintln!("{errors}");
             return ExitCode::FAILURE;
         }
     };
-    if write_report(&run, report) != ExitCode::SUCCESS {
+    if write_report(&run, args.report.as_deref()) != ExitCode::SUCCESS {
         return ExitCode::FAILURE;
     }
     let stale = write::check(root, &root.join(GENERATED_DIR), &run.files);
@@ -254,10 +285,10 @@ fn codegen(root: &Path, check: bool, report: Option<&Path>) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Writes the change report as Markdown when asked to.
+/// Writes the change report and the drift as Markdown when asked to.
 fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
     let Some(file) = file else { return ExitCode::SUCCESS };
-    let (before, after) = &run.version;
+    let VersionBump { before, after } = &run.version;
     let markdown =
         format!("{}{}", run.report.to_markdown(before, after), xtask::report::drift_markdown(&run.reconciliations));
     match std::fs::write(file, markdown) {
@@ -272,11 +303,12 @@ fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
     }
 }
 
-fn summary(run: &Run, changes: &[(String, Change)]) {
+/// What the run saw, the drift it reconciled and the API changes it found.
+fn print_summary(run: &Run) {
     println!(
         "{} pages -> {} operations, {} schemas, {} reconciliations",
         run.pages,
-        run.operations.len(),
+        run.endpoints.len(),
         run.schemas,
         run.reconciliations.len()
     );
@@ -284,25 +316,27 @@ fn summary(run: &Run, changes: &[(String, Change)]) {
         let verb = if matches!(r.outcome, xtask::merge::Outcome::Decided { .. }) { "decided" } else { "reconciled" };
         println!("  {verb} {r}");
     }
-    let (before, after) = &run.version;
+    let VersionBump { before, after } = &run.version;
     if run.report.is_empty() {
         println!("API unchanged: baseten-management stays {before}");
-    } else {
-        use xtask::report::Impact;
-        println!(
-            "API changes: {} breaking, {} additive, {} docs-only; baseten-management {before} -> {after}",
-            run.report.count(Impact::Breaking),
-            run.report.count(Impact::Additive),
-            run.report.count(Impact::Docs)
-        );
-        for change in &run.report.changes {
-            println!("  {:<8} {}", change.impact.to_string(), change.what);
-        }
+        return;
     }
-    if changes.is_empty() {
-        println!("generated/ unchanged ({} files)", run.files.len());
+    println!(
+        "API changes: {} breaking, {} additive, {} docs-only; baseten-management {before} -> {after}",
+        run.report.count(Impact::Breaking),
+        run.report.count(Impact::Additive),
+        run.report.count(Impact::Docs)
+    );
+    for change in &run.report.changes {
+        println!("  {:<8} {change}", change.impact().to_string());
     }
-    for (path, change) in changes {
+}
+
+fn print_written(codegen: &Codegen) {
+    if codegen.written.is_empty() {
+        println!("generated/ unchanged ({} files)", codegen.run.files.len());
+    }
+    for Written { path, change } in &codegen.written {
         let verb = match change {
             Change::Created => "created",
             Change::Updated => "updated",

@@ -21,10 +21,171 @@ pub enum Impact {
     Docs,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Change {
-    pub impact: Impact,
-    pub what: String,
+/// One change to the client's API, with what it is about. Its impact and its sentence in the
+/// report follow from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    OperationAdded {
+        operation: String,
+        route: String,
+    },
+    OperationRemoved {
+        operation: String,
+        route: String,
+    },
+    /// The summary or description of an operation.
+    OperationDocs {
+        operation: String,
+    },
+    ArgumentAdded {
+        operation: String,
+        argument: String,
+        required: bool,
+    },
+    ArgumentRemoved {
+        operation: String,
+        argument: String,
+    },
+    ArgumentRequired {
+        operation: String,
+        argument: String,
+        required: bool,
+    },
+    TypeAdded {
+        name: String,
+    },
+    TypeRemoved {
+        name: String,
+    },
+    TypeDocs {
+        name: String,
+    },
+    EnumValueAdded {
+        name: String,
+        value: String,
+    },
+    EnumValueRemoved {
+        name: String,
+        value: String,
+    },
+    FieldAdded {
+        owner: String,
+        field: String,
+        ty: String,
+        required: bool,
+    },
+    FieldRemoved {
+        owner: String,
+        field: String,
+    },
+    FieldRetyped {
+        owner: String,
+        field: String,
+        from: String,
+        to: String,
+    },
+    FieldRequired {
+        owner: String,
+        field: String,
+        required: bool,
+    },
+    FieldDocs {
+        owner: String,
+        field: String,
+    },
+    /// The documented default of a field changed: `None` where there was (or is) none.
+    FieldDefault {
+        owner: String,
+        field: String,
+        was: Option<String>,
+        is: Option<String>,
+        retyped: Option<(String, String)>,
+    },
+}
+
+impl Change {
+    pub fn impact(&self) -> Impact {
+        match self {
+            Change::OperationAdded { .. } | Change::TypeAdded { .. } => Impact::Additive,
+            Change::ArgumentAdded { required, .. } => {
+                if *required {
+                    Impact::Breaking
+                } else {
+                    Impact::Additive
+                }
+            }
+            // Open, non-exhaustive enums: a new variant breaks no match.
+            Change::EnumValueAdded { .. } => Impact::Additive,
+            // A new public field breaks struct literals (typify's structs are not non_exhaustive).
+            Change::FieldAdded { .. } => Impact::Breaking,
+            // A default filled in or no longer filled in changes a type or what is sent; a new
+            // value only what a missing field reads as.
+            Change::FieldDefault { was: Some(_), is: Some(_), .. } => Impact::Additive,
+            Change::OperationDocs { .. } | Change::TypeDocs { .. } | Change::FieldDocs { .. } => Impact::Docs,
+            _ => Impact::Breaking,
+        }
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::OperationAdded { operation, route } => write!(f, "operation `{operation}` added (`{route}`)"),
+            Change::OperationRemoved { operation, route } => write!(f, "operation `{operation}` removed (`{route}`)"),
+            Change::OperationDocs { operation } => write!(f, "`{operation}`: summary or description changed"),
+            Change::ArgumentAdded { operation, argument, required } => {
+                let kind = if *required { "required" } else { "optional" };
+                write!(f, "`{operation}`: {kind} argument `{argument}` added")
+            }
+            Change::ArgumentRemoved { operation, argument } => {
+                write!(f, "`{operation}`: argument `{argument}` removed")
+            }
+            Change::ArgumentRequired { operation, argument, required } => {
+                let now = if *required { "required" } else { "optional" };
+                write!(f, "`{operation}`: argument `{argument}` is now {now}")
+            }
+            Change::TypeAdded { name } => write!(f, "type `{name}` added"),
+            Change::TypeRemoved { name } => write!(f, "type `{name}` removed"),
+            Change::TypeDocs { name } => write!(f, "`{name}`: description changed"),
+            Change::EnumValueAdded { name, value } => write!(f, "`{name}`: enum value `{value}` added"),
+            Change::EnumValueRemoved { name, value } => write!(f, "`{name}`: enum value `{value}` removed"),
+            Change::FieldAdded { owner, field, ty, required } => {
+                let kind = if *required { "required" } else { "optional" };
+                write!(
+                    f,
+                    "`{owner}`: {kind} field `{field}: {ty}` added (breaks struct literals; builders are unaffected)"
+                )
+            }
+            Change::FieldRemoved { owner, field } => write!(f, "`{owner}`: field `{field}` removed"),
+            Change::FieldRetyped { owner, field, from, to } => {
+                write!(f, "`{owner}`: field `{field}` changed type from `{from}` to `{to}`")
+            }
+            Change::FieldRequired { owner, field, required } => {
+                let now = if *required { "is now required" } else { "is no longer required" };
+                write!(f, "`{owner}`: field `{field}` {now}")
+            }
+            Change::FieldDocs { owner, field } => write!(f, "`{owner}`: the docs of `{field}` changed"),
+            Change::FieldDefault { owner, field, was, is, retyped } => {
+                write!(f, "`{owner}`: field `{field}` ")?;
+                match (was, is) {
+                    (Some(old), None) => {
+                        write!(f, "is no longer filled with the documented default `{old}`: unset, it is not sent")?
+                    }
+                    (None, Some(new)) => write!(f, "is now filled with the documented default `{new}` when unset")?,
+                    (old, new) => write!(
+                        f,
+                        "has a new documented default: `{}` (was `{}`)",
+                        new.as_deref().unwrap_or_default(),
+                        old.as_deref().unwrap_or_default()
+                    )?,
+                }
+                match retyped {
+                    Some((from, to)) => write!(f, " (`{from}` becomes `{to}`)"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -38,7 +199,7 @@ impl Report {
     }
 
     pub fn count(&self, impact: Impact) -> usize {
-        self.changes.iter().filter(|c| c.impact == impact).count()
+        self.changes.iter().filter(|c| c.impact() == impact).count()
     }
 
     /// The version after this report: breaking bumps the major (the minor below 1.0), additive
@@ -46,7 +207,7 @@ impl Report {
     pub fn bump(&self, version: &str) -> String {
         let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
         let (major, minor, patch) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-        let worst = self.changes.iter().map(|c| c.impact).min();
+        let worst = self.changes.iter().map(Change::impact).min();
         match (worst, major) {
             (None, _) => format!("{major}.{minor}.{patch}"),
             (Some(Impact::Breaking), 0) => format!("0.{}.0", minor + 1),
@@ -72,11 +233,11 @@ impl Report {
         for (impact, title) in
             [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive"), (Impact::Docs, "Docs only")]
         {
-            let lines: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            let lines: Vec<&Change> = self.changes.iter().filter(|c| c.impact() == impact).collect();
             if !lines.is_empty() {
                 out.push_str(&format!("\n### {title}\n\n"));
                 for change in lines {
-                    out.push_str(&format!("- {}\n", change.what));
+                    out.push_str(&format!("- {change}\n"));
                 }
             }
         }
@@ -125,13 +286,10 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     let mut changes = Vec::new();
     compare_operations(old, new, &mut changes);
     compare_types(old, new, &mut changes);
-    changes.sort();
+    // Breaking first, then as the report reads.
+    changes.sort_by_cached_key(|change| (change.impact(), change.to_string()));
     changes.dedup();
     Report { changes }
-}
-
-fn push(changes: &mut Vec<Change>, impact: Impact, what: String) {
-    changes.push(Change { impact, what });
 }
 
 /// `operationId` → (`METHOD path`, operation, path-level parameters).
@@ -150,37 +308,41 @@ fn operations(doc: &Value) -> BTreeMap<String, (String, &Value, Vec<&Value>)> {
 
 fn compare_operations(old: &Value, new: &Value, changes: &mut Vec<Change>) {
     let (before, after) = (operations(old), operations(new));
-    for (id, (route, ..)) in &after {
-        if !before.contains_key(id) {
-            push(changes, Impact::Additive, format!("operation `{id}` added (`{route}`)"));
-        }
+    for (id, (route, ..)) in after.iter().filter(|(id, _)| !before.contains_key(*id)) {
+        changes.push(Change::OperationAdded { operation: id.clone(), route: route.clone() });
     }
     for (id, (route, old_op, old_shared)) in &before {
         let Some((_, new_op, new_shared)) = after.get(id) else {
-            push(changes, Impact::Breaking, format!("operation `{id}` removed (`{route}`)"));
+            changes.push(Change::OperationRemoved { operation: id.clone(), route: route.clone() });
             continue;
         };
         let (was, is) = (parameters(old, old_op, old_shared), parameters(new, new_op, new_shared));
-        for (name, required) in &is {
-            match was.get(name) {
-                None if *required => {
-                    push(changes, Impact::Breaking, format!("`{id}`: required argument `{name}` added"))
-                }
-                None => push(changes, Impact::Additive, format!("`{id}`: optional argument `{name}` added")),
-                Some(before) if before != required => push(
-                    changes,
-                    Impact::Breaking,
-                    format!("`{id}`: argument `{name}` is now {}", if *required { "required" } else { "optional" }),
-                ),
-                _ => {}
-            }
-        }
-        for name in was.keys().filter(|n| !is.contains_key(*n)) {
-            push(changes, Impact::Breaking, format!("`{id}`: argument `{name}` removed"));
-        }
+        compare_arguments(id, &was, &is, changes);
         if text(old_op) != text(new_op) {
-            push(changes, Impact::Docs, format!("`{id}`: summary or description changed"));
+            changes.push(Change::OperationDocs { operation: id.clone() });
         }
+    }
+}
+
+fn compare_arguments(id: &str, was: &BTreeMap<String, bool>, is: &BTreeMap<String, bool>, changes: &mut Vec<Change>) {
+    let (operation, argument) = (|| id.to_string(), |name: &String| name.clone());
+    for (name, required) in is {
+        match was.get(name) {
+            None => changes.push(Change::ArgumentAdded {
+                operation: operation(),
+                argument: argument(name),
+                required: *required,
+            }),
+            Some(before) if before != required => changes.push(Change::ArgumentRequired {
+                operation: operation(),
+                argument: argument(name),
+                required: *required,
+            }),
+            _ => {}
+        }
+    }
+    for name in was.keys().filter(|n| !is.contains_key(*n)) {
+        changes.push(Change::ArgumentRemoved { operation: operation(), argument: argument(name) });
     }
 }
 
@@ -217,122 +379,94 @@ fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
     };
     let (before, after) = (schemas(old), schemas(new));
     for name in after.keys().filter(|n| !before.contains_key(*n)) {
-        push(changes, Impact::Additive, format!("type `{name}` added"));
+        changes.push(Change::TypeAdded { name: name.clone() });
     }
     for (name, was) in &before {
         let Some(is) = after.get(name) else {
-            push(changes, Impact::Breaking, format!("type `{name}` removed"));
+            changes.push(Change::TypeRemoved { name: name.clone() });
             continue;
         };
-        compare_type(name, was, is, changes);
+        compare_enum_values(name, was, is, changes);
+        compare_fields(name, was, is, changes);
+        if was.get("description") != is.get("description") {
+            changes.push(Change::TypeDocs { name: name.clone() });
+        }
     }
 }
 
-fn compare_type(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
-    let values = |s: &Value| -> BTreeSet<String> {
-        s.get("enum")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    };
-    let (old_values, new_values) = (values(was), values(is));
+fn compare_enum_values(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
+    let (old_values, new_values) = (strings(was, "enum"), strings(is, "enum"));
     for value in new_values.difference(&old_values) {
-        // Open, non-exhaustive enums: a new variant breaks no match.
-        push(changes, Impact::Additive, format!("`{name}`: enum value `{value}` added"));
+        changes.push(Change::EnumValueAdded { name: name.to_string(), value: value.clone() });
     }
     for value in old_values.difference(&new_values) {
-        push(changes, Impact::Breaking, format!("`{name}`: enum value `{value}` removed"));
+        changes.push(Change::EnumValueRemoved { name: name.to_string(), value: value.clone() });
     }
+}
 
+fn compare_fields(owner: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
     let properties = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-    let required = |s: &Value| -> BTreeSet<String> {
-        s.get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    };
     let (old_props, new_props) = (properties(was), properties(is));
-    let (old_required, new_required) = (required(was), required(is));
-    for (field, schema) in &new_props {
-        if old_props.contains_key(field) {
-            continue;
-        }
-        // A new public field breaks struct literals (typify's structs are not non_exhaustive).
-        let kind = if new_required.contains(field) { "required" } else { "optional" };
-        push(
-            changes,
-            Impact::Breaking,
-            format!(
-                "`{name}`: {kind} field `{field}: {}` added (breaks struct literals; builders are unaffected)",
-                type_of(schema)
-            ),
-        );
+    let (old_required, new_required) = (strings(was, "required"), strings(is, "required"));
+    let (owner, field) = (|| owner.to_string(), |name: &String| name.clone());
+    for (name, schema) in new_props.iter().filter(|(name, _)| !old_props.contains_key(*name)) {
+        let (ty, required) = (type_of(schema), new_required.contains(name));
+        changes.push(Change::FieldAdded { owner: owner(), field: field(name), ty, required });
     }
-    for (field, old_schema) in &old_props {
-        let Some(new_schema) = new_props.get(field) else {
-            push(changes, Impact::Breaking, format!("`{name}`: field `{field}` removed"));
+    for (name, old_schema) in &old_props {
+        let Some(new_schema) = new_props.get(name) else {
+            changes.push(Change::FieldRemoved { owner: owner(), field: field(name) });
             continue;
         };
-        let (a, b) = (type_of(old_schema), type_of(new_schema));
-        if a != b {
-            push(changes, Impact::Breaking, format!("`{name}`: field `{field}` changed type from `{a}` to `{b}`"));
+        let (from, to) = (type_of(old_schema), type_of(new_schema));
+        if from != to {
+            changes.push(Change::FieldRetyped { owner: owner(), field: field(name), from, to });
         }
-        let required = new_required.contains(field);
-        if let Some((impact, what)) = default_change(old_schema, new_schema, required) {
-            push(changes, impact, format!("`{name}`: field `{field}` {what}"));
+        let required = new_required.contains(name);
+        if let Some(change) = default_change(owner(), field(name), old_schema, new_schema, required) {
+            changes.push(change);
         }
-        match (old_required.contains(field), required) {
-            (false, true) => push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is now required")),
-            (true, false) => {
-                push(changes, Impact::Breaking, format!("`{name}`: field `{field}` is no longer required"))
-            }
-            _ => {}
+        if old_required.contains(name) != required {
+            changes.push(Change::FieldRequired { owner: owner(), field: field(name), required });
         }
         if text(old_schema) != text(new_schema) || old_schema.get("title") != new_schema.get("title") {
-            push(changes, Impact::Docs, format!("`{name}`: the docs of `{field}` changed"));
+            changes.push(Change::FieldDocs { owner: owner(), field: field(name) });
         }
     }
-    if was.get("description") != is.get("description") {
-        push(changes, Impact::Docs, format!("`{name}`: description changed"));
-    }
+}
+
+/// The strings of the list `key` of `schema` (`enum`, `required`).
+fn strings(schema: &Value, key: &str) -> BTreeSet<String> {
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
 }
 
 /// What a change of a field's documented default does to the client. typify fills an
 /// optional field's default into `Default`, the builders and decoding, and types the field
 /// without `Option` when the default is not `null`; the docs of request types carry no default
 /// (see `defaults`), so such a field is sent only when set.
-fn default_change(was: &Value, is: &Value, required: bool) -> Option<(Impact, String)> {
-    let default = |s: &Value| s.get("default").filter(|d| !d.is_null()).cloned();
+fn default_change(owner: String, field: String, was: &Value, is: &Value, required: bool) -> Option<Change> {
+    let default = |s: &Value| s.get("default").filter(|d| !d.is_null()).map(Value::to_string);
     let rust = |s: &Value| {
         let base = type_of(s);
         let option = base.ends_with('?') || !required && default(s).is_none();
         let base = base.trim_end_matches('?').to_string();
         if option { format!("Option<{base}>") } else { base }
     };
-    let retyped = || match (rust(was), rust(is)) {
-        (a, b) if a != b => format!(" (`{a}` becomes `{b}`)"),
-        _ => String::new(),
+    let (old, new) = (default(was), default(is));
+    let moved = match (&old, &new) {
+        (Some(_), None) | (None, Some(_)) => !required,
+        (Some(a), Some(b)) => a != b,
+        (None, None) => false,
     };
-    match (default(was), default(is)) {
-        (Some(old), None) if !required => Some((
-            Impact::Breaking,
-            format!("is no longer filled with the documented default `{old}`: unset, it is not sent{}", retyped()),
-        )),
-        (None, Some(new)) if !required => Some((
-            Impact::Breaking,
-            format!("is now filled with the documented default `{new}` when unset{}", retyped()),
-        )),
-        (Some(old), Some(new)) if old != new => {
-            Some((Impact::Additive, format!("has a new documented default: `{new}` (was `{old}`)")))
-        }
-        _ => None,
-    }
+    let retyped = Some((rust(was), rust(is))).filter(|(a, b)| a != b);
+    moved.then_some(Change::FieldDefault { owner, field, was: old, is: new, retyped })
 }
 
 /// A schema as a short type expression (`DeploymentV1`, `[string]`, `integer?`), to compare.

@@ -15,6 +15,20 @@ pub enum Change {
     Removed,
 }
 
+/// A file a write created, updated or removed, shown relative to the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: String,
+    pub change: Change,
+}
+
+/// A file a write is about to change: its new text, or none to remove it.
+struct Pending<'a> {
+    path: String,
+    change: Change,
+    text: Option<&'a str>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stale {
     Missing(String),
@@ -60,7 +74,7 @@ pub fn check(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Vec<S
 /// Makes `dir` equal to `files`, all or nothing: every new file is first staged beside its
 /// target; only when all are staged are they renamed into place (each replaced or removed file
 /// kept aside until the end), and a failure at any point puts every file back as it was.
-pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<(String, Change)>, Errors> {
+pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Written>, Errors> {
     let shown: BTreeMap<String, String> = files
         .iter()
         .map(|(relative, text)| (display_path(root, &dir.join(relative)), text.clone()))
@@ -75,43 +89,38 @@ pub fn apply(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Resul
 
 /// Writes `files` (paths relative to `root`) whose bytes differ and removes `remove`, all or
 /// nothing, leaving every other file alone.
-pub fn apply_some(
-    root: &Path,
-    files: &BTreeMap<String, String>,
-    remove: &[String],
-) -> Result<Vec<(String, Change)>, Errors> {
+pub fn apply_some(root: &Path, files: &BTreeMap<String, String>, remove: &[String]) -> Result<Vec<Written>, Errors> {
     let mut pending = Vec::new();
     for (shown, text) in files {
-        match std::fs::read(root.join(shown)) {
-            Ok(old) if old == text.as_bytes() => {}
-            Ok(_) => pending.push((shown.clone(), Change::Updated, Some(text.as_str()))),
-            Err(_) => pending.push((shown.clone(), Change::Created, Some(text.as_str()))),
-        }
+        let change = match std::fs::read(root.join(shown)) {
+            Ok(old) if old == text.as_bytes() => continue,
+            Ok(_) => Change::Updated,
+            Err(_) => Change::Created,
+        };
+        pending.push(Pending { path: shown.clone(), change, text: Some(text.as_str()) });
     }
-    for shown in remove {
-        pending.push((shown.clone(), Change::Removed, None));
-    }
+    pending.extend(remove.iter().map(|shown| Pending { path: shown.clone(), change: Change::Removed, text: None }));
     commit_all(root, pending)
 }
 
 /// Stages every new file, then renames them all into place; any failure rolls all back.
-fn commit_all(root: &Path, pending: Vec<(String, Change, Option<&str>)>) -> Result<Vec<(String, Change)>, Errors> {
+fn commit_all(root: &Path, pending: Vec<Pending<'_>>) -> Result<Vec<Written>, Errors> {
     let mut transaction = Transaction::default();
     let result = (|| {
-        for (shown, _, text) in &pending {
-            if let Some(text) = text {
-                transaction.stage(&root.join(shown), text.as_bytes()).map_err(|e| (shown, e))?;
+        for file in &pending {
+            if let Some(text) = file.text {
+                transaction.stage(&root.join(&file.path), text.as_bytes()).map_err(|e| (&file.path, e))?;
             }
         }
-        for (shown, change, _) in &pending {
-            transaction.commit(&root.join(shown), *change).map_err(|e| (shown, e))?;
+        for file in &pending {
+            transaction.commit(&root.join(&file.path), file.change).map_err(|e| (&file.path, e))?;
         }
         Ok(())
     })();
     match result {
         Ok(()) => {
             transaction.finish();
-            Ok(pending.into_iter().map(|(shown, change, _)| (shown, change)).collect())
+            Ok(pending.into_iter().map(|file| Written { path: file.path, change: file.change }).collect())
         }
         Err((shown, e)) => {
             transaction.roll_back();

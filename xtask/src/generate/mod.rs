@@ -81,34 +81,32 @@ pub fn syntax(document: &Value) -> Result<Code, Error> {
     let (spec, enums, hoisted) = (&spec, &enums, &hoisted);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
 
-    silenced(|| {
-        std::thread::scope(|scope| {
-            let mock = scope.spawn(move || -> Result<Option<String>, Error> {
-                // A fresh Generator for each output: a reused one emits every type twice.
-                let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).httpmock(spec, "crate::api"))?;
-                let mut mock: syn::File = parse("generated/src/mock.rs", tokens)?;
-                // No renames: the client failed, and its error is the one to report.
-                let Ok(renames) = renames.recv() else { return Ok(None) };
-                rewrite::mock(&mut mock, &renames);
-                Ok(Some(prettyplease::unparse(&mock)))
-            });
-            let api = (move || -> Result<(syn::File, String), Error> {
-                let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).generate_tokens(spec))?;
-                let mut api: syn::File = parse("generated/src/api.rs", tokens)?;
-                let renames = rewrite::client(&mut api, enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
-                let _ = renames_to_mock.send(renames);
-                let tables = tables::tables(document).map_err(|e| Error::new(origin, e))?;
-                api.items.extend(parse("generated/src/api.rs", tables)?.items);
-                let unset = unset::tests(&api, hoisted).map_err(|e| Error::new(origin, e))?;
-                Ok((api, unset))
-            })();
-            let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let (api, unset) = api?;
-            match mock? {
-                Some(mock) => Ok(Code { api, mock, unset }),
-                None => Err(Error::new(origin, "the mocks were not generated")),
-            }
-        })
+    std::thread::scope(|scope| {
+        let mock = scope.spawn(move || -> Result<Option<String>, Error> {
+            // A fresh Generator for each output: a reused one emits every type twice.
+            let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).httpmock(spec, "crate::api"))?;
+            let mut mock: syn::File = parse("generated/src/mock.rs", tokens)?;
+            // No renames: the client failed, and its error is the one to report.
+            let Ok(renames) = renames.recv() else { return Ok(None) };
+            rewrite::mock(&mut mock, &renames);
+            Ok(Some(prettyplease::unparse(&mock)))
+        });
+        let api = (move || -> Result<(syn::File, String), Error> {
+            let tokens = run_progenitor(origin, || Generator::new(&settings(enums)).generate_tokens(spec))?;
+            let mut api: syn::File = parse("generated/src/api.rs", tokens)?;
+            let renames = rewrite::client(&mut api, enums).map_err(|e| Error::new("generated/src/api.rs", e))?;
+            let _ = renames_to_mock.send(renames);
+            let tables = tables::tables(document).map_err(|e| Error::new(origin, e))?;
+            api.items.extend(parse("generated/src/api.rs", tables)?.items);
+            let unset = unset::tests(&api, hoisted).map_err(|e| Error::new(origin, e))?;
+            Ok((api, unset))
+        })();
+        let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (api, unset) = api?;
+        match mock? {
+            Some(mock) => Ok(Code { api, mock, unset }),
+            None => Err(Error::new(origin, "the mocks were not generated")),
+        }
     })
 }
 
@@ -261,19 +259,8 @@ thread_local! {
     static IN_PROGENITOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `f` with progenitor's panic messages silenced (its `todo!`s become errors through
-/// [`run_progenitor`]); any other panic still reaches the hook. One hook for the whole stage,
-/// since swapping the process-wide hook from two threads would race.
-fn silenced<T>(f: impl FnOnce() -> T) -> T {
-    let previous = std::sync::Arc::new(std::panic::take_hook());
-    let inner = previous.clone();
-    std::panic::set_hook(Box::new(move |info| {
-        if !IN_PROGENITOR.get() {
-            inner(info);
-        }
-    }));
-    let result = f();
-    drop(std::panic::take_hook());
-    std::panic::set_hook(Box::new(move |info| previous(info)));
-    result
+/// Whether the current thread is inside progenitor: its panics (`todo!`s on shapes it does not
+/// support) come back as errors, so a panic hook need not report them.
+pub fn in_progenitor() -> bool {
+    IN_PROGENITOR.get()
 }

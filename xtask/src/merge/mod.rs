@@ -25,8 +25,20 @@ pub struct Merged {
     pub document: Value,
     /// Every disagreement between pages the merge settled, decisions included, in document order.
     pub reconciliations: Vec<Reconciliation>,
-    /// `(name, METHOD, path, page)` in document order.
-    pub operations: Vec<(String, String, String, String)>,
+    /// Every operation, in document order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// An operation as the merged document lists it: its name, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The client method's name, the `operationId` (see `naming`).
+    pub name: String,
+    /// Upper case: `GET`.
+    pub method: String,
+    pub path: String,
+    /// The page that declares it.
+    pub page: String,
 }
 
 pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Merged, Errors> {
@@ -40,7 +52,7 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     });
     let mut errors = Errors::default();
     let (unique, duplicates) = one_per_endpoint(operations, &mut errors);
-    let listed = names(&unique, &mut errors);
+    let endpoints = names(&unique, &mut errors);
     let declaring: Vec<&Operation> = unique.iter().chain(&duplicates).collect();
     let directions = Directions::of_operations(&declaring);
     let mut drift = Drift::new(decisions);
@@ -48,10 +60,10 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let servers = most_common(unique.iter().map(|op| &op.servers));
     let security = most_common(unique.iter().map(|op| &op.security));
     let mut paths: Map<String, Value> = Map::new();
-    for (op, (name, ..)) in unique.iter().zip(&listed) {
+    for (op, endpoint) in unique.iter().zip(&endpoints) {
         let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
         if let Some(item) = item.as_object_mut() {
-            item.insert(op.method.clone(), operation_object(op, name, servers, security));
+            item.insert(op.method.clone(), operation_object(op, &endpoint.name, servers, security));
         }
     }
     reconcile_path_parameters(&mut paths, &unique, &mut drift);
@@ -75,7 +87,7 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     }
     document.insert("paths".into(), Value::Object(paths));
     document.insert("components".into(), Value::Object(components));
-    errors.into_result(Merged { document: Value::Object(document), reconciliations, operations: listed })
+    errors.into_result(Merged { document: Value::Object(document), reconciliations, endpoints })
 }
 
 /// The same endpoint on two pages: fine when identical, an error otherwise. Gives the
@@ -105,8 +117,8 @@ fn one_per_endpoint(operations: Vec<Operation>, errors: &mut Errors) -> (Vec<Ope
     (unique, duplicates)
 }
 
-/// Each operation's name, `(name, METHOD, path, page)`; two operations with one name are an error.
-fn names(operations: &[Operation], errors: &mut Errors) -> Vec<(String, String, String, String)> {
+/// Each operation named; two operations with one name are an error.
+fn names(operations: &[Operation], errors: &mut Errors) -> Vec<Endpoint> {
     let mut names: BTreeMap<String, &Operation> = BTreeMap::new();
     let mut listed = Vec::new();
     for op in operations {
@@ -127,7 +139,12 @@ fn names(operations: &[Operation], errors: &mut Errors) -> Vec<(String, String, 
             continue;
         }
         names.insert(name.clone(), op);
-        listed.push((name, op.method.to_uppercase(), op.path.clone(), op.page.clone()));
+        listed.push(Endpoint {
+            name,
+            method: op.method.to_uppercase(),
+            path: op.path.clone(),
+            page: op.page.clone(),
+        });
     }
     listed
 }
