@@ -188,11 +188,11 @@ fn median_stages(root: &Path, runs: usize) -> Stages {
         xtask::defaults::move_request_defaults(&mut merged.document);
         ops = merged.endpoints.len();
         lap(2);
-        let downgraded = downgrade::downgrade(&merged.document, "generated/openapi.yaml").expect("downgrade");
+        let downgraded = downgrade::downgrade(&merged.document, &merged.provenance).expect("downgrade");
         lap(3);
-        let code = generate::syntax(&downgraded).expect("generate");
+        let code = generate::syntax(&downgraded, &merged.provenance).expect("generate");
         lap(4);
-        let files = generate::format(&code, &downgraded, generate::CRATE_VERSION);
+        let files = generate::format(&code, &downgraded, generate::CRATE_VERSION).expect("format");
         lap(5);
         write::apply(root, &out, &files).expect("write");
         lap(6);

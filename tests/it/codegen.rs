@@ -197,7 +197,11 @@ fn open_enums_take_typifys_names_and_a_free_catch_all() {
         "Plain": {"type": "string", "enum": ["a"]},
         "NotAnEnum": {"type": "object"},
     }}});
-    let enums = xtask::generate::open_enums(&document).expect("the enums are declarable");
+    let open_enums = |document| {
+        let case = xtask::provenance::Provenance::one_page("spec/case.md");
+        xtask::generate::open_enums(&xtask::generate::hoist_inline_enums(document), &case)
+    };
+    let enums = open_enums(&document).expect("the enums are declarable");
     let shapes: Vec<(String, Vec<String>, String)> = enums
         .iter()
         .map(|e| (e.name.clone(), e.variants.iter().map(|(v, _)| v.clone()).collect(), e.unknown.clone()))
@@ -217,6 +221,11 @@ fn open_enums_take_typifys_names_and_a_free_catch_all() {
     );
 
     let clash = serde_json::json!({"components": {"schemas": {"Mode": {"type": "string", "enum": ["a-b", "a_b"]}}}});
-    let error = xtask::generate::open_enums(&clash).err().expect("two values, one variant").to_string();
-    assert!(error.contains("#/components/schemas/Mode") && error.contains("both become the variant AB"), "{error}");
+    let error = open_enums(&clash).err().expect("two values, one variant").to_string();
+    assert!(
+        error.contains(
+            "spec/case.md: `#/components/schemas/Mode`: enum values \"a-b\" and \"a_b\" both become the Rust variant AB"
+        ),
+        "{error}"
+    );
 }

@@ -8,7 +8,7 @@ use crate::check;
 fn downgrade(schema: Value) -> Result<Value, String> {
     let document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
         "components": {"schemas": {"S": schema}}});
-    xtask::downgrade::downgrade(&document, "case.yaml")
+    xtask::downgrade::downgrade(&document, &xtask::provenance::Provenance::one_page("case.yaml"))
         .map(|out| out["components"]["schemas"]["S"].clone())
         .map_err(|e| e.to_string())
 }

@@ -94,7 +94,7 @@ fn exercise(pages: &[Page]) -> Result<usize, String> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let Ok(operations) = xtask::normalize_pages(pages) else { return 0 };
         let Ok(merged) = xtask::merge::merge(operations, &xtask::Decisions::default()) else { return 1 };
-        match xtask::downgrade::downgrade(&merged.document, "generated/openapi.yaml") {
+        match xtask::downgrade::downgrade(&merged.document, &merged.provenance) {
             Ok(_) => 3,
             Err(_) => 2,
         }

@@ -51,7 +51,7 @@ pub(crate) fn check_unset_cases_cover_every_request_struct(what: &str, document:
     let mut uncovered = Vec::new();
     let mut covered = 0;
     for (name, _) in schemas.iter().filter(|(name, s)| directions.sent(name) && s.get("properties").is_some()) {
-        let rust = xtask::generate::rust_name(name);
+        let rust = xtask::naming::rust_name(name);
         if tests.contains(&format!("let built: types::{rust} = types::{rust}::builder()")) {
             covered += 1;
         } else if !api.contains(&format!("pub struct {rust}(")) {

@@ -15,6 +15,7 @@ pub mod merge;
 pub mod naming;
 pub mod normalize;
 pub mod page;
+pub mod provenance;
 pub mod report;
 pub mod schema;
 pub mod write;
@@ -124,14 +125,15 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let operations = normalize_pages(&input.pages)?;
     let mut merged = merge::merge(operations, &input.decisions).map_err(|errors| locate(errors, &input.pages))?;
     defaults::move_request_defaults(&mut merged.document);
-    let downgraded = downgrade::downgrade(&merged.document, &format!("{GENERATED_DIR}/openapi.yaml"))?;
+    let located = |errors: Errors| locate(errors, &input.pages);
+    let downgraded = downgrade::downgrade(&merged.document, &merged.provenance).map_err(located)?;
     let report = match &previous.spec {
         Some(old) => report::compare(old, &downgraded),
         None => report::Report::default(),
     };
     let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
     let version = VersionBump { after: report.bump(&before), before };
-    let files = generate::generate(&downgraded, &version.after)?;
+    let files = generate::generate(&downgraded, &version.after, &merged.provenance).map_err(located)?;
     let schemas = merged.document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
     Ok(Run {
         pages: input.pages.len(),

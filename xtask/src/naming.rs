@@ -1,5 +1,8 @@
 //! Naming: takes an operation's method and path, gives its Rust method name (the operationId the
-//! docs pages lack). The rule is in the README; [`OVERRIDES`] holds the reviewed exceptions.
+//! docs pages lack; the rule is in the README, [`OVERRIDES`] holds the reviewed exceptions); and
+//! takes a schema's name or an enum value, gives the Rust name typify gives it.
+
+use std::collections::BTreeSet;
 
 /// Reviewed exceptions, `(METHOD, path, name)`: where the rule reads worse than the docs' own
 /// words. Keep this short; every entry is a decision someone made.
@@ -129,4 +132,33 @@ fn sanitize(name: &str) -> String {
     }
     let out = out.trim_matches('_');
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) { format!("op_{out}") } else { out.to_string() }
+}
+
+/// The type or variant name typify gives `value`: PascalCase by heck, `X` before a leading
+/// non-letter, `_` after a keyword.
+pub fn rust_name(value: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = value
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let mut name = cleaned.to_pascal_case();
+    if !name.starts_with(|c: char| c.is_alphabetic()) {
+        name = format!("X{name}");
+    }
+    if syn::parse_str::<syn::Ident>(&name).is_err() {
+        name.push('_');
+    }
+    name
+}
+
+/// `name`, or `name2`, `name3`, ... : the first not in `taken`, which then takes it.
+pub fn free_name(name: &str, taken: &mut BTreeSet<String>) -> String {
+    let free = (1..)
+        .map(|n| if n == 1 { name.to_string() } else { format!("{name}{n}") })
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| name.to_string());
+    taken.insert(free.clone());
+    free
 }

@@ -39,18 +39,21 @@ impl Page {
         self.text.get(from..)?.find(needle).map(|i| self.line_col(from + i))
     }
 
-    /// Where the page declares what `pointer` names (`/components/schemas/Thing/properties/x`):
-    /// the component's key, then each name below it in turn; as near as the text allows.
+    /// Where the page declares what `pointer` (into the merged document) names: a component
+    /// (`/components/schemas/Thing/properties/x`) or an operation (`/paths/~1v1~1x/get/...`): its
+    /// key, then each name below it in turn, as near as the text allows.
     pub fn locate_pointer(&self, pointer: &str) -> Option<(usize, usize)> {
-        let names: Vec<String> = pointer
-            .split('/')
-            .skip(3)
-            .map(crate::schema::untoken)
+        let tokens: Vec<String> = pointer.split('/').map(crate::schema::untoken).collect();
+        let skip = if tokens.get(1).is_some_and(|t| t == "paths") { 2 } else { 3 };
+        let names: Vec<&String> = tokens
+            .iter()
+            .skip(skip)
             .filter(|token| crate::schema::holds(token).is_none() && token.parse::<usize>().is_err())
             .collect();
-        let (component, below) = names.split_first()?;
-        // The resolved form names a component only in `refIdentifier: '#/components/schemas/Thing'`.
-        let mut at = self.find_key(component, 0).or_else(|| self.text.find(&format!("/{component}'")))?;
+        let (first, below) = names.split_first()?;
+        // The resolved form names a component only in `refIdentifier: '#/components/schemas/Thing'`,
+        // and a path as `path: /v1/x`.
+        let mut at = self.find_key(first, 0).or_else(|| self.text.find(first.as_str()))?;
         for name in below {
             match self.find_key(name, at) {
                 Some(next) => at = next,

@@ -7,8 +7,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::generate::rust_name;
 use crate::merge::{Outcome, Reconciliation};
+use crate::naming::rust_name;
 use crate::schema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

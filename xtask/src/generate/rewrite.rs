@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
-use super::OpenEnum;
+use super::enums::OpenEnum;
 
 /// A type typify named that we renamed: `(typify's name, ours)`.
 pub(crate) type Renames = Vec<(String, String)>;
@@ -369,7 +369,7 @@ fn give_way_to_open_enums(types: &[syn::Item], enums: &[OpenEnum]) -> Renames {
             _ => None,
         });
         let name =
-            super::tables::free_name(&format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name), &mut taken);
+            crate::naming::free_name(&format!("{}{}", user.as_deref().unwrap_or("Inline"), open.name), &mut taken);
         renames.push((open.name.clone(), name));
     }
     renames

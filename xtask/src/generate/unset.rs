@@ -12,7 +12,10 @@ use syn::visit_mut::VisitMut;
 use super::rewrite::serde_rename;
 use super::values;
 use crate::direction::Directions;
-use crate::generate::rust_name;
+use crate::error::Error;
+use crate::naming::rust_name;
+use crate::provenance::Provenance;
+use crate::schema;
 
 /// The test file's path in the crate.
 pub(crate) const FILE: &str = "tests/unset_fields.rs";
@@ -31,7 +34,7 @@ struct Field {
 }
 
 /// The test file, or an error naming a request type whose required property has no field.
-pub(crate) fn tests(api: &syn::File, document: &Value) -> Result<String, String> {
+pub(crate) fn tests(api: &syn::File, document: &Value, provenance: &Provenance) -> Result<String, Error> {
     let structs = Structs::of(api);
     let directions = Directions::of_document(document);
     let schemas = document.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
@@ -39,7 +42,9 @@ pub(crate) fn tests(api: &syn::File, document: &Value) -> Result<String, String>
     for (name, schema) in schemas.filter(|(name, s)| directions.sent(name) && s.get("properties").is_some()) {
         // typify makes some object schemas enums or newtypes: they have no builder to check.
         let Some(fields) = structs.fields(&rust_name(name)) else { continue };
-        cases.push(case(name, schema, &fields, document)?);
+        let case = case(name, schema, &fields, document)
+            .map_err(|e| provenance.error(&format!("/components/schemas/{}", schema::token(name)), e))?;
+        cases.push(case);
     }
     let functions = cases.iter().map(test_function);
     let file: syn::File = syn::parse_quote! {

@@ -19,6 +19,7 @@ use crate::error::{Error, Errors};
 use crate::extract::METHODS;
 use crate::naming;
 use crate::normalize::Operation;
+use crate::provenance::Provenance;
 use crate::schema::token as escape;
 
 pub struct Merged {
@@ -27,6 +28,8 @@ pub struct Merged {
     pub reconciliations: Vec<Reconciliation>,
     /// Every operation, in document order.
     pub endpoints: Vec<Endpoint>,
+    /// Which page declared each operation and component, for the stages after the merge.
+    pub provenance: Provenance,
 }
 
 /// An operation as the merged document lists it: its name, and where it came from.
@@ -56,7 +59,8 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let declaring: Vec<&Operation> = unique.iter().chain(&duplicates).collect();
     let directions = Directions::of_operations(&declaring);
     let mut drift = Drift::new(decisions);
-    let components = components(&declaring, &directions, &mut drift);
+    let mut provenance = Provenance::new(unique.first().map_or("spec/", |op| op.page.as_str()));
+    let components = components(&declaring, &directions, &mut drift, &mut provenance);
     let servers = most_common(unique.iter().map(|op| &op.servers));
     let security = most_common(unique.iter().map(|op| &op.security));
     let mut paths: Map<String, Value> = Map::new();
@@ -65,6 +69,8 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
         if let Some(item) = item.as_object_mut() {
             item.insert(op.method.clone(), operation_object(op, &endpoint.name, servers, security));
         }
+        let at = format!("/paths/{}/{}", escape(&op.path), op.method);
+        provenance.record(at, &op.page, Some(&endpoint.name));
     }
     reconcile_path_parameters(&mut paths, &unique, &mut drift);
     let reconciliations = drift.finish(&mut errors);
@@ -87,7 +93,7 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     }
     document.insert("paths".into(), Value::Object(paths));
     document.insert("components".into(), Value::Object(components));
-    errors.into_result(Merged { document: Value::Object(document), reconciliations, endpoints })
+    errors.into_result(Merged { document: Value::Object(document), reconciliations, endpoints, provenance })
 }
 
 /// The same endpoint on two pages: fine when identical, an error otherwise. Gives the
@@ -192,7 +198,12 @@ impl<'a> Drift<'a> {
 }
 
 /// Every component any page declares, its declarations reconciled, by kind then name.
-fn components(declaring: &[&Operation], directions: &Directions, drift: &mut Drift<'_>) -> Map<String, Value> {
+fn components(
+    declaring: &[&Operation],
+    directions: &Directions,
+    drift: &mut Drift<'_>,
+    provenance: &mut Provenance,
+) -> Map<String, Value> {
     let mut components = Map::new();
     for kind in ["schemas", "parameters", "securitySchemes"] {
         let mut declared: BTreeMap<&str, Vec<Declaration<'_>>> = BTreeMap::new();
@@ -211,7 +222,9 @@ fn components(declaring: &[&Operation], directions: &Directions, drift: &mut Dri
             let at = format!("/components/{kind}/{}", escape(name));
             // Parameters are sent; a security scheme's direction does not matter.
             let direction = if kind == "schemas" { directions.of(name) } else { Direction::Request };
-            if let Some(value) = drift.reconcile(&at, direction, &richest_first(declarations)) {
+            let declarations = richest_first(declarations);
+            provenance.record(at.clone(), declarations[0].page, Some(name));
+            if let Some(value) = drift.reconcile(&at, direction, &declarations) {
                 merged.insert(name.to_string(), value);
             }
         }
