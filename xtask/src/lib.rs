@@ -1,6 +1,11 @@
 //! The codegen pipeline: takes the docs pages in `spec/`, gives the `baseten-management` crate
 //! in `generated/`. Stages, in order: [`page`], [`extract`], [`normalize`], [`merge`],
-//! [`downgrade`], [`generate`], [`write`].
+//! [`defaults`], [`downgrade`], [`generate`], [`write`]; [`build`] runs them in memory and
+//! [`codegen`] writes what they give. Shared by the stages: [`schema`] (the walker), [`yaml`],
+//! [`naming`], [`direction`], [`provenance`], [`error`].
+
+// Bad input is an error naming its page, never a panic.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod cut;
 pub mod decisions;

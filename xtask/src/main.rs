@@ -129,66 +129,21 @@ Options:
                      errors are retried 3 times with exponential backoff
   -h, --help         print this help";
 
-fn fetch(rest: &[&str]) -> ExitCode {
-    let mut options = xtask::fetch::Options::default();
-    let mut args = rest.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().map(|v| v.to_string()).ok_or(format!("{name} needs a value"));
-        let parsed: Result<(), String> = match *arg {
-            "-h" | "--help" => {
-                println!("{FETCH_USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            "--dry-run" => {
-                options.dry_run = true;
-                Ok(())
-            }
-            "--prune" => {
-                options.prune = true;
-                Ok(())
-            }
-            "--index" => value("--index").map(|v| options.index = v),
-            "--prefix" => value("--prefix").map(|v| options.prefix = v),
-            "--concurrency" => value("--concurrency")
-                .and_then(|v| v.parse().map_err(|_| format!("--concurrency takes a number, not `{v}`")))
-                .map(|n| options.concurrency = n),
-            "--timeout" => value("--timeout")
-                .and_then(|v| v.parse::<f64>().map_err(|_| format!("--timeout takes seconds, not `{v}`")))
-                .and_then(|s| std::time::Duration::try_from_secs_f64(s).map_err(|e| e.to_string()))
-                .map(|d| options.timeout = d),
-            other => Err(format!("unknown argument `{other}`")),
-        };
-        if let Err(message) = parsed {
+fn fetch(args: &[&str]) -> ExitCode {
+    let options = match fetch_options(args) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{FETCH_USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
             eprintln!("error: {message}\n\n{FETCH_USAGE}");
             return ExitCode::from(2);
         }
-    }
+    };
     match xtask::fetch::fetch(&root(), &options) {
         Ok(outcome) => {
-            for (label, pages) in [
-                ("added", &outcome.added),
-                ("changed", &outcome.changed),
-                ("unchanged", &outcome.unchanged),
-                ("skipped (not an API page)", &outcome.skipped),
-                (
-                    if options.prune {
-                        "removed (no longer listed)"
-                    } else {
-                        "no longer listed (kept; --prune removes)"
-                    },
-                    &outcome.unlisted,
-                ),
-            ] {
-                println!("{label}: {}", pages.len());
-                if label != "unchanged" {
-                    for page in pages {
-                        println!("  {page}");
-                    }
-                }
-            }
-            if options.dry_run {
-                println!("--dry-run: nothing was written");
-            }
+            print_fetched(&outcome, &options);
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -196,6 +151,56 @@ fn fetch(rest: &[&str]) -> ExitCode {
             eprintln!("spec/ was left as it was.");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cargo xtask fetch`'s options, `None` for `--help`, or what is wrong with them.
+fn fetch_options(args: &[&str]) -> Result<Option<xtask::fetch::Options>, String> {
+    let mut options = xtask::fetch::Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().map(|v| v.to_string()).ok_or(format!("{name} needs a value"));
+        match *arg {
+            "-h" | "--help" => return Ok(None),
+            "--dry-run" => options.dry_run = true,
+            "--prune" => options.prune = true,
+            "--index" => options.index = value("--index")?,
+            "--prefix" => options.prefix = value("--prefix")?,
+            "--concurrency" => {
+                let v = value("--concurrency")?;
+                options.concurrency = v.parse().map_err(|_| format!("--concurrency takes a number, not `{v}`"))?;
+            }
+            "--timeout" => {
+                let v = value("--timeout")?;
+                let seconds = v.parse::<f64>().map_err(|_| format!("--timeout takes seconds, not `{v}`"))?;
+                options.timeout = std::time::Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())?;
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Some(options))
+}
+
+/// The pages `fetch` added, changed, left, skipped and found no longer listed.
+fn print_fetched(outcome: &xtask::fetch::Outcome, options: &xtask::fetch::Options) {
+    let unlisted =
+        if options.prune { "removed (no longer listed)" } else { "no longer listed (kept; --prune removes)" };
+    for (label, pages) in [
+        ("added", &outcome.added),
+        ("changed", &outcome.changed),
+        ("unchanged", &outcome.unchanged),
+        ("skipped (not an API page)", &outcome.skipped),
+        (unlisted, &outcome.unlisted),
+    ] {
+        println!("{label}: {}", pages.len());
+        if label != "unchanged" {
+            for page in pages {
+                println!("  {page}");
+            }
+        }
+    }
+    if options.dry_run {
+        println!("--dry-run: nothing was written");
     }
 }
 

@@ -35,6 +35,28 @@ pub fn operation_name(method: &str, path: &str) -> String {
 }
 
 fn rule(method: &str, path: &str) -> String {
+    let mut segments = subject(path);
+    let action = action(method, &mut segments);
+    let ends_in_collection = segments.last().is_some_and(|s| !is_param(s) && is_plural(s));
+    let verb = match (method, &action) {
+        (_, Some(action)) => action.verb.clone(),
+        ("GET", _) if ends_in_collection => "list".into(),
+        ("GET" | "HEAD", _) => "get".into(),
+        ("POST", _) => "create".into(),
+        ("PUT" | "PATCH", _) => "update".into(),
+        ("DELETE", _) => "delete".into(),
+        (other, _) => other.to_ascii_lowercase(),
+    };
+    let creates = method == "POST" && action.is_none();
+    let object = action.and_then(|a| a.object);
+    let words = subject_words(&segments, creates);
+    let name = std::iter::once(verb).chain(words).chain(object).collect::<Vec<_>>().join("_");
+    sanitize(&name)
+}
+
+/// The path's segments that name the subject: the version prefix dropped, and the implicit
+/// owner (`models/{model_id}`) when more follows it.
+fn subject(path: &str) -> Vec<&str> {
     let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if segments.first().is_some_and(|s| is_version(s)) {
         segments.remove(0);
@@ -42,29 +64,39 @@ fn rule(method: &str, path: &str) -> String {
     if segments.len() > 2 && segments[0] == IMPLICIT_OWNER && is_param(segments[1]) {
         segments.drain(..2);
     }
+    segments
+}
 
-    // A POST to a literal that is not a collection is an action on what precedes it.
-    let mut action: Option<(String, Option<String>)> = None;
-    if method == "POST"
-        && let Some(last) = segments.last().filter(|s| !is_param(s) && !is_plural(s))
-        && (segments.len() > 1 || last.contains('_'))
-    {
-        let words: Vec<&str> = last.split('_').collect();
-        action = Some(match words.as_slice() {
-            [verb] => (verb.to_string(), None),
-            [verb @ .., object] => (verb.join("_"), Some(object.to_string())),
-            [] => unreachable!("split yields at least one word"),
-        });
-        segments.pop();
+/// An action a `POST` performs: `retry`, or `cancel` with the object `promotion`.
+struct Action {
+    verb: String,
+    object: Option<String>,
+}
+
+/// A `POST` to a literal that is not a collection is an action on what precedes it: takes
+/// the literal off `segments` and gives it as the action.
+fn action(method: &str, segments: &mut Vec<&str>) -> Option<Action> {
+    let last = segments.last().filter(|s| method == "POST" && !is_param(s) && !is_plural(s))?;
+    if segments.len() < 2 && !last.contains('_') {
+        return None;
     }
+    let words: Vec<&str> = last.split('_').collect();
+    let action = match words.split_last() {
+        Some((object, verb)) if !verb.is_empty() => Action { verb: verb.join("_"), object: Some(object.to_string()) },
+        _ => Action { verb: last.to_string(), object: None },
+    };
+    segments.pop();
+    Some(action)
+}
 
-    let ends_in_param = segments.last().is_some_and(|s| is_param(s));
-    let ends_in_collection = !ends_in_param && segments.last().is_some_and(|s| is_plural(s));
-    let mut words: Vec<String> = Vec::new();
+/// The subject's words: a collection before `{id}` names one item (singular), a member literal
+/// after a collection names one member (`development_deployment`); a `POST` that `creates` makes
+/// its last collection singular.
+fn subject_words(segments: &[&str], creates: bool) -> Vec<String> {
+    let mut words = Vec::new();
     let mut i = 0;
     while i < segments.len() {
-        let segment = segments[i];
-        let next = segments.get(i + 1);
+        let (segment, next) = (segments[i], segments.get(i + 1));
         if is_param(segment) {
             i += 1;
             continue;
@@ -75,26 +107,11 @@ fn rule(method: &str, path: &str) -> String {
             continue;
         }
         let last = i + 1 == segments.len();
-        let item = next.is_some_and(|n| is_param(n)) || (last && method == "POST" && action.is_none());
+        let item = next.is_some_and(|n| is_param(n)) || (last && creates);
         words.push(if item { singular(segment) } else { segment.to_string() });
         i += 1;
     }
-
-    let verb = match (method, &action) {
-        (_, Some((verb, _))) => verb.clone(),
-        ("GET", _) if ends_in_collection => "list".into(),
-        ("GET" | "HEAD", _) => "get".into(),
-        ("POST", _) => "create".into(),
-        ("PUT" | "PATCH", _) => "update".into(),
-        ("DELETE", _) => "delete".into(),
-        (other, _) => other.to_ascii_lowercase(),
-    };
-    let mut name = verb;
-    for word in words.iter().chain(action.as_ref().and_then(|(_, o)| o.as_ref())) {
-        name.push('_');
-        name.push_str(word);
-    }
-    sanitize(&name)
+    words
 }
 
 fn is_version(segment: &str) -> bool {

@@ -82,27 +82,17 @@ pub fn normalize(page: &Page, block: &Block<'_>) -> Result<Operation, Errors> {
     let Some(map) = doc.as_object() else {
         return Err(page.error("the OpenAPI block is not a YAML mapping").at(Some((block.fence_line + 1, 1))).into());
     };
-    let legacy = map.get("paths").and_then(Value::as_object).is_some_and(|p| p.contains_key("method"));
-    let mut ctx = Ctx { page, block, errors: Errors::default() };
-    let op = if map.contains_key("openapi") {
-        ctx.standard(map)
-    } else if legacy {
-        ctx.legacy(map)
-    } else {
-        Err(())
-    };
-    match op {
-        Ok(op) => ctx.errors.into_result(op),
-        Err(()) => {
-            if ctx.errors.is_empty() {
-                ctx.errors.push(
-                    page.error("the block is not an OpenAPI document: it has neither `openapi:` nor Mintlify's `paths: {path, method}`")
-                        .at(Some((block.fence_line + 1, 1))),
-                );
-            }
-            Err(ctx.errors)
-        }
+    let ctx = Ctx { page, block };
+    if map.contains_key("openapi") {
+        return ctx.standard(map);
     }
+    if let Some(paths) = map.get("paths").and_then(Value::as_object).filter(|p| p.contains_key("method")) {
+        return ctx.legacy(map, paths);
+    }
+    Err(page
+        .error("the block is not an OpenAPI document: it has neither `openapi:` nor Mintlify's `paths: {path, method}`")
+        .at(Some((block.fence_line + 1, 1)))
+        .into())
 }
 
 fn parse_yaml(page: &Page, block: &Block<'_>) -> Result<Value, Error> {
@@ -146,21 +136,37 @@ fn parse_yaml(page: &Page, block: &Block<'_>) -> Result<Value, Error> {
 struct Ctx<'a> {
     page: &'a Page,
     block: &'a Block<'a>,
-    errors: Errors,
 }
 
-type Step<T> = Result<T, ()>;
+/// A step of normalizing: every problem it found, positioned in the page.
+type Step<T> = Result<T, Errors>;
+
+/// The one operation of a standard page, and what holds it.
+struct Located<'a> {
+    path: &'a String,
+    item: &'a Map<String, Value>,
+    method: &'a String,
+    operation: &'a Map<String, Value>,
+}
+
+/// A resolved-form page's parameters back in the standard layout.
+#[derive(Default)]
+struct Parameters {
+    /// Path parameters, as references to `components`.
+    path: Vec<Value>,
+    /// Query, header and cookie parameters.
+    other: Vec<Value>,
+    components: Map<String, Value>,
+}
 
 impl Ctx<'_> {
-    /// Records an error positioned at the first occurrence of `needle` in the block.
-    fn fail<T>(&mut self, message: impl Into<String>, needle: &str) -> Step<T> {
-        self.report(message, needle);
-        Err(())
+    /// An error positioned at the first occurrence of `needle` in the block.
+    fn error(&self, message: impl Into<String>, needle: &str) -> Error {
+        self.page.error(message).at(self.at(needle))
     }
 
-    fn report(&mut self, message: impl Into<String>, needle: &str) {
-        let at = self.at(needle);
-        self.errors.push(self.page.error(message).at(at));
+    fn fail<T>(&self, message: impl Into<String>, needle: &str) -> Step<T> {
+        Err(self.error(message, needle).into())
     }
 
     fn at(&self, needle: &str) -> Option<(usize, usize)> {
@@ -170,7 +176,7 @@ impl Ctx<'_> {
         self.page.locate(needle, self.block.offset).or(Some((self.block.fence_line, 1)))
     }
 
-    fn check_fence(&mut self, method: &str, path: &str) -> Step<()> {
+    fn check_fence(&self, method: &str, path: &str) -> Step<()> {
         if method != self.block.method || path != self.block.path {
             let (fm, fp) = (&self.block.method, &self.block.path);
             return self.fail(
@@ -185,40 +191,11 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn standard(&mut self, doc: &Map<String, Value>) -> Step<Operation> {
-        let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
-        if !(version.starts_with("3.1") || version.starts_with("3.0")) {
-            return self.fail(format!("unsupported `openapi: {version}`: expected 3.1.x (or 3.0.x)"), "openapi:");
-        }
-        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-            return self.fail("the document has no `paths` mapping", "openapi:");
-        };
-        if paths.len() != 1 {
-            return self.fail(
-                format!("the document declares {} paths; a page documents exactly one operation", paths.len()),
-                "paths:",
-            );
-        }
-        let (path, item) = paths.iter().next().expect("one path");
-        let Some(item) = item.as_object() else {
-            return self.fail(format!("the path item `{path}` is not a mapping"), path);
-        };
-        let methods: Vec<&String> = item.keys().filter(|k| METHODS.contains(&k.as_str())).collect();
-        let [method] = methods.as_slice() else {
-            return self
-                .fail(format!("`{path}` declares {} operations; a page documents exactly one", methods.len()), path);
-        };
-        self.check_fence(method, path)?;
-        let Some(op) = item[method.as_str()].as_object() else {
-            return self.fail(format!("the operation `{method} {path}` is not a mapping"), path);
-        };
-
+    fn standard(&self, doc: &Map<String, Value>) -> Step<Operation> {
+        let Located { path, item, method, operation: op } = self.the_one_operation(doc)?;
         let path_parameters = self.parameter_list(item.get("parameters"))?;
         let parameters = self.parameter_list(op.get("parameters"))?;
-        let request_body = match op.get("requestBody") {
-            None => None,
-            Some(body) => Some(self.request_body(body)?),
-        };
+        let request_body = op.get("requestBody").map(|body| self.request_body(body)).transpose()?;
         let Some(responses) = op.get("responses").and_then(Value::as_object) else {
             return self.fail(format!("`{method} {path}` has no `responses`"), path);
         };
@@ -231,7 +208,6 @@ impl Ctx<'_> {
             .find_map(Value::as_array)
             .cloned()
             .unwrap_or_default();
-
         let op = Operation {
             page: self.page.path.clone(),
             method: method.to_string(),
@@ -251,14 +227,46 @@ impl Ctx<'_> {
         self.finish(op, &available)
     }
 
+    /// A standard document's one path and one operation; anything else is an error.
+    fn the_one_operation<'d>(&self, doc: &'d Map<String, Value>) -> Step<Located<'d>> {
+        let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
+        if !(version.starts_with("3.1") || version.starts_with("3.0")) {
+            return self.fail(format!("unsupported `openapi: {version}`: expected 3.1.x (or 3.0.x)"), "openapi:");
+        }
+        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+            return self.fail("the document has no `paths` mapping", "openapi:");
+        };
+        let (path, item) = match paths.iter().collect::<Vec<_>>().as_slice() {
+            [(path, item)] => (*path, *item),
+            many => {
+                let message =
+                    format!("the document declares {} paths; a page documents exactly one operation", many.len());
+                return self.fail(message, "paths:");
+            }
+        };
+        let Some(item) = item.as_object() else {
+            return self.fail(format!("the path item `{path}` is not a mapping"), path);
+        };
+        let methods: Vec<&String> = item.keys().filter(|k| METHODS.contains(&k.as_str())).collect();
+        let [method] = methods.as_slice() else {
+            return self
+                .fail(format!("`{path}` declares {} operations; a page documents exactly one", methods.len()), path);
+        };
+        self.check_fence(method, path)?;
+        let Some(operation) = item[method.as_str()].as_object() else {
+            return self.fail(format!("the operation `{method} {path}` is not a mapping"), path);
+        };
+        Ok(Located { path, item, method, operation })
+    }
+
     /// Both forms end alike: attach the components the operation reaches, check its path template.
-    fn finish(&mut self, mut op: Operation, available: &Value) -> Step<Operation> {
+    fn finish(&self, mut op: Operation, available: &Value) -> Step<Operation> {
         op.components = self.used_components(&op, available)?;
         self.check_path_template(&op)?;
         Ok(op)
     }
 
-    fn parameter_list(&mut self, list: Option<&Value>) -> Step<Vec<Value>> {
+    fn parameter_list(&self, list: Option<&Value>) -> Step<Vec<Value>> {
         match list {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => Ok(items.iter().map(canon_parameter).collect()),
@@ -266,7 +274,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn request_body(&mut self, body: &Value) -> Step<RequestBody> {
+    fn request_body(&self, body: &Value) -> Step<RequestBody> {
         let Some(content) = body.get("content").and_then(Value::as_object) else {
             return self.fail("the `requestBody` has no `content` mapping", "requestBody:");
         };
@@ -277,8 +285,9 @@ impl Ctx<'_> {
         })
     }
 
-    fn legacy(&mut self, doc: &Map<String, Value>) -> Step<Operation> {
-        let p = doc["paths"].as_object().expect("checked by the caller");
+    /// Mintlify's resolved form (`paths: {path, method, request, response}`) back to the
+    /// operation a standard page declares.
+    fn legacy(&self, doc: &Map<String, Value>, p: &Map<String, Value>) -> Step<Operation> {
         let (Some(path), Some(method)) =
             (p.get("path").and_then(Value::as_str), p.get("method").and_then(Value::as_str))
         else {
@@ -288,93 +297,11 @@ impl Ctx<'_> {
         self.check_fence(&method, path)?;
         let empty = Map::new();
         let request = p.get("request").and_then(Value::as_object).unwrap_or(&empty);
-
-        let mut available = doc.get("components").cloned().unwrap_or(json!({}));
-        if !available.is_object() {
-            available = json!({});
-        }
         let mut rebuilt = BTreeMap::new();
-        let mut security_schemes = Map::new();
-        let mut security = Vec::new();
-        for entry in request.get("security").and_then(Value::as_array).into_iter().flatten() {
-            let (name, scheme) = self.legacy_security(entry)?;
-            security.push(json!({ name.clone(): [] }));
-            security_schemes.insert(name, scheme);
-        }
-
-        let mut path_parameters = Vec::new();
-        let mut parameters = Vec::new();
-        let mut component_parameters = Map::new();
-        let groups = request.get("parameters").and_then(Value::as_object).unwrap_or(&empty);
-        for location in ["path", "query", "header", "cookie"] {
-            let Some(group) = groups.get(location).and_then(Value::as_object) else { continue };
-            for (name, entry) in group {
-                let parameter = self.legacy_parameter(name, location, entry)?;
-                if location == "path" {
-                    // The standard pages keep path parameters as path-level component references.
-                    component_parameters.insert(name.clone(), parameter);
-                    path_parameters.push(json!({ "$ref": format!("#/components/parameters/{name}") }));
-                } else {
-                    parameters.push(parameter);
-                }
-            }
-        }
-
-        let request_body = match request.get("body").and_then(Value::as_object) {
-            None => None,
-            Some(body) if body.is_empty() => None,
-            Some(body) => {
-                let mut required = false;
-                let mut content = Map::new();
-                for (media, entry) in body {
-                    let (schema, body_required) = self.schema_array(entry, &mut rebuilt)?;
-                    required |= body_required;
-                    content.insert(media.clone(), json!({ "schema": schema }));
-                }
-                Some(RequestBody { description: None, required, content })
-            }
-        };
-
-        let mut responses = Map::new();
-        for (status, entry) in p.get("response").and_then(Value::as_object).into_iter().flatten() {
-            let mut response = Map::new();
-            let mut content = Map::new();
-            for (key, value) in entry.as_object().into_iter().flatten() {
-                if key == "description" {
-                    response.insert("description".into(), value.clone());
-                } else {
-                    // Mintlify keeps the response's description inside its media entry.
-                    if let Some(d) = value.get("description") {
-                        response.entry("description").or_insert_with(|| d.clone());
-                    }
-                    let (schema, _) = self.schema_array(value, &mut rebuilt)?;
-                    content.insert(key.clone(), json!({ "schema": schema }));
-                }
-            }
-            response.entry("description").or_insert_with(|| json!(""));
-            if !content.is_empty() {
-                response.insert("content".into(), Value::Object(content));
-            }
-            responses.insert(status.clone(), Value::Object(response));
-        }
-
-        let available_map = available.as_object_mut().expect("made an object above");
-        let schemas = available_map.entry("schemas").or_insert_with(|| json!({}));
-        if !schemas.is_object() {
-            *schemas = json!({});
-        }
-        let schemas = schemas.as_object_mut().expect("made an object above");
-        for (name, schema) in rebuilt {
-            if let Some(existing) = schemas.get(&name)
-                && schema::canonical(existing) != schema
-            {
-                self.report(format!("schema `{name}` is declared twice on this page, differently"), &name);
-            }
-            schemas.insert(name, schema);
-        }
-        available_map.insert("parameters".into(), Value::Object(component_parameters));
-        available_map.insert("securitySchemes".into(), Value::Object(security_schemes));
-
+        let (security, security_schemes) = self.legacy_security_list(request)?;
+        let parameters = self.legacy_parameters(request)?;
+        let request_body = self.legacy_body(request, &mut rebuilt)?;
+        let responses = self.legacy_responses(p, &mut rebuilt)?;
         let (summary, description) = heading(&self.page.text[..self.block.offset]);
         let op = Operation {
             page: self.page.path.clone(),
@@ -385,17 +312,134 @@ impl Ctx<'_> {
             deprecated: p.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
             servers: p.get("servers").and_then(Value::as_array).cloned().unwrap_or_default(),
             security,
-            path_parameters,
-            parameters,
+            path_parameters: parameters.path,
+            parameters: parameters.other,
             request_body,
             responses,
             components: Components::default(),
         };
-        self.finish(op, &available)
+        let (available, twice) = self.legacy_components(doc, rebuilt, parameters.components, security_schemes);
+        match (self.finish(op, &available), twice.is_empty()) {
+            (Ok(op), true) => Ok(op),
+            (Ok(_), false) => Err(twice),
+            (Err(mut errors), _) => {
+                errors.0.splice(0..0, twice.0);
+                Err(errors)
+            }
+        }
+    }
+
+    /// The resolved form's security entries: the requirement list and the schemes it names.
+    fn legacy_security_list(&self, request: &Map<String, Value>) -> Step<(Vec<Value>, Map<String, Value>)> {
+        let mut security = Vec::new();
+        let mut schemes = Map::new();
+        for entry in request.get("security").and_then(Value::as_array).into_iter().flatten() {
+            let (name, scheme) = self.legacy_security(entry)?;
+            security.push(json!({ name.clone(): [] }));
+            schemes.insert(name, scheme);
+        }
+        Ok((security, schemes))
+    }
+
+    /// The resolved form's parameter groups; path parameters become path-level component
+    /// references, as the standard pages have them.
+    fn legacy_parameters(&self, request: &Map<String, Value>) -> Step<Parameters> {
+        let mut out = Parameters::default();
+        let Some(groups) = request.get("parameters").and_then(Value::as_object) else { return Ok(out) };
+        for location in ["path", "query", "header", "cookie"] {
+            let Some(group) = groups.get(location).and_then(Value::as_object) else { continue };
+            for (name, entry) in group {
+                let parameter = self.legacy_parameter(name, location, entry)?;
+                if location == "path" {
+                    out.components.insert(name.clone(), parameter);
+                    out.path.push(json!({ "$ref": format!("#/components/parameters/{name}") }));
+                } else {
+                    out.other.push(parameter);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The resolved form's request body; `required: true` in its `schemaArray` requires it.
+    fn legacy_body(
+        &self,
+        request: &Map<String, Value>,
+        rebuilt: &mut BTreeMap<String, Value>,
+    ) -> Step<Option<RequestBody>> {
+        let Some(body) = request.get("body").and_then(Value::as_object).filter(|b| !b.is_empty()) else {
+            return Ok(None);
+        };
+        let mut required = false;
+        let mut content = Map::new();
+        for (media, entry) in body {
+            let (schema, body_required) = self.schema_array(entry, rebuilt)?;
+            required |= body_required;
+            content.insert(media.clone(), json!({ "schema": schema }));
+        }
+        Ok(Some(RequestBody { description: None, required, content }))
+    }
+
+    /// The resolved form's responses, each media entry's `schemaArray` back to a schema.
+    fn legacy_responses(
+        &self,
+        p: &Map<String, Value>,
+        rebuilt: &mut BTreeMap<String, Value>,
+    ) -> Step<Map<String, Value>> {
+        let mut responses = Map::new();
+        for (status, entry) in p.get("response").and_then(Value::as_object).into_iter().flatten() {
+            let mut response = Map::new();
+            let mut content = Map::new();
+            for (key, value) in entry.as_object().into_iter().flatten() {
+                if key == "description" {
+                    response.insert("description".into(), value.clone());
+                    continue;
+                }
+                // Mintlify keeps the response's description inside its media entry.
+                if let Some(d) = value.get("description") {
+                    response.entry("description").or_insert_with(|| d.clone());
+                }
+                let (schema, _) = self.schema_array(value, rebuilt)?;
+                content.insert(key.clone(), json!({ "schema": schema }));
+            }
+            response.entry("description").or_insert_with(|| json!(""));
+            if !content.is_empty() {
+                response.insert("content".into(), Value::Object(content));
+            }
+            responses.insert(status.clone(), Value::Object(response));
+        }
+        Ok(responses)
+    }
+
+    /// The components a resolved-form page makes available: those it declares, the schemas
+    /// rebuilt from its `refIdentifier`s, its path parameters and security schemes. A schema it
+    /// declares twice, differently, is an error.
+    fn legacy_components(
+        &self,
+        doc: &Map<String, Value>,
+        rebuilt: BTreeMap<String, Value>,
+        parameters: Map<String, Value>,
+        security_schemes: Map<String, Value>,
+    ) -> (Value, Errors) {
+        let mut available = doc.get("components").and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut schemas = available.get("schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut twice = Errors::default();
+        for (name, schema) in rebuilt {
+            if let Some(existing) = schemas.get(&name)
+                && schema::canonical(existing) != schema
+            {
+                twice.push(self.error(format!("schema `{name}` is declared twice on this page, differently"), &name));
+            }
+            schemas.insert(name, schema);
+        }
+        available.insert("schemas".into(), Value::Object(schemas));
+        available.insert("parameters".into(), Value::Object(parameters));
+        available.insert("securitySchemes".into(), Value::Object(security_schemes));
+        (Value::Object(available), twice)
     }
 
     /// `{title, parameters: {header: {Authorization: {type, ...}}}}` back to a security scheme.
-    fn legacy_security(&mut self, entry: &Value) -> Step<(String, Value)> {
+    fn legacy_security(&self, entry: &Value) -> Step<(String, Value)> {
         let Some(name) = entry.get("title").and_then(Value::as_str) else {
             return self.fail("a `security` entry has no `title`", "security:");
         };
@@ -423,7 +467,7 @@ impl Ctx<'_> {
     }
 
     /// `{schema: [{type, required, description, ...}]}` back to a parameter object.
-    fn legacy_parameter(&mut self, name: &str, location: &str, entry: &Value) -> Step<Value> {
+    fn legacy_parameter(&self, name: &str, location: &str, entry: &Value) -> Step<Value> {
         let Some(list) = entry.get("schema").and_then(Value::as_array).filter(|l| !l.is_empty()) else {
             return self.fail(format!("parameter `{name}` has no `schema` list"), name);
         };
@@ -460,7 +504,7 @@ impl Ctx<'_> {
 
     /// A media entry's `schemaArray` back to a schema: a `$ref` to the component it names
     /// (rebuilt into `rebuilt`), or the inline schema. Also gives the body's `required` flag.
-    fn schema_array(&mut self, entry: &Value, rebuilt: &mut BTreeMap<String, Value>) -> Step<(Value, bool)> {
+    fn schema_array(&self, entry: &Value, rebuilt: &mut BTreeMap<String, Value>) -> Step<(Value, bool)> {
         let Some(items) = entry.get("schemaArray").and_then(Value::as_array).filter(|l| !l.is_empty()) else {
             return self.fail("a request or response has no `schemaArray`", "schemaArray");
         };
@@ -501,20 +545,19 @@ impl Ctx<'_> {
 
     /// Collects the components the operation reaches, following `$ref`s transitively, and reports
     /// every reference to nothing.
-    fn used_components(&mut self, op: &Operation, available: &Value) -> Step<Components> {
+    fn used_components(&self, op: &Operation, available: &Value) -> Step<Components> {
         let mut components = Components::default();
+        let mut errors = Errors::default();
         let content = op.content();
         let mut queue: Vec<String> = schema::refs(&content).into_iter().map(str::to_string).collect();
-        let mut failed = false;
         while let Some(reference) = queue.pop() {
             let Some((kind, name)) =
                 schema::component_ref(&reference).filter(|(k, _)| matches!(*k, "schemas" | "parameters"))
             else {
-                self.report(
+                errors.push(self.error(
                     format!("unsupported `$ref: {reference}`: pages may reference only `#/components/schemas/*` and `#/components/parameters/*`"),
                     &reference,
-                );
-                failed = true;
+                ));
                 continue;
             };
             let slot = if kind == "schemas" { &mut components.schemas } else { &mut components.parameters };
@@ -522,13 +565,8 @@ impl Ctx<'_> {
                 continue;
             }
             let Some(value) = available.get(kind).and_then(|k| k.get(&name)) else {
-                let at = self.at(&reference);
-                self.errors.push(
-                    self.page
-                        .error(format!("`$ref: {reference}` points to nothing: the page declares no {kind} `{name}`"))
-                        .at(at),
-                );
-                failed = true;
+                let message = format!("`$ref: {reference}` points to nothing: the page declares no {kind} `{name}`");
+                errors.push(self.error(message, &reference));
                 continue;
             };
             let value = if kind == "schemas" { schema::canonical(value) } else { canon_parameter(value) };
@@ -542,17 +580,22 @@ impl Ctx<'_> {
                         components.security_schemes.insert(name.clone(), scheme.clone());
                     }
                     None => {
-                        self.report(format!("security requirement `{name}` names no declared security scheme"), name);
-                        failed = true;
+                        errors.push(
+                            self.error(
+                                format!("security requirement `{name}` names no declared security scheme"),
+                                name,
+                            ),
+                        );
                     }
                 }
             }
         }
-        if failed { Err(()) } else { Ok(components) }
+        errors.into_result(components)
     }
 
     /// Every `{name}` in the path must be a declared path parameter, and the other way round.
-    fn check_path_template(&mut self, op: &Operation) -> Step<()> {
+    fn check_path_template(&self, op: &Operation) -> Step<()> {
+        let mut errors = Errors::default();
         let declared: Vec<String> = op
             .path_parameters
             .iter()
@@ -561,23 +604,18 @@ impl Ctx<'_> {
             .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
             .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
             .collect();
-        let mut failed = false;
         for name in template_names(&op.path) {
             if !declared.iter().any(|d| d == name) {
-                self.report(
-                    format!("path parameter `{{{name}}}` of `{}` is declared nowhere", op.path),
-                    &format!("{{{name}}}"),
-                );
-                failed = true;
+                let message = format!("path parameter `{{{name}}}` of `{}` is declared nowhere", op.path);
+                errors.push(self.error(message, &format!("{{{name}}}")));
             }
         }
         for name in &declared {
             if !template_names(&op.path).any(|t| t == name) {
-                self.report(format!("path parameter `{name}` does not appear in `{}`", op.path), name);
-                failed = true;
+                errors.push(self.error(format!("path parameter `{name}` does not appear in `{}`", op.path), name));
             }
         }
-        if failed { Err(()) } else { Ok(()) }
+        errors.into_result(())
     }
 }
 

@@ -141,66 +141,73 @@ fn document(items: &mut [syn::Item], module: &[String], doc_for: &DocFor) {
                     document(items, &path, doc_for);
                 }
             }
-            syn::Item::Struct(item) => {
-                let name = item.ident.to_string();
-                if is_public(&item.vis) && !has_doc(&item.attrs) {
-                    add_doc(&mut item.attrs, doc_for(module, &name, &name, Kind::Struct));
-                }
-                for field in &mut item.fields {
-                    if let (true, false, Some(ident)) = (is_public(&field.vis), has_doc(&field.attrs), &field.ident) {
-                        add_doc(&mut field.attrs, doc_for(module, &name, &ident.to_string(), Kind::Field));
-                    }
-                }
-            }
-            syn::Item::Enum(item) if is_public(&item.vis) => {
-                let name = item.ident.to_string();
-                if !has_doc(&item.attrs) {
-                    add_doc(&mut item.attrs, doc_for(module, &name, &name, Kind::Struct));
-                }
-                for variant in &mut item.variants {
-                    if !has_doc(&variant.attrs) {
-                        // A unit variant stands for the value serde renames it to.
-                        let doc = match serde_rename(&variant.attrs) {
-                            Some(value) if variant.fields.is_empty() => format!("`{value}`"),
-                            _ => format!("The `{}` alternative.", variant.ident),
-                        };
-                        add_doc(&mut variant.attrs, doc);
-                    }
-                    for field in &mut variant.fields {
-                        if let (false, Some(ident)) = (has_doc(&field.attrs), &field.ident) {
-                            add_doc(&mut field.attrs, doc_for(module, &name, &ident.to_string(), Kind::Field));
-                        }
-                    }
-                }
-            }
+            syn::Item::Struct(item) => document_struct(item, module, doc_for),
+            syn::Item::Enum(item) if is_public(&item.vis) => document_enum(item, module, doc_for),
             syn::Item::Impl(block) if block.trait_.is_none() => {
                 let owner = type_name(&block.self_ty);
-                for member in &mut block.items {
-                    if let syn::ImplItem::Fn(method) = member
-                        && is_public(&method.vis)
-                        && !has_doc(&method.attrs)
-                    {
-                        add_doc(
-                            &mut method.attrs,
-                            doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method),
-                        );
-                    }
-                }
+                let methods = block.items.iter_mut().filter_map(|member| match member {
+                    syn::ImplItem::Fn(method) if is_public(&method.vis) => Some((&mut method.attrs, &method.sig)),
+                    _ => None,
+                });
+                document_methods(methods, &owner, module, doc_for);
             }
             syn::Item::Trait(item) if is_public(&item.vis) => {
                 let owner = item.ident.to_string();
-                for member in &mut item.items {
-                    if let syn::TraitItem::Fn(method) = member
-                        && !has_doc(&method.attrs)
-                    {
-                        add_doc(
-                            &mut method.attrs,
-                            doc_for(module, &owner, &method.sig.ident.to_string(), Kind::Method),
-                        );
-                    }
-                }
+                let methods = item.items.iter_mut().filter_map(|member| match member {
+                    syn::TraitItem::Fn(method) => Some((&mut method.attrs, &method.sig)),
+                    _ => None,
+                });
+                document_methods(methods, &owner, module, doc_for);
             }
             _ => {}
+        }
+    }
+}
+
+fn document_struct(item: &mut syn::ItemStruct, module: &[String], doc_for: &DocFor) {
+    let name = item.ident.to_string();
+    if is_public(&item.vis) && !has_doc(&item.attrs) {
+        add_doc(&mut item.attrs, doc_for(module, &name, &name, Kind::Struct));
+    }
+    for field in &mut item.fields {
+        if let (true, false, Some(ident)) = (is_public(&field.vis), has_doc(&field.attrs), &field.ident) {
+            add_doc(&mut field.attrs, doc_for(module, &name, &ident.to_string(), Kind::Field));
+        }
+    }
+}
+
+fn document_enum(item: &mut syn::ItemEnum, module: &[String], doc_for: &DocFor) {
+    let name = item.ident.to_string();
+    if !has_doc(&item.attrs) {
+        add_doc(&mut item.attrs, doc_for(module, &name, &name, Kind::Struct));
+    }
+    for variant in &mut item.variants {
+        if !has_doc(&variant.attrs) {
+            // A unit variant stands for the value serde renames it to.
+            let doc = match serde_rename(&variant.attrs) {
+                Some(value) if variant.fields.is_empty() => format!("`{value}`"),
+                _ => format!("The `{}` alternative.", variant.ident),
+            };
+            add_doc(&mut variant.attrs, doc);
+        }
+        for field in &mut variant.fields {
+            if let (false, Some(ident)) = (has_doc(&field.attrs), &field.ident) {
+                add_doc(&mut field.attrs, doc_for(module, &name, &ident.to_string(), Kind::Field));
+            }
+        }
+    }
+}
+
+/// Methods of `owner` (an impl block's or a trait's), each without docs given some.
+fn document_methods<'a>(
+    methods: impl Iterator<Item = (&'a mut Vec<syn::Attribute>, &'a syn::Signature)>,
+    owner: &str,
+    module: &[String],
+    doc_for: &DocFor,
+) {
+    for (attrs, signature) in methods {
+        if !has_doc(attrs) {
+            add_doc(attrs, doc_for(module, owner, &signature.ident.to_string(), Kind::Method));
         }
     }
 }

@@ -46,21 +46,14 @@ pub struct Endpoint {
 
 pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Merged, Errors> {
     let method_rank = |m: &str| METHODS.iter().position(|x| *x == m).unwrap_or(METHODS.len());
-    operations.sort_by(|a, b| {
-        (a.path.as_str(), method_rank(&a.method), a.page.as_str()).cmp(&(
-            b.path.as_str(),
-            method_rank(&b.method),
-            b.page.as_str(),
-        ))
-    });
+    operations.sort_by_cached_key(|op| (op.path.clone(), method_rank(&op.method), op.page.clone()));
     let mut errors = Errors::default();
     let (unique, duplicates) = one_per_endpoint(operations, &mut errors);
     let endpoints = names(&unique, &mut errors);
     let declaring: Vec<&Operation> = unique.iter().chain(&duplicates).collect();
-    let directions = Directions::of_operations(&declaring);
     let mut drift = Drift::new(decisions);
     let mut provenance = Provenance::new(unique.first().map_or("spec/", |op| op.page.as_str()));
-    let components = components(&declaring, &directions, &mut drift, &mut provenance);
+    let components = components(&declaring, &Directions::of_operations(&declaring), &mut drift, &mut provenance);
     let servers = most_common(unique.iter().map(|op| &op.servers));
     let security = most_common(unique.iter().map(|op| &op.security));
     let mut paths: Map<String, Value> = Map::new();
@@ -74,17 +67,25 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     }
     reconcile_path_parameters(&mut paths, &unique, &mut drift);
     let reconciliations = drift.finish(&mut errors);
+    let document = document(servers, security, paths, components);
+    errors.into_result(Merged { document, reconciliations, endpoints, provenance })
+}
 
+/// The merged document around its paths and components.
+fn document(
+    servers: Option<&Vec<Value>>,
+    security: Option<&Vec<Value>>,
+    paths: Map<String, Value>,
+    components: Map<String, Value>,
+) -> Value {
     let mut document = Map::new();
     document.insert("openapi".into(), json!("3.1.0"));
-    document.insert(
-        "info".into(),
-        json!({
-            "title": "Baseten management API",
-            "description": "REST API for management of Baseten resources",
-            "version": "1.0.0",
-        }),
-    );
+    let info = json!({
+        "title": "Baseten management API",
+        "description": "REST API for management of Baseten resources",
+        "version": "1.0.0",
+    });
+    document.insert("info".into(), info);
     if let Some(servers) = servers {
         document.insert("servers".into(), json!(servers));
     }
@@ -93,7 +94,7 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     }
     document.insert("paths".into(), Value::Object(paths));
     document.insert("components".into(), Value::Object(components));
-    errors.into_result(Merged { document: Value::Object(document), reconciliations, endpoints, provenance })
+    Value::Object(document)
 }
 
 /// The same endpoint on two pages: fine when identical, an error otherwise. Gives the

@@ -363,24 +363,7 @@ impl<'a> Reconciler<'a> {
                 _ => return Err(conflict_between(at, key, values[0], (page, *value))),
             }
         }
-        // (shape, the members of that shape, by page), in order of first appearance.
-        let mut groups: Vec<(String, Vec<Declaration<'_>>)> = Vec::new();
-        for (page, list) in &lists {
-            let mut seen: Vec<String> = Vec::new();
-            for member in list.iter() {
-                let mut shape = shape(member);
-                let repeat = seen.iter().filter(|s| **s == shape).count();
-                seen.push(shape.clone());
-                if repeat > 0 {
-                    shape = format!("{shape} #{}", repeat + 1);
-                }
-                let declaration = Declaration { page, value: member };
-                match groups.iter_mut().find(|(s, _)| *s == shape) {
-                    Some((_, members)) => members.push(declaration),
-                    None => groups.push((shape, vec![declaration])),
-                }
-            }
-        }
+        let groups = group_by_shape(&lists);
         let shared = groups.iter().any(|(shape, members)| shape != "type null" && members.len() == lists.len());
         if !shared {
             let differs = values.iter().find(|(_, v)| *v != values[0].1).unwrap_or(&values[0]);
@@ -446,6 +429,29 @@ impl<'a> Reconciler<'a> {
             values.iter().filter_map(|(page, v)| v.map(|value| Declaration { page, value })).collect();
         self.node(&format!("{at}/{}", token(key)), &declarations).map(Some)
     }
+}
+
+/// Union members by shape (`$ref X`, `type string`; a second member of one shape on one page is
+/// `... #2`), each with the pages' members of that shape, in order of first appearance.
+fn group_by_shape<'a>(lists: &[(&'a str, &'a Vec<Value>)]) -> Vec<(String, Vec<Declaration<'a>>)> {
+    let mut groups: Vec<(String, Vec<Declaration<'a>>)> = Vec::new();
+    for (page, list) in lists {
+        let mut seen: Vec<String> = Vec::new();
+        for member in list.iter() {
+            let mut shape = shape(member);
+            let repeat = seen.iter().filter(|s| **s == shape).count();
+            seen.push(shape.clone());
+            if repeat > 0 {
+                shape = format!("{shape} #{}", repeat + 1);
+            }
+            let declaration = Declaration { page, value: member };
+            match groups.iter_mut().find(|(s, _)| *s == shape) {
+                Some((_, members)) => members.push(declaration),
+                None => groups.push((shape, vec![declaration])),
+            }
+        }
+    }
+    groups
 }
 
 /// Where some declarations are a union (`anyOf`/`oneOf`) and others a lone schema, each lone
