@@ -2,8 +2,10 @@
 //! pipeline stage against real pages, and every comparison goes through [`check`].
 
 mod bad_input;
+#[cfg(feature = "client")]
 mod client;
 mod codegen;
+#[cfg(feature = "client")]
 mod contract;
 mod determinism;
 mod downgrade;
@@ -16,6 +18,8 @@ mod naming;
 mod normalize;
 mod report;
 mod schema;
+// Without the client, only `fetch` serves from it.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 mod server;
 mod unset;
 
@@ -48,6 +52,15 @@ pub fn normalize(page: &Page) -> Operation {
     xtask::extract::extract(page)
         .and_then(|block| xtask::normalize::normalize(page, &block))
         .unwrap_or_else(|e| panic!("{} does not normalize:\n{e}", page.path))
+}
+
+/// [`check`] for text: the difference shown line by line.
+#[track_caller]
+pub fn check_text(input: &str, what: &str, actual: &str, expected: &str) {
+    if actual != expected {
+        let diff = xtask::write::diff(expected, actual, what);
+        panic!("{input}: {what} is not as expected\n--- expected\n+++ actual\n{diff}");
+    }
 }
 
 /// Compares what a stage produced with what it should have, and when they differ says which

@@ -2,14 +2,17 @@
 //! nothing, the docs' defaults live in the docs, and `tests/unset_fields.rs` (generated with the
 //! crate) covers every struct a request sends.
 
-use baseten_management::types::{PromoteRequestV1, UpdateRollingDeployConfigV1};
-use serde_json::{Value, json};
+use serde_json::Value;
 use xtask::direction::Directions;
 
 use crate::{check, repo_root};
 
+#[cfg(feature = "client")]
 #[test]
 fn request_types_built_with_nothing_set_send_nothing() {
+    use baseten_management::types::{PromoteRequestV1, UpdateRollingDeployConfigV1};
+    use serde_json::json;
+
     let promote: PromoteRequestV1 = PromoteRequestV1::builder().try_into().expect("no required fields");
     check("PromoteRequestV1::builder()", "JSON", serde_json::to_value(promote).unwrap(), json!({}));
     let rolling: UpdateRollingDeployConfigV1 =
