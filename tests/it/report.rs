@@ -139,6 +139,16 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
     check("the second run", "files written", again.written, vec![]);
 }
 
+/// Compares two documents as the change report does, and its changes (impact and sentence,
+/// in report order) with `expected`.
+#[track_caller]
+fn check_report(case: &str, before: &Value, after: &Value, expected: &[(Impact, &str)]) {
+    let changes: Vec<(Impact, String)> =
+        compare(before, after).changes.iter().map(|c| (c.impact(), c.to_string())).collect();
+    let expected: Vec<(Impact, String)> = expected.iter().map(|(i, s)| (*i, s.to_string())).collect();
+    check(case, "report", changes, expected);
+}
+
 #[test]
 fn a_default_the_client_stops_filling_in_is_breaking() {
     // `PromoteRequestV1` before and after `defaults` moved its documented default into its docs.
@@ -150,24 +160,32 @@ fn a_default_the_client_stops_filling_in_is_breaking() {
     let after = document(
         serde_json::json!({"type": "boolean", "description": "Scale down.\n\nThe server uses `true` when unset."}),
     );
-    let changes: Vec<(Impact, String)> =
-        compare(&before, &after).changes.into_iter().map(|c| (c.impact(), c.to_string())).collect();
-    check(
+    check_report(
         "default: true moved into the docs",
-        "report",
-        changes,
-        vec![
+        &before,
+        &after,
+        &[
             (
                 Impact::Breaking,
                 "`PromoteRequestV1`: field `scale_down_previous_production` is no longer filled with the documented default \
-                 `true`: unset, it is not sent (`boolean` becomes `Option<boolean>`)"
-                    .to_string(),
+                 `true`: unset, it is not sent (`boolean` becomes `Option<boolean>`)",
             ),
-            (Impact::Docs, "`PromoteRequestV1`: the docs of `scale_down_previous_production` changed".to_string()),
+            (Impact::Docs, "`PromoteRequestV1`: the docs of `scale_down_previous_production` changed"),
         ],
     );
-    let back: Vec<Impact> = compare(&after, &before).changes.iter().map(Change::impact).collect();
-    check("the default back", "impacts", back, vec![Impact::Breaking, Impact::Docs]);
+    check_report(
+        "the default back",
+        &after,
+        &before,
+        &[
+            (
+                Impact::Breaking,
+                "`PromoteRequestV1`: field `scale_down_previous_production` is now filled with the documented default \
+                 `true` when unset (`Option<boolean>` becomes `boolean`)",
+            ),
+            (Impact::Docs, "`PromoteRequestV1`: the docs of `scale_down_previous_production` changed"),
+        ],
+    );
 }
 
 #[test]

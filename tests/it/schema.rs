@@ -1,8 +1,16 @@
 //! The shared schema walker: every stage visits the same subschemas, with the same pointers.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::check;
+
+/// Walks `schema` as every stage does and compares the pointers it visits with `expected`.
+#[track_caller]
+fn check_walk(case: &str, schema: &Value, expected: &[&str]) {
+    let mut seen = Vec::new();
+    xtask::schema::walk(schema, "#", &mut |at, _| seen.push(at.to_string()));
+    check(case, "pointers visited", seen, expected.iter().map(|s| s.to_string()).collect());
+}
 
 #[test]
 fn walk_visits_every_subschema_with_its_pointer() {
@@ -15,13 +23,10 @@ fn walk_visits_every_subschema_with_its_pointer() {
         "enum": [{"properties": {"not-a": "schema"}}],
         "examples": [{"items": {}}],
     });
-    let mut seen = Vec::new();
-    xtask::schema::walk(&schema, "#", &mut |at, _| seen.push(at.to_string()));
-    check(
+    check_walk(
         "a schema using every kind of subschema keyword",
-        "pointers visited",
-        seen,
-        [
+        &schema,
+        &[
             "#",
             "#/properties/a~1b",
             "#/properties/c",
@@ -34,9 +39,7 @@ fn walk_visits_every_subschema_with_its_pointer() {
             "#/if",
             "#/then",
             "#/else",
-        ]
-        .map(String::from)
-        .to_vec(),
+        ],
     );
 }
 
