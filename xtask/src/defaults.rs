@@ -42,7 +42,12 @@ fn move_schema_defaults(schema: &mut Value) {
         if let Some(map) = node.as_object_mut()
             && let Some(default) = map.remove("default")
         {
-            describe(map, &default);
+            // A tag's only value as its default says nothing the tag does not.
+            let tag =
+                map.get("const") == Some(&default) || map.get("enum") == Some(&Value::Array(vec![default.clone()]));
+            if !tag {
+                describe(map, &default);
+            }
             // Keys stay in the canonical order normalize gave them.
             map.sort_keys();
         }

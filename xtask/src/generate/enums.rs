@@ -88,6 +88,12 @@ impl Place<'_> {
         let is_enum = schema.get("type").and_then(Value::as_str) == Some("string")
             && schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.len() > 1);
         if !is_enum {
+            // typify names an inline schema after its `title`, and gives two different schemas
+            // of one title one type (two `Kind` tags, say); without a title it names the schema
+            // after its place, which is unique.
+            if let Some(map) = schema.as_object_mut() {
+                map.remove("title");
+            }
             for (step, child) in schema::children_mut(schema) {
                 self.hoist(child, &inline_name(name, step), &format!("{at}{}", step.pointer()));
             }
