@@ -229,3 +229,24 @@ fn open_enums_take_typifys_names_and_a_free_catch_all() {
         "{error}"
     );
 }
+
+#[test]
+fn check_reports_a_stale_contract_case_file() {
+    let root = crate::bad_input::scratch("stale-contract-cases");
+    let cases = root.join("generated/tests/contract/cases.rs");
+    let text = std::fs::read_to_string(&cases).expect("generated/tests/contract/cases.rs");
+    std::fs::write(&cases, text.replacen("\"required arguments\"", "\"hand-edited\"", 1)).unwrap();
+    let input = xtask::Input::load(&root).unwrap_or_else(|e| panic!("{e}"));
+    let run = xtask::build(&input, &xtask::Previous::read(&root)).unwrap_or_else(|e| panic!("{e}"));
+    let stale: Vec<String> = write::check(&root, &root.join(xtask::GENERATED_DIR), &run.files)
+        .iter()
+        .map(|s| match s {
+            Stale::Changed(path, diff) => {
+                assert!(diff.contains("-            arguments: \"hand-edited\""), "{diff}");
+                format!("stale {path}")
+            }
+            other => other.to_string(),
+        })
+        .collect();
+    check("a hand-edited case", "what --check reports", stale, vec!["stale generated/tests/contract/cases.rs".into()]);
+}

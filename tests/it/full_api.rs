@@ -14,6 +14,8 @@ struct Full {
     api_text: String,
     mock_text: String,
     unset_text: String,
+    cases_text: String,
+    operations: Vec<String>,
     document: serde_json::Value,
 }
 
@@ -33,6 +35,8 @@ fn full() -> &'static Full {
             api_text: run.files["src/api.rs"].clone(),
             mock_text: run.files["src/mock.rs"].clone(),
             unset_text: run.files["tests/unset_fields.rs"].clone(),
+            cases_text: run.files["tests/contract/cases.rs"].clone(),
+            operations: run.endpoints.iter().map(|e| e.name.clone()).collect(),
             document: run.downgraded,
         }
     })
@@ -168,4 +172,15 @@ fn optional_arguments_start_unset() {
     starts.visit_file(&parse(&full().api_text));
     check(SPEC, "arguments that start set", starts.0, vec![]);
     assert!(full().api_text.contains("limit: Ok(None),"), "{SPEC}: list_audit_logs' `limit` does not start unset");
+}
+
+#[test]
+fn every_operation_has_a_contract_case() {
+    let full = full();
+    let missing: Vec<&String> = full
+        .operations
+        .iter()
+        .filter(|name| !full.cases_text.contains(&format!("operation: \"{name}\",")))
+        .collect();
+    check(SPEC, "operations without a contract case", missing, vec![]);
 }

@@ -4,10 +4,12 @@
 //! code reads, the manifest, README, licenses and example. Every file opens with a header
 //! naming the command that regenerates it.
 
+mod contract;
 mod enums;
 mod manifest;
 mod progenitor;
 mod rewrite;
+mod surface;
 mod tables;
 mod unset;
 mod values;
@@ -37,6 +39,8 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("src/retry.rs", "retry.rs", include_str!("../../templates/retry.rs")),
     ("src/open_enum.rs", "open_enum.rs", include_str!("../../templates/open_enum.rs")),
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
+    ("tests/contract.rs", "tests/contract.rs", include_str!("../../templates/tests/contract.rs")),
+    ("tests/contract/prism.rs", "tests/contract/prism.rs", include_str!("../../templates/tests/contract/prism.rs")),
     ("README.md", "README.md", include_str!("../../templates/README.md")),
 ];
 
@@ -60,6 +64,8 @@ pub struct Code {
     mock: String,
     /// `tests/unset_fields.rs`, printed.
     unset: String,
+    /// `tests/contract/cases.rs`, printed.
+    contract: String,
 }
 
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
@@ -87,8 +93,9 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
         let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (api, _) = api?;
         let unset = unset::tests(&api, &hoisted.document, provenance)?;
+        let contract = contract::cases(&api, &hoisted.document, provenance)?;
         match mock? {
-            Some(mock) => Ok(Code { api, mock, unset }),
+            Some(mock) => Ok(Code { api, mock, unset, contract }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
         }
     })
@@ -117,6 +124,7 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     files.insert("src/api.rs".to_string(), api);
     files.insert("src/mock.rs".to_string(), with_header("//", &code.mock));
     files.insert(unset::FILE.to_string(), with_header("//", &code.unset));
+    files.insert(contract::FILE.to_string(), with_header("//", &code.contract));
     for (path, template, text) in TEMPLATES {
         let text = match path.ends_with(".md") {
             false => format!("{}{text}", copied_header("//", template)),

@@ -1,6 +1,9 @@
-//! Values: takes a schema of the OpenAPI 3.0.3 document progenitor reads, gives the smallest
-//! JSON value the schema accepts: required properties only, the first enum value, the lowest
-//! bound, no array items unless `minItems` asks. The generated tests build request types from it.
+//! Values: takes a schema of the OpenAPI 3.0.3 document progenitor reads, gives a JSON value the
+//! schema accepts: with its required parts only (the first enum value, `null` where allowed), or
+//! complete (every property, a value where `null` would do). Numbers start from 1 and arrays
+//! hold one item where the bounds allow: a stricter era of the server (a `minimum: 1`, a
+//! `minItems: 1` the merge loosened) accepts them too. The generated tests build arguments from
+//! them.
 
 use serde_json::{Map, Value, json};
 
@@ -9,63 +12,113 @@ use crate::schema;
 /// Deeper than any of Baseten's schemas nest; a recursive schema stops here with `null`.
 const MAX_DEPTH: usize = 32;
 
-/// The smallest value `schema` accepts, `$ref`s resolved in `document`.
-pub(crate) fn smallest(document: &Value, schema: &Value) -> Value {
-    smallest_at(document, schema, 0)
+/// Past this depth the fullest value fills only what is required: a schema that nests itself
+/// through optional properties would otherwise grow without end.
+const FULL_DEPTH: usize = 6;
+
+/// A value of `schema` with its required parts only, `$ref`s resolved in `document`.
+pub(crate) fn required(document: &Value, schema: &Value) -> Value {
+    Values { document, full: false }.value(schema, 0)
 }
 
-fn smallest_at(document: &Value, schema: &Value, depth: usize) -> Value {
-    let schema = schema::follow(document, schema);
-    if depth > MAX_DEPTH {
-        return Value::Null;
-    }
-    let next = |s: &Value| smallest_at(document, s, depth + 1);
-    if schema.get("nullable") == Some(&json!(true)) {
-        return Value::Null;
-    }
-    if let Some(value) =
-        schema.get("enum").and_then(Value::as_array).and_then(|values| values.iter().find(|v| !v.is_null()))
-    {
-        return value.clone();
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|members| members.first()) {
-            return next(first);
+/// A value of `schema` with every optional part set too, `$ref`s resolved in `document`.
+pub(crate) fn complete(document: &Value, schema: &Value) -> Value {
+    Values { document, full: true }.value(schema, 0)
+}
+
+struct Values<'a> {
+    document: &'a Value,
+    /// Every property and item, or only what is required.
+    full: bool,
+}
+
+impl Values<'_> {
+    fn value(&self, schema: &Value, depth: usize) -> Value {
+        let schema = schema::follow(self.document, schema);
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        let full = self.full && depth < FULL_DEPTH;
+        if !full && schema.get("nullable") == Some(&json!(true)) {
+            return Value::Null;
+        }
+        if let Some(value) = schema.get("enum").and_then(Value::as_array).and_then(|v| v.iter().find(|v| !v.is_null()))
+        {
+            return value.clone();
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|members| members.first()) {
+                return tagged(schema, first, self.value(first, depth + 1));
+            }
+        }
+        if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+            return members.iter().map(|member| self.value(member, depth + 1)).fold(Value::Null, merge);
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("object") => self.object(schema, depth, full),
+            Some("array") => self.array(schema, depth),
+            Some("string") => string(schema),
+            Some("integer") => json!(number(schema).ceil() as i64),
+            Some("number") => json!(number(schema)),
+            Some("boolean") => json!(full),
+            _ if schema.get("properties").is_some() => self.object(schema, depth, full),
+            _ => Value::Null,
         }
     }
-    if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
-        return members.iter().map(next).fold(Value::Null, merge);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("object") => object(schema, &next),
-        Some("array") => {
-            let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-            let item = schema.get("items").map(&next).unwrap_or(Value::Null);
-            Value::Array((0..count).map(|_| item.clone()).collect())
+
+    /// The required properties, or every property when `full`; a typed map gets one entry then.
+    fn object(&self, schema: &Value, depth: usize, full: bool) -> Value {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut out = Map::new();
+        for name in &required {
+            let property = properties.and_then(|p| p.get(*name)).unwrap_or(&Value::Null);
+            out.insert(name.to_string(), self.value(property, depth + 1));
         }
-        Some("string") => string(schema),
-        Some("integer") => json!(lowest(schema).map_or(0, |n| n.ceil() as i64)),
-        Some("number") => json!(lowest(schema).unwrap_or(0.0)),
-        Some("boolean") => json!(false),
-        _ if schema.get("properties").is_some() => object(schema, &next),
-        _ => Value::Null,
+        for (name, property) in properties.into_iter().flatten().filter(|_| full) {
+            if !out.contains_key(name) {
+                out.insert(name.clone(), self.value(property, depth + 1));
+            }
+        }
+        if let (true, Some(values @ Value::Object(_))) = (full, schema.get("additionalProperties")) {
+            out.entry("x").or_insert_with(|| self.value(values, depth + 1));
+        }
+        Value::Object(out)
+    }
+
+    /// `minItems` items, and at least one where `maxItems` allows.
+    fn array(&self, schema: &Value, depth: usize) -> Value {
+        let minimum = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+        let maximum = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+        let count = minimum.max(1).min(maximum);
+        let item = schema.get("items").map(|items| self.value(items, depth + 1)).unwrap_or(Value::Null);
+        Value::Array((0..count).map(|_| item.clone()).collect())
     }
 }
 
-/// The required properties, each at its smallest.
-fn object(schema: &Value, next: &dyn Fn(&Value) -> Value) -> Value {
-    let properties = schema.get("properties").and_then(Value::as_object);
-    let required = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
-    let mut out = Map::new();
-    for name in required {
-        let property = properties.and_then(|p| p.get(name)).unwrap_or(&Value::Null);
-        out.insert(name.to_string(), next(property));
+/// A union member's value with the union's discriminator set, even where the member leaves it
+/// optional: without it, the value may match more than one member of a `oneOf`.
+fn tagged(union: &Value, member: &Value, value: Value) -> Value {
+    let Value::Object(mut object) = value else { return value };
+    let Some(property) = union.pointer("/discriminator/propertyName").and_then(Value::as_str) else {
+        return Value::Object(object);
+    };
+    let mapping = union.pointer("/discriminator/mapping").and_then(Value::as_object);
+    let reference = member.get("$ref");
+    let tag = mapping.into_iter().flatten().find(|(_, target)| Some(*target) == reference).map(|(tag, _)| tag);
+    if let Some(tag) = tag {
+        object.insert(property.to_string(), Value::String(tag.clone()));
     }
-    Value::Object(out)
+    Value::Object(object)
 }
 
 fn string(schema: &Value) -> Value {
-    let example = schema.get("example").filter(|e| e.is_string());
     let by_format = match schema.get("format").and_then(Value::as_str) {
         Some("date-time") => Some("2026-01-01T00:00:00Z"),
         Some("date") => Some("2026-01-01"),
@@ -77,21 +130,23 @@ fn string(schema: &Value) -> Value {
     if let Some(text) = by_format {
         return json!(text);
     }
-    if let (Some(example), true) = (example, schema.get("pattern").is_some()) {
+    if let (Some(example), true) = (schema.get("example").filter(|e| e.is_string()), schema.get("pattern").is_some()) {
         return example.clone();
     }
     let length = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1);
     json!("x".repeat(length as usize))
 }
 
-/// The lowest number the bounds allow, if they set one.
-fn lowest(schema: &Value) -> Option<f64> {
+/// The lowest number the bounds allow, 1 where they allow it.
+fn number(schema: &Value) -> f64 {
     let minimum = schema.get("minimum").and_then(Value::as_f64);
     let exclusive = schema.get("exclusiveMinimum") == Some(&json!(true));
-    match (minimum, exclusive) {
-        (Some(n), true) => Some(n + 1.0),
-        (Some(n), false) => Some(n),
-        (None, _) => schema.get("maximum").and_then(Value::as_f64).filter(|max| *max < 0.0),
+    let maximum = schema.get("maximum").and_then(Value::as_f64);
+    match (minimum, exclusive, maximum) {
+        (Some(n), true, _) => n + 1.0,
+        (Some(n), false, _) => n.max(1.0).min(maximum.unwrap_or(f64::MAX)),
+        (None, _, Some(max)) if max < 1.0 => max,
+        (None, _, _) => 1.0,
     }
 }
 
