@@ -4093,28 +4093,13 @@ pub struct Client {
     pub(crate) inner: crate::ClientConfig,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::ClientConfig) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(60u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::ClientConfig,
@@ -4301,6 +4286,7 @@ pub mod builder {
     pub struct CreateApiKey<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateApiKeyRequestV1, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> CreateApiKey<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -4308,6 +4294,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the request body.
@@ -4338,8 +4325,10 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::ApiKeyV1>, Error<()>> {
-            let Self { client, body } = self;
+        async fn send_raw(
+            self,
+        ) -> Result<ResponseValue<types::ApiKeyV1>, crate::call::Raw> {
+            let Self { client, body, options } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateApiKeyRequestV1::try_from(v).map_err(|e| e.to_string())
@@ -4369,11 +4358,11 @@ pub mod builder {
                 operation_id: "create_api_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4383,10 +4372,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ApiKeyV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_raw(error, "create_api_key").await),
-            }
+            crate::call::send("create_api_key", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::list_chains`]
@@ -4395,14 +4393,20 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListChains<'a> {
         client: &'a super::Client,
+        options: crate::call::CallOptions,
     }
     impl<'a> ListChains<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                options: ::std::default::Default::default(),
+            }
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::ChainsV1>, Error<()>> {
-            let Self { client } = self;
+        async fn send_raw(
+            self,
+        ) -> Result<ResponseValue<types::ChainsV1>, crate::call::Raw> {
+            let Self { client, options } = self;
             let url = format!("{}/v1/chains", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4426,11 +4430,11 @@ pub mod builder {
                 operation_id: "list_chains",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4440,10 +4444,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ChainsV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_raw(error, "list_chains").await),
-            }
+            crate::call::send("list_chains", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::get_chain_deployment`]
@@ -4454,6 +4467,7 @@ pub mod builder {
         client: &'a super::Client,
         chain_id: Result<::std::string::String, String>,
         chain_deployment_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> GetChainDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -4464,6 +4478,7 @@ pub mod builder {
                 chain_deployment_id: Err(
                     "chain_deployment_id was not initialized".to_string(),
                 ),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `chain_id` argument.
@@ -4494,8 +4509,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ChainDeploymentV1>, Error<()>> {
-            let Self { client, chain_id, chain_deployment_id } = self;
+        ) -> Result<ResponseValue<types::ChainDeploymentV1>, crate::call::Raw> {
+            let Self { client, chain_id, chain_deployment_id, options } = self;
             let chain_id = chain_id.map_err(Error::InvalidRequest)?;
             let chain_deployment_id = chain_deployment_id
                 .map_err(Error::InvalidRequest)?;
@@ -4525,11 +4540,11 @@ pub mod builder {
                 operation_id: "get_chain_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4542,12 +4557,19 @@ pub mod builder {
             ResponseValue<types::ChainDeploymentV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(crate::Error::from_raw(error, "get_chain_deployment").await)
-                }
-            }
+            crate::call::send("get_chain_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::list_instance_types`]
@@ -4556,16 +4578,20 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListInstanceTypes<'a> {
         client: &'a super::Client,
+        options: crate::call::CallOptions,
     }
     impl<'a> ListInstanceTypes<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                options: ::std::default::Default::default(),
+            }
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstanceTypesV1>, Error<()>> {
-            let Self { client } = self;
+        ) -> Result<ResponseValue<types::InstanceTypesV1>, crate::call::Raw> {
+            let Self { client, options } = self;
             let url = format!("{}/v1/instance_types", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4589,11 +4615,11 @@ pub mod builder {
                 operation_id: "list_instance_types",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4603,12 +4629,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::InstanceTypesV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(crate::Error::from_raw(error, "list_instance_types").await)
-                }
-            }
+            crate::call::send("list_instance_types", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::list_models`]
@@ -4617,14 +4650,20 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListModels<'a> {
         client: &'a super::Client,
+        options: crate::call::CallOptions,
     }
     impl<'a> ListModels<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                options: ::std::default::Default::default(),
+            }
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::ModelsV1>, Error<()>> {
-            let Self { client } = self;
+        async fn send_raw(
+            self,
+        ) -> Result<ResponseValue<types::ModelsV1>, crate::call::Raw> {
+            let Self { client, options } = self;
             let url = format!("{}/v1/models", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4648,11 +4687,11 @@ pub mod builder {
                 operation_id: "list_models",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4662,10 +4701,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ModelsV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_raw(error, "list_models").await),
-            }
+            crate::call::send("list_models", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::delete_model`]
@@ -4675,6 +4723,7 @@ pub mod builder {
     pub struct DeleteModel<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> DeleteModel<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -4682,6 +4731,7 @@ pub mod builder {
             Self {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -4699,8 +4749,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ModelTombstoneV1>, Error<()>> {
-            let Self { client, model_id } = self;
+        ) -> Result<ResponseValue<types::ModelTombstoneV1>, crate::call::Raw> {
+            let Self { client, model_id, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/models/{}", client.baseurl, encode_path(& model_id.to_string()),
@@ -4727,11 +4777,11 @@ pub mod builder {
                 operation_id: "delete_model",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4744,10 +4794,19 @@ pub mod builder {
             ResponseValue<types::ModelTombstoneV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_raw(error, "delete_model").await),
-            }
+            crate::call::send("delete_model", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::get_development_deployment`]
@@ -4757,6 +4816,7 @@ pub mod builder {
     pub struct GetDevelopmentDeployment<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> GetDevelopmentDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -4764,6 +4824,7 @@ pub mod builder {
             Self {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -4781,8 +4842,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::DeploymentV1>, Error<()>> {
-            let Self { client, model_id } = self;
+        ) -> Result<ResponseValue<types::DeploymentV1>, crate::call::Raw> {
+            let Self { client, model_id, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/models/{}/deployments/development", client.baseurl, encode_path(&
@@ -4810,11 +4871,11 @@ pub mod builder {
                 operation_id: "get_development_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4824,14 +4885,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(error, "get_development_deployment").await,
-                    )
-                }
-            }
+            crate::call::send("get_development_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::activate_development_deployment`]
@@ -4841,6 +4907,7 @@ pub mod builder {
     pub struct ActivateDevelopmentDeployment<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> ActivateDevelopmentDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -4848,6 +4915,7 @@ pub mod builder {
             Self {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -4865,8 +4933,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ActivateResponseV1>, Error<()>> {
-            let Self { client, model_id } = self;
+        ) -> Result<ResponseValue<types::ActivateResponseV1>, crate::call::Raw> {
+            let Self { client, model_id, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/models/{}/deployments/development/activate", client.baseurl,
@@ -4894,11 +4962,11 @@ pub mod builder {
                 operation_id: "activate_development_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4911,15 +4979,19 @@ pub mod builder {
             ResponseValue<types::ActivateResponseV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(error, "activate_development_deployment")
-                            .await,
-                    )
-                }
-            }
+            crate::call::send("activate_development_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::promote_development_deployment`]
@@ -4930,6 +5002,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         body: Result<types::builder::PromoteRequestV1, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> PromoteDevelopmentDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -4938,6 +5011,7 @@ pub mod builder {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -4981,8 +5055,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::DeploymentV1>, Error<()>> {
-            let Self { client, model_id, body } = self;
+        ) -> Result<ResponseValue<types::DeploymentV1>, crate::call::Raw> {
+            let Self { client, model_id, body, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -5016,11 +5090,11 @@ pub mod builder {
                 operation_id: "promote_development_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5030,15 +5104,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(error, "promote_development_deployment")
-                            .await,
-                    )
-                }
-            }
+            crate::call::send("promote_development_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::retry_development_deployment`]
@@ -5048,6 +5126,7 @@ pub mod builder {
     pub struct RetryDevelopmentDeployment<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> RetryDevelopmentDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5055,6 +5134,7 @@ pub mod builder {
             Self {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5072,8 +5152,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::RetryDeploymentResponseV1>, Error<()>> {
-            let Self { client, model_id } = self;
+        ) -> Result<ResponseValue<types::RetryDeploymentResponseV1>, crate::call::Raw> {
+            let Self { client, model_id, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/models/{}/deployments/development/retry", client.baseurl,
@@ -5101,11 +5181,11 @@ pub mod builder {
                 operation_id: "retry_development_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5118,15 +5198,19 @@ pub mod builder {
             ResponseValue<types::RetryDeploymentResponseV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(error, "retry_development_deployment")
-                            .await,
-                    )
-                }
-            }
+            crate::call::send("retry_development_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::get_deployment`]
@@ -5137,6 +5221,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         deployment_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> GetDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5145,6 +5230,7 @@ pub mod builder {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
                 deployment_id: Err("deployment_id was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5175,8 +5261,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::DeploymentV1>, Error<()>> {
-            let Self { client, model_id, deployment_id } = self;
+        ) -> Result<ResponseValue<types::DeploymentV1>, crate::call::Raw> {
+            let Self { client, model_id, deployment_id, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5205,11 +5291,11 @@ pub mod builder {
                 operation_id: "get_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5219,10 +5305,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_raw(error, "get_deployment").await),
-            }
+            crate::call::send("get_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::delete_deployment`]
@@ -5233,6 +5328,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         deployment_id: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> DeleteDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5241,6 +5337,7 @@ pub mod builder {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
                 deployment_id: Err("deployment_id was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5271,8 +5368,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::DeploymentTombstoneV1>, Error<()>> {
-            let Self { client, model_id, deployment_id } = self;
+        ) -> Result<ResponseValue<types::DeploymentTombstoneV1>, crate::call::Raw> {
+            let Self { client, model_id, deployment_id, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5301,11 +5398,11 @@ pub mod builder {
                 operation_id: "delete_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5318,12 +5415,19 @@ pub mod builder {
             ResponseValue<types::DeploymentTombstoneV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(crate::Error::from_raw(error, "delete_deployment").await)
-                }
-            }
+            crate::call::send("delete_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::update_deployment_autoscaling_settings`]
@@ -5335,6 +5439,7 @@ pub mod builder {
         model_id: Result<::std::string::String, String>,
         deployment_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateAutoscalingSettingsV1, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> UpdateDeploymentAutoscalingSettings<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5344,6 +5449,7 @@ pub mod builder {
                 model_id: Err("model_id was not initialized".to_string()),
                 deployment_id: Err("deployment_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5405,9 +5511,9 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::UpdateAutoscalingSettingsResponseV1>,
-            Error<()>,
+            crate::call::Raw,
         > {
-            let Self { client, model_id, deployment_id, body } = self;
+            let Self { client, model_id, deployment_id, body, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5444,11 +5550,11 @@ pub mod builder {
                 operation_id: "update_deployment_autoscaling_settings",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5461,18 +5567,20 @@ pub mod builder {
             ResponseValue<types::UpdateAutoscalingSettingsResponseV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(
-                                error,
-                                "update_deployment_autoscaling_settings",
-                            )
-                            .await,
-                    )
-                }
-            }
+            crate::call::send("update_deployment_autoscaling_settings", self.send_raw())
+                .await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::create_environment`]
@@ -5483,6 +5591,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         body: Result<types::builder::CreateEnvironmentRequestV1, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> CreateEnvironment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5491,6 +5600,7 @@ pub mod builder {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5537,8 +5647,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::EnvironmentV1>, Error<()>> {
-            let Self { client, model_id, body } = self;
+        ) -> Result<ResponseValue<types::EnvironmentV1>, crate::call::Raw> {
+            let Self { client, model_id, body, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -5573,11 +5683,11 @@ pub mod builder {
                 operation_id: "create_environment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5587,12 +5697,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::EnvironmentV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(crate::Error::from_raw(error, "create_environment").await)
-                }
-            }
+            crate::call::send("create_environment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::activate_environment_deployment`]
@@ -5603,6 +5720,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> ActivateEnvironmentDeployment<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5611,6 +5729,7 @@ pub mod builder {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
                 env_name: Err("env_name was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5641,8 +5760,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ActivateResponseV1>, Error<()>> {
-            let Self { client, model_id, env_name } = self;
+        ) -> Result<ResponseValue<types::ActivateResponseV1>, crate::call::Raw> {
+            let Self { client, model_id, env_name, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let env_name = env_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5671,11 +5790,11 @@ pub mod builder {
                 operation_id: "activate_environment_deployment",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5688,15 +5807,19 @@ pub mod builder {
             ResponseValue<types::ActivateResponseV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(error, "activate_environment_deployment")
-                            .await,
-                    )
-                }
-            }
+            crate::call::send("activate_environment_deployment", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::cancel_environment_promotion`]
@@ -5707,6 +5830,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
+        options: crate::call::CallOptions,
     }
     impl<'a> CancelEnvironmentPromotion<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
@@ -5715,6 +5839,7 @@ pub mod builder {
                 client: client,
                 model_id: Err("model_id was not initialized".to_string()),
                 env_name: Err("env_name was not initialized".to_string()),
+                options: ::std::default::Default::default(),
             }
         }
         ///Sets the `model_id` argument.
@@ -5745,8 +5870,8 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CancelPromotionResponseV1>, Error<()>> {
-            let Self { client, model_id, env_name } = self;
+        ) -> Result<ResponseValue<types::CancelPromotionResponseV1>, crate::call::Raw> {
+            let Self { client, model_id, env_name, options } = self;
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let env_name = env_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5775,11 +5900,11 @@ pub mod builder {
                 operation_id: "cancel_environment_promotion",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5792,15 +5917,19 @@ pub mod builder {
             ResponseValue<types::CancelPromotionResponseV1>,
             crate::Error,
         > {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    Err(
-                        crate::Error::from_raw(error, "cancel_environment_promotion")
-                            .await,
-                    )
-                }
-            }
+            crate::call::send("cancel_environment_promotion", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
     /**Builder for [`Client::list_secrets`]
@@ -5809,14 +5938,20 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListSecrets<'a> {
         client: &'a super::Client,
+        options: crate::call::CallOptions,
     }
     impl<'a> ListSecrets<'a> {
         ///Starts the request; the [`Client`](super::Client) method calls this.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                options: ::std::default::Default::default(),
+            }
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::SecretsV1>, Error<()>> {
-            let Self { client } = self;
+        async fn send_raw(
+            self,
+        ) -> Result<ResponseValue<types::SecretsV1>, crate::call::Raw> {
+            let Self { client, options } = self;
             let url = format!("{}/v1/secrets", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5840,11 +5975,11 @@ pub mod builder {
                 operation_id: "list_secrets",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = crate::call::exec(client, request, &info, &options).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::call::decode(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5854,10 +5989,19 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::SecretsV1>, crate::Error> {
-            match self.send_raw().await {
-                Ok(value) => Ok(value),
-                Err(error) => Err(crate::Error::from_raw(error, "list_secrets").await),
-            }
+            crate::call::send("list_secrets", self.send_raw()).await
+        }
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+        /// When and how often this call is sent again, instead of the client's
+        /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+        pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
         }
     }
 }
@@ -5887,4 +6031,114 @@ pub(crate) fn auth_scheme(
         "list_secrets" => Some(crate::AuthScheme::ApiKey),
         _ => None,
     }
+}
+/// The method and URL template each operation's page declares.
+pub(crate) fn route(operation_id: &str) -> ::std::option::Option<crate::call::Route> {
+    ::std::option::Option::Some(
+        match operation_id {
+            "create_api_key" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/api_keys",
+                }
+            }
+            "list_chains" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/chains",
+                }
+            }
+            "get_chain_deployment" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/chains/{chain_id}/deployments/{chain_deployment_id}",
+                }
+            }
+            "list_instance_types" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/instance_types",
+                }
+            }
+            "list_models" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/models",
+                }
+            }
+            "delete_model" => {
+                crate::call::Route {
+                    method: "DELETE",
+                    template: "/v1/models/{model_id}",
+                }
+            }
+            "get_development_deployment" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/models/{model_id}/deployments/development",
+                }
+            }
+            "activate_development_deployment" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/models/{model_id}/deployments/development/activate",
+                }
+            }
+            "promote_development_deployment" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/models/{model_id}/deployments/development/promote",
+                }
+            }
+            "retry_development_deployment" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/models/{model_id}/deployments/development/retry",
+                }
+            }
+            "get_deployment" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/models/{model_id}/deployments/{deployment_id}",
+                }
+            }
+            "delete_deployment" => {
+                crate::call::Route {
+                    method: "DELETE",
+                    template: "/v1/models/{model_id}/deployments/{deployment_id}",
+                }
+            }
+            "update_deployment_autoscaling_settings" => {
+                crate::call::Route {
+                    method: "PATCH",
+                    template: "/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings",
+                }
+            }
+            "create_environment" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/models/{model_id}/environments",
+                }
+            }
+            "activate_environment_deployment" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/models/{model_id}/environments/{env_name}/activate",
+                }
+            }
+            "cancel_environment_promotion" => {
+                crate::call::Route {
+                    method: "POST",
+                    template: "/v1/models/{model_id}/environments/{env_name}/cancel_promotion",
+                }
+            }
+            "list_secrets" => {
+                crate::call::Route {
+                    method: "GET",
+                    template: "/v1/secrets",
+                }
+            }
+            _ => return None,
+        },
+    )
 }

@@ -7,21 +7,25 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
 /// Everything that can go wrong building a client or calling an operation.
 ///
-/// `Display` is one line naming the operation, the HTTP status and the server's message, so a
-/// log line or an `anyhow` chain says what to fix. The API key never appears in it.
+/// `Display` is one line naming the operation, the HTTP status and the server's message (and
+/// the request id, when the server sent one), so a log line or an `anyhow` chain says what to
+/// fix. The API key never appears in it. Variants may gain fields: match them with `..`.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The client could not be built: a missing or empty `BASETEN_API_KEY`, an API key that
     /// cannot go in a header, a base URL that does not parse.
+    #[non_exhaustive]
     Config {
         /// What is wrong and how to fix it.
         message: String,
     },
     /// An argument failed the schema's checks before anything was sent.
+    #[non_exhaustive]
     InvalidRequest {
         /// The operation, as named in this crate (`get_development_deployment`).
         operation: &'static str,
@@ -30,6 +34,7 @@ pub enum Error {
     },
     /// No usable response: the connection failed, timed out, or broke off mid-body (after any
     /// retries the policy allowed).
+    #[non_exhaustive]
     Transport {
         /// The operation, as named in this crate.
         operation: &'static str,
@@ -38,11 +43,15 @@ pub enum Error {
     },
     /// The server answered with a status the operation does not document (a 4xx or 5xx, or a
     /// 429 the retry policy gave up on).
+    #[non_exhaustive]
     Api {
         /// The operation, as named in this crate.
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
+        /// The response's headers ([`Error::request_id`] reads the request id among them); boxed,
+        /// so the error stays small on the happy path's stack.
+        headers: Box<HeaderMap>,
         /// The `error` field of a `{"error": ..., "retry_after": ...}` body, when there is one.
         message: Option<String>,
         /// The server's `retry_after` (body) or `Retry-After` (header), when there is one.
@@ -52,9 +61,14 @@ pub enum Error {
     },
     /// The status was a success but the body is not what the operation documents: malformed,
     /// truncated, or of the wrong shape.
+    #[non_exhaustive]
     Decode {
         /// The operation, as named in this crate.
         operation: &'static str,
+        /// The HTTP status, one the operation documents.
+        status: StatusCode,
+        /// The response's headers.
+        headers: Box<HeaderMap>,
         /// The body as received (lossily decoded as UTF-8).
         body: String,
         /// Where and why decoding failed.
@@ -74,10 +88,11 @@ impl Error {
         }
     }
 
-    /// The HTTP status of an [`Error::Api`] (or of a transport error that has one).
+    /// The HTTP status of an [`Error::Api`] or [`Error::Decode`] (or of a transport error that
+    /// has one).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             _ => None,
         }
@@ -88,6 +103,34 @@ impl Error {
         match self {
             Error::Api { retry_after, .. } => *retry_after,
             _ => None,
+        }
+    }
+
+    /// The response's headers, for an error that has a response.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api { headers, .. } | Error::Decode { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// The id the server gave the request (`x-request-id` and the like), for a support ticket
+    /// or a search in the server's logs; `None` when it sent none.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(self.headers()?)
+    }
+
+    /// A short, stable name for what went wrong, as OpenTelemetry's `error.type` wants it: the
+    /// HTTP status code, `timeout`, `connect`, `decode`, ...
+    pub fn kind(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Error::Config { .. } => "config".into(),
+            Error::InvalidRequest { .. } => "invalid_request".into(),
+            Error::Transport { source, .. } if source.is_timeout() => "timeout".into(),
+            Error::Transport { source, .. } if source.is_connect() => "connect".into(),
+            Error::Transport { .. } => "transport".into(),
+            Error::Api { status, .. } => status.as_str().to_string().into(),
+            Error::Decode { .. } => "decode".into(),
         }
     }
 
@@ -102,32 +145,43 @@ impl Error {
 
     /// Turns progenitor's error into ours; reads the body of an undocumented response, so the
     /// error carries what the server said.
-    pub(crate) async fn from_raw(raw: progenitor_client::Error<()>, operation: &'static str) -> Error {
+    pub(crate) async fn from_raw(raw: crate::call::Raw, operation: &'static str) -> Error {
         use progenitor_client::Error as Raw;
         match raw {
             Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidRequest { operation, message },
             Raw::CommunicationError(source) | Raw::InvalidUpgrade(source) | Raw::ResponseBodyError(source) => {
                 Error::Transport { operation, source }
             }
-            Raw::InvalidResponsePayload(body, source) => {
-                Error::Decode { operation, body: String::from_utf8_lossy(&body).into_owned(), source }
+            Raw::ErrorResponse(value) => {
+                let (status, headers) = (value.status(), Box::new(value.headers().clone()));
+                let crate::call::Undecodable { body, source } = value.into_inner();
+                Error::Decode {
+                    operation,
+                    status,
+                    headers,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                    source,
+                }
             }
-            Raw::ErrorResponse(value) => Error::Api {
+            // Not from `crate::call::decode`, which reports a body that does not decode as above.
+            Raw::InvalidResponsePayload(body, source) => Error::Decode {
                 operation,
-                status: value.status(),
-                message: None,
-                retry_after: None,
-                body: String::new(),
+                status: StatusCode::OK,
+                headers: Box::default(),
+                body: String::from_utf8_lossy(&body).into_owned(),
+                source,
             },
             Raw::UnexpectedResponse(response) => {
                 let status = response.status();
-                let header_retry = crate::retry::retry_after_header(response.headers());
+                let headers = Box::new(response.headers().clone());
+                let header_retry = crate::retry::retry_after_header(&headers);
                 match response.bytes().await {
                     Ok(bytes) => {
                         let shape = crate::retry::ErrorBody::parse(&bytes);
                         Error::Api {
                             operation,
                             status,
+                            headers,
                             message: shape.error,
                             retry_after: shape.retry_after.or(header_retry),
                             body: String::from_utf8_lossy(&bytes).into_owned(),
@@ -140,8 +194,22 @@ impl Error {
     }
 }
 
+/// The headers servers and proxies put a request id in, most specific first.
+const REQUEST_ID_HEADERS: &[&str] =
+    &["x-baseten-request-id", "x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-correlation-id"];
+
+/// The first request id among `headers`.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .filter(|id| !id.is_empty())
+}
+
 /// At most this many characters of a body go into `Display`; the whole body stays in the error.
 const BODY_IN_DISPLAY: usize = 200;
+/// A body that does not decode is shown shorter: its start says what it is.
+const BODY_IN_DECODE: usize = 100;
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -159,7 +227,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Api { operation, status, message, retry_after, body } => {
+            Error::Api { operation, status, message, retry_after, body, headers } => {
                 write!(f, "{operation}: HTTP {status}")?;
                 match message {
                     Some(message) => write!(f, ": {message}")?,
@@ -172,10 +240,25 @@ impl fmt::Display for Error {
                 if let Some(hint) = hint(*status) {
                     write!(f, "; {hint}")?;
                 }
-                Ok(())
+                with_request_id(f, headers)
             }
-            Error::Decode { operation, source, .. } => {
-                write!(f, "{operation}: the response body does not match the documented type: {source}")
+            Error::Decode { operation, status, headers, body, source } => {
+                let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no content type");
+                write!(
+                    f,
+                    "{operation}: HTTP {status} ({content_type}), but the body is not the documented JSON: {source}"
+                )?;
+                match body.trim() {
+                    "" => f.write_str("; the body is empty")?,
+                    text => write!(f, "; the body starts: {}", one_line(text, BODY_IN_DECODE))?,
+                }
+                if looks_like_html(content_type, body) {
+                    f.write_str(
+                        "; an HTML page, not the API: check the base URL (Baseten's API is https://api.baseten.co) \
+                         and any proxy between",
+                    )?;
+                }
+                with_request_id(f, headers)
             }
         }
     }
@@ -189,6 +272,19 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// ` (request id ...)` when the server sent one.
+fn with_request_id(f: &mut fmt::Formatter<'_>, headers: &HeaderMap) -> fmt::Result {
+    match request_id(headers) {
+        Some(id) => write!(f, " (request id {id})"),
+        None => Ok(()),
+    }
+}
+
+fn looks_like_html(content_type: &str, body: &str) -> bool {
+    let start = body.trim_start().chars().take(15).collect::<String>().to_ascii_lowercase();
+    content_type.starts_with("text/html") || start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
 fn hint(status: StatusCode) -> Option<&'static str> {

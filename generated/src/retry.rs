@@ -19,8 +19,9 @@ use serde::Deserialize;
 /// - No retry starts once the total wait would pass [`max_total_wait`](Self::max_total_wait);
 ///   the last response becomes the error, carrying the server's `retry_after`.
 ///
-/// Each retry is logged at `warn` level through the `log` crate (target
-/// `baseten_management::retry`), which `tracing` subscribers see through `tracing-log`.
+/// Each retry is a `warn` event of the call's span (target `baseten_management::retry`, with the
+/// reason, the wait and the attempt as fields); without a `tracing` subscriber it is a `log`
+/// record instead.
 ///
 /// ```
 /// use std::time::Duration;
@@ -37,6 +38,7 @@ pub struct RetryPolicy {
     initial_backoff: Duration,
     max_backoff: Duration,
     max_total_wait: Duration,
+    wait_cap: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -47,6 +49,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_total_wait: Duration::from_secs(60),
+            wait_cap: None,
         }
     }
 }
@@ -79,6 +82,19 @@ impl RetryPolicy {
     pub fn max_total_wait(mut self, wait: Duration) -> Self {
         self.max_total_wait = wait;
         self
+    }
+
+    /// Caps every wait, a server's `retry_after` included: for tests against a mock server that
+    /// answers a real `retry_after` (see `mock::client_builder`). Against Baseten, waiting less
+    /// than `retry_after` only meets another 429.
+    pub fn wait_cap(mut self, cap: Duration) -> Self {
+        self.wait_cap = Some(cap);
+        self
+    }
+
+    /// `delay`, no longer than [`Self::wait_cap`].
+    fn capped(&self, delay: Duration) -> Duration {
+        self.wait_cap.map_or(delay, |cap| delay.min(cap))
     }
 
     /// The configured number of attempts.
@@ -177,22 +193,27 @@ pub(crate) async fn execute(
             return outcome;
         };
         let (method, url) = (next.method(), next.url());
+        let delay = policy.capped(delay);
         if waited.saturating_add(delay) > policy.max_total_wait {
-            log::warn!(
+            tracing::warn!(
                 target: "baseten_management::retry",
+                wait_ms = delay.as_millis() as u64,
                 "{operation} ({method} {url}): {reason}; not retrying: waiting {delay:?} more would pass the \
                  {:?} limit on total wait",
                 policy.max_total_wait,
             );
             return outcome;
         }
-        log::warn!(
+        tracing::warn!(
             target: "baseten_management::retry",
+            wait_ms = delay.as_millis() as u64,
+            attempt = attempt + 1,
             "{operation} ({method} {url}): {reason}; retrying in {delay:?} (attempt {} of {})",
             attempt + 1,
             policy.max_attempts,
         );
         tokio::time::sleep(delay).await;
+        tracing::Span::current().record("http.request.resend_count", attempt);
         waited += delay;
         attempt += 1;
     }

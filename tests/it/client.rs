@@ -10,9 +10,9 @@ use baseten_management::{AuthScheme, Client, Error, RetryPolicy, StatusCode};
 use crate::check;
 use crate::server::{Reply, Server};
 
-const KEY: &str = "sk-test-0123456789";
+pub(crate) const KEY: &str = "sk-test-0123456789";
 
-fn client(server: &Server, policy: RetryPolicy) -> Client {
+pub(crate) fn client(server: &Server, policy: RetryPolicy) -> Client {
     Client::builder()
         .base_url(&server.url)
         .api_key(KEY)
@@ -22,13 +22,14 @@ fn client(server: &Server, policy: RetryPolicy) -> Client {
 }
 
 /// Fast backoff, so tests that retry 5xx do not wait long.
-fn quick() -> RetryPolicy {
+pub(crate) fn quick() -> RetryPolicy {
     RetryPolicy::default()
         .initial_backoff(Duration::from_millis(10))
         .max_backoff(Duration::from_millis(40))
 }
 
-const SECRETS: &str = r#"{"secrets": [{"created_at": "2026-01-02T03:04:05Z", "name": "hf_token", "team_name": "ml"}]}"#;
+pub(crate) const SECRETS: &str =
+    r#"{"secrets": [{"created_at": "2026-01-02T03:04:05Z", "name": "hf_token", "team_name": "ml"}]}"#;
 
 fn deployment(status: &str) -> String {
     serde_json::json!({
@@ -268,7 +269,7 @@ async fn an_error_carries_status_body_and_the_servers_message() {
         .send()
         .await
         .unwrap_err();
-    let Error::Api { operation, status, message, retry_after, body } = &error else {
+    let Error::Api { operation, status, message, retry_after, body, .. } = &error else {
         panic!("not an Api error: {error:?}")
     };
     check(
@@ -342,11 +343,13 @@ async fn a_truncated_or_malformed_body_is_an_error_naming_the_operation() {
         Server::start(vec![Reply::json(200, r#"{"secrets": [{"created_at": "2026-01-02T03:04:05Z", "na"#)]).await;
     let error = client(&server, RetryPolicy::default()).list_secrets().send().await.unwrap_err();
     assert!(matches!(error, Error::Decode { operation: "list_secrets", .. }), "{error:?}");
-    assert!(
-        error
-            .to_string()
-            .starts_with("list_secrets: the response body does not match the documented type: EOF"),
-        "{error}"
+    check(
+        "truncated JSON",
+        "Display",
+        error.to_string(),
+        "list_secrets: HTTP 200 OK (application/json), but the body is not the documented JSON: EOF while parsing \
+         a string at line 1 column 55; the body starts: {\"secrets\": [{\"created_at\": \"2026-01-02T03:04:05Z\", \"na"
+            .to_string(),
     );
 
     let server = Server::start(vec![Reply::json(200, r#"{"secrets": "none"}"#)]).await;
@@ -362,15 +365,7 @@ async fn a_truncated_or_malformed_body_is_an_error_naming_the_operation() {
 
 #[tokio::test]
 async fn a_slow_server_hits_the_request_timeout() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    // Accepts, never answers.
-    let _hold = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((stream, _)) = listener.accept().await {
-            open.push(stream);
-        }
-    });
+    let (url, _hold) = crate::server::silent().await;
     let client = Client::builder()
         .base_url(&url)
         .api_key(KEY)
@@ -405,7 +400,8 @@ async fn typed_mocks_for_downstream_tests() {
     use baseten_management::mock::MockServerExt;
     use baseten_management::types::{SecretV1, SecretsV1};
 
-    let server = httpmock::MockServer::start_async().await;
+    // httpmock as the crate re-exports it: a downstream test needs no dependency of its own.
+    let server = baseten_management::mock::MockServer::start_async().await;
     let secrets = SecretsV1 {
         secrets: vec![SecretV1 {
             created_at: "2026-01-02T03:04:05Z".parse().unwrap(),

@@ -3,6 +3,8 @@
 
 mod bad_input;
 #[cfg(feature = "client")]
+mod calls;
+#[cfg(feature = "client")]
 mod client;
 mod codegen;
 #[cfg(feature = "client")]
@@ -14,10 +16,14 @@ mod fetch;
 mod full_api;
 mod fuzz;
 mod merge;
+#[cfg(feature = "client")]
+mod mocks;
 mod naming;
 mod normalize;
 mod report;
 mod schema;
+#[cfg(feature = "client")]
+mod traced;
 // Without the client, only `fetch` serves from it.
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
 mod server;

@@ -10,7 +10,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// One reply.
 #[derive(Clone, Debug)]
 pub(crate) enum Reply {
-    /// A complete response: status, extra headers, JSON body.
+    /// A complete response: status, extra headers (a `content-type` among them replaces
+    /// `application/json`), body.
     Json(u16, Vec<(&'static str, String)>, String),
     /// `Content-Length` announces `announced` bytes, `body` has fewer; then the connection closes.
     Truncated { announced: usize, body: String },
@@ -165,10 +166,13 @@ async fn serve(mut stream: TcpStream, choose: impl FnOnce(&Request) -> Reply) ->
     let response = match choose(&request) {
         Reply::Json(status, extra, body) => {
             let mut head = format!(
-                "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+                "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\nconnection: close\r\n",
                 reason(status),
                 body.len()
             );
+            if !extra.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+                head.push_str("content-type: application/json\r\n");
+            }
             for (name, value) in extra {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
@@ -186,6 +190,20 @@ async fn serve(mut stream: TcpStream, choose: impl FnOnce(&Request) -> Reply) ->
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
     Some(request)
+}
+
+/// A listener on 127.0.0.1 that accepts and never answers: its URL, and the task holding the
+/// connections open (until dropped).
+pub(crate) async fn silent() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("local address"));
+    let hold = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            open.push(stream);
+        }
+    });
+    (url, hold)
 }
 
 fn reason(status: u16) -> &'static str {

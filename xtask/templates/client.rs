@@ -27,14 +27,18 @@ pub enum AuthScheme {
     Bearer,
 }
 
-/// What the operations read from the client besides the HTTP connection pool: the credentials
-/// and the retry policy. Built by [`ClientBuilder`]; `Debug` never shows the key.
-#[derive(Clone, Default)]
+/// What the operations read from the client besides the HTTP connection pool: the credentials,
+/// the retry policy, the limit on each attempt. Made by [`ClientBuilder`] only; `Debug` never
+/// shows the key.
+#[derive(Clone)]
 pub struct ClientConfig {
     api_key: Option<HeaderValue>,
     bearer: Option<HeaderValue>,
     scheme: Option<AuthScheme>,
     retry: RetryPolicy,
+    /// Set on each request: a caller's own `reqwest::Client` has its own limits, which the
+    /// builder cannot change. `None` when the client's own timeout applies.
+    attempt_timeout: Option<Duration>,
 }
 
 impl ClientConfig {
@@ -47,9 +51,13 @@ impl ClientConfig {
         }
     }
 
-    /// The retry policy every operation follows.
+    /// The retry policy every operation follows unless a call sets its own.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
     }
 }
 
@@ -83,8 +91,10 @@ pub struct ClientBuilder {
     api_key: Option<String>,
     scheme: Option<AuthScheme>,
     connect_timeout: Duration,
-    timeout: Duration,
+    /// `None` until set: a caller's own `reqwest::Client` then keeps its own limit.
+    timeout: Option<Duration>,
     retry: RetryPolicy,
+    http: Option<reqwest::Client>,
 }
 
 impl Default for ClientBuilder {
@@ -94,8 +104,9 @@ impl Default for ClientBuilder {
             api_key: None,
             scheme: None,
             connect_timeout: ClientBuilder::CONNECT_TIMEOUT,
-            timeout: ClientBuilder::TIMEOUT,
+            timeout: None,
             retry: RetryPolicy::default(),
+            http: None,
         }
     }
 }
@@ -109,9 +120,13 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("http_client", &self.http.as_ref().map(|_| "<the caller's>"))
             .finish()
     }
 }
+
+/// The User-Agent every request carries.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 impl ClientBuilder {
     /// The default limit on establishing a connection.
@@ -120,7 +135,8 @@ impl ClientBuilder {
     pub const TIMEOUT: Duration = Duration::from_secs(60);
 
     /// The server to talk to, such as `http://127.0.0.1:8080` for a test server; defaults to
-    /// the one the pages declare.
+    /// the one the pages declare. A key only goes over `https`, or plain `http` to a loopback
+    /// address.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -167,31 +183,48 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit on establishing a connection; default [`Self::CONNECT_TIMEOUT`].
+    /// The limit on establishing a connection; default [`Self::CONNECT_TIMEOUT`]. Not for a
+    /// client given to [`Self::http_client`], which keeps its own.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// The limit on each attempt; default [`Self::TIMEOUT`]. Retries get a fresh limit each.
+    /// The limit on each attempt; default [`Self::TIMEOUT`]. Retries get a fresh limit each;
+    /// an operation's `.timeout(..)` replaces it for one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
-    /// When and how often failed requests are sent again; default [`RetryPolicy::default`].
+    /// When and how often failed requests are sent again; default [`RetryPolicy::default`]. An
+    /// operation's `.retry(..)` replaces it for one call.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// Builds the client; an error for a base URL that does not parse, or a key that cannot
-    /// go in a header.
+    /// Sends through the caller's own `reqwest::Client` (its connection pool, proxy, TLS and
+    /// limits), still adding the key, the retries and the User-Agent. [`Self::timeout`], when
+    /// set, applies to each request; [`Self::connect_timeout`] does not apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client; an error for a base URL that does not parse, a key that cannot go in
+    /// a header, or a key that would go over plain `http` to a host other than loopback.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+        let url = match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => url,
             _ => return Err(Error::config(format!("the base URL {base_url:?} is not an http(s) URL"))),
+        };
+        if self.api_key.is_some() && url.scheme() == "http" && !is_loopback(&url) {
+            return Err(Error::config(format!(
+                "the base URL {base_url:?} is plain http to a host other than loopback, and the API key would \
+                 cross the network unencrypted; use https (plain http is for a test server on 127.0.0.1)"
+            )));
         }
         let header = |scheme: &str, key: &str| {
             let mut value = HeaderValue::try_from(format!("{scheme} {key}"))
@@ -203,15 +236,32 @@ impl ClientBuilder {
             Some(key) => (Some(header("Api-Key", key)?), Some(header("Bearer", key)?)),
             None => (None, None),
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))?;
-        let config = ClientConfig { api_key, bearer, scheme: self.scheme, retry: self.retry };
+        let (http, attempt_timeout) = match self.http {
+            Some(http) => (http, self.timeout),
+            None => (http_client(self.connect_timeout, self.timeout.unwrap_or(Self::TIMEOUT))?, None),
+        };
+        let config = ClientConfig { api_key, bearer, scheme: self.scheme, retry: self.retry, attempt_timeout };
         Ok(Client::new_with_client(&base_url, http, config))
     }
+}
+
+/// Whether `url` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The `reqwest::Client` the builder makes, on the TLS backend the features choose.
+fn http_client(connect_timeout: Duration, timeout: Duration) -> Result<reqwest::Client, Error> {
+    let builder = reqwest::Client::builder().connect_timeout(connect_timeout).timeout(timeout);
+    let failed =
+        |e: &dyn fmt::Display| Error::config(format!("cannot set up the HTTP client ({}): {e}", crate::TLS_BACKEND));
+    crate::tls::configure(builder).map_err(|e| failed(&e))?.build().map_err(|e| failed(&e))
 }
 
 impl Client {
@@ -245,13 +295,15 @@ impl ClientHooks<ClientConfig> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
         if let Some(value) = self.inner().authorization(info.operation_id) {
-            request.headers_mut().insert(AUTHORIZATION, value.clone());
+            headers.insert(AUTHORIZATION, value.clone());
         }
+        headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         Ok(())
     }
 
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        crate::retry::execute(self.client(), &self.inner().retry, request, info.operation_id).await
+        crate::call::exec(self, request, info, &crate::call::CallOptions::default()).await
     }
 }

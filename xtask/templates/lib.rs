@@ -41,22 +41,35 @@
 //!   default applies.
 //! - **Forward compatibility**: string enums keep values the reference does not list (yet) in
 //!   an `Unknown` variant; unknown fields are ignored.
-//! - **Mocks**: with the `mock` feature, [`mock::MockServerExt`] adds a typed
-//!   [`httpmock`](https://docs.rs/httpmock) mock for every operation.
-
+#![cfg_attr(
+    feature = "mock",
+    doc = "- **Mocks**: with the `mock` feature, [`mock::MockServerExt`] adds a typed \
+           [`httpmock`](https://docs.rs/httpmock) mock for every operation."
+)]
+#![cfg_attr(
+    not(feature = "mock"),
+    doc = "- **Mocks**: with the `mock` feature, `mock::MockServerExt` adds a typed \
+           [`httpmock`](https://docs.rs/httpmock) mock for every operation."
+)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "mock")]
+mod answers;
 mod api;
+mod call;
 mod client;
 mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod open_enum;
 mod retry;
+mod tls;
 
 pub use api::{Client, builder, types};
 pub use client::{API_KEY_VAR, AuthScheme, BASE_URL_VAR, ClientBuilder, ClientConfig};
 pub use error::Error;
+#[doc(no_inline)]
 pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
+pub use tls::TLS_BACKEND;

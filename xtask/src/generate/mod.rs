@@ -4,6 +4,7 @@
 //! code reads, the manifest, README, licenses and example. Every file opens with a header
 //! naming the command that regenerates it.
 
+mod builders;
 mod contract;
 mod enums;
 mod manifest;
@@ -34,13 +35,17 @@ change the pages (or xtask/) and run `cargo xtask codegen` again.";
 /// Hand-written files copied into the crate: (path in `generated/`, template in `xtask/templates/`, text).
 const TEMPLATES: &[(&str, &str, &str)] = &[
     ("src/lib.rs", "lib.rs", include_str!("../../templates/lib.rs")),
+    ("src/answers.rs", "answers.rs", include_str!("../../templates/answers.rs")),
+    ("src/call.rs", "call.rs", include_str!("../../templates/call.rs")),
     ("src/client.rs", "client.rs", include_str!("../../templates/client.rs")),
     ("src/error.rs", "error.rs", include_str!("../../templates/error.rs")),
     ("src/retry.rs", "retry.rs", include_str!("../../templates/retry.rs")),
     ("src/open_enum.rs", "open_enum.rs", include_str!("../../templates/open_enum.rs")),
+    ("src/tls.rs", "tls.rs", include_str!("../../templates/tls.rs")),
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
     ("tests/contract.rs", "tests/contract.rs", include_str!("../../templates/tests/contract.rs")),
     ("tests/contract/prism.rs", "tests/contract/prism.rs", include_str!("../../templates/tests/contract/prism.rs")),
+    ("tests/tls.rs", "tests/tls.rs", include_str!("../../templates/tests/tls.rs")),
     ("README.md", "README.md", include_str!("../../templates/README.md")),
 ];
 

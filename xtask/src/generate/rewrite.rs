@@ -1,6 +1,6 @@
-//! Rewrite: takes progenitor's parsed output, gives it the shape the support code expects:
-//! `send` returns [`crate::Error`] (progenitor's error lives on as `send_raw`), string enums are
-//! open, and no doc example is left `ignore`d.
+//! Rewrite: takes progenitor's parsed output, gives it the shape the support code expects: the
+//! operation builders through [`super::builders`], string enums open, no constructor that skips
+//! the builder's checks, and no doc example left `ignore`d.
 
 use std::collections::BTreeSet;
 
@@ -30,7 +30,7 @@ pub(crate) fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames
     for item in &mut file.items {
         match item {
             syn::Item::Mod(module) if module.ident == "builder" => {
-                sends += wrap_sends(module)?;
+                sends += super::builders::rewrite(module)?;
             }
             syn::Item::Mod(module) if module.ident == "types" => {
                 let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;
@@ -38,6 +38,7 @@ pub(crate) fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames
                 items.extend(enums.iter().flat_map(open_enum));
             }
             syn::Item::Impl(block) if is_client_impl(block) => {
+                hide_unchecked_constructors(block);
                 for member in &mut block.items {
                     if let syn::ImplItem::Fn(method) = member
                         && type_name_of_output(&method.sig.output).starts_with("builder::")
@@ -67,13 +68,72 @@ pub(crate) fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames
 pub(crate) fn mock(file: &mut syn::File, renames: &Renames) {
     rename(&mut file.items, renames);
     match_each_array_item(&mut file.items);
-    let doc = "Typed [`httpmock`] mocks for every operation (the `mock` feature): \
-               `server.list_models(|when, then| ...)` matches the operation's method and path, and \
-               `then` takes its typed response.";
+    let doc = include_str!("../../templates/mock.md");
     file.attrs.push(syn::parse_quote!(#![doc = #doc]));
+    answer_and_expect(&mut file.items);
+    // `MockServer` is re-exported here, which makes progenitor's explicit link target redundant.
+    for item in &mut file.items {
+        if let syn::Item::Trait(ext) = item {
+            replace_in_docs(&mut ext.attrs, "[`MockServer`](::httpmock::MockServer)", "[`MockServer`]");
+        }
+    }
+    file.items.insert(
+        0,
+        syn::parse_quote!(
+            pub use crate::answers::{Answer, Expect, MOCK_WAIT_CAP, Sequence, client_builder};
+        ),
+    );
+    file.items.insert(
+        0,
+        syn::parse_quote!(
+            pub use ::httpmock::{self, MockServer};
+        ),
+    );
     // progenitor's matchers format path arguments with `value.to_string()`.
     file.attrs.push(syn::parse_quote!(#![allow(clippy::to_string_in_format_args)]));
     document(&mut file.items, &[], &mock_doc);
+}
+
+fn replace_in_docs(attrs: &mut [syn::Attribute], from: &str, to: &str) {
+    for attr in attrs {
+        if let syn::Meta::NameValue(doc) = &mut attr.meta
+            && doc.path.is_ident("doc")
+            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut doc.value
+        {
+            *text = syn::LitStr::new(&text.value().replace(from, to), text.span());
+        }
+    }
+}
+
+/// Every operation's `When` and `Then` get the support code's [`Expect`] and [`Answer`]: the
+/// failure answers and sequences work for any operation.
+fn answer_and_expect(items: &mut [syn::Item]) {
+    let Some((_, operations)) = items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "operations" => module.content.as_mut(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut impls: Vec<syn::Item> = Vec::new();
+    for item in operations.iter() {
+        let syn::Item::Struct(wrapper) = item else { continue };
+        let name = &wrapper.ident;
+        if name.to_string().ends_with("When") {
+            impls.push(syn::parse_quote! {
+                impl crate::answers::Expect for #name {
+                    fn into_when(self) -> ::httpmock::When { self.0 }
+                }
+            });
+        } else if name.to_string().ends_with("Then") {
+            impls.push(syn::parse_quote! {
+                impl crate::answers::Answer for #name {
+                    fn into_then(self) -> ::httpmock::Then { self.0 }
+                    fn from_then(then: ::httpmock::Then) -> Self { Self(then) }
+                }
+            });
+        }
+    }
+    operations.extend(impls);
 }
 
 /// What an undocumented public item in the client is: `(module path, type, item, kind)` gives
@@ -468,48 +528,21 @@ fn tolerate_unknown_fields(items: &mut [syn::Item]) {
     }
 }
 
-fn is_client_impl(block: &syn::ItemImpl) -> bool {
-    block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+/// progenitor's `Client::new` (a 60 s connect timeout, no User-Agent, a panic when TLS fails)
+/// goes; `new_with_client` (no URL check) stays for `ClientBuilder`, inside the crate.
+fn hide_unchecked_constructors(block: &mut syn::ItemImpl) {
+    block.items.retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+    for member in &mut block.items {
+        if let syn::ImplItem::Fn(f) = member
+            && f.sig.ident == "new_with_client"
+        {
+            f.vis = syn::parse_quote!(pub(crate));
+        }
+    }
 }
 
-/// In every builder, renames progenitor's `send` to a private `send_raw` and adds a `send` that
-/// maps its error to ours. Returns how many it wrapped.
-fn wrap_sends(module: &mut syn::ItemMod) -> Result<usize, String> {
-    let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
-    let mut wrapped = 0;
-    for item in items {
-        let syn::Item::Impl(block) = item else { continue };
-        let mut added = Vec::new();
-        for member in &mut block.items {
-            let syn::ImplItem::Fn(send) = member else { continue };
-            if send.sig.ident != "send" {
-                continue;
-            }
-            let operation = operation_id(&send.block).ok_or_else(|| {
-                format!("no `OperationInfo {{ operation_id }}` in {}::send", type_name(&block.self_ty))
-            })?;
-            let value = ok_type(&send.sig.output).ok_or_else(|| {
-                format!("{}::send does not return Result<ResponseValue<T>, _>", type_name(&block.self_ty))
-            })?;
-            let docs: Vec<syn::Attribute> = std::mem::take(&mut send.attrs);
-            send.sig.ident = format_ident!("send_raw");
-            send.vis = syn::Visibility::Inherited;
-            added.push(syn::parse_quote! {
-                #(#docs)*
-                ///
-                /// Failures come back as [`crate::Error`], naming this operation.
-                pub async fn send(self) -> ::std::result::Result<#value, crate::Error> {
-                    match self.send_raw().await {
-                        Ok(value) => Ok(value),
-                        Err(error) => Err(crate::Error::from_raw(error, #operation).await),
-                    }
-                }
-            });
-            wrapped += 1;
-        }
-        block.items.extend(added);
-    }
-    Ok(wrapped)
+fn is_client_impl(block: &syn::ItemImpl) -> bool {
+    block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }
 
 fn type_name_of_output(output: &syn::ReturnType) -> String {
@@ -521,40 +554,6 @@ fn type_name_of_output(output: &syn::ReturnType) -> String {
 
 fn type_name(ty: &syn::Type) -> String {
     quote!(#ty).to_string().replace(' ', "")
-}
-
-/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<()>>`.
-fn ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
-    let syn::Type::Path(path) = &**ty else { return None };
-    let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ok) if last.ident == "Result" => Some(ok.clone()),
-        _ => None,
-    }
-}
-
-/// The string in `OperationInfo { operation_id: "..." }`.
-fn operation_id(block: &syn::Block) -> Option<String> {
-    struct Find(Option<String>);
-    impl<'ast> Visit<'ast> for Find {
-        fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
-            if node.path.is_ident("OperationInfo") {
-                for field in &node.fields {
-                    if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
-                        && let (true, syn::Lit::Str(value)) = (name == "operation_id", &lit.lit)
-                    {
-                        self.0 = Some(value.value());
-                    }
-                }
-            }
-            syn::visit::visit_expr_struct(self, node);
-        }
-    }
-    let mut find = Find(None);
-    find.visit_block(block);
-    find.0
 }
 
 /// Drops progenitor's ```` ```ignore ```` example from a method's docs: it does not compile

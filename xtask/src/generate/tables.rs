@@ -1,5 +1,5 @@
 //! Tables: takes the OpenAPI 3.0.3 document, gives what the support code looks up at run
-//! time: the default server and each operation's auth scheme.
+//! time: the default server, and each operation's auth scheme and route (for its span).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::provenance::Provenance;
 use crate::schema;
 
-/// `DEFAULT_BASE_URL` and `auth_scheme(operation_id)`; an operation whose security scheme the
+/// `DEFAULT_BASE_URL`, `auth_scheme(operation_id)` and `route(operation_id)`; an operation whose security scheme the
 /// client cannot send is an error on its page.
 pub(crate) fn tables(document: &Value, provenance: &Provenance) -> Result<TokenStream, Error> {
     let server = document.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("https://api.baseten.co");
@@ -18,6 +18,7 @@ pub(crate) fn tables(document: &Value, provenance: &Provenance) -> Result<TokenS
     let default = document.get("security");
 
     let mut arms = Vec::new();
+    let mut routes = Vec::new();
     let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();
     for (path, item) in paths {
         for (method, op) in item.as_object().into_iter().flatten() {
@@ -28,6 +29,8 @@ pub(crate) fn tables(document: &Value, provenance: &Provenance) -> Result<TokenS
                 None => quote!(None),
             };
             arms.push(quote!(#id => #scheme,));
+            let method = method.to_uppercase();
+            routes.push(quote!(#id => crate::call::Route { method: #method, template: #path },));
         }
     }
     Ok(quote! {
@@ -40,6 +43,14 @@ pub(crate) fn tables(document: &Value, provenance: &Provenance) -> Result<TokenS
                 #(#arms)*
                 _ => None,
             }
+        }
+
+        /// The method and URL template each operation's page declares.
+        pub(crate) fn route(operation_id: &str) -> ::std::option::Option<crate::call::Route> {
+            ::std::option::Option::Some(match operation_id {
+                #(#routes)*
+                _ => return None,
+            })
         }
     })
 }

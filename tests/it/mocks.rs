@@ -1,0 +1,89 @@
+//! The `mock` feature as a downstream test uses it: Baseten's failure answers for any operation,
+//! answers in sequence, and a client that does not sit out a mocked `retry_after`.
+
+use std::time::{Duration, Instant};
+
+use baseten_management::mock::{self, Answer, MockServer, MockServerExt, Sequence};
+use baseten_management::{Error, RetryPolicy, StatusCode};
+
+use crate::check;
+use crate::client::SECRETS;
+
+fn secrets() -> baseten_management::types::SecretsV1 {
+    serde_json::from_str(SECRETS).unwrap()
+}
+
+#[tokio::test]
+async fn an_error_answer_is_baseten_s_error_body() {
+    let server = MockServer::start_async().await;
+    server.delete_model(|when, then| {
+        when.model_id("m1");
+        then.error(409, "Model m1 has active deployments");
+    });
+    let client = mock::client_builder(&server).build().unwrap();
+    let error = client.delete_model().model_id("m1").send().await.unwrap_err();
+    let Error::Api { status, message, .. } = &error else { panic!("not an Api error: {error:?}") };
+    check("error answer", "status", *status, StatusCode::CONFLICT);
+    check("error answer", "message", message.as_deref(), Some("Model m1 has active deployments"));
+}
+
+#[tokio::test]
+async fn a_rate_limit_then_success_costs_a_test_no_real_wait() {
+    let server = MockServer::start_async().await;
+    let sequence = Sequence::new();
+    let limited = server.list_secrets(|when, then| {
+        sequence.step(when);
+        then.rate_limited(Duration::from_secs(37));
+    });
+    let listed = server.list_secrets(|when, then| {
+        sequence.step(when);
+        then.ok(&secrets());
+    });
+    let client = mock::client_builder(&server).build().unwrap();
+    let start = Instant::now();
+    let got = client.list_secrets().send().await.expect("retried after the 429");
+    assert!(start.elapsed() < Duration::from_secs(5), "waited {:?}", start.elapsed());
+    check("429 then 200", "secrets", got.secrets.len(), 1);
+    check("429 then 200", "answered", sequence.answered(), 2);
+    check("429 then 200", "hits", (limited.calls_async().await, listed.calls_async().await), (1, 1));
+
+    // Without retries, the 429 is the caller's, with the server's retry_after.
+    let sequence = Sequence::new();
+    server.get_development_deployment(|when, then| {
+        sequence.step(when.model_id("m1"));
+        then.rate_limited(Duration::from_secs(37));
+    });
+    let error = client
+        .get_development_deployment()
+        .model_id("m1")
+        .retry(RetryPolicy::disabled())
+        .send()
+        .await
+        .unwrap_err();
+    check("429 alone", "retry_after", error.retry_after(), Some(Duration::from_secs(37)));
+}
+
+#[tokio::test]
+async fn a_sequence_answers_each_step_once_then_falls_through() {
+    let server = MockServer::start_async().await;
+    let sequence = Sequence::new();
+    for status in [503, 502] {
+        server.list_secrets(|when, then| {
+            sequence.step(when);
+            then.error(status, "upstream unavailable");
+        });
+    }
+    server.list_secrets(|when, then| {
+        sequence.step(when);
+        then.ok(&secrets());
+    });
+    // After the steps, a mock made without one.
+    server.list_secrets(|_, then| {
+        then.error(500, "the sequence is over");
+    });
+    let client = mock::client_builder(&server).build().unwrap();
+    client.list_secrets().send().await.expect("503, 502, then the list");
+    check("sequence", "answered", sequence.answered(), 3);
+    let after = client.list_secrets().retry(RetryPolicy::disabled()).send().await.unwrap_err();
+    check("after the sequence", "status", after.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+}

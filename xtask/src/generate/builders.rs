@@ -1,0 +1,217 @@
+//! Builders: takes progenitor's operation builders (the `builder` module), gives them the shape
+//! the support code expects: per-call `.timeout(..)` and `.retry(..)`, a `send` that runs in the
+//! call's span and returns [`crate::Error`] (progenitor's lives on as a private `send_raw`), a
+//! body read by `crate::call::decode`, and attempts made by `crate::call::exec`.
+
+use quote::{format_ident, quote};
+use syn::parse::Parser;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+
+/// The per-call setters each builder gains; an operation argument of the same name would clash.
+const CALL_OPTIONS: &[&str] = &["timeout", "retry"];
+
+/// Rewrites every builder in `module`; gives how many `send` methods it wrapped. An error when a
+/// builder lacks a shape this relies on, so a progenitor upgrade cannot silently skip a step.
+pub(super) fn rewrite(module: &mut syn::ItemMod) -> Result<usize, String> {
+    let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
+    let mut builders = Vec::new();
+    for item in items.iter_mut() {
+        let syn::Item::Impl(block) = item else { continue };
+        if block.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) {
+            let name = type_ident(&block.self_ty).ok_or("a builder impl for a type that is not a path")?;
+            rewrite_impl(block, &name)?;
+            builders.push(name);
+        }
+    }
+    for item in items.iter_mut() {
+        if let syn::Item::Struct(builder) = item
+            && builders.contains(&builder.ident.to_string())
+        {
+            let syn::Fields::Named(fields) = &mut builder.fields else {
+                return Err(format!("builder {} has no named fields", builder.ident));
+            };
+            fields.named.push(syn::parse_quote!(options: crate::call::CallOptions));
+        }
+    }
+    Ok(builders.len())
+}
+
+/// One builder's impl block: the options in `new` and `send_raw`, the setters, the new `send`.
+fn rewrite_impl(block: &mut syn::ItemImpl, name: &str) -> Result<(), String> {
+    let setters: Vec<String> = block
+        .items
+        .iter()
+        .filter_map(|member| match member {
+            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    if let Some(clash) = CALL_OPTIONS.iter().find(|option| setters.iter().any(|s| s == *option)) {
+        return Err(format!(
+            "{name} has an argument named `{clash}`, the name of a per-call option every builder has; rename one \
+             (the per-call setters are added in xtask/src/generate/builders.rs)"
+        ));
+    }
+    let mut added = Vec::new();
+    for member in &mut block.items {
+        let syn::ImplItem::Fn(method) = member else { continue };
+        match method.sig.ident.to_string().as_str() {
+            "new" => initialize_options(method, name)?,
+            "send" => added.push(wrap_send(method, name)?),
+            _ => {}
+        }
+    }
+    block.items.extend(added);
+    block.items.extend(setters_for_call_options());
+    Ok(())
+}
+
+/// `Self { client, .. }` in `new` gains `options: Default::default()`.
+fn initialize_options(new: &mut syn::ImplItemFn, name: &str) -> Result<(), String> {
+    struct Init(bool);
+    impl VisitMut for Init {
+        fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
+            if node.path.is_ident("Self") {
+                node.fields.push(syn::parse_quote!(options: ::std::default::Default::default()));
+                self.0 = true;
+            }
+        }
+    }
+    let mut init = Init(false);
+    init.visit_block_mut(&mut new.block);
+    init.0.then_some(()).ok_or_else(|| format!("{name}::new builds no `Self {{ .. }}`"))
+}
+
+/// Renames progenitor's `send` to a private `send_raw` that takes the options, reports an
+/// undecodable body with its status and headers, and makes its attempts through
+/// `crate::call::exec`; gives the public `send` that wraps it.
+fn wrap_send(send: &mut syn::ImplItemFn, name: &str) -> Result<syn::ImplItem, String> {
+    let operation =
+        operation_id(&send.block).ok_or_else(|| format!("no `OperationInfo {{ operation_id }}` in {name}::send"))?;
+    let value =
+        ok_type(&send.sig.output).ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, _>"))?;
+    send.sig.output = syn::parse_quote!(-> Result<#value, crate::call::Raw>);
+    let mut calls = Calls::default();
+    calls.visit_block_mut(&mut send.block);
+    if !(calls.destructured && calls.executed) {
+        return Err(format!(
+            "{name}::send has no `let Self {{ .. }} = self;` or no `client.exec(request, &info)`: progenitor's shape changed"
+        ));
+    }
+    let docs: Vec<syn::Attribute> = std::mem::take(&mut send.attrs);
+    send.sig.ident = format_ident!("send_raw");
+    send.vis = syn::Visibility::Inherited;
+    Ok(syn::parse_quote! {
+        #(#docs)*
+        ///
+        /// Failures come back as [`crate::Error`], naming this operation.
+        pub async fn send(self) -> ::std::result::Result<#value, crate::Error> {
+            crate::call::send(#operation, self.send_raw()).await
+        }
+    })
+}
+
+/// The rewrites inside `send_raw`, and whether the two it cannot do without were made.
+#[derive(Default)]
+struct Calls {
+    destructured: bool,
+    executed: bool,
+}
+
+impl VisitMut for Calls {
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        if let syn::Pat::Struct(pattern) = &mut local.pat
+            && pattern.path.is_ident("Self")
+            && let Ok(syn::Pat::Struct(with_options)) = syn::Pat::parse_single.parse2(quote!(Self { options }))
+        {
+            pattern.fields.extend(with_options.fields);
+            self.destructured = true;
+        }
+        syn::visit_mut::visit_local_mut(self, local);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        let text = quote!(#expr).to_string();
+        if text == "client . exec (& mut request , & info) . await"
+            || text == "client . exec (request , & info) . await"
+        {
+            *expr = syn::parse_quote!(crate::call::exec(client, request, &info, &options).await);
+            self.executed = true;
+            return;
+        }
+        if let syn::Expr::Call(call) = expr
+            && let func = &call.func
+            && quote!(#func).to_string().replace(' ', "") == "ResponseValue::from_response"
+        {
+            let args = &call.args;
+            *expr = syn::parse_quote!(crate::call::decode(#args));
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `.timeout(..)` and `.retry(..)`, for this call only.
+fn setters_for_call_options() -> Vec<syn::ImplItem> {
+    let block: syn::ItemImpl = syn::parse_quote! {
+        impl X {
+            /// The limit on each attempt of this call, instead of the client's
+            /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+            /// When and how often this call is sent again, instead of the client's
+            /// [`RetryPolicy`](crate::RetryPolicy): `RetryPolicy::disabled()` to see a 429 at once.
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+        }
+    };
+    debug_assert_eq!(block.items.len(), CALL_OPTIONS.len());
+    block.items
+}
+
+/// `X` out of `X<'a>`.
+fn type_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<()>>`.
+fn ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::Type::Path(path) = &**ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ok) if last.ident == "Result" => Some(ok.clone()),
+        _ => None,
+    }
+}
+
+/// The string in `OperationInfo { operation_id: "..." }`.
+fn operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+            if node.path.is_ident("OperationInfo") {
+                for field in &node.fields {
+                    if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                        && let (true, syn::Lit::Str(value)) = (name == "operation_id", &lit.lit)
+                    {
+                        self.0 = Some(value.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, node);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block(block);
+    find.0
+}

@@ -1,0 +1,83 @@
+//! Answers: takes the typed mocks of the `mock` feature, gives what every operation's mock can do
+//! besides its documented success: Baseten's error and rate-limit answers, a place in a sequence
+//! of answers, and a client for the mock server that does not sit out a mocked `retry_after`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crate::{Client, ClientBuilder, RetryPolicy};
+
+/// The response side of every operation's mock (`mock::operations::*Then`): Baseten's failure
+/// answers, whatever the operation documents.
+pub trait Answer: Sized {
+    /// The httpmock response underneath.
+    fn into_then(self) -> httpmock::Then;
+
+    /// Wraps an httpmock response again.
+    fn from_then(then: httpmock::Then) -> Self;
+
+    /// Responds `status` with Baseten's error body, `{"error": message}`.
+    fn error(self, status: u16, message: &str) -> Self {
+        let body = serde_json::json!({ "error": message });
+        Self::from_then(self.into_then().status(status).header("content-type", "application/json").json_body(body))
+    }
+
+    /// Responds `429 Too Many Requests` as Baseten does: `{"error": ..., "retry_after": seconds}`.
+    fn rate_limited(self, retry_after: Duration) -> Self {
+        let body = serde_json::json!({ "error": "Rate limit exceeded", "retry_after": retry_after.as_secs_f64() });
+        Self::from_then(self.into_then().status(429).header("content-type", "application/json").json_body(body))
+    }
+}
+
+/// The request side of every operation's mock (`mock::operations::*When`).
+pub trait Expect: Sized {
+    /// The httpmock request matcher underneath.
+    fn into_when(self) -> httpmock::When;
+}
+
+/// Mocks that answer in turn: the first whose `When` went through [`Sequence::step`] answers the
+/// first matching request, the second the next one, and so on, each once. A mock made without a
+/// step, after them, answers whatever comes later.
+///
+/// httpmock asks a step's mock whether it matches a request only after the method and path
+/// match, and serves the first mock that does; a failed `assert` on a step's mock asks again, so
+/// assert the sequence through the calls' results (or `calls`).
+#[derive(Clone, Debug, Default)]
+pub struct Sequence {
+    answered: Arc<AtomicUsize>,
+    steps: Arc<AtomicUsize>,
+}
+
+impl Sequence {
+    /// An empty sequence.
+    pub fn new() -> Sequence {
+        Sequence::default()
+    }
+
+    /// Makes the mock of `when` the next step: it matches only the request after the previous
+    /// step's.
+    pub fn step(&self, when: impl Expect) {
+        let turn = self.steps.fetch_add(1, Ordering::SeqCst);
+        let answered = Arc::clone(&self.answered);
+        when.into_when()
+            .is_true(move |_| answered.compare_exchange(turn, turn + 1, Ordering::SeqCst, Ordering::SeqCst).is_ok());
+    }
+
+    /// How many steps have answered.
+    pub fn answered(&self) -> usize {
+        self.answered.load(Ordering::SeqCst)
+    }
+}
+
+/// The longest wait between attempts of a [`client_builder`]'s client.
+pub const MOCK_WAIT_CAP: Duration = Duration::from_millis(10);
+
+/// A [`ClientBuilder`] for `server`: its URL, a test key, and the default retries with every
+/// wait capped at [`MOCK_WAIT_CAP`], so a mocked `retry_after` of a minute costs a test 10 ms.
+pub fn client_builder(server: &httpmock::MockServer) -> ClientBuilder {
+    Client::builder()
+        .base_url(server.base_url())
+        .api_key("test-api-key")
+        .retry(RetryPolicy::default().wait_cap(MOCK_WAIT_CAP))
+}
