@@ -9,6 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///The response to a request to activate a deployment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ActivateResponseV1 {
         ///Whether the deployment was successfully activated
         #[serde(default = "defaults::default_bool::<true>")]
@@ -29,6 +30,7 @@ pub mod types {
     }
     ///Represents an API key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ApiKeyV1 {
         ///The API key string
         pub api_key: ::std::string::String,
@@ -41,6 +43,7 @@ pub mod types {
     }
     ///Autoscaling settings for a deployment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AutoscalingSettingsV1 {
         ///Timeframe of traffic considered for autoscaling decisions
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -69,6 +72,7 @@ pub mod types {
     }
     ///The response to a request to cancel a promotion.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CancelPromotionResponseV1 {
         ///A message describing the status of the request to cancel a promotion
         pub message: ::std::string::String,
@@ -83,6 +87,7 @@ pub mod types {
     }
     ///A deployment of a chain.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChainDeploymentV1 {
         ///Unique identifier of the chain
         pub chain_id: ::std::string::String,
@@ -106,6 +111,7 @@ pub mod types {
     }
     ///A chain.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChainV1 {
         ///Time the chain was created in ISO 8601 format
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -124,6 +130,7 @@ pub mod types {
     }
     ///A chainlet in a chain deployment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChainletV1 {
         ///Number of active replicas
         pub active_replica_count: i64,
@@ -147,6 +154,7 @@ pub mod types {
     }
     ///A list of chains.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChainsV1 {
         ///The `chains` property (the API reference does not describe it).
         pub chains: ::std::vec::Vec<ChainV1>,
@@ -159,6 +167,7 @@ pub mod types {
     }
     ///Request to create an API key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateApiKeyRequestV1 {
         ///List of model IDs to scope the API key to, only present if type is 'WORKSPACE_EXPORT_METRICS' or 'WORKSPACE_INVOKE'
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -178,6 +187,7 @@ pub mod types {
     }
     ///A request to create an environment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateEnvironmentRequestV1 {
         ///Autoscaling settings for the environment
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,6 +206,7 @@ pub mod types {
     }
     ///A model deployment tombstone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DeploymentTombstoneV1 {
         ///Whether the deployment was deleted
         pub deleted: bool,
@@ -212,6 +223,7 @@ pub mod types {
     }
     ///A deployment of a model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DeploymentV1 {
         ///Number of active replicas
         pub active_replica_count: i64,
@@ -252,6 +264,7 @@ pub mod types {
     }
     ///Environment for oracles.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct EnvironmentV1 {
         ///Autoscaling settings for the environment
         pub autoscaling_settings: AutoscalingSettingsV1,
@@ -280,6 +293,7 @@ pub mod types {
     }
     ///An instance type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InstanceTypeV1 {
         ///Number of GPUs on the instance type
         pub gpu_count: i64,
@@ -306,6 +320,7 @@ pub mod types {
     }
     ///A list of instance types.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InstanceTypesV1 {
         ///The `instance_types` property (the API reference does not describe it).
         pub instance_types: ::std::vec::Vec<InstanceTypeV1>,
@@ -318,6 +333,7 @@ pub mod types {
     }
     ///A model tombstone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ModelTombstoneV1 {
         ///Whether the model was deleted
         pub deleted: bool,
@@ -332,6 +348,7 @@ pub mod types {
     }
     ///A model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ModelV1 {
         ///Time the model was created in ISO 8601 format
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -358,6 +375,7 @@ pub mod types {
     }
     ///A list of models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ModelsV1 {
         ///The `models` property (the API reference does not describe it).
         pub models: ::std::vec::Vec<ModelV1>,
@@ -370,6 +388,7 @@ pub mod types {
     }
     ///A request to promote a deployment to production.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PromoteRequestV1 {
         /**Whether to use the promoting deployment's instance type or preserve target environment's instance type
 
@@ -390,6 +409,7 @@ The server uses `true` when unset.*/
     }
     ///Promotion settings for promoting chains and oracles
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PromotionSettingsV1 {
         ///Duration of the ramp up in seconds
         #[serde(default = "defaults::promotion_settings_v1_ramp_up_duration_seconds")]
@@ -426,6 +446,7 @@ The server uses `true` when unset.*/
     }
     ///The response to a request to retry a deployment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RetryDeploymentResponseV1 {
         ///The deployment that was retried
         pub deployment: DeploymentV1,
@@ -443,6 +464,7 @@ The server uses `true` when unset.*/
     }
     ///Rolling deploy config for promoting chains and oracles
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RollingDeployConfigV1 {
         ///The maximum surge percentage for rolling deploys.
         #[serde(default = "defaults::default_u64::<i64, 20>")]
@@ -481,6 +503,7 @@ The server uses `true` when unset.*/
     }
     ///A Baseten secret. Note that we do not support retrieving secret values.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SecretV1 {
         ///Time the secret was created in ISO 8601 format
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -497,6 +520,7 @@ The server uses `true` when unset.*/
     }
     ///A list of Baseten secrets.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SecretsV1 {
         ///The `secrets` property (the API reference does not describe it).
         pub secrets: ::std::vec::Vec<SecretV1>,
@@ -509,6 +533,7 @@ The server uses `true` when unset.*/
     }
     ///The response to a request to update autoscaling settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UpdateAutoscalingSettingsResponseV1 {
         ///A message describing the status of the request to update autoscaling settings
         pub message: ::std::string::String,
@@ -523,6 +548,7 @@ The server uses `true` when unset.*/
     }
     ///A request to update autoscaling settings for a deployment. All fields are optional, and we only update ones passed in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct UpdateAutoscalingSettingsV1 {
         ///Timeframe of traffic considered for autoscaling decisions
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -554,6 +580,7 @@ The server uses `true` when unset.*/
     }
     ///Promotion settings for model promotion
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct UpdatePromotionSettingsV1 {
         ///Duration of the ramp up in seconds
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -579,6 +606,7 @@ The server uses `true` when unset.*/
     }
     ///Rolling deploy config for promoting chains and oracles
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct UpdateRollingDeployConfigV1 {
         /**The maximum surge percentage for rolling deploys.
 
@@ -716,21 +744,15 @@ The server uses `20` when unset.*/
         impl ::std::default::Default for AutoscalingSettingsV1 {
             fn default() -> Self {
                 Self {
-                    autoscaling_window: Err(
-                        "no value supplied for autoscaling_window".to_string(),
-                    ),
+                    autoscaling_window: Ok(None),
                     concurrency_target: Err(
                         "no value supplied for concurrency_target".to_string(),
                     ),
                     max_replica: Err("no value supplied for max_replica".to_string()),
                     min_replica: Err("no value supplied for min_replica".to_string()),
-                    scale_down_delay: Err(
-                        "no value supplied for scale_down_delay".to_string(),
-                    ),
+                    scale_down_delay: Ok(None),
                     target_in_flight_tokens: Ok(Default::default()),
-                    target_utilization_percentage: Err(
-                        "no value supplied for target_utilization_percentage".to_string(),
-                    ),
+                    target_utilization_percentage: Ok(None),
                 }
             }
         }
@@ -967,7 +989,7 @@ The server uses `20` when unset.*/
                     chain_id: Err("no value supplied for chain_id".to_string()),
                     chainlets: Err("no value supplied for chainlets".to_string()),
                     created_at: Err("no value supplied for created_at".to_string()),
-                    environment: Err("no value supplied for environment".to_string()),
+                    environment: Ok(None),
                     id: Err("no value supplied for id".to_string()),
                     status: Err("no value supplied for status".to_string()),
                 }
@@ -1203,9 +1225,7 @@ The server uses `20` when unset.*/
                     active_replica_count: Err(
                         "no value supplied for active_replica_count".to_string(),
                     ),
-                    autoscaling_settings: Err(
-                        "no value supplied for autoscaling_settings".to_string(),
-                    ),
+                    autoscaling_settings: Ok(None),
                     id: Err("no value supplied for id".to_string()),
                     instance_type_name: Err(
                         "no value supplied for instance_type_name".to_string(),
@@ -1682,15 +1702,11 @@ The server uses `20` when unset.*/
                     active_replica_count: Err(
                         "no value supplied for active_replica_count".to_string(),
                     ),
-                    autoscaling_settings: Err(
-                        "no value supplied for autoscaling_settings".to_string(),
-                    ),
+                    autoscaling_settings: Ok(None),
                     created_at: Err("no value supplied for created_at".to_string()),
-                    environment: Err("no value supplied for environment".to_string()),
+                    environment: Ok(None),
                     id: Err("no value supplied for id".to_string()),
-                    instance_type_name: Err(
-                        "no value supplied for instance_type_name".to_string(),
-                    ),
+                    instance_type_name: Ok(None),
                     is_development: Err(
                         "no value supplied for is_development".to_string(),
                     ),
@@ -1954,9 +1970,7 @@ The server uses `20` when unset.*/
                     ),
                     candidate_deployment: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
-                    current_deployment: Err(
-                        "no value supplied for current_deployment".to_string(),
-                    ),
+                    current_deployment: Ok(None),
                     instance_type: Err(
                         "no value supplied for instance_type".to_string(),
                     ),
@@ -2134,10 +2148,8 @@ The server uses `20` when unset.*/
             fn default() -> Self {
                 Self {
                     gpu_count: Err("no value supplied for gpu_count".to_string()),
-                    gpu_memory_limit_mib: Err(
-                        "no value supplied for gpu_memory_limit_mib".to_string(),
-                    ),
-                    gpu_type: Err("no value supplied for gpu_type".to_string()),
+                    gpu_memory_limit_mib: Ok(None),
+                    gpu_type: Ok(None),
                     id: Err("no value supplied for id".to_string()),
                     memory_limit_mib: Err(
                         "no value supplied for memory_limit_mib".to_string(),
@@ -2415,17 +2427,13 @@ The server uses `20` when unset.*/
                     deployments_count: Err(
                         "no value supplied for deployments_count".to_string(),
                     ),
-                    development_deployment_id: Err(
-                        "no value supplied for development_deployment_id".to_string(),
-                    ),
+                    development_deployment_id: Ok(None),
                     id: Err("no value supplied for id".to_string()),
                     instance_type_name: Err(
                         "no value supplied for instance_type_name".to_string(),
                     ),
                     name: Err("no value supplied for name".to_string()),
-                    production_deployment_id: Err(
-                        "no value supplied for production_deployment_id".to_string(),
-                    ),
+                    production_deployment_id: Ok(None),
                 }
             }
         }

@@ -30,6 +30,44 @@
 //! # }
 //! ```
 //!
+//! A request body is built in place with `body_map` (or passed whole with `body`); only the
+//! fields set are sent. A call can carry its own timeout and retry policy, on the same client
+//! and connection pool:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use baseten_management::{Client, Error, RetryPolicy};
+//!
+//! # async fn example(client: &Client) -> Result<(), Error> {
+//! let updated = client
+//!     .update_deployment_autoscaling_settings()
+//!     .model_id("abc123")
+//!     .deployment_id("xyz789")
+//!     .body_map(|settings| settings.min_replica(0).max_replica(2))
+//!     .timeout(Duration::from_secs(5))
+//!     .retry(RetryPolicy::disabled())
+//!     .send()
+//!     .await;
+//! match updated {
+//!     Ok(answer) => println!("{}: {}", answer.status, answer.message),
+//!     // The status, Baseten's message and the response headers, for a support ticket.
+//!     Err(Error::Api { status, message, .. }) if status.is_client_error() => {
+//!         eprintln!("refused ({status}): {}", message.as_deref().unwrap_or("no message"));
+//!     }
+//!     Err(error) => {
+//!         eprintln!("{error} (request id {})", error.request_id().unwrap_or("none"));
+//!         return Err(error);
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The types are `#[non_exhaustive]`, so a docs update that adds a field breaks no caller; a
+//! test fixture is built through the type's builder (`DeploymentV1::builder()`), in which a
+//! field the docs allow `null` in starts as `None`.
+//!
 //! # Behaviour
 //! - **Auth**: [`Client::with_api_key`], [`Client::from_env`] or [`Client::builder`]. Each
 //!   operation sends `Authorization: Api-Key <key>` or `Bearer <key>`, as its page declares.
@@ -43,15 +81,29 @@
 //!   default applies.
 //! - **Forward compatibility**: string enums keep values the reference does not list (yet) in
 //!   an `Unknown` variant; unknown fields are ignored.
+//! - **Errors** ([`Error`]): an answer outside the documented ones keeps its status, Baseten's
+//!   message and the headers ([`Error::request_id`]); a body that is not the documented JSON
+//!   names the status, the content type and how the body starts.
+//! - **Tracing**: each call is a `tracing` span `request` (target `baseten_management`) with
+//!   OpenTelemetry's HTTP client fields (`http.request.method`, `url.template`,
+//!   `http.response.status_code`, `http.request.resend_count`, `error.type`) and
+//!   `baseten.operation`, `baseten.request_id`; each retry is a `WARN` event with its wait. With
+//!   no `tracing` subscriber, the retries are `log` records.
+//! - **TLS** by feature: `rustls` (the default, reqwest's own: aws-lc-rs), `rustls-ring` (no C
+//!   toolchain; ring configured on this client only), `native-tls`. With several on, `native-tls`
+//!   wins, then `rustls-ring` ([`TLS_BACKEND`] says which). [`ClientBuilder::http_client`] takes
+//!   a `reqwest::Client` of your own instead; auth, retries and the User-Agent still apply.
 #![cfg_attr(
     feature = "mock",
     doc = "- **Mocks**: with the `mock` feature, [`mock::MockServerExt`] adds a typed \
-           [`httpmock`](https://docs.rs/httpmock) mock for every operation."
+           [`httpmock`](https://docs.rs/httpmock) mock for every operation, with answers for \
+           Baseten's errors and rate limits and mocks that answer in sequence: see [`mock`] for a test."
 )]
 #![cfg_attr(
     not(feature = "mock"),
     doc = "- **Mocks**: with the `mock` feature, `mock::MockServerExt` adds a typed \
-           [`httpmock`](https://docs.rs/httpmock) mock for every operation."
+           [`httpmock`](https://docs.rs/httpmock) mock for every operation, with answers for \
+           Baseten's errors and rate limits and mocks that answer in sequence: see `mock` for a test."
 )]
 #![deny(missing_docs)]
 
@@ -68,6 +120,9 @@ mod retry;
 mod tls;
 
 pub use api::{Client, builder, types};
+/// The `chrono` the types' timestamps are, for fixtures that build them (`chrono::DateTime<Utc>`).
+#[doc(no_inline)]
+pub use chrono;
 pub use client::{API_KEY_VAR, AuthScheme, BASE_URL_VAR, ClientBuilder, ClientConfig};
 pub use error::Error;
 #[doc(no_inline)]

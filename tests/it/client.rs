@@ -402,13 +402,18 @@ async fn typed_mocks_for_downstream_tests() {
 
     // httpmock as the crate re-exports it: a downstream test needs no dependency of its own.
     let server = baseten_management::mock::MockServer::start_async().await;
-    let secrets = SecretsV1 {
-        secrets: vec![SecretV1 {
-            created_at: "2026-01-02T03:04:05Z".parse().unwrap(),
-            name: "hf_token".into(),
-            team_name: "ml".into(),
-        }],
-    };
+    // The types are `#[non_exhaustive]`: a downstream fixture goes through the builders.
+    let secret: SecretV1 = SecretV1::builder()
+        .created_at(
+            "2026-01-02T03:04:05Z"
+                .parse::<baseten_management::chrono::DateTime<baseten_management::chrono::Utc>>()
+                .unwrap(),
+        )
+        .name("hf_token")
+        .team_name("ml")
+        .try_into()
+        .unwrap();
+    let secrets: SecretsV1 = SecretsV1::builder().secrets(vec![secret]).try_into().unwrap();
     let listed = server.list_secrets(|when, then| {
         when.into_inner().header("authorization", format!("Api-Key {KEY}"));
         then.ok(&secrets);

@@ -87,3 +87,35 @@ async fn a_sequence_answers_each_step_once_then_falls_through() {
     let after = client.list_secrets().retry(RetryPolicy::disabled()).send().await.unwrap_err();
     check("after the sequence", "status", after.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
 }
+
+/// The structs are `#[non_exhaustive]`, so a fixture goes through a builder; a field the docs
+/// allow `null` in starts as `None`, so a fixture sets what its test is about and no more.
+#[tokio::test]
+async fn a_fixture_sets_only_the_fields_it_needs() {
+    use baseten_management::chrono::{DateTime, Utc};
+    use baseten_management::types::{DeploymentStatusV1, DeploymentV1};
+
+    let created: DateTime<Utc> = "2026-01-02T03:04:05Z".parse().unwrap();
+    let deployment: DeploymentV1 = DeploymentV1::builder()
+        .id("d1")
+        .model_id("m1")
+        .name("dev")
+        .created_at(created)
+        .status(DeploymentStatusV1::Active)
+        .is_development(true)
+        .is_production(false)
+        .active_replica_count(1)
+        .try_into()
+        .unwrap_or_else(|e| panic!("a fixture without its nullable fields: {e}"));
+    let unset = (deployment.autoscaling_settings.is_none(), deployment.environment.is_none());
+    check("fixture", "nullable fields unset", unset, (true, true));
+
+    let server = MockServer::start_async().await;
+    server.get_development_deployment(|when, then| {
+        when.model_id("m1");
+        then.ok(&deployment);
+    });
+    let client = mock::client_builder(&server).build().unwrap();
+    let got = client.get_development_deployment().model_id("m1").send().await.expect("the fixture, served");
+    check("fixture", "read back", (got.id.as_str(), got.instance_type_name.as_deref()), ("d1", None));
+}

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::direction::{Direction, Directions};
 use crate::merge::{Outcome, Reconciliation};
 use crate::naming::rust_name;
 use crate::schema;
@@ -73,6 +74,7 @@ pub enum Change {
         field: String,
         ty: String,
         required: bool,
+        direction: Direction,
     },
     FieldRemoved {
         owner: String,
@@ -83,11 +85,13 @@ pub enum Change {
         field: String,
         from: String,
         to: String,
+        direction: Direction,
     },
     FieldRequired {
         owner: String,
         field: String,
         required: bool,
+        direction: Direction,
     },
     FieldDocs {
         owner: String,
@@ -116,8 +120,21 @@ impl Change {
             }
             // Open, non-exhaustive enums: a new variant breaks no match.
             Change::EnumValueAdded { .. } => Impact::Additive,
-            // A new public field breaks struct literals (typify's structs are not non_exhaustive).
-            Change::FieldAdded { .. } => Impact::Breaking,
+            // The structs are `#[non_exhaustive]`, built through builders that start optional and
+            // nullable fields empty: only a field a builder cannot do without breaks a caller, and
+            // only a caller who builds the type (to send it; a response type's fixtures must set
+            // it too, but no call breaks).
+            Change::FieldAdded { required: true, ty, direction, .. }
+                if !ty.ends_with('?') && *direction != Direction::Response =>
+            {
+                Impact::Breaking
+            }
+            Change::FieldAdded { .. } => Impact::Additive,
+            // A type only sent: its builder's setter takes `T` for an `Option<T>` as well.
+            Change::FieldRetyped { from, to, direction: Direction::Request, .. } if *to == format!("{from}?") => {
+                Impact::Additive
+            }
+            Change::FieldRequired { required: false, direction: Direction::Request, .. } => Impact::Additive,
             // A default filled in or no longer filled in changes a type or what is sent; a new
             // value only what a missing field reads as.
             Change::FieldDefault { was: Some(_), is: Some(_), .. } => Impact::Additive,
@@ -149,18 +166,20 @@ impl fmt::Display for Change {
             Change::TypeDocs { name } => write!(f, "`{name}`: description changed"),
             Change::EnumValueAdded { name, value } => write!(f, "`{name}`: enum value `{value}` added"),
             Change::EnumValueRemoved { name, value } => write!(f, "`{name}`: enum value `{value}` removed"),
-            Change::FieldAdded { owner, field, ty, required } => {
+            Change::FieldAdded { owner, field, ty, required, direction } => {
                 let kind = if *required { "required" } else { "optional" };
-                write!(
-                    f,
-                    "`{owner}`: {kind} field `{field}: {ty}` added (breaks struct literals; builders are unaffected)"
-                )
+                write!(f, "`{owner}`: {kind} field `{field}: {ty}` added")?;
+                match (*required && !ty.ends_with('?'), direction) {
+                    (false, _) => Ok(()),
+                    (true, Direction::Response) => write!(f, " (a fixture built with the builder must set it)"),
+                    (true, _) => write!(f, " (a builder that does not set it fails)"),
+                }
             }
             Change::FieldRemoved { owner, field } => write!(f, "`{owner}`: field `{field}` removed"),
-            Change::FieldRetyped { owner, field, from, to } => {
+            Change::FieldRetyped { owner, field, from, to, .. } => {
                 write!(f, "`{owner}`: field `{field}` changed type from `{from}` to `{to}`")
             }
-            Change::FieldRequired { owner, field, required } => {
+            Change::FieldRequired { owner, field, required, .. } => {
                 let now = if *required { "is now required" } else { "is no longer required" };
                 write!(f, "`{owner}`: field `{field}` {now}")
             }
@@ -378,6 +397,14 @@ fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
             .collect()
     };
     let (before, after) = (schemas(old), schemas(new));
+    let directions = Directions::of_document(new);
+    let direction_of: BTreeMap<String, Direction> = new
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|schemas| schemas.keys())
+        .map(|name| (rust_name(name), directions.of(name)))
+        .collect();
     for name in after.keys().filter(|n| !before.contains_key(*n)) {
         changes.push(Change::TypeAdded { name: name.clone() });
     }
@@ -387,7 +414,8 @@ fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
             continue;
         };
         compare_enum_values(name, was, is, changes);
-        compare_fields(name, was, is, changes);
+        let direction = direction_of.get(name).copied().unwrap_or(Direction::Response);
+        compare_fields(name, direction, was, is, changes);
         if was.get("description") != is.get("description") {
             changes.push(Change::TypeDocs { name: name.clone() });
         }
@@ -404,14 +432,14 @@ fn compare_enum_values(name: &str, was: &Value, is: &Value, changes: &mut Vec<Ch
     }
 }
 
-fn compare_fields(owner: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
+fn compare_fields(owner: &str, direction: Direction, was: &Value, is: &Value, changes: &mut Vec<Change>) {
     let properties = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     let (old_props, new_props) = (properties(was), properties(is));
     let (old_required, new_required) = (strings(was, "required"), strings(is, "required"));
     let (owner, field) = (|| owner.to_string(), |name: &String| name.clone());
     for (name, schema) in new_props.iter().filter(|(name, _)| !old_props.contains_key(*name)) {
         let (ty, required) = (type_of(schema), new_required.contains(name));
-        changes.push(Change::FieldAdded { owner: owner(), field: field(name), ty, required });
+        changes.push(Change::FieldAdded { owner: owner(), field: field(name), ty, required, direction });
     }
     for (name, old_schema) in &old_props {
         let Some(new_schema) = new_props.get(name) else {
@@ -420,14 +448,14 @@ fn compare_fields(owner: &str, was: &Value, is: &Value, changes: &mut Vec<Change
         };
         let (from, to) = (type_of(old_schema), type_of(new_schema));
         if from != to {
-            changes.push(Change::FieldRetyped { owner: owner(), field: field(name), from, to });
+            changes.push(Change::FieldRetyped { owner: owner(), field: field(name), from, to, direction });
         }
         let required = new_required.contains(name);
         if let Some(change) = default_change(owner(), field(name), old_schema, new_schema, required) {
             changes.push(change);
         }
         if old_required.contains(name) != required {
-            changes.push(Change::FieldRequired { owner: owner(), field: field(name), required });
+            changes.push(Change::FieldRequired { owner: owner(), field: field(name), required, direction });
         }
         if text(old_schema) != text(new_schema) || old_schema.get("title") != new_schema.get("title") {
             changes.push(Change::FieldDocs { owner: owner(), field: field(name) });

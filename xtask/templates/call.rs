@@ -38,26 +38,29 @@ pub(crate) struct Undecodable {
 /// progenitor's error as the rewritten `send_raw` returns it.
 pub(crate) type Raw = progenitor_client::Error<Undecodable>;
 
-/// Runs an operation's `send_raw` in its span and turns a failure into [`Error`].
+/// Runs an operation's `send_raw` in its span and turns a failure into [`Error`]. With no
+/// subscriber that wants the span, the call runs bare: a call nobody traces pays for no span.
 pub(crate) async fn send<T>(operation: &'static str, call: impl Future<Output = Result<T, Raw>>) -> Result<T, Error> {
     let span = span(operation);
-    async move {
-        match call.await {
-            Ok(value) => Ok(value),
-            Err(raw) => {
-                let error = Error::from_raw(raw, operation).await;
-                let span = tracing::Span::current();
-                span.record("error.type", error.kind().as_ref());
-                span.record("otel.status_code", "ERROR");
-                if let Some(id) = error.request_id() {
-                    span.record("baseten.request_id", id);
-                }
-                Err(error)
-            }
-        }
+    if span.is_disabled() {
+        return outcome(operation, call.await, &span).await;
     }
-    .instrument(span)
-    .await
+    async { outcome(operation, call.await, &tracing::Span::current()).await }.instrument(span).await
+}
+
+/// The call's result as [`Error`], the failure recorded on its span.
+async fn outcome<T>(operation: &'static str, result: Result<T, Raw>, span: &tracing::Span) -> Result<T, Error> {
+    let raw = match result {
+        Ok(value) => return Ok(value),
+        Err(raw) => raw,
+    };
+    let error = Error::from_raw(raw, operation).await;
+    span.record("error.type", error.kind().as_ref());
+    span.record("otel.status_code", "ERROR");
+    if let Some(id) = error.request_id() {
+        span.record("baseten.request_id", id);
+    }
+    Err(error)
 }
 
 /// The span of one call; fields after OpenTelemetry's HTTP client semantic conventions, the

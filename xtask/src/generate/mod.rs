@@ -10,6 +10,7 @@ mod enums;
 mod manifest;
 mod progenitor;
 mod rewrite;
+mod structs;
 mod surface;
 mod tables;
 mod unset;

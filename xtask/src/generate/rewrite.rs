@@ -35,6 +35,7 @@ pub(crate) fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames
             syn::Item::Mod(module) if module.ident == "types" => {
                 let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;
                 tolerate_unknown_fields(items);
+                super::structs::rewrite(items)?;
                 items.extend(enums.iter().flat_map(open_enum));
             }
             syn::Item::Impl(block) if is_client_impl(block) => {
@@ -363,7 +364,7 @@ pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     value
 }
 
-fn is_public(vis: &syn::Visibility) -> bool {
+pub(super) fn is_public(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
