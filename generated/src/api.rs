@@ -6150,3 +6150,49 @@ pub(crate) fn route(operation_id: &str) -> ::std::option::Option<crate::call::Ro
         },
     )
 }
+impl Client {
+    ///Polls [`Client::get_deployment`] until the deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the deployment, its last status and how long it waited.
+    pub async fn wait_for_deployment(
+        &self,
+        model_id: &str,
+        deployment_id: &str,
+        wait: &crate::Wait,
+    ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        let get = || async move {
+            self.get_deployment()
+                .model_id(model_id)
+                .deployment_id(deployment_id)
+                .send()
+                .await
+                .map(ResponseValue::into_inner)
+        };
+        crate::wait::poll(
+                format!("deployment {deployment_id} of model {model_id}"),
+                wait,
+                get,
+                |deployment| deployment.status.as_str(),
+            )
+            .await
+    }
+    ///Polls [`Client::get_development_deployment`] until the development deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a development deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the development deployment, its last status and how long it waited.
+    pub async fn wait_for_development_deployment(
+        &self,
+        model_id: &str,
+        wait: &crate::Wait,
+    ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        let get = || async move {
+            self.get_development_deployment()
+                .model_id(model_id)
+                .send()
+                .await
+                .map(ResponseValue::into_inner)
+        };
+        crate::wait::poll(
+                format!("development deployment of model {model_id}"),
+                wait,
+                get,
+                |deployment| deployment.status.as_str(),
+            )
+            .await
+    }
+}

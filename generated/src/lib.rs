@@ -64,6 +64,28 @@
 //! # }
 //! ```
 //!
+//! Promote a development deployment, then wait until it is ready (`ACTIVE`, or
+//! `SCALED_TO_ZERO`, which wakes on the first request; [`Wait::active_only`] waits for `ACTIVE`):
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use baseten_management::{Client, Wait, WaitErrorKind};
+//!
+//! # async fn example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+//! client.promote_development_deployment().model_id("abc123").send().await?;
+//! let wait = Wait::default().deadline(Duration::from_secs(20 * 60));
+//! match client.wait_for_development_deployment("abc123", &wait).await {
+//!     Ok(deployment) => println!("{} is {}", deployment.id, deployment.status),
+//!     Err(error) if matches!(error.kind, WaitErrorKind::Failed { retryable: true }) => {
+//!         client.retry_development_deployment().model_id("abc123").send().await?;
+//!     }
+//!     Err(error) => return Err(error.into()), // names the deployment, its last status, the time waited
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! The types are `#[non_exhaustive]`, so a docs update that adds a field breaks no caller; a
 //! test fixture is built through the type's builder (`DeploymentV1::builder()`), in which a
 //! field the docs allow `null` in starts as `None`.
@@ -118,6 +140,7 @@ pub mod mock;
 mod open_enum;
 mod retry;
 mod tls;
+mod wait;
 
 pub use api::{Client, builder, types};
 /// The `chrono` the types' timestamps are, for fixtures that build them (`chrono::DateTime<Utc>`).
@@ -130,3 +153,4 @@ pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use tls::TLS_BACKEND;
+pub use wait::{Phase, Wait, WaitError, WaitErrorKind};

@@ -250,3 +250,36 @@ fn check_reports_a_stale_contract_case_file() {
         .collect();
     check("a hand-edited case", "what --check reports", stale, vec!["stale generated/tests/contract/cases.rs".into()]);
 }
+
+/// The waiters and streams come from the operations the spec has: `spec/` has two deployment
+/// reads and no paginated list; without the reads there is no `wait` module at all, and no
+/// line of `lib.rs` names one.
+#[test]
+fn waiters_and_streams_exist_only_where_their_operations_do() {
+    let pages = crate::spec_pages();
+    let run = crate::build(&pages).unwrap_or_else(|e| panic!("{e}"));
+    let api = &run.files["src/api.rs"];
+    let waiters: Vec<&str> =
+        ["wait_for_deployment", "wait_for_development_deployment", "wait_for_production_deployment"]
+            .into_iter()
+            .filter(|waiter| api.contains(&format!("pub async fn {waiter}(")))
+            .collect();
+    check("spec/", "waiters", waiters, vec!["wait_for_deployment", "wait_for_development_deployment"]);
+    check(
+        "spec/",
+        "streams",
+        (api.contains("pub fn stream("), run.files.contains_key("tests/streams.rs")),
+        (false, false),
+    );
+
+    let reads = ["gets-a-models-deployment-by-id.md", "gets-a-models-development-deployment.md"];
+    let without: Vec<xtask::Page> = pages.into_iter().filter(|p| !reads.iter().any(|r| p.path.ends_with(r))).collect();
+    let run = crate::build(&without).unwrap_or_else(|e| panic!("{e}"));
+    let lib = &run.files["src/lib.rs"];
+    check("spec/ without its deployment reads", "src/wait.rs", run.files.contains_key("src/wait.rs"), false);
+    assert!(!run.files["src/api.rs"].contains("wait_for_"), "a waiter without its read");
+    for named in ["mod wait", "wait::", "Wait::", "wait_for_"] {
+        assert!(!lib.contains(named), "lib.rs names the wait module ({named}):\n{lib}");
+    }
+    assert!(!lib.contains("codegen: with"), "a template marker was left in lib.rs:\n{lib}");
+}

@@ -15,6 +15,9 @@ struct Full {
     mock_text: String,
     unset_text: String,
     cases_text: String,
+    streams_text: Option<String>,
+    lib_text: String,
+    has_wait_module: bool,
     operations: Vec<String>,
     document: serde_json::Value,
 }
@@ -36,6 +39,9 @@ fn full() -> &'static Full {
             mock_text: run.files["src/mock.rs"].clone(),
             unset_text: run.files["tests/unset_fields.rs"].clone(),
             cases_text: run.files["tests/contract/cases.rs"].clone(),
+            streams_text: run.files.get("tests/streams.rs").cloned(),
+            lib_text: run.files["src/lib.rs"].clone(),
+            has_wait_module: run.files.contains_key("src/wait.rs"),
             operations: run.endpoints.iter().map(|e| e.name.clone()).collect(),
             document: run.downgraded,
         }
@@ -183,4 +189,57 @@ fn every_operation_has_a_contract_case() {
         .filter(|name| !full.cases_text.contains(&format!("operation: \"{name}\",")))
         .collect();
     check(SPEC, "operations without a contract case", missing, vec![]);
+}
+
+/// The operations whose builders have a `.stream()`.
+fn streamed_operations(api: &syn::File) -> Vec<String> {
+    let builders = api.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "builder" => module.content.as_ref().map(|(_, items)| &items[..]),
+        _ => None,
+    });
+    let mut out = Vec::new();
+    for item in builders.expect("a `builder` module") {
+        let syn::Item::Impl(block) = item else { continue };
+        let streams = block.items.iter().any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == "stream"));
+        let text = quote::quote!(#block).to_string();
+        if let (true, Some(rest)) = (streams, text.split("operation_id : \"").nth(1)) {
+            out.extend(rest.split('"').next().map(str::to_string));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_paginated_list_streams_and_every_deployment_read_waits() {
+    // Found by shape: 6 lists by cursor, 2 by page token, as the spec's own documents have them.
+    let api = parse(&full().api_text);
+    let streamed = streamed_operations(&api);
+    check(
+        SPEC,
+        "operations with a .stream()",
+        streamed,
+        [
+            "get_model_apis_usage",
+            "list_audit_logs",
+            "list_chain_audit_logs",
+            "list_loops_checkpoint_files",
+            "list_model_apis",
+            "list_model_audit_logs",
+            "list_training_project_job_checkpoint_files",
+            "list_users",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let streams = full().streams_text.as_deref().expect("tests/streams.rs for the paginated lists");
+    check(SPEC, "stream tests", streams.matches("_streams_every_page()").count(), 8);
+    let waiters: Vec<&str> =
+        ["wait_for_deployment", "wait_for_development_deployment", "wait_for_production_deployment"]
+            .into_iter()
+            .filter(|waiter| full().api_text.contains(&format!("pub async fn {waiter}(")))
+            .collect();
+    check(SPEC, "waiters", waiters.len(), 3);
+    assert!(full().has_wait_module && full().lib_text.contains("\nmod wait;\n"), "the wait module is declared");
+    assert!(!full().lib_text.contains("codegen: with"), "a template marker was left in lib.rs");
 }

@@ -28,6 +28,8 @@ mod traced;
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
 mod server;
 mod unset;
+#[cfg(feature = "client")]
+mod wait;
 
 use std::path::{Path, PathBuf};
 

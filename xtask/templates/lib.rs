@@ -62,6 +62,48 @@
 //! # }
 //! ```
 //!
+// codegen: with waiters {
+//! Promote a development deployment, then wait until it is ready (`ACTIVE`, or
+//! `SCALED_TO_ZERO`, which wakes on the first request; [`Wait::active_only`] waits for `ACTIVE`):
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use baseten_management::{Client, Wait, WaitErrorKind};
+//!
+//! # async fn example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+//! client.promote_development_deployment().model_id("abc123").send().await?;
+//! let wait = Wait::default().deadline(Duration::from_secs(20 * 60));
+//! match client.wait_for_development_deployment("abc123", &wait).await {
+//!     Ok(deployment) => println!("{} is {}", deployment.id, deployment.status),
+//!     Err(error) if matches!(error.kind, WaitErrorKind::Failed { retryable: true }) => {
+//!         client.retry_development_deployment().model_id("abc123").send().await?;
+//!     }
+//!     Err(error) => return Err(error.into()), // names the deployment, its last status, the time waited
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+// codegen: }
+// codegen: with streams {
+//! A paginated list's builder has `.stream()`: every item of every page, the cursor followed
+//! with the call's other arguments on each page:
+//!
+//! ```no_run
+//! use baseten_management::{Client, Error};
+//! use futures::TryStreamExt;
+//!
+//! # async fn example(client: &Client) -> Result<(), Error> {
+//! let mut users = client.list_users().limit(100).stream();
+//! while let Some(user) = users.try_next().await? {
+//!     println!("{user:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+// codegen: }
 //! The types are `#[non_exhaustive]`, so a docs update that adds a field breaks no caller; a
 //! test fixture is built through the type's builder (`DeploymentV1::builder()`), in which a
 //! field the docs allow `null` in starts as `None`.
@@ -116,6 +158,9 @@ pub mod mock;
 mod open_enum;
 mod retry;
 mod tls;
+// codegen: with waiters {
+mod wait;
+// codegen: }
 
 pub use api::{Client, builder, types};
 /// The `chrono` the types' timestamps are, for fixtures that build them (`chrono::DateTime<Utc>`).
@@ -128,3 +173,6 @@ pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use tls::TLS_BACKEND;
+// codegen: with waiters {
+pub use wait::{Phase, Wait, WaitError, WaitErrorKind};
+// codegen: }

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use baseten_management::mock::{self, Answer, MockServer, MockServerExt, Sequence};
+use baseten_management::types::{DeploymentStatusV1, DeploymentV1};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -84,6 +85,14 @@ impl Subscriber for &'static Recorder {
     }
 }
 
+fn deployment(status: &str) -> DeploymentV1 {
+    let created: baseten_management::chrono::DateTime<baseten_management::chrono::Utc> =
+        "2026-01-02T03:04:05Z".parse().expect("a timestamp");
+    let builder = DeploymentV1::builder().id("d1").model_id("m1").name("dev").created_at(created);
+    let builder = builder.status(DeploymentStatusV1::from(status)).is_development(true).is_production(false);
+    builder.active_replica_count(1).try_into().expect("a deployment")
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let recorder: &'static Recorder = Box::leak(Box::default());
@@ -106,6 +115,17 @@ async fn main() {
     let client = mock::client_builder(&server).build().expect("a client for the mock server");
     client.list_secrets().send().await.expect("the list, after a 429");
     client.get_development_deployment().model_id("gone").send().await.expect_err("a 404");
+
+    // A wait: a poll event with the status seen, each poll's call a span of its own.
+    let polls = Sequence::new();
+    for status in ["BUILDING", "ACTIVE"] {
+        server.get_development_deployment(|when, then| {
+            polls.step(when.model_id("m1"));
+            then.ok(&deployment(status));
+        });
+    }
+    let wait = baseten_management::Wait::default().interval(Duration::from_millis(1));
+    client.wait_for_development_deployment("m1", &wait).await.expect("ACTIVE after BUILDING");
 
     for (id, (metadata, fields)) in recorder.spans.lock().unwrap().iter() {
         let mut line = format!("span\t{}\tid={id}", metadata.name());

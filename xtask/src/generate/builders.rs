@@ -8,19 +8,24 @@ use syn::parse::Parser;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
+/// The paginated operations by id, each with its item type.
+pub(super) type Streams<'a> = std::collections::BTreeMap<String, (&'a super::pages::Paginated, syn::Type)>;
+
 /// The per-call setters each builder gains; an operation argument of the same name would clash.
 const CALL_OPTIONS: &[&str] = &["timeout", "retry"];
 
 /// Rewrites every builder in `module`; gives how many `send` methods it wrapped. An error when a
 /// builder lacks a shape this relies on, so a progenitor upgrade cannot silently skip a step.
-pub(super) fn rewrite(module: &mut syn::ItemMod) -> Result<usize, String> {
+/// `streams` holds, by operation id, the paginated operations and their item types: their
+/// builders get a `.stream()` too.
+pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Streams<'_>) -> Result<usize, String> {
     let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
     let mut builders = Vec::new();
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         if block.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) {
             let name = type_ident(&block.self_ty).ok_or("a builder impl for a type that is not a path")?;
-            rewrite_impl(block, &name)?;
+            rewrite_impl(block, &name, streams)?;
             builders.push(name);
         }
     }
@@ -38,7 +43,7 @@ pub(super) fn rewrite(module: &mut syn::ItemMod) -> Result<usize, String> {
 }
 
 /// One builder's impl block: the options in `new` and `send_raw`, the setters, the new `send`.
-fn rewrite_impl(block: &mut syn::ItemImpl, name: &str) -> Result<(), String> {
+fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Streams<'_>) -> Result<(), String> {
     let setters: Vec<String> = block
         .items
         .iter()
@@ -58,7 +63,15 @@ fn rewrite_impl(block: &mut syn::ItemImpl, name: &str) -> Result<(), String> {
         let syn::ImplItem::Fn(method) = member else { continue };
         match method.sig.ident.to_string().as_str() {
             "new" => initialize_options(method, name)?,
-            "send" => added.push(wrap_send(method, name)?),
+            "send" => {
+                if let Some((paginated, item)) = operation_id(&method.block).and_then(|id| streams.get(&id)) {
+                    if setters.iter().any(|s| s == "stream") {
+                        return Err(format!("{name} has an argument named `stream`, the name of its pages' stream"));
+                    }
+                    added.push(super::pages::stream_method(paginated, item));
+                }
+                added.push(wrap_send(method, name)?);
+            }
             _ => {}
         }
     }

@@ -8,6 +8,7 @@ mod builders;
 mod contract;
 mod enums;
 mod manifest;
+mod pages;
 mod progenitor;
 mod rewrite;
 mod structs;
@@ -15,6 +16,7 @@ mod surface;
 mod tables;
 mod unset;
 mod values;
+mod waiters;
 
 use std::collections::BTreeMap;
 
@@ -43,12 +45,38 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("src/retry.rs", "retry.rs", include_str!("../../templates/retry.rs")),
     ("src/open_enum.rs", "open_enum.rs", include_str!("../../templates/open_enum.rs")),
     ("src/tls.rs", "tls.rs", include_str!("../../templates/tls.rs")),
+    ("src/wait.rs", "wait.rs", include_str!("../../templates/wait.rs")),
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
     ("tests/contract.rs", "tests/contract.rs", include_str!("../../templates/tests/contract.rs")),
     ("tests/contract/prism.rs", "tests/contract/prism.rs", include_str!("../../templates/tests/contract/prism.rs")),
     ("tests/tls.rs", "tests/tls.rs", include_str!("../../templates/tests/tls.rs")),
     ("README.md", "README.md", include_str!("../../templates/README.md")),
 ];
+
+/// Opens a region of a template kept only when the crate has waiters (the `wait` module, what
+/// names it and its example, in `lib.rs`); `// codegen: }` closes it. The two marker lines go.
+const WITH_WAITERS: &str = "// codegen: with waiters {";
+
+/// Opens a region kept only when the crate has paginated lists (their `.stream()`).
+const WITH_STREAMS: &str = "// codegen: with streams {";
+
+const END_OF_REGION: &str = "// codegen: }";
+
+/// `text` with each region opened by `marker` kept when `keep` and dropped otherwise, its
+/// marker lines dropped either way.
+fn with_or_without(text: &str, marker: &str, keep: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        match line.trim() {
+            opening if opening == marker => inside = true,
+            END_OF_REGION if inside => inside = false,
+            _ if inside && !keep => {}
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
 
 /// The licenses at the repository root, shipped inside the package too.
 const LICENSES: &[(&str, &str)] = &[
@@ -72,6 +100,8 @@ pub struct Code {
     unset: String,
     /// `tests/contract/cases.rs`, printed.
     contract: String,
+    /// `tests/streams.rs`, printed; `None` without paginated lists.
+    streams: Option<String>,
 }
 
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
@@ -101,7 +131,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
         let unset = unset::tests(&api, &hoisted.document, provenance)?;
         let contract = contract::cases(&api, &hoisted.document, provenance)?;
         match mock? {
-            Some(mock) => Ok(Code { api, mock, unset, contract }),
+            Some(mock) => Ok(Code { api, mock, unset, contract, streams: pages::tests(&pages::paginated(document)) }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
         }
     })
@@ -116,8 +146,13 @@ fn client(
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let renames = rewrite::client(&mut api, enums).map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
+    let paginated = pages::paginated(document);
+    let renames =
+        rewrite::client(&mut api, enums, &paginated).map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
     api.items.extend(parse(tables::tables(document, provenance)?)?.items);
+    if let Some(waiters) = waiters::waiters(document) {
+        api.items.extend(parse(waiters)?.items);
+    }
     Ok((api, renames))
 }
 
@@ -131,7 +166,16 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     files.insert("src/mock.rs".to_string(), with_header("//", &code.mock));
     files.insert(unset::FILE.to_string(), with_header("//", &code.unset));
     files.insert(contract::FILE.to_string(), with_header("//", &code.contract));
+    if let Some(streams) = &code.streams {
+        files.insert(pages::FILE.to_string(), with_header("//", streams));
+    }
+    let waits = waiters::any(document);
     for (path, template, text) in TEMPLATES {
+        if *path == "src/wait.rs" && !waits {
+            continue;
+        }
+        let text = with_or_without(text, WITH_WAITERS, waits);
+        let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
         let text = match path.ends_with(".md") {
             false => format!("{}{text}", copied_header("//", template)),
             true => format!("<!-- {} -->\n{text}", copied_header("", template).trim().replace('\n', " ")),

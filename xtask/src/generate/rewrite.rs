@@ -2,13 +2,14 @@
 //! operation builders through [`super::builders`], string enums open, no constructor that skips
 //! the builder's checks, and no doc example left `ignore`d.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::{format_ident, quote};
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
 use super::enums::OpenEnum;
+use super::pages::Paginated;
 
 /// A type typify named that we renamed: `(typify's name, ours)`.
 pub(crate) type Renames = Vec<(String, String)>;
@@ -16,21 +17,35 @@ pub(crate) type Renames = Vec<(String, String)>;
 /// Rewrites the client (`src/api.rs`); an error when progenitor's output lacks a shape this
 /// relies on, so a progenitor upgrade cannot silently skip a rewrite. Gives the types renamed,
 /// for [`mock`].
-pub(crate) fn client(file: &mut syn::File, enums: &[OpenEnum]) -> Result<Renames, String> {
-    let renames = match file.items.iter().find_map(|item| match item {
+pub(crate) fn client(
+    file: &mut syn::File,
+    enums: &[OpenEnum],
+    paginated: &BTreeMap<String, Paginated>,
+) -> Result<Renames, String> {
+    let Some((_, types)) = file.items.iter().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
         _ => None,
-    }) {
-        Some((_, items)) => give_way_to_open_enums(items, enums),
-        None => return Err("progenitor's output has no `types` module".into()),
+    }) else {
+        return Err("progenitor's output has no `types` module".into());
     };
+    let renames = give_way_to_open_enums(types, enums);
+    let mut streams = BTreeMap::new();
+    for (operation, paginated) in paginated {
+        let item = super::pages::item_type(types, paginated).ok_or_else(|| {
+            format!(
+                "{operation} is paginated, but its answer {} has no `Vec` field {}",
+                paginated.answer, paginated.items
+            )
+        })?;
+        streams.insert(operation.clone(), (paginated, item));
+    }
     rename(&mut file.items, &renames);
     let mut sends = 0;
     let mut operations = 0;
     for item in &mut file.items {
         match item {
             syn::Item::Mod(module) if module.ident == "builder" => {
-                sends += super::builders::rewrite(module)?;
+                sends += super::builders::rewrite(module, &streams)?;
             }
             syn::Item::Mod(module) if module.ident == "types" => {
                 let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;

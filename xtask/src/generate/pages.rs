@@ -1,0 +1,359 @@
+//! Pages: takes the OpenAPI 3.0.3 document, gives its paginated list operations, found by their
+//! shape (not by name): a `cursor` query argument and an answer with `items` and
+//! `pagination { has_more, cursor }`, or a `page_token` argument and an answer with a
+//! `next_page_token` and one array. Each one's builder gets a `.stream()` of every item of every
+//! page ([`stream_method`]), and the crate's `tests/streams.rs` drives each against mocks.
+
+use std::collections::BTreeMap;
+
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::naming::rust_name;
+use crate::schema;
+
+/// How an operation's pages link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// `?cursor=` from `pagination.cursor`, while `pagination.has_more`.
+    Cursor,
+    /// `?page_token=` from `next_page_token`, while it is not `null`.
+    Token,
+}
+
+/// One paginated list operation.
+#[derive(Clone, Debug)]
+pub(crate) struct Paginated {
+    pub(crate) operation: String,
+    pub(crate) path: String,
+    pub(crate) form: Form,
+    /// The answer's type, as typify names it.
+    pub(crate) answer: String,
+    /// The answer's field that holds the page's items.
+    pub(crate) items: String,
+    /// Whether `pagination.cursor` is an `Option` (not required, or nullable).
+    pub(crate) optional_cursor: bool,
+    /// The page size argument (`limit`, `page_size`), when there is one.
+    pub(crate) size: Option<String>,
+    /// The path's arguments, in order.
+    pub(crate) path_arguments: Vec<String>,
+    /// An answer with its required parts, and one item, for the tests' pages.
+    pub(crate) page: Value,
+    pub(crate) item: Value,
+}
+
+impl Form {
+    /// The query argument that asks for a page after the first.
+    pub(crate) fn argument(self) -> &'static str {
+        match self {
+            Form::Cursor => "cursor",
+            Form::Token => "page_token",
+        }
+    }
+}
+
+/// The document's paginated list operations, by operation id.
+pub(crate) fn paginated(document: &Value) -> BTreeMap<String, Paginated> {
+    let mut out = BTreeMap::new();
+    let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();
+    for (path, item) in paths {
+        let Some(op) = item.get("get") else { continue };
+        if let Some(found) = shape(document, path, item, op) {
+            out.insert(found.operation.clone(), found);
+        }
+    }
+    out
+}
+
+/// `op` at `path` (whose `item` may declare parameters for all its operations) as a paginated list.
+fn shape(document: &Value, path: &str, item: &Value, op: &Value) -> Option<Paginated> {
+    let operation = op.get("operationId").and_then(Value::as_str)?.to_string();
+    let parameters: Vec<&Value> = [item, op]
+        .into_iter()
+        .filter_map(|declares| declares.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .map(|p| schema::follow(document, p))
+        .collect();
+    let query: Vec<&str> = parameters
+        .iter()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str))
+        .collect();
+    let path_arguments = parameters
+        .iter()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    let answer_ref = op.pointer("/responses/200/content/application~1json/schema")?;
+    let answer_name = answer_ref.get("$ref").and_then(Value::as_str)?.rsplit('/').next()?;
+    let answer = schema::follow(document, answer_ref);
+    let form = match (query.contains(&"cursor"), query.contains(&"page_token")) {
+        (true, false) => Form::Cursor,
+        (false, true) => Form::Token,
+        _ => return None,
+    };
+    let (items, optional_cursor) = match form {
+        Form::Cursor => (cursor_items(document, answer)?, cursor_is_optional(document, answer)?),
+        Form::Token => (token_items(answer)?, true),
+    };
+    let size = ["limit", "page_size"].into_iter().find(|name| query.contains(name)).map(str::to_string);
+    let item_schema = answer.pointer(&format!("/properties/{}/items", schema::token(&items)))?;
+    Some(Paginated {
+        operation,
+        path: path.to_string(),
+        form,
+        answer: rust_name(answer_name),
+        items,
+        optional_cursor,
+        size,
+        path_arguments,
+        page: super::values::required(document, answer),
+        item: super::values::required(document, item_schema),
+    })
+}
+
+/// The schema `value` stands for: through a `$ref`, or an `allOf` of one (how the downgrade
+/// writes a `$ref` with a description beside it).
+fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([only]) => schema::follow(document, only),
+        _ => schema::follow(document, value),
+    }
+}
+
+fn required(schema: &Value, field: &str) -> bool {
+    schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|f| f == field))
+}
+
+fn is_array(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("array")
+}
+
+/// `items` when the answer has a required `items` array and a required `pagination` with a
+/// required `has_more` and a `cursor`.
+fn cursor_items(document: &Value, answer: &Value) -> Option<String> {
+    let items = answer.pointer("/properties/items")?;
+    let pagination = follow(document, answer.pointer("/properties/pagination")?);
+    let linked = required(answer, "items")
+        && required(answer, "pagination")
+        && is_array(items)
+        && required(pagination, "has_more")
+        && pagination.pointer("/properties/cursor").is_some();
+    linked.then(|| "items".to_string())
+}
+
+/// Whether `pagination.cursor` is an `Option` in Rust: not required, or nullable.
+fn cursor_is_optional(document: &Value, answer: &Value) -> Option<bool> {
+    let pagination = follow(document, answer.pointer("/properties/pagination")?);
+    let cursor = pagination.pointer("/properties/cursor")?;
+    Some(!required(pagination, "cursor") || cursor.get("nullable") == Some(&Value::Bool(true)))
+}
+
+/// The one required array of an answer with a `next_page_token` that can be absent or `null`.
+fn token_items(answer: &Value) -> Option<String> {
+    let token = answer.pointer("/properties/next_page_token")?;
+    if required(answer, "next_page_token") && token.get("nullable") != Some(&Value::Bool(true)) {
+        return None;
+    }
+    let properties = answer.get("properties").and_then(Value::as_object)?;
+    let mut arrays = properties.iter().filter(|(name, schema)| is_array(schema) && required(answer, name));
+    match (arrays.next(), arrays.next()) {
+        (Some((name, _)), None) => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// `.stream()` for the builder of `paginated`, whose items are `item` (as the `builder` module
+/// names it).
+pub(crate) fn stream_method(paginated: &Paginated, item: &syn::Type) -> syn::ImplItem {
+    let items = format_ident!("{}", paginated.items);
+    let argument = format_ident!("{}", paginated.form.argument());
+    let next = match (paginated.form, paginated.optional_cursor) {
+        (Form::Cursor, true) => quote! {
+            match (page.pagination.has_more, page.pagination.cursor) {
+                (true, ::std::option::Option::Some(cursor)) => ::std::option::Option::Some(builder.#argument(cursor)),
+                _ => ::std::option::Option::None,
+            }
+        },
+        (Form::Cursor, false) => quote! {
+            page.pagination.has_more.then(|| builder.#argument(page.pagination.cursor))
+        },
+        (Form::Token, _) => quote!(page.next_page_token.map(|token| builder.#argument(token))),
+    };
+    let doc = match paginated.form {
+        Form::Cursor => {
+            "Every item of every page, in order: follows `pagination.cursor` while `pagination.has_more`, \
+                         with this call's other arguments (its `limit`, its filters) on every page. A failed page \
+                         ends the stream with its error."
+        }
+        Form::Token => {
+            "Every item of every page, in order: follows `next_page_token` until it is `null`, with this \
+                        call's other arguments on every page. A failed page ends the stream with its error."
+        }
+    };
+    syn::parse_quote! {
+        #[doc = #doc]
+        pub fn stream(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#item, crate::Error>> {
+            use ::futures::{StreamExt as _, TryStreamExt as _};
+            ::futures::stream::try_unfold(::std::option::Option::Some(self), |next| async move {
+                let ::std::option::Option::Some(builder) = next else {
+                    return ::std::result::Result::Ok::<_, crate::Error>(::std::option::Option::None);
+                };
+                let page = builder.clone().send().await?.into_inner();
+                let next = #next;
+                let items = ::futures::stream::iter(page.#items.into_iter().map(::std::result::Result::Ok));
+                ::std::result::Result::Ok(::std::option::Option::Some((items, next)))
+            })
+            .try_flatten()
+            .boxed()
+        }
+    }
+}
+
+/// The item type of `paginated`'s answer, found in typify's `types` module and written as the
+/// `builder` module names it (`types::AuditLogV1`).
+pub(crate) fn item_type(types: &[syn::Item], paginated: &Paginated) -> Option<syn::Type> {
+    let answer = types.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == paginated.answer => Some(s),
+        _ => None,
+    })?;
+    let field = answer.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| *i == paginated.items))?;
+    let syn::Type::Path(vec) = &field.ty else { return None };
+    let last = vec.path.segments.last().filter(|s| s.ident == "Vec")?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(item)) = args.args.first() else { return None };
+    let declared_in_types = |ident: &syn::Ident| {
+        types.iter().any(|t| match t {
+            syn::Item::Struct(s) => s.ident == *ident,
+            syn::Item::Enum(e) => e.ident == *ident,
+            syn::Item::Type(t) => t.ident == *ident,
+            _ => false,
+        })
+    };
+    match item {
+        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            let ident = &p.path.segments[0].ident;
+            Some(if declared_in_types(ident) { syn::parse_quote!(types::#item) } else { item.clone() })
+        }
+        _ => Some(item.clone()),
+    }
+}
+
+/// The test file's path in the crate.
+pub(crate) const FILE: &str = "tests/streams.rs";
+
+/// `tests/streams.rs`: each paginated operation's `.stream()` over linked pages (one of them
+/// empty) and over pages whose second fails; `None` when the document has none.
+pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
+    if paginated.is_empty() {
+        return None;
+    }
+    let cases = paginated.values().map(test_function);
+    let file: syn::File = syn::parse_quote! {
+        //! Every paginated list's `.stream()` against mocks: it follows the pages to the last
+        //! (through an empty one), sends the call's page size on each, and ends with the error of a
+        //! page that fails. Needs the `mock` feature (`cargo test --all-features --test streams`).
+        #![cfg(feature = "mock")]
+
+        use baseten_management::mock::httpmock::Method::GET;
+        use baseten_management::mock::{self, MockServer};
+        use baseten_management::StatusCode;
+        use futures::{StreamExt as _, TryStreamExt as _};
+        use serde_json::{json, Value};
+
+        /// How one operation's pages link, as the mocks serve them.
+        struct Pages {
+            path: &'static str,
+            argument: &'static str,
+            cursor: bool,
+            items: &'static str,
+            size: Option<&'static str>,
+            page: &'static str,
+            item: &'static str,
+        }
+
+        impl Pages {
+            /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500.
+            fn serve(&self, server: &MockServer, sizes: &[usize], fail: Option<usize>) {
+                let item: Value = serde_json::from_str(self.item).expect("an item");
+                for (n, size) in sizes.iter().enumerate() {
+                    let more = n + 1 < sizes.len();
+                    let mut page: Value = serde_json::from_str(self.page).expect("a page");
+                    page[self.items] = Value::Array(vec![item.clone(); *size]);
+                    if self.cursor {
+                        page["pagination"] = json!({ "has_more": more, "cursor": more.then(|| self.token(n + 1)) });
+                    } else {
+                        page["next_page_token"] = json!(more.then_some(n + 1));
+                    }
+                    server.mock(|when, then| {
+                        let when = when.method(GET).path(self.path);
+                        let when = match n {
+                            0 => when.query_param_missing(self.argument),
+                            _ => when.query_param(self.argument, self.token(n)),
+                        };
+                        let _ = match self.size {
+                            Some(size) => when.query_param(size, "2"),
+                            None => when,
+                        };
+                        match fail == Some(n) {
+                            true => then.status(500).json_body(json!({ "error": "this page failed" })),
+                            false => then.status(200).json_body(page),
+                        };
+                    });
+                }
+            }
+
+            fn token(&self, n: usize) -> String {
+                if self.cursor { format!("c{n}") } else { n.to_string() }
+            }
+        }
+
+        #(#cases)*
+    };
+    Some(prettyplease::unparse(&file))
+}
+
+fn test_function(paginated: &Paginated) -> syn::ItemFn {
+    let name = format_ident!("{}_streams_every_page", paginated.operation);
+    let operation = format_ident!("{}", paginated.operation);
+    let mut path = paginated.path.clone();
+    for argument in &paginated.path_arguments {
+        path = path.replace(&format!("{{{argument}}}"), "p1");
+    }
+    let arguments: Vec<syn::Ident> = paginated.path_arguments.iter().map(|a| format_ident!("{a}")).collect();
+    let size_setter = paginated.size.as_ref().map(|s| {
+        let s = format_ident!("{s}");
+        quote!(.#s(2))
+    });
+    let (argument, cursor, items) = (paginated.form.argument(), paginated.form == Form::Cursor, &paginated.items);
+    let size = match &paginated.size {
+        Some(size) => quote!(Some(#size)),
+        None => quote!(None),
+    };
+    let (page, item) = (
+        super::contract::raw_string(&paginated.page.to_string()),
+        super::contract::raw_string(&paginated.item.to_string()),
+    );
+    syn::parse_quote! {
+        #[tokio::test]
+        async fn #name() {
+            let pages = Pages { path: #path, argument: #argument, cursor: #cursor, items: #items, size: #size, page: #page, item: #item };
+            let server = MockServer::start_async().await;
+            pages.serve(&server, &[2, 0, 1], None);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
+            let items: Vec<_> = call().stream().try_collect().await.expect("every page");
+            assert_eq!(items.len(), 3, "two items, an empty page, then one item");
+
+            let server = MockServer::start_async().await;
+            pages.serve(&server, &[2, 1], Some(1));
+            let client = mock::client_builder(&server).build().expect("a client");
+            let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
+            let got: Vec<_> = call().stream().collect().await;
+            assert_eq!(got.len(), 3, "the first page's two items, then page two's error: {got:?}");
+            assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
+            let error = got[2].as_ref().expect_err("page two failed");
+            assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
+        }
+    }
+}
