@@ -38,6 +38,13 @@ pub trait Expect: Sized {
     fn into_when(self) -> httpmock::When;
 }
 
+/// httpmock's own matcher, for a mock made with `server.mock(..)`.
+impl Expect for httpmock::When {
+    fn into_when(self) -> httpmock::When {
+        self
+    }
+}
+
 /// Mocks that answer in turn: the first whose `When` went through [`Sequence::step`] answers the
 /// first matching request, the second the next one, and so on, each once. A mock made without a
 /// step, after them, answers whatever comes later.

@@ -276,7 +276,8 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
     let without: Vec<xtask::Page> = pages.into_iter().filter(|p| !reads.iter().any(|r| p.path.ends_with(r))).collect();
     let run = crate::build(&without).unwrap_or_else(|e| panic!("{e}"));
     let lib = &run.files["src/lib.rs"];
-    check("spec/ without its deployment reads", "src/wait.rs", run.files.contains_key("src/wait.rs"), false);
+    let files = ["src/wait.rs", "tests/waiters.rs"].map(|file| run.files.contains_key(file));
+    check("spec/ without its deployment reads", "src/wait.rs, tests/waiters.rs", files, [false, false]);
     assert!(!run.files["src/api.rs"].contains("wait_for_"), "a waiter without its read");
     for named in ["mod wait", "wait::", "Wait::", "wait_for_"] {
         assert!(!lib.contains(named), "lib.rs names the wait module ({named}):\n{lib}");

@@ -16,6 +16,7 @@ struct Full {
     unset_text: String,
     cases_text: String,
     streams_text: Option<String>,
+    waiters_text: String,
     lib_text: String,
     has_wait_module: bool,
     operations: Vec<String>,
@@ -40,6 +41,7 @@ fn full() -> &'static Full {
             unset_text: run.files["tests/unset_fields.rs"].clone(),
             cases_text: run.files["tests/contract/cases.rs"].clone(),
             streams_text: run.files.get("tests/streams.rs").cloned(),
+            waiters_text: run.files.get("tests/waiters.rs").cloned().unwrap_or_default(),
             lib_text: run.files["src/lib.rs"].clone(),
             has_wait_module: run.files.contains_key("src/wait.rs"),
             operations: run.endpoints.iter().map(|e| e.name.clone()).collect(),
@@ -240,6 +242,7 @@ fn every_paginated_list_streams_and_every_deployment_read_waits() {
             .filter(|waiter| full().api_text.contains(&format!("pub async fn {waiter}(")))
             .collect();
     check(SPEC, "waiters", waiters.len(), 3);
+    check(SPEC, "waiter tests", full().waiters_text.matches("_waits_for_active_and_names_a_failure()").count(), 3);
     assert!(full().has_wait_module && full().lib_text.contains("\nmod wait;\n"), "the wait module is declared");
     assert!(!full().lib_text.contains("codegen: with"), "a template marker was left in lib.rs");
 }

@@ -102,6 +102,8 @@ pub struct Code {
     contract: String,
     /// `tests/streams.rs`, printed; `None` without paginated lists.
     streams: Option<String>,
+    /// `tests/waiters.rs`, printed; `None` without waiters.
+    waiters: Option<String>,
 }
 
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
@@ -131,7 +133,14 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
         let unset = unset::tests(&api, &hoisted.document, provenance)?;
         let contract = contract::cases(&api, &hoisted.document, provenance)?;
         match mock? {
-            Some(mock) => Ok(Code { api, mock, unset, contract, streams: pages::tests(&pages::paginated(document)) }),
+            Some(mock) => Ok(Code {
+                api,
+                mock,
+                unset,
+                contract,
+                streams: pages::tests(&pages::paginated(document)),
+                waiters: waiters::tests(document),
+            }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
         }
     })
@@ -168,6 +177,9 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     files.insert(contract::FILE.to_string(), with_header("//", &code.contract));
     if let Some(streams) = &code.streams {
         files.insert(pages::FILE.to_string(), with_header("//", streams));
+    }
+    if let Some(waiters) = &code.waiters {
+        files.insert(waiters::FILE.to_string(), with_header("//", waiters));
     }
     let waits = waiters::any(document);
     for (path, template, text) in TEMPLATES {

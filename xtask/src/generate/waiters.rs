@@ -1,7 +1,7 @@
 //! Waiters: takes the OpenAPI 3.0.3 document, gives the `Client::wait_for_*` methods for the
 //! deployment reads it has (by id, development, production), each polling its get operation
 //! through `crate::wait::poll`; none when the document has none of them, and then the crate
-//! has no `wait` module either.
+//! has no `wait` module either. The crate's `tests/waiters.rs` drives each against mocks.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -36,10 +36,19 @@ const READS: &[Read] = &[
     },
 ];
 
+/// A deployment read the document has: the read, its operation, its answer's type and a value
+/// of it (for the tests).
+struct Found {
+    read: &'static Read,
+    operation: String,
+    answer: String,
+    value: Value,
+}
+
 /// The waiters' `impl Client` block, or `None` when the document has no deployment read whose
 /// answer carries a `status`.
 pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
-    let methods: Vec<TokenStream> = READS.iter().filter_map(|read| waiter(document, read)).collect();
+    let methods: Vec<TokenStream> = found(document).iter().map(waiter).collect();
     if methods.is_empty() {
         return None;
     }
@@ -52,12 +61,16 @@ pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
 
 /// Whether the crate for `document` has waiters (and so the `wait` module).
 pub(super) fn any(document: &Value) -> bool {
-    READS.iter().any(|read| waiter(document, read).is_some())
+    !found(document).is_empty()
 }
 
-fn waiter(document: &Value, read: &Read) -> Option<TokenStream> {
+fn found(document: &Value) -> Vec<Found> {
+    READS.iter().filter_map(|read| find(document, read)).collect()
+}
+
+fn find(document: &Value, read: &'static Read) -> Option<Found> {
     let op = document.get("paths")?.get(read.path)?.get("get")?;
-    let operation = op.get("operationId").and_then(Value::as_str)?;
+    let operation = op.get("operationId").and_then(Value::as_str)?.to_string();
     let answer = op.pointer("/responses/200/content/application~1json/schema")?;
     let name = answer.get("$ref").and_then(Value::as_str)?.rsplit('/').next()?;
     let answer_schema = schema::follow(document, answer);
@@ -66,10 +79,17 @@ fn waiter(document: &Value, read: &Read) -> Option<TokenStream> {
             .get("required")
             .and_then(Value::as_array)
             .is_some_and(|r| r.iter().any(|f| f == "status"));
-    if !has_status {
-        return None;
-    }
-    let ty = format_ident!("{}", rust_name(name));
+    has_status.then(|| Found {
+        read,
+        operation,
+        answer: rust_name(name),
+        value: super::values::required(document, answer_schema),
+    })
+}
+
+fn waiter(found: &Found) -> TokenStream {
+    let (read, operation) = (found.read, &found.operation);
+    let ty = format_ident!("{}", found.answer);
     let (get, waiter) = (format_ident!("{operation}"), format_ident!("{}", read.waiter));
     let by_id = read.path.contains("{deployment_id}");
     let doc = format!(
@@ -89,7 +109,7 @@ fn waiter(document: &Value, read: &Read) -> Option<TokenStream> {
         let what = format!("{} of model {{model_id}}", read.what);
         (quote!(model_id: &str,), quote!(.model_id(model_id)), quote!(format!(#what)))
     };
-    Some(quote! {
+    quote! {
         #[doc = #doc]
         pub async fn #waiter(
             &self,
@@ -99,5 +119,90 @@ fn waiter(document: &Value, read: &Read) -> Option<TokenStream> {
             let get = || async move { self.#get() #args .send().await.map(ResponseValue::into_inner) };
             crate::wait::poll(#named, wait, get, |deployment| deployment.status.as_str()).await
         }
-    })
+    }
+}
+
+/// The test file's path in the crate.
+pub(super) const FILE: &str = "tests/waiters.rs";
+
+/// `tests/waiters.rs`: each waiter through a 404, `BUILDING`, `SCALED_TO_ZERO`, `WAKING_UP` to
+/// `ACTIVE` (waiting for `ACTIVE` only), then to a `BUILD_STOPPED` it names; `None` without
+/// waiters.
+pub(super) fn tests(document: &Value) -> Option<String> {
+    let found = found(document);
+    if found.is_empty() {
+        return None;
+    }
+    let cases = found.iter().map(test_function);
+    let file: syn::File = syn::parse_quote! {
+        //! Each deployment waiter against mocks: a 404 (not visible yet), then `BUILDING`,
+        //! `SCALED_TO_ZERO`, `WAKING_UP`, `ACTIVE` when waiting for `ACTIVE` only; a
+        //! `BUILD_STOPPED` is an error naming the deployment. Needs the `mock` feature
+        //! (`cargo test --all-features --test waiters`).
+        #![cfg(feature = "mock")]
+
+        use std::time::Duration;
+
+        use baseten_management::mock::httpmock::Method::GET;
+        use baseten_management::mock::{self, MockServer, Sequence};
+        use baseten_management::{Wait, WaitErrorKind};
+        use serde_json::{json, Value};
+
+        /// Answers `path` in turn: a 404 for `None`, else `answer` with that status.
+        fn serve(server: &MockServer, sequence: &Sequence, path: &str, answer: &str, statuses: &[Option<&str>]) {
+            for status in statuses {
+                let mut body: Value = serde_json::from_str(answer).expect("an answer");
+                server.mock(|when, then| {
+                    sequence.step(when.method(GET).path(path));
+                    match status {
+                        Some(status) => {
+                            body["status"] = json!(status);
+                            then.status(200).json_body(body);
+                        }
+                        None => {
+                            then.status(404).json_body(json!({ "error": "not found" }));
+                        }
+                    }
+                });
+            }
+        }
+
+        fn quick() -> Wait {
+            Wait::default().interval(Duration::from_millis(1))
+        }
+
+        #(#cases)*
+    };
+    Some(prettyplease::unparse(&file))
+}
+
+fn test_function(found: &Found) -> syn::ItemFn {
+    let waiter = format_ident!("{}", found.read.waiter);
+    let name = format_ident!("{}_waits_for_active_and_names_a_failure", found.read.waiter);
+    let path = found.read.path.replace("{model_id}", "m1").replace("{deployment_id}", "d1");
+    let by_id = found.read.path.contains("{deployment_id}");
+    let args = if by_id { quote!("m1", "d1",) } else { quote!("m1",) };
+    let what = if by_id { "deployment d1 of model m1".to_string() } else { format!("{} of model m1", found.read.what) };
+    let answer = super::contract::raw_string(&found.value.to_string());
+    syn::parse_quote! {
+        #[tokio::test]
+        async fn #name() {
+            let server = MockServer::start_async().await;
+            let sequence = Sequence::new();
+            let statuses = [None, Some("BUILDING"), Some("SCALED_TO_ZERO"), Some("WAKING_UP"), Some("ACTIVE")];
+            serve(&server, &sequence, #path, #answer, &statuses);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let ready = client.#waiter(#args &quick().active_only()).await.expect("ACTIVE in the end");
+            assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
+
+            let server = MockServer::start_async().await;
+            let sequence = Sequence::new();
+            serve(&server, &sequence, #path, #answer, &[Some("BUILDING"), Some("BUILD_STOPPED")]);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let error = client.#waiter(#args &quick()).await.expect_err("BUILD_STOPPED");
+            assert!(matches!(error.kind, WaitErrorKind::Failed { retryable: false }), "{error:?}");
+            assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
+            assert!(error.to_string().starts_with(#what), "{error}");
+        }
+    }
 }
