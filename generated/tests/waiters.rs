@@ -4,127 +4,139 @@
 //! `SCALED_TO_ZERO`, `WAKING_UP`, `ACTIVE` when waiting for `ACTIVE` only; a
 //! `BUILD_STOPPED` is an error naming the deployment. Needs the `mock` feature
 //! (`cargo test --all-features --test waiters`).
-#![cfg(feature = "mock")]
-use std::time::Duration;
-use baseten_management::mock::httpmock::Method::GET;
-use baseten_management::mock::{self, MockServer, Sequence};
-use baseten_management::{Wait, WaitErrorKind};
-use serde_json::{json, Value};
-/// Answers `path` in turn: a 404 for `None`, else `answer` with that status.
-fn serve(
-    server: &MockServer,
-    sequence: &Sequence,
-    path: &str,
-    answer: &str,
-    statuses: &[Option<&str>],
-) {
-    for status in statuses {
-        let mut body: Value = serde_json::from_str(answer).expect("an answer");
-        server
-            .mock(|when, then| {
-                sequence.step(when.method(GET).path(path));
-                match status {
-                    Some(status) => {
-                        body["status"] = json!(status);
-                        then.status(200).json_body(body);
+#[cfg(not(feature = "mock"))]
+#[test]
+fn needs_the_mock_feature() {
+    panic!(
+        "tests/waiters.rs drives the client through the `mock` feature: cargo test --all-features --test waiters"
+    );
+}
+#[cfg(feature = "mock")]
+mod mocked {
+    use std::time::Duration;
+    use baseten_management::mock::httpmock::Method::GET;
+    use baseten_management::mock::{self, MockServer, Sequence};
+    use baseten_management::{Wait, WaitErrorKind};
+    use serde_json::{json, Value};
+    /// Answers `path` in turn: a 404 for `None`, else `answer` with that status.
+    fn serve(
+        server: &MockServer,
+        sequence: &Sequence,
+        path: &str,
+        answer: &str,
+        statuses: &[Option<&str>],
+    ) {
+        for status in statuses {
+            let mut body: Value = serde_json::from_str(answer).expect("an answer");
+            server
+                .mock(|when, then| {
+                    sequence.step(when.method(GET).path(path));
+                    match status {
+                        Some(status) => {
+                            body["status"] = json!(status);
+                            then.status(200).json_body(body);
+                        }
+                        None => {
+                            then.status(404).json_body(json!({ "error" : "not found" }));
+                        }
                     }
-                    None => {
-                        then.status(404).json_body(json!({ "error" : "not found" }));
-                    }
-                }
-            });
+                });
+        }
     }
-}
-fn quick() -> Wait {
-    Wait::default().interval(Duration::from_millis(1))
-}
-#[tokio::test]
-async fn wait_for_deployment_waits_for_active_and_names_a_failure() {
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let statuses = [
-        None,
-        Some("BUILDING"),
-        Some("SCALED_TO_ZERO"),
-        Some("WAKING_UP"),
-        Some("ACTIVE"),
-    ];
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/d1",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &statuses,
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let ready = client
-        .wait_for_deployment("m1", "d1", &quick().active_only())
-        .await
-        .expect("ACTIVE in the end");
-    assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/d1",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &[Some("BUILDING"), Some("BUILD_STOPPED")],
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let error = client
-        .wait_for_deployment("m1", "d1", &quick())
-        .await
-        .expect_err("BUILD_STOPPED");
-    assert!(
-        matches!(error.kind, WaitErrorKind::Failed { retryable : false }), "{error:?}"
-    );
-    assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
-    assert!(error.to_string().starts_with("deployment d1 of model m1"), "{error}");
-}
-#[tokio::test]
-async fn wait_for_development_deployment_waits_for_active_and_names_a_failure() {
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let statuses = [
-        None,
-        Some("BUILDING"),
-        Some("SCALED_TO_ZERO"),
-        Some("WAKING_UP"),
-        Some("ACTIVE"),
-    ];
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/development",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &statuses,
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let ready = client
-        .wait_for_development_deployment("m1", &quick().active_only())
-        .await
-        .expect("ACTIVE in the end");
-    assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/development",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &[Some("BUILDING"), Some("BUILD_STOPPED")],
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let error = client
-        .wait_for_development_deployment("m1", &quick())
-        .await
-        .expect_err("BUILD_STOPPED");
-    assert!(
-        matches!(error.kind, WaitErrorKind::Failed { retryable : false }), "{error:?}"
-    );
-    assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
-    assert!(
-        error.to_string().starts_with("development deployment of model m1"), "{error}"
-    );
+    fn quick() -> Wait {
+        Wait::default().interval(Duration::from_millis(1))
+    }
+    #[tokio::test]
+    async fn wait_for_deployment_waits_for_active_and_names_a_failure() {
+        let server = MockServer::start_async().await;
+        let sequence = Sequence::new();
+        let statuses = [
+            None,
+            Some("BUILDING"),
+            Some("SCALED_TO_ZERO"),
+            Some("WAKING_UP"),
+            Some("ACTIVE"),
+        ];
+        serve(
+            &server,
+            &sequence,
+            "/v1/models/m1/deployments/d1",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &statuses,
+        );
+        let client = mock::client_builder(&server).build().expect("a client");
+        let ready = client
+            .wait_for_deployment("m1", "d1", &quick().active_only())
+            .await
+            .expect("ACTIVE in the end");
+        assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
+        let server = MockServer::start_async().await;
+        let sequence = Sequence::new();
+        serve(
+            &server,
+            &sequence,
+            "/v1/models/m1/deployments/d1",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &[Some("BUILDING"), Some("BUILD_STOPPED")],
+        );
+        let client = mock::client_builder(&server).build().expect("a client");
+        let error = client
+            .wait_for_deployment("m1", "d1", &quick())
+            .await
+            .expect_err("BUILD_STOPPED");
+        assert!(
+            matches!(error.kind, WaitErrorKind::Failed { retryable : false }),
+            "{error:?}"
+        );
+        assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
+        assert!(error.to_string().starts_with("deployment d1 of model m1"), "{error}");
+    }
+    #[tokio::test]
+    async fn wait_for_development_deployment_waits_for_active_and_names_a_failure() {
+        let server = MockServer::start_async().await;
+        let sequence = Sequence::new();
+        let statuses = [
+            None,
+            Some("BUILDING"),
+            Some("SCALED_TO_ZERO"),
+            Some("WAKING_UP"),
+            Some("ACTIVE"),
+        ];
+        serve(
+            &server,
+            &sequence,
+            "/v1/models/m1/deployments/development",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &statuses,
+        );
+        let client = mock::client_builder(&server).build().expect("a client");
+        let ready = client
+            .wait_for_development_deployment("m1", &quick().active_only())
+            .await
+            .expect("ACTIVE in the end");
+        assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
+        let server = MockServer::start_async().await;
+        let sequence = Sequence::new();
+        serve(
+            &server,
+            &sequence,
+            "/v1/models/m1/deployments/development",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &[Some("BUILDING"), Some("BUILD_STOPPED")],
+        );
+        let client = mock::client_builder(&server).build().expect("a client");
+        let error = client
+            .wait_for_development_deployment("m1", &quick())
+            .await
+            .expect_err("BUILD_STOPPED");
+        assert!(
+            matches!(error.kind, WaitErrorKind::Failed { retryable : false }),
+            "{error:?}"
+        );
+        assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
+        assert!(
+            error.to_string().starts_with("development deployment of model m1"),
+            "{error}"
+        );
+    }
 }

@@ -180,6 +180,11 @@ pub fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
+/// Whether the object `schema` lists `field` as `required`.
+pub fn requires(schema: &Value, field: &str) -> bool {
+    schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|f| f == field))
+}
+
 /// A key as one JSON-pointer token (RFC 6901): `~` and `/` escaped.
 pub fn token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")

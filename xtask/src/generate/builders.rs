@@ -8,6 +8,8 @@ use syn::parse::Parser;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
+use super::trees::{argument_of, last_ident};
+
 /// The paginated operations by id, each with its item type.
 pub(super) type Streams<'a> = std::collections::BTreeMap<String, (&'a super::pages::Paginated, syn::Type)>;
 
@@ -24,7 +26,7 @@ pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Streams<'_>) -> Resul
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         if block.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) {
-            let name = type_ident(&block.self_ty).ok_or("a builder impl for a type that is not a path")?;
+            let name = last_ident(&block.self_ty).ok_or("a builder impl for a type that is not a path")?.to_string();
             rewrite_impl(block, &name, streams)?;
             builders.push(name);
         }
@@ -102,8 +104,9 @@ fn initialize_options(new: &mut syn::ImplItemFn, name: &str) -> Result<(), Strin
 fn wrap_send(send: &mut syn::ImplItemFn, name: &str) -> Result<syn::ImplItem, String> {
     let operation =
         operation_id(&send.block).ok_or_else(|| format!("no `OperationInfo {{ operation_id }}` in {name}::send"))?;
-    let value =
-        ok_type(&send.sig.output).ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, _>"))?;
+    let value = ok_type(&send.sig.output)
+        .ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, _>"))?
+        .clone();
     send.sig.output = syn::parse_quote!(-> Result<#value, crate::call::Raw>);
     let mut calls = Calls::default();
     calls.visit_block_mut(&mut send.block);
@@ -187,23 +190,11 @@ fn setters_for_call_options() -> Vec<syn::ImplItem> {
     block.items
 }
 
-/// `X` out of `X<'a>`.
-fn type_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
 /// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<()>>`.
-fn ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
-    let syn::Type::Path(path) = &**ty else { return None };
-    let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ok) if last.ident == "Result" => Some(ok.clone()),
-        _ => None,
+fn ok_type(output: &syn::ReturnType) -> Option<&syn::Type> {
+    match output {
+        syn::ReturnType::Type(_, ty) => argument_of(ty, "Result"),
+        syn::ReturnType::Default => None,
     }
 }
 

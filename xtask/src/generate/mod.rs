@@ -14,6 +14,7 @@ mod rewrite;
 mod structs;
 mod surface;
 mod tables;
+mod trees;
 mod unset;
 mod values;
 mod waiters;
@@ -114,6 +115,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
     let enums = open_enums(&hoisted, provenance)?;
     let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted.document)
         .map_err(|e| provenance.error_naming(format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
+    let paginated = pages::paginated(document);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
     let (spec, enums) = (&spec, &enums);
     std::thread::scope(|scope| {
@@ -124,7 +126,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
             rewrite::mock(&mut mock, &renames);
             Ok(Some(prettyplease::unparse(&mock)))
         });
-        let api = client(spec, enums, document, provenance).inspect(|(_, renames)| {
+        let api = client(spec, enums, document, &paginated, provenance).inspect(|(_, renames)| {
             let _ = renames_to_mock.send(renames.clone());
         });
         drop(renames_to_mock);
@@ -138,7 +140,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
                 mock,
                 unset,
                 contract,
-                streams: pages::tests(&pages::paginated(document)),
+                streams: pages::tests(&paginated),
                 waiters: waiters::tests(document),
             }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
@@ -146,18 +148,19 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
     })
 }
 
-/// The client: progenitor's, rewritten, with the tables the support code reads; and the types
-/// it renamed, for the mocks.
+/// The client: progenitor's, rewritten (the `paginated` lists' builders with a `.stream()`),
+/// with the tables the support code reads and the waiters; and the types it renamed, for the
+/// mocks.
 fn client(
     spec: &openapiv3::OpenAPI,
     enums: &[OpenEnum],
     document: &Value,
+    paginated: &BTreeMap<String, pages::Paginated>,
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let paginated = pages::paginated(document);
     let renames =
-        rewrite::client(&mut api, enums, &paginated).map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
+        rewrite::client(&mut api, enums, paginated).map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
     api.items.extend(parse(tables::tables(document, provenance)?)?.items);
     if let Some(waiters) = waiters::waiters(document) {
         api.items.extend(parse(waiters)?.items);
@@ -181,7 +184,8 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     if let Some(waiters) = &code.waiters {
         files.insert(waiters::FILE.to_string(), with_header("//", waiters));
     }
-    let waits = waiters::any(document);
+    // The waiters' tests come with the waiters.
+    let waits = code.waiters.is_some();
     for (path, template, text) in TEMPLATES {
         if *path == "src/wait.rs" && !waits {
             continue;
@@ -198,6 +202,9 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
         files.insert(path.to_string(), text.to_string());
     }
     files.insert("openapi.yaml".to_string(), with_header("#", &crate::yaml::to_string(document)));
+    // prettyplease lays the crate out, byte for byte what `--check` compares: rustfmt (and so
+    // `cargo fmt --all`) leaves it alone.
+    files.insert("rustfmt.toml".to_string(), with_header("#", "disable_all_formatting = true\n"));
     Ok(files)
 }
 

@@ -121,10 +121,6 @@ fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
-fn required(schema: &Value, field: &str) -> bool {
-    schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|f| f == field))
-}
-
 fn is_array(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("array")
 }
@@ -134,10 +130,10 @@ fn is_array(schema: &Value) -> bool {
 fn cursor_items(document: &Value, answer: &Value) -> Option<String> {
     let items = answer.pointer("/properties/items")?;
     let pagination = follow(document, answer.pointer("/properties/pagination")?);
-    let linked = required(answer, "items")
-        && required(answer, "pagination")
+    let linked = schema::requires(answer, "items")
+        && schema::requires(answer, "pagination")
         && is_array(items)
-        && required(pagination, "has_more")
+        && schema::requires(pagination, "has_more")
         && pagination.pointer("/properties/cursor").is_some();
     linked.then(|| "items".to_string())
 }
@@ -146,17 +142,17 @@ fn cursor_items(document: &Value, answer: &Value) -> Option<String> {
 fn cursor_is_optional(document: &Value, answer: &Value) -> Option<bool> {
     let pagination = follow(document, answer.pointer("/properties/pagination")?);
     let cursor = pagination.pointer("/properties/cursor")?;
-    Some(!required(pagination, "cursor") || cursor.get("nullable") == Some(&Value::Bool(true)))
+    Some(!schema::requires(pagination, "cursor") || cursor.get("nullable") == Some(&Value::Bool(true)))
 }
 
 /// The one required array of an answer with a `next_page_token` that can be absent or `null`.
 fn token_items(answer: &Value) -> Option<String> {
     let token = answer.pointer("/properties/next_page_token")?;
-    if required(answer, "next_page_token") && token.get("nullable") != Some(&Value::Bool(true)) {
+    if schema::requires(answer, "next_page_token") && token.get("nullable") != Some(&Value::Bool(true)) {
         return None;
     }
     let properties = answer.get("properties").and_then(Value::as_object)?;
-    let mut arrays = properties.iter().filter(|(name, schema)| is_array(schema) && required(answer, name));
+    let mut arrays = properties.iter().filter(|(name, property)| is_array(property) && schema::requires(answer, name));
     match (arrays.next(), arrays.next()) {
         (Some((name, _)), None) => Some(name.clone()),
         _ => None,
@@ -213,27 +209,14 @@ pub(crate) fn stream_method(paginated: &Paginated, item: &syn::Type) -> syn::Imp
 /// The item type of `paginated`'s answer, found in typify's `types` module and written as the
 /// `builder` module names it (`types::AuditLogV1`).
 pub(crate) fn item_type(types: &[syn::Item], paginated: &Paginated) -> Option<syn::Type> {
-    let answer = types.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == paginated.answer => Some(s),
-        _ => None,
-    })?;
+    let answer = super::trees::find_struct(types, &paginated.answer)?;
     let field = answer.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| *i == paginated.items))?;
-    let syn::Type::Path(vec) = &field.ty else { return None };
-    let last = vec.path.segments.last().filter(|s| s.ident == "Vec")?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    let Some(syn::GenericArgument::Type(item)) = args.args.first() else { return None };
-    let declared_in_types = |ident: &syn::Ident| {
-        types.iter().any(|t| match t {
-            syn::Item::Struct(s) => s.ident == *ident,
-            syn::Item::Enum(e) => e.ident == *ident,
-            syn::Item::Type(t) => t.ident == *ident,
-            _ => false,
-        })
-    };
+    let item = super::trees::argument_of(&field.ty, "Vec")?;
     match item {
         syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
             let ident = &p.path.segments[0].ident;
-            Some(if declared_in_types(ident) { syn::parse_quote!(types::#item) } else { item.clone() })
+            let declared = super::trees::declared_types(types).contains(&ident.to_string());
+            Some(if declared { syn::parse_quote!(types::#item) } else { item.clone() })
         }
         _ => Some(item.clone()),
     }
@@ -253,7 +236,14 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
         //! Every paginated list's `.stream()` against mocks: it follows the pages to the last
         //! (through an empty one), sends the call's page size on each, and ends with the error of a
         //! page that fails. Needs the `mock` feature (`cargo test --all-features --test streams`).
-        #![cfg(feature = "mock")]
+        #[cfg(not(feature = "mock"))]
+        #[test]
+        fn needs_the_mock_feature() {
+            panic!("tests/streams.rs drives the client through the `mock` feature: cargo test --all-features --test streams");
+        }
+
+        #[cfg(feature = "mock")]
+        mod mocked {
 
         use baseten_management::mock::httpmock::Method::GET;
         use baseten_management::mock::{self, MockServer};
@@ -309,6 +299,7 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
         }
 
         #(#cases)*
+        }
     };
     Some(prettyplease::unparse(&file))
 }

@@ -2,7 +2,7 @@
 //! operation builders through [`super::builders`], string enums open, no constructor that skips
 //! the builder's checks, and no doc example left `ignore`d.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use quote::{format_ident, quote};
 use syn::visit::Visit;
@@ -22,12 +22,7 @@ pub(crate) fn client(
     enums: &[OpenEnum],
     paginated: &BTreeMap<String, Paginated>,
 ) -> Result<Renames, String> {
-    let Some((_, types)) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
-        _ => None,
-    }) else {
-        return Err("progenitor's output has no `types` module".into());
-    };
+    let types = super::trees::module(&file.items, "types").ok_or("progenitor's output has no `types` module")?;
     let renames = give_way_to_open_enums(types, enums);
     let mut streams = BTreeMap::new();
     for (operation, paginated) in paginated {
@@ -432,15 +427,7 @@ fn match_each_array_item(items: &mut [syn::Item]) {
 /// component we declare as an open enum, since replaced names are not reserved. Its type gives
 /// way: it becomes `<the first struct using it><name>`, as typify names inline types.
 fn give_way_to_open_enums(types: &[syn::Item], enums: &[OpenEnum]) -> Renames {
-    let declared: BTreeSet<String> = types
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(item) => Some(item.ident.to_string()),
-            syn::Item::Enum(item) => Some(item.ident.to_string()),
-            syn::Item::Type(item) => Some(item.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+    let declared = super::trees::declared_types(types);
     let mut taken = declared.clone();
     taken.extend(enums.iter().map(|open| open.name.clone()));
     let mut renames = Renames::new();

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use super::trees::{argument_of, last_ident};
+
 /// Rewrites the items of the `types` module: its structs and its `builder` module.
 pub(super) fn rewrite(items: &mut [syn::Item]) -> Result<(), String> {
     let mut builders = None;
@@ -22,7 +24,7 @@ pub(super) fn rewrite(items: &mut [syn::Item]) -> Result<(), String> {
         if let syn::Item::Impl(block) = item
             && is_default_impl(block)
         {
-            let owner = last_ident(&block.self_ty).unwrap_or_default();
+            let owner = last_ident(&block.self_ty).map(ToString::to_string).unwrap_or_default();
             start_nullable_fields_empty(block, &owner, &nullable);
         }
     }
@@ -54,15 +56,7 @@ fn nullable_fields(builders: &[syn::Item]) -> BTreeSet<(String, String)> {
 
 /// `Result<Option<_>, _>`.
 fn holds_option(ty: &syn::Type) -> bool {
-    let syn::Type::Path(path) = ty else { return false };
-    let Some(last) = path.path.segments.last() else { return false };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
-    matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if last_ident(inner) == Some("Option".into()))
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    let syn::Type::Path(path) = ty else { return None };
-    path.path.segments.last().map(|s| s.ident.to_string())
+    argument_of(ty, "Result").and_then(last_ident).is_some_and(|ident| ident == "Option")
 }
 
 fn is_default_impl(block: &syn::ItemImpl) -> bool {

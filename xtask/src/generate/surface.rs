@@ -8,6 +8,7 @@ use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
 use super::rewrite::serde_rename;
+use super::trees::{argument_of, find_struct, last_ident};
 
 /// The client's modules a test looks into.
 pub(crate) struct Surface<'a> {
@@ -22,6 +23,7 @@ pub(crate) type Field = (syn::Ident, syn::Type);
 
 impl<'a> Surface<'a> {
     pub(crate) fn of(api: &'a syn::File) -> Self {
+        let module = |items, name| super::trees::module(items, name).unwrap_or(&[]);
         let types = module(&api.items, "types");
         Surface {
             items: &api.items,
@@ -40,7 +42,10 @@ impl<'a> Surface<'a> {
             let ident = field.ident.clone()?;
             let property = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
             let built = builder.fields.iter().find(|f| f.ident.as_ref() == Some(&ident))?;
-            out.insert(property, (ident, outside_the_crate(ok_type(&built.ty)?, Scope::TypesBuilder)));
+            out.insert(
+                property,
+                (ident, outside_the_crate(argument_of(&built.ty, "Result")?.clone(), Scope::TypesBuilder)),
+            );
         }
         Some(out)
     }
@@ -50,7 +55,7 @@ impl<'a> Surface<'a> {
     pub(crate) fn arguments(&self, name: &str) -> Option<BTreeMap<String, syn::Type>> {
         let builder = self.operation_builder(name)?;
         let block = self.operations.iter().find_map(|item| match item {
-            syn::Item::Impl(block) if type_ident(&block.self_ty).is_some_and(|ident| ident == builder) => Some(block),
+            syn::Item::Impl(block) if last_ident(&block.self_ty) == Some(&builder) => Some(block),
             _ => None,
         })?;
         let mut out = BTreeMap::new();
@@ -69,20 +74,12 @@ impl<'a> Surface<'a> {
             let syn::Item::Impl(block) = item else { return None };
             block.items.iter().find_map(|member| match member {
                 syn::ImplItem::Fn(method) if method.sig.ident == name => match &method.sig.output {
-                    syn::ReturnType::Type(_, ty) => type_ident(ty),
+                    syn::ReturnType::Type(_, ty) => last_ident(ty).cloned(),
                     syn::ReturnType::Default => None,
                 },
                 _ => None,
             })
         })
-    }
-}
-
-/// The last segment of a type path: `builder::GetDeployment<'_>` → `GetDeployment`.
-fn type_ident(ty: &syn::Type) -> Option<syn::Ident> {
-    match ty {
-        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.clone()),
-        _ => None,
     }
 }
 
@@ -103,34 +100,6 @@ fn try_into_bound(signature: &syn::Signature) -> Option<syn::Type> {
     let mut bound = Bound(None);
     bound.visit_generics(&signature.generics);
     bound.0
-}
-
-fn module<'a>(items: &'a [syn::Item], name: &str) -> &'a [syn::Item] {
-    items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == name => module.content.as_ref().map(|(_, items)| &items[..]),
-            _ => None,
-        })
-        .unwrap_or(&[])
-}
-
-fn find_struct<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a syn::ItemStruct> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == name && matches!(s.fields, syn::Fields::Named(_)) => Some(s),
-        _ => None,
-    })
-}
-
-/// `T` of a builder field's `Result<T, String>`.
-fn ok_type(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last().filter(|s| s.ident == "Result")?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ok) => Some(ok.clone()),
-        _ => None,
-    }
 }
 
 /// Where in the client a type was written: its relative paths mean different things.

@@ -59,11 +59,6 @@ pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
     })
 }
 
-/// Whether the crate for `document` has waiters (and so the `wait` module).
-pub(super) fn any(document: &Value) -> bool {
-    !found(document).is_empty()
-}
-
 fn found(document: &Value) -> Vec<Found> {
     READS.iter().filter_map(|read| find(document, read)).collect()
 }
@@ -74,11 +69,7 @@ fn find(document: &Value, read: &'static Read) -> Option<Found> {
     let answer = op.pointer("/responses/200/content/application~1json/schema")?;
     let name = answer.get("$ref").and_then(Value::as_str)?.rsplit('/').next()?;
     let answer_schema = schema::follow(document, answer);
-    let has_status = answer_schema.pointer("/properties/status").is_some()
-        && answer_schema
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|f| f == "status"));
+    let has_status = answer_schema.pointer("/properties/status").is_some() && schema::requires(answer_schema, "status");
     has_status.then(|| Found {
         read,
         operation,
@@ -139,7 +130,14 @@ pub(super) fn tests(document: &Value) -> Option<String> {
         //! `SCALED_TO_ZERO`, `WAKING_UP`, `ACTIVE` when waiting for `ACTIVE` only; a
         //! `BUILD_STOPPED` is an error naming the deployment. Needs the `mock` feature
         //! (`cargo test --all-features --test waiters`).
-        #![cfg(feature = "mock")]
+        #[cfg(not(feature = "mock"))]
+        #[test]
+        fn needs_the_mock_feature() {
+            panic!("tests/waiters.rs drives the client through the `mock` feature: cargo test --all-features --test waiters");
+        }
+
+        #[cfg(feature = "mock")]
+        mod mocked {
 
         use std::time::Duration;
 
@@ -172,6 +170,7 @@ pub(super) fn tests(document: &Value) -> Option<String> {
         }
 
         #(#cases)*
+        }
     };
     Some(prettyplease::unparse(&file))
 }

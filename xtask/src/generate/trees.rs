@@ -1,0 +1,53 @@
+//! Trees: takes the syntax trees progenitor and typify write, gives the small readings of them
+//! the rewrites and the test generators share: a module or struct by name, the last name of a
+//! type path, the `T` of a `Result<T, _>` or a `Vec<T>`.
+
+use std::collections::BTreeSet;
+
+/// The items of the inline module `name` among `items`.
+pub(super) fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => module.content.as_ref().map(|(_, items)| &items[..]),
+        _ => None,
+    })
+}
+
+/// The struct `name` with named fields among `items`.
+pub(super) fn find_struct<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a syn::ItemStruct> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == name && matches!(s.fields, syn::Fields::Named(_)) => Some(s),
+        _ => None,
+    })
+}
+
+/// The names of the types declared among `items`: structs, enums, aliases.
+pub(super) fn declared_types(items: &[syn::Item]) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => Some(item.ident.to_string()),
+            syn::Item::Enum(item) => Some(item.ident.to_string()),
+            syn::Item::Type(item) => Some(item.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last segment of a type path: `builder::GetDeployment<'_>` → `GetDeployment`.
+pub(super) fn last_ident(ty: &syn::Type) -> Option<&syn::Ident> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
+}
+
+/// `T` of `outer<T, ..>` (`Result`, `Vec`, `Option`), whatever path leads to `outer`.
+pub(super) fn argument_of<'a>(ty: &'a syn::Type, outer: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last().filter(|s| s.ident == outer)?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
