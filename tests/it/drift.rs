@@ -86,26 +86,46 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
+/// One case as it came out: the merged schema and reconciliation lines, or the error.
+fn settle(case: &Case) -> Result<(Value, Vec<String>), String> {
+    let merged = xtask::normalize_pages(&case.pages)
+        .and_then(|operations| xtask::merge::merge(operations, &xtask::Decisions::default()));
+    match merged {
+        Ok(merged) => {
+            let schema = merged.document["components"]["schemas"][&case.component].clone();
+            Ok((schema, merged.reconciliations.iter().map(ToString::to_string).collect()))
+        }
+        Err(errors) => Err(errors.to_string()),
+    }
+}
+
+/// What a case says when it does not come out as expected: every row's failure at once, each
+/// with what it gave, in the fixture's own form.
+fn mismatch(case: &Case) -> Option<String> {
+    let gave = |merged: &Value, says: &[String]| {
+        let says: String = says.iter().map(|l| format!("    - {}\n", Value::from(l.as_str()))).collect();
+        format!("  merged: {merged}\n  says:\n{says}")
+    };
+    match (settle(case), &case.expected) {
+        (Ok(actual), Ok(expected)) if actual == *expected => None,
+        (Ok((merged, says)), Ok(_)) => {
+            Some(format!("{}: merged otherwise; it gave\n{}", case.name, gave(&merged, &says)))
+        }
+        (Err(message), Err(needles)) => {
+            let missing: Vec<&String> = needles.iter().filter(|n| !message.contains(n.as_str())).collect();
+            (!missing.is_empty()).then(|| format!("{}: the error lacks {missing:?}:\n{message}", case.name))
+        }
+        (Ok((merged, says)), Err(_)) => {
+            Some(format!("{}: merged, but a conflict was expected; it gave\n{}", case.name, gave(&merged, &says)))
+        }
+        (Err(message), Ok(_)) => Some(format!("{}: a conflict, but a merge was expected:\n{message}", case.name)),
+    }
+}
+
 #[test]
 fn each_policy_row_settles_its_case() {
-    for case in cases() {
-        let merged = xtask::normalize_pages(&case.pages)
-            .and_then(|operations| xtask::merge::merge(operations, &xtask::Decisions::default()));
-        let actual = merged.map(|merged| {
-            let schema = merged.document["components"]["schemas"][&case.component].clone();
-            (schema, merged.reconciliations.iter().map(ToString::to_string).collect::<Vec<_>>())
-        });
-        match (actual, &case.expected) {
-            (Ok(actual), Ok(expected)) => check(&case.name, "merged schema and reconciliations", &actual, expected),
-            (Err(errors), Err(needles)) => {
-                let message = errors.to_string();
-                let missing: Vec<&String> = needles.iter().filter(|n| !message.contains(n.as_str())).collect();
-                check(&case.name, &format!("lines missing from the error\n{message}\n"), missing, vec![]);
-            }
-            (Ok(actual), Err(_)) => panic!("{}: merged, but a conflict was expected:\n{actual:#?}", case.name),
-            (Err(errors), Ok(_)) => panic!("{}: a conflict, but a merge was expected:\n{errors}", case.name),
-        }
-    }
+    let failures: Vec<String> = cases().iter().filter_map(mismatch).collect();
+    assert!(failures.is_empty(), "tests/fixtures/drift/policy.yaml:\n\n{}", failures.join("\n\n"));
 }
 
 #[test]
@@ -314,4 +334,43 @@ fn the_policy_reconciles_every_subschema_the_walker_knows() {
         unreconciled,
         vec![],
     );
+}
+
+/// The two real spellings of `RequestBackpressurePolicyV1`, a page each, merged with `decisions`.
+fn respelled(decisions: &str) -> Result<Value, String> {
+    let schema = |values: [&str; 2]| json!({"type": "string", "title": "RequestBackpressurePolicyV1", "enum": values});
+    let pages = [
+        page("july", "RequestBackpressurePolicyV1", &schema(["queue_on_full", "reject_on_full"]), true),
+        page("august", "RequestBackpressurePolicyV1", &schema(["QUEUE_ON_FULL", "REJECT_ON_FULL"]), false),
+    ];
+    let decisions = xtask::Decisions::parse("spec/drift-decisions.txt", decisions).map_err(|e| e.to_string())?;
+    let merged = xtask::normalize_pages(&pages)
+        .and_then(|operations| xtask::merge::merge(operations, &decisions))
+        .map_err(|e| e.to_string())?;
+    Ok(merged.document["components"]["schemas"]["RequestBackpressurePolicyV1"].clone())
+}
+
+#[test]
+fn a_send_decision_picks_the_spelling_a_respelled_value_sends() {
+    let at = "#/components/schemas/RequestBackpressurePolicyV1";
+    let merged = respelled(&format!("send queue_on_full at {at}\n")).unwrap_or_else(|e| panic!("{e}"));
+    check(
+        "send queue_on_full",
+        "the merged enum",
+        merged,
+        json!({
+            "enum": ["queue_on_full", "QUEUE_ON_FULL", "REJECT_ON_FULL", "reject_on_full"],
+            "title": "RequestBackpressurePolicyV1",
+            "type": "string",
+            "x-aliases": {"QUEUE_ON_FULL": "queue_on_full", "reject_on_full": "REJECT_ON_FULL"},
+        }),
+    );
+    let stale = respelled(&format!("# no such spelling\nsend queue_on_ful at {at}\n")).expect_err("a stale spelling");
+    let expected =
+        format!("spec/drift-decisions.txt:2:1: `{at}` has no value spelled several ways that `queue_on_ful`");
+    assert!(stale.contains(&expected), "the error lacks {expected:?}:\n{stale}");
+    let nowhere = "#/components/schemas/Nothing";
+    let unused = respelled(&format!("send X at {nowhere}\n")).expect_err("a spelling for no enum");
+    let expected = format!("spec/drift-decisions.txt:1:1: no enum at `{nowhere}` spells a value several ways");
+    assert!(unused.contains(&expected), "the error lacks {expected:?}:\n{unused}");
 }

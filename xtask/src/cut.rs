@@ -14,43 +14,70 @@ use crate::schema;
 
 /// One page per operation, named `spec/<method>-<path>.md`, sorted by name.
 pub fn cut(spec: &Value) -> Vec<Page> {
-    let mut pages = Vec::new();
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else { return pages };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
-        for (method, operation) in item {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let mut path_item = Map::new();
-            if let Some(parameters) = item.get("parameters") {
-                path_item.insert("parameters".into(), parameters.clone());
-            }
-            path_item.insert(method.clone(), operation.clone());
-            let path_item = Value::Object(path_item);
-
-            let mut document = Map::new();
-            for key in ["openapi", "info", "servers", "security"] {
-                if let Some(value) = spec.get(key) {
-                    document.insert(key.into(), value.clone());
-                }
-            }
-            document.insert("paths".into(), json!({ path: path_item.clone() }));
-            document.insert("components".into(), reached_components(spec, &path_item));
-
-            let summary = operation.get("summary").and_then(Value::as_str).unwrap_or(path);
-            let yaml = crate::yaml::to_string(&Value::Object(document));
-            let text = format!("# {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n");
-            let slug: String = path
-                .trim_start_matches('/')
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
-            pages.push(Page::new(format!("spec/{method}-{}.md", slug.trim_matches('-')), text));
-        }
-    }
+    let mut pages: Vec<Page> = operations(spec).iter().filter_map(|op| cut_one(spec, op)).collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
+}
+
+/// One operation of a spec, by path and method (lower case).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct OperationKey {
+    path: String,
+    method: String,
+}
+
+impl OperationKey {
+    /// The page's path: `spec/<method>-<path>.md`, the path's punctuation as dashes.
+    fn page_path(&self) -> String {
+        let slug: String = self
+            .path
+            .trim_start_matches('/')
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        format!("spec/{}-{}.md", self.method, slug.trim_matches('-'))
+    }
+}
+
+/// Every operation `spec` declares.
+fn operations(spec: &Value) -> Vec<OperationKey> {
+    let paths = spec.get("paths").and_then(Value::as_object).into_iter().flatten();
+    paths
+        .filter_map(|(path, item)| Some((path, item.as_object()?)))
+        .flat_map(|(path, item)| {
+            item.keys()
+                .filter(|method| METHODS.contains(&method.as_str()))
+                .map(|method| OperationKey { path: path.clone(), method: method.clone() })
+        })
+        .collect()
+}
+
+/// The standard-form page of one operation: it, its path-level parameters, the components it
+/// reaches and the security scheme.
+fn cut_one(spec: &Value, key: &OperationKey) -> Option<Page> {
+    let item = spec.get("paths")?.get(&key.path)?;
+    let operation = item.get(&key.method)?;
+    let mut path_item = Map::new();
+    if let Some(parameters) = item.get("parameters") {
+        path_item.insert("parameters".into(), parameters.clone());
+    }
+    path_item.insert(key.method.clone(), operation.clone());
+    let path_item = Value::Object(path_item);
+
+    let mut document = Map::new();
+    for field in ["openapi", "info", "servers", "security"] {
+        if let Some(value) = spec.get(field) {
+            document.insert(field.into(), value.clone());
+        }
+    }
+    document.insert("paths".into(), json!({ key.path.clone(): path_item.clone() }));
+    document.insert("components".into(), reached_components(spec, &path_item));
+
+    let summary = operation.get("summary").and_then(Value::as_str).unwrap_or(&key.path);
+    let yaml = crate::yaml::to_string(&Value::Object(document));
+    let (method, path) = (&key.method, &key.path);
+    let text = format!("# {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n");
+    Some(Page::new(key.page_path(), text))
 }
 
 /// A page of a mix, and which of the specs it came from.
@@ -63,21 +90,18 @@ pub struct MixedPage {
 
 /// One page per operation any of `specs` has, each cut from one of the specs that have it,
 /// chosen by `seed`: a docs site whose pages were exported months apart. The same seed always
-/// gives the same mix.
+/// gives the same mix. Only the chosen pages are cut, so a mix of a hundred specs costs what
+/// one does.
 pub fn mix(specs: &[Value], seed: u64) -> Vec<MixedPage> {
-    let cuts: Vec<Vec<Page>> = specs.iter().map(cut).collect();
-    let mut paths: Vec<&str> = cuts.iter().flatten().map(|page| page.path.as_str()).collect();
-    paths.sort();
-    paths.dedup();
+    let listed: Vec<Vec<OperationKey>> = specs.iter().map(operations).collect();
+    let mut keys: Vec<&OperationKey> = listed.iter().flatten().collect();
+    keys.sort_by_key(|key| key.page_path());
+    keys.dedup_by_key(|key| key.page_path());
     let mut out = Vec::new();
-    for path in paths {
-        let eras: Vec<(usize, &Page)> = cuts
-            .iter()
-            .enumerate()
-            .filter_map(|(era, pages)| pages.iter().find(|p| p.path == path).map(|p| (era, p)))
-            .collect();
-        let (era, page) = eras[(stable_hash(seed, path) % eras.len() as u64) as usize];
-        out.push(MixedPage { page: page.clone(), era });
+    for key in keys {
+        let eras: Vec<usize> = (0..specs.len()).filter(|era| listed[*era].contains(key)).collect();
+        let era = eras[(stable_hash(seed, &key.page_path()) % eras.len() as u64) as usize];
+        out.extend(cut_one(&specs[era], key).map(|page| MixedPage { page, era }));
     }
     out
 }

@@ -183,7 +183,7 @@ fn downgrade_schema(schema: &Value, at: &str, problems: &mut Problems) -> Value 
         schema.insert("nullable".into(), json!(true));
     }
     const_to_enum(schema, at, problems);
-    exclusive_bounds_to_booleans(schema, at, problems);
+    exclusive_bounds_to_booleans(schema);
     examples_to_example(schema);
     ref_siblings_into_all_of(schema);
     node
@@ -294,14 +294,19 @@ fn const_to_enum(schema: &mut Map<String, Value>, at: &str, problems: &mut Probl
 }
 
 /// 3.1's numeric `exclusiveMinimum: N` → `minimum: N, exclusiveMinimum: true` (and the maximum).
-fn exclusive_bounds_to_booleans(schema: &mut Map<String, Value>, at: &str, problems: &mut Problems) {
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
-            if schema.contains_key(bound) {
-                problems.push(Problem::new(at, format!("`{exclusive}` as a number beside `{bound}`")));
-            }
+/// Beside an inclusive bound (the merge keeps the tightest of each), the two say `x > N` and
+/// `x >= M`: whichever is tighter is kept, the other says nothing more.
+fn exclusive_bounds_to_booleans(schema: &mut Map<String, Value>) {
+    for (exclusive, bound, lower) in [("exclusiveMinimum", "minimum", true), ("exclusiveMaximum", "maximum", false)] {
+        let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() else { continue };
+        let inclusive = schema.get(bound).and_then(Value::as_f64);
+        let (strict, other) = (n.as_f64().unwrap_or(0.0), inclusive.unwrap_or(0.0));
+        let exclusive_is_tighter = inclusive.is_none() || if lower { strict >= other } else { strict <= other };
+        if exclusive_is_tighter {
             schema.insert(bound.into(), n);
             schema.insert(exclusive.into(), json!(true));
+        } else {
+            schema.remove(exclusive);
         }
     }
 }

@@ -17,8 +17,11 @@ pub struct OpenEnum {
     /// The Rust name, as typify spells the schema's name (`APIKeyCategory` → `ApiKeyCategory`).
     pub name: String,
     pub description: Option<String>,
-    /// `(variant, value)`, in the schema's order.
+    /// `(variant, value)`, in the schema's order: the value it sends.
     pub variants: Vec<(String, String)>,
+    /// `(spelling, variant)`: another spelling a variant reads (the pages spell the value
+    /// several ways; see `merge::ALIASES`).
+    pub aliases: Vec<(String, String)>,
     /// The catch-all variant: `Unknown`, or `Unlisted` when a listed value takes `Unknown`.
     pub unknown: String,
 }
@@ -121,6 +124,27 @@ impl Place<'_> {
     }
 }
 
+/// The Rust names typify gives the discriminated unions (a `oneOf` with a `discriminator`):
+/// the client adds each a catch-all, so a tag a later server adds still decodes.
+pub(super) fn discriminated_unions(document: &Value) -> Vec<String> {
+    fn visit(schema: &Value, name: &str, out: &mut Vec<String>) {
+        // typify declares a union of one member as the member itself.
+        let members = schema.get("oneOf").and_then(Value::as_array).map_or(0, Vec::len);
+        if members > 1 && schema.get("discriminator").is_some() {
+            out.push(name.to_string());
+        }
+        for (step, child) in schema::children(schema) {
+            visit(child, &inline_name(name, step), out);
+        }
+    }
+    let mut out = Vec::new();
+    let schemas = document.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
+    for (name, schema) in schemas {
+        visit(schema, &rust_name(name), &mut out);
+    }
+    out
+}
+
 /// Every component schema that is a string enum; every enum whose values do not make distinct
 /// variants is an error on the page that declared it.
 pub fn open_enums(hoisted: &Hoisted, provenance: &Provenance) -> Result<Vec<OpenEnum>, Errors> {
@@ -133,10 +157,17 @@ pub fn open_enums(hoisted: &Hoisted, provenance: &Provenance) -> Result<Vec<Open
         else {
             continue;
         };
-        match variants(values) {
+        let aliases = schema.get(crate::merge::ALIASES).and_then(Value::as_object);
+        let aliases: BTreeMap<&str, &str> = aliases
+            .into_iter()
+            .flatten()
+            .filter_map(|(alias, sent)| Some((alias.as_str(), sent.as_str()?)))
+            .collect();
+        match variants(values, &aliases) {
             Ok((variants, unknown)) => enums.push(OpenEnum {
                 name: rust_name(name),
                 description: schema.get("description").and_then(Value::as_str).map(str::to_string),
+                aliases: aliases.iter().map(|(alias, sent)| (alias.to_string(), rust_name(sent))).collect(),
                 variants,
                 unknown,
             }),
@@ -146,12 +177,15 @@ pub fn open_enums(hoisted: &Hoisted, provenance: &Provenance) -> Result<Vec<Open
     errors.into_result(enums)
 }
 
-/// `(variant, value)` for each value, and the catch-all's name; or why the values cannot be
-/// variants.
-fn variants(values: &[Value]) -> Result<(Vec<(String, String)>, String), String> {
+/// `(variant, value)` for each value but the other spellings of one (`aliases`), and the
+/// catch-all's name; or why the values cannot be variants.
+fn variants(values: &[Value], aliases: &BTreeMap<&str, &str>) -> Result<(Vec<(String, String)>, String), String> {
     let mut variants: Vec<(String, String)> = Vec::new();
     for value in values {
         let Some(value) = value.as_str() else { return Err(format!("enum value {value} is not a string")) };
+        if aliases.contains_key(value) {
+            continue;
+        }
         let variant = rust_name(value);
         if let Some((_, other)) = variants.iter().find(|(v, _)| *v == variant) {
             return Err(format!("enum values {other:?} and {value:?} both become the Rust variant {variant}"));

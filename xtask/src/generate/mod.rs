@@ -116,6 +116,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
     let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted.document)
         .map_err(|e| provenance.error_naming(format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
     let paginated = pages::paginated(document);
+    let unions = enums::discriminated_unions(&hoisted.document);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
     let (spec, enums) = (&spec, &enums);
     std::thread::scope(|scope| {
@@ -126,7 +127,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
             rewrite::mock(&mut mock, &renames);
             Ok(Some(prettyplease::unparse(&mock)))
         });
-        let api = client(spec, enums, document, &paginated, provenance).inspect(|(_, renames)| {
+        let api = client(spec, enums, &unions, document, &paginated, provenance).inspect(|(_, renames)| {
             let _ = renames_to_mock.send(renames.clone());
         });
         drop(renames_to_mock);
@@ -154,13 +155,14 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
 fn client(
     spec: &openapiv3::OpenAPI,
     enums: &[OpenEnum],
+    unions: &[String],
     document: &Value,
     paginated: &BTreeMap<String, pages::Paginated>,
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let renames =
-        rewrite::client(&mut api, enums, paginated).map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
+    let renames = rewrite::client(&mut api, enums, unions, paginated)
+        .map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
     api.items.extend(parse(tables::tables(document, provenance)?)?.items);
     if let Some(waiters) = waiters::waiters(document) {
         api.items.extend(parse(waiters)?.items);

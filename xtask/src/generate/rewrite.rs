@@ -20,6 +20,7 @@ pub(crate) type Renames = Vec<(String, String)>;
 pub(crate) fn client(
     file: &mut syn::File,
     enums: &[OpenEnum],
+    unions: &[String],
     paginated: &BTreeMap<String, Paginated>,
 ) -> Result<Renames, String> {
     let types = super::trees::module(&file.items, "types").ok_or("progenitor's output has no `types` module")?;
@@ -45,6 +46,7 @@ pub(crate) fn client(
             syn::Item::Mod(module) if module.ident == "types" => {
                 let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;
                 tolerate_unknown_fields(items);
+                open_discriminated_unions(items, unions)?;
                 super::structs::rewrite(items)?;
                 items.extend(enums.iter().flat_map(open_enum));
             }
@@ -531,6 +533,35 @@ fn tolerate_unknown_fields(items: &mut [syn::Item]) {
     }
 }
 
+/// Gives each discriminated union (typify's untagged enum of the mapped members) a last variant
+/// that keeps any other value: a tag the pages do not list yet (an audit event added after the
+/// docs were exported) decodes instead of failing the whole answer. An error when typify
+/// declared one otherwise, so a typify upgrade cannot silently close them again.
+fn open_discriminated_unions(items: &mut [syn::Item], unions: &[String]) -> Result<(), String> {
+    for name in unions {
+        let item = items.iter_mut().find_map(|item| match item {
+            syn::Item::Enum(item) if item.ident == name => Some(item),
+            _ => None,
+        });
+        let Some(item) = item else {
+            return Err(format!("typify declared no enum `{name}` for a discriminated union"));
+        };
+        let untagged = item.attrs.iter().any(|attr| {
+            attr.path().is_ident("serde") && attr.meta.require_list().is_ok_and(|l| l.tokens.to_string() == "untagged")
+        });
+        if !untagged {
+            return Err(format!("typify declared the discriminated union `{name}` other than as an untagged enum"));
+        }
+        let taken = |ident: &str| item.variants.iter().any(|v| v.ident == ident);
+        let unknown = format_ident!("{}", if taken("Unknown") { "Unlisted" } else { "Unknown" });
+        item.variants.push(syn::parse_quote! {
+            /// A value whose tag the API reference does not list (yet), kept as sent.
+            #unknown(::serde_json::Value)
+        });
+    }
+    Ok(())
+}
+
 /// progenitor's `Client::new` (a 60 s connect timeout, no User-Agent, a panic when TLS fails)
 /// goes; `new_with_client` (no URL check) stays for `ClientBuilder`, inside the crate.
 fn hide_unchecked_constructors(block: &mut syn::ItemImpl) {
@@ -583,7 +614,17 @@ fn open_enum(open: &OpenEnum) -> Vec<syn::Item> {
     let doc = open.description.clone().unwrap_or_else(|| format!("The `{}` values.", open.name));
     let idents: Vec<syn::Ident> = open.variants.iter().map(|(variant, _)| format_ident!("{variant}")).collect();
     let values: Vec<&String> = open.variants.iter().map(|(_, value)| value).collect();
-    let docs = values.iter().map(|value| format!("`{value}`"));
+    let docs = open.variants.iter().map(|(variant, value)| {
+        let also: Vec<String> =
+            open.aliases.iter().filter(|(_, v)| v == variant).map(|(alias, _)| format!("`{alias}`")).collect();
+        if also.is_empty() {
+            format!("`{value}`")
+        } else {
+            format!("`{value}` (reads {} too: the pages spell it both ways; sends `{value}`)", also.join(", "))
+        }
+    });
+    let alias_values: Vec<&String> = open.aliases.iter().map(|(alias, _)| alias).collect();
+    let alias_idents: Vec<syn::Ident> = open.aliases.iter().map(|(_, variant)| format_ident!("{variant}")).collect();
     let compat = format!(
         "Forward compatible: a value the API reference does not list deserializes to `{unknown}` \
          and serializes back unchanged."
@@ -617,6 +658,7 @@ fn open_enum(open: &OpenEnum) -> Vec<syn::Item> {
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => #name::#idents, )*
+                    #( #alias_values => #name::#alias_idents, )*
                     other => #name::#unknown(other.to_string()),
                 }
             }

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-pub use reconcile::{Conflict, Outcome, Reconciliation, Side};
-use reconcile::{Declaration, Reconciler};
+pub use reconcile::{ALIASES, Conflict, Outcome, Reconciliation, Side};
+use reconcile::{Declaration, Reconciler, Sizes};
 
 use crate::decisions::Decisions;
 use crate::direction::{Direction, Directions};
@@ -51,7 +51,8 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let (unique, duplicates) = one_per_endpoint(operations, &mut errors);
     let endpoints = names(&unique, &mut errors);
     let declaring: Vec<&Operation> = unique.iter().chain(&duplicates).collect();
-    let mut drift = Drift::new(decisions);
+    let sizes = sizes(&declaring);
+    let mut drift = Drift::new(decisions, &sizes);
     let mut provenance = Provenance::new(unique.first().map_or("spec/", |op| op.page.as_str()));
     let components = components(&declaring, &Directions::of_operations(&declaring), &mut drift, &mut provenance);
     let servers = most_common(unique.iter().map(|op| &op.servers));
@@ -159,19 +160,26 @@ fn names(operations: &[Operation], errors: &mut Errors) -> Vec<Endpoint> {
 /// What the merge settled, the decisions it used, and the conflicts it could not settle.
 struct Drift<'a> {
     decisions: &'a Decisions,
+    sizes: &'a Sizes,
     visited: Vec<usize>,
     log: Vec<Reconciliation>,
     errors: Errors,
 }
 
 impl<'a> Drift<'a> {
-    fn new(decisions: &'a Decisions) -> Self {
-        Drift { decisions, visited: Vec::new(), log: Vec::new(), errors: Errors::default() }
+    fn new(decisions: &'a Decisions, sizes: &'a Sizes) -> Self {
+        Drift {
+            decisions,
+            sizes,
+            visited: Vec::new(),
+            log: Vec::new(),
+            errors: Errors::default(),
+        }
     }
 
     /// Reconciles the declarations at `at` (richest first) travelling `direction`.
     fn reconcile(&mut self, at: &str, direction: Direction, declarations: &[Declaration<'_>]) -> Option<Value> {
-        let mut reconciler = Reconciler::new(direction, self.decisions);
+        let mut reconciler = Reconciler::new(direction, self.decisions, self.sizes);
         let result = reconciler.node(at, declarations);
         self.visited.extend(reconciler.visited);
         self.log.extend(reconciler.log);
@@ -193,9 +201,24 @@ impl<'a> Drift<'a> {
                 format!("no conflict at `#{}` any more: every page declares it alike, or none does", decision.at);
             self.errors.push(self.decisions.error(decision, message).with_hint("remove the line"));
         }
+        for spelling in self.decisions.spellings.iter().filter(|s| !self.visited.contains(&s.line)) {
+            let message = format!("no enum at `#{}` spells a value several ways", spelling.at);
+            self.errors.push(self.decisions.error_at(spelling.line, message).with_hint("remove the line"));
+        }
         errors.extend(self.errors);
         self.log
     }
+}
+
+/// Each component schema's property count, the most any page declares.
+fn sizes(declaring: &[&Operation]) -> Sizes {
+    let mut sizes = Sizes::new();
+    for (name, schema) in declaring.iter().flat_map(|op| &op.components.schemas) {
+        let count = schema.get("properties").and_then(Value::as_object).map_or(0, Map::len);
+        let size = sizes.entry(name.clone()).or_default();
+        *size = (*size).max(count);
+    }
+    sizes
 }
 
 /// Every component any page declares, its declarations reconciled, by kind then name.

@@ -10,20 +10,25 @@ pub enum Rule {
     AnyTrue,
     /// Every page's properties.
     Union,
-    /// Every page's values, in order of first appearance.
+    /// Every page's values, in order of first appearance; one value spelled two ways is one
+    /// variant that reads both.
     EnumUnion,
     /// By the direction the schema travels (see [`crate::direction`]).
     RequiredByDirection,
     /// Kept where every page agrees, dropped otherwise.
     AgreeOrDrop,
-    /// The smallest bound; dropped where a page has none.
-    Smallest,
-    /// The largest bound; dropped where a page has none.
-    Largest,
-    /// The same type, or that type and `null`.
-    TypeOrNull,
-    /// Members matched by shape and reconciled; a member on some pages only is kept.
+    /// A lower bound by direction: read, the loosest; sent, the tightest.
+    LowerBound,
+    /// An upper bound by direction: read, the loosest; sent, the tightest.
+    UpperBound,
+    /// By direction: read, the union of the types; sent, their intersection.
+    TypeByDirection,
+    /// Members matched by shape and reconciled, by direction: read, every page's; sent, those
+    /// every page has.
     Members,
+    /// A discriminator's mapping by direction: read, every page's entries; sent, those every
+    /// page has.
+    Mapping,
     /// Position by position.
     Positional,
     /// Reconciled as a schema; dropped where a page has none (anything goes).
@@ -64,7 +69,10 @@ pub const POLICY: &[Row] = &[
     Row {
         keywords: &["enum"],
         rule: Rule::EnumUnion,
-        does: "the union of values (the client's enums are open: an unlisted value still decodes)",
+        does: "the union of values, both ways (the client's enums are open: an unlisted value still decodes, and a \
+               caller chooses what to send); one value spelled two ways on different pages (`queue_on_full`, \
+               `QUEUE_ON_FULL`) is one variant that reads both and sends the spelling most pages list, or the one \
+               `send <value> at #<enum>` in `spec/drift-decisions.txt` names",
     },
     Row {
         keywords: &["required"],
@@ -85,25 +93,37 @@ pub const POLICY: &[Row] = &[
     },
     Row {
         keywords: &["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"],
-        rule: Rule::Smallest,
-        does: "the loosest: the smallest; dropped where a page has none",
+        rule: Rule::LowerBound,
+        does: "by direction: read, the loosest (the smallest; dropped where a page has none); sent, the tightest \
+               (the largest any page sets)",
     },
     Row {
         keywords: &["maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"],
-        rule: Rule::Largest,
-        does: "the loosest: the largest; dropped where a page has none",
+        rule: Rule::UpperBound,
+        does: "by direction: read, the loosest (the largest; dropped where a page has none); sent, the tightest \
+               (the smallest any page sets)",
     },
     Row {
         keywords: &["type"],
-        rule: Rule::TypeOrNull,
-        does: "nullability: `X` against `[X, 'null']` is `[X, 'null']`; any other difference is a conflict",
+        rule: Rule::TypeByDirection,
+        does: "by direction: read, the union (`number` over `integer`, `null` where any page has it); sent, the \
+               intersection (`integer` over `number`, `null` only where every page has it); types that share \
+               nothing are members (next row)",
     },
     Row {
         keywords: &["anyOf", "oneOf"],
         rule: Rule::Members,
-        does: "members matched by shape (`$ref` target, else `type`) and reconciled; a member on some pages only is \
-               kept; a lone schema against a union holding its shape joins it (`X` against `anyOf [X, null]` is \
-               nullable); no shared member is a conflict",
+        does: "members matched by shape (`$ref` target, else `type`, `integer` and `number` alike) and reconciled; \
+               declarations of different shapes are one-member unions first (`X` against `anyOf [X, null]`; read, \
+               `$ref A` against `$ref B` too). By direction: read, every page's members, the one with the most \
+               properties first (an untagged union decodes into the first member that fits); sent, the members \
+               every page has, and none left is a conflict",
+    },
+    Row {
+        keywords: &["discriminator"],
+        rule: Rule::Mapping,
+        does: "`propertyName` must agree; the `mapping` by direction: read, every page's entries (the union stays \
+               open: an unlisted tag still decodes); sent, the entries every page has",
     },
     Row {
         keywords: &["allOf", "prefixItems"],
@@ -129,7 +149,7 @@ pub const POLICY: &[Row] = &[
         does: "reconciled by these rules; dropped where a page has none or says `true` (anything goes)",
     },
     Row {
-        keywords: &["$ref", "const", "discriminator", "name", "in"],
+        keywords: &["$ref", "const", "name", "in"],
         rule: Rule::Agree,
         does: "and every keyword not listed here: a real conflict: the error names both pages and the JSON pointer, and prints the line that keeps one \
                page's declaration (`spec/drift-decisions.txt`)",

@@ -14,6 +14,10 @@ use crate::direction::Direction;
 use crate::error::Error;
 use crate::schema::token;
 
+/// The keyword the merge adds to an enum whose pages spell one value several ways: each other
+/// spelling → the one sent (see [`Reconciler::respell`]).
+pub const ALIASES: &str = "x-aliases";
+
 /// One page's declaration of what is being reconciled.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Declaration<'a> {
@@ -52,6 +56,17 @@ pub enum Outcome {
     Optional(String),
     /// `null` joins the type.
     Nullable,
+    /// The type read is the union of the pages' (`number` over `integer`).
+    ReadAs(String),
+    /// The type sent is the intersection of the pages' (`integer` over `number`, no `null`
+    /// unless every page has it).
+    SentAs(String),
+    /// The tightest bound kept: requests alone reach the schema.
+    Tightest(String),
+    /// A union member or mapping entry some pages lack, dropped: requests alone reach it.
+    NotSent(String),
+    /// One enum value spelled several ways: one variant reads every spelling, sends `sent`.
+    Respelled { sent: String, also: Vec<String>, why: String },
     /// A reviewed decision kept this page's declaration.
     Decided { page: String, line: usize },
 }
@@ -93,6 +108,20 @@ impl fmt::Display for Reconciliation {
                 write!(f, "`{name}` optional (responses reach it: required only where every page requires it)")?
             }
             Outcome::Nullable => write!(f, "`type` made nullable")?,
+            Outcome::ReadAs(types) => write!(f, "`type` read as the union: {types}")?,
+            Outcome::SentAs(types) => write!(f, "`type` sent as the intersection (only requests reach it): {types}")?,
+            Outcome::Tightest(value) => write!(f, "`{keyword}` tightest kept (only requests reach it): {value}")?,
+            Outcome::NotSent(what) => {
+                write!(f, "{what} dropped (only requests reach it: sent only where every page accepts it)")?
+            }
+            Outcome::Respelled { sent, also, why } => {
+                let also: Vec<String> = also.iter().map(|v| format!("{v:?}")).collect();
+                write!(
+                    f,
+                    "enum value {sent:?} also spelled {}: one variant reads both, sends {sent:?} ({why})",
+                    also.join(", ")
+                )?
+            }
             Outcome::Decided { page, line } => write!(f, "{page}'s declaration kept, as decided on line {line}")?,
         }
         let sides: Vec<String> =
@@ -132,6 +161,9 @@ impl Conflict {
 pub(crate) struct Reconciler<'a> {
     pub direction: Direction,
     pub decisions: &'a Decisions,
+    /// Each component schema's property count (the most any page declares): a read union
+    /// puts its largest members first.
+    pub sizes: &'a Sizes,
     /// Lines of the decisions visited, stale or applied.
     pub visited: Vec<usize>,
     pub log: Vec<Reconciliation>,
@@ -141,9 +173,25 @@ pub(crate) struct Reconciler<'a> {
 
 type Values<'a> = [(&'a str, Option<&'a Value>)];
 
+/// Component schema name → how many properties it has.
+pub(crate) type Sizes = std::collections::BTreeMap<String, usize>;
+
 impl<'a> Reconciler<'a> {
-    pub(crate) fn new(direction: Direction, decisions: &'a Decisions) -> Self {
-        Reconciler { direction, decisions, visited: Vec::new(), log: Vec::new(), errors: Vec::new() }
+    pub(crate) fn new(direction: Direction, decisions: &'a Decisions, sizes: &'a Sizes) -> Self {
+        Reconciler {
+            direction,
+            decisions,
+            sizes,
+            visited: Vec::new(),
+            log: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Whether responses reach what is reconciled (alone or with requests): the client reads it,
+    /// so it takes the union; what only requests reach takes the intersection.
+    fn reads(&self) -> bool {
+        self.direction != Direction::Request
     }
 
     /// The declarations at `at` (a pointer in the merged document) as one, richest first.
@@ -194,7 +242,8 @@ impl<'a> Reconciler<'a> {
         if let Some(other) = declarations.iter().find(|d| !d.value.is_object()) {
             return Err(conflict(at, "", &declarations[0], other));
         }
-        let lifted = lift_into_union(at, declarations)?;
+        let lifted = lift_into_union(at, declarations, self.reads())?;
+        let was_lifted = lifted.iter().any(|(_, value)| matches!(value, Cow::Owned(_)));
         let lifted: Vec<Declaration<'_>> = lifted.iter().map(|(page, value)| Declaration { page, value }).collect();
         let mut keys: Vec<&String> = Vec::new();
         for declaration in &lifted {
@@ -211,6 +260,10 @@ impl<'a> Reconciler<'a> {
             if let Some(value) = self.keyword(at, key, &values)? {
                 out.insert(key.clone(), value);
             }
+        }
+        self.respell(at, &lifted, &mut out);
+        if was_lifted {
+            unlift_single_member(&mut out);
         }
         Ok(in_canonical_order(at, out))
     }
@@ -229,8 +282,10 @@ impl<'a> Reconciler<'a> {
                 Some(if any { (Outcome::True, Some(json!(true))) } else { (Outcome::Dropped, None) })
             }
             Rule::AgreeOrDrop => Some((Outcome::Dropped, None)),
-            Rule::Smallest | Rule::Largest => Some(loosest(rule, values)),
-            Rule::TypeOrNull => nullable(values).map(|types| (Outcome::Nullable, Some(types))),
+            Rule::LowerBound | Rule::UpperBound if self.reads() => Some(loosest(rule, values)),
+            Rule::LowerBound | Rule::UpperBound => Some(tightest(rule, values)),
+            Rule::TypeByDirection => types(values, self.reads()).map(|(outcome, types)| (outcome, Some(types))),
+            Rule::Mapping => return self.discriminator(at, values).map(Some),
             Rule::Union => return self.named(at, key, values).map(Some),
             Rule::EnumUnion => return Ok(Some(self.enum_values(at, values))),
             Rule::RequiredByDirection => return Ok(self.required(at, values)),
@@ -354,7 +409,8 @@ impl<'a> Reconciler<'a> {
         (!kept.is_empty()).then_some(Value::Array(kept))
     }
 
-    /// `anyOf`/`oneOf` members matched by shape, each reconciled; a member some pages lack is kept.
+    /// `anyOf`/`oneOf` members matched by shape, each reconciled. Read, a member some pages lack
+    /// is kept, the largest objects first; sent, it is dropped, and nothing left is a conflict.
     fn members(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
         let mut lists: Vec<(&str, &Vec<Value>)> = Vec::new();
         for (page, value) in values {
@@ -363,39 +419,202 @@ impl<'a> Reconciler<'a> {
                 _ => return Err(conflict_between(at, key, values[0], (page, *value))),
             }
         }
-        let groups = group_by_shape(&lists);
-        let shared = groups.iter().any(|(shape, members)| shape != "type null" && members.len() == lists.len());
-        if !shared {
+        let mut groups = group_by_shape(&lists);
+        let everywhere = |members: &Vec<Declaration<'_>>| members.len() == lists.len();
+        let shared = groups.iter().any(|(shape, members)| shape != "type null" && everywhere(members));
+        if !shared && !self.reads() {
             let differs = values.iter().find(|(_, v)| *v != values[0].1).unwrap_or(&values[0]);
             return Err(conflict_between(at, key, values[0], *differs));
         }
+        if self.reads() && groups.iter().any(|(_, members)| !everywhere(members)) {
+            groups.sort_by_key(|(shape, _)| (shape == "type null", std::cmp::Reverse(self.size_of_shape(shape))));
+        }
         let mut out = Vec::new();
-        for (i, (shape, members)) in groups.iter().enumerate() {
-            let here = format!("{at}/{}/{i}", token(key));
+        for (shape, members) in &groups {
+            let here = format!("{at}/{}/{}", token(key), out.len());
+            let what = match (shape.as_str(), members.first()) {
+                ("type null", _) => "member `null` (nullable)".to_string(),
+                (_, Some(first)) => format!("member `{}`", label(first.value)),
+                _ => format!("member `{shape}`"),
+            };
+            let presence: Vec<(&str, Option<&Value>)> = lists
+                .iter()
+                .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
+                .collect();
+            let sides: Vec<Side> = sides(&presence)
+                .into_iter()
+                .map(|s| Side { says: presence_word(&s.says, "a member"), ..s })
+                .collect();
+            if !everywhere(members) && !self.reads() {
+                let at = format!("{at}/{}", token(key));
+                self.log
+                    .push(Reconciliation { at, keyword: key.to_string(), outcome: Outcome::NotSent(what), sides });
+                continue;
+            }
             out.push(self.node(&here, members)?);
-            if members.len() < lists.len() {
-                let presence: Vec<(&str, Option<&Value>)> = lists
-                    .iter()
-                    .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
-                    .collect();
-                let sides = sides(&presence)
-                    .into_iter()
-                    .map(|s| Side { says: presence_word(&s.says, "a member"), ..s })
-                    .collect();
-                let what = if shape == "type null" {
-                    "member `null` (nullable)".to_string()
-                } else {
-                    format!("member `{shape}`")
-                };
-                self.log.push(Reconciliation {
-                    at: here,
-                    keyword: key.to_string(),
-                    outcome: Outcome::Kept(what),
-                    sides,
-                });
+            if !everywhere(members) {
+                let outcome = Outcome::Kept(what);
+                self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
             }
         }
         Ok(Value::Array(out))
+    }
+
+    /// How many properties a member of this shape has (a `$ref`'s component's), to order a
+    /// read union: an untagged union decodes into the first member that fits, so a member whose
+    /// fields include another's comes before it.
+    fn size_of_shape(&self, shape: &str) -> usize {
+        let name = shape.strip_prefix("$ref ").and_then(|r| r.rsplit('/').next());
+        name.and_then(|name| self.sizes.get(name)).copied().unwrap_or(0)
+    }
+
+    /// A discriminator: the same `propertyName`; its `mapping` every page's entries when read,
+    /// the entries every page has when sent. One tag mapped to two targets is a conflict.
+    fn discriminator(&mut self, at: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
+        let here = format!("{at}/discriminator");
+        let property = |v: Option<&Value>| v.and_then(|v| v.get("propertyName")).cloned();
+        if let Some(differs) = values.iter().find(|(_, v)| property(*v) != property(values[0].1)) {
+            return Err(conflict_between(at, "discriminator", values[0], *differs));
+        }
+        let mappings: Vec<(&str, Map<String, Value>)> = values
+            .iter()
+            .map(|(p, v)| {
+                (*p, v.and_then(|v| v.get("mapping")).and_then(Value::as_object).cloned().unwrap_or_default())
+            })
+            .collect();
+        let mut out = Map::new();
+        for (_, mapping) in &mappings {
+            for (tag, target) in mapping {
+                let targets: Vec<(&str, Option<&Value>)> = mappings.iter().map(|(p, m)| (*p, m.get(tag))).collect();
+                if let Some(other) = targets.iter().find(|(_, t)| t.is_some_and(|t| t != target)) {
+                    let first = targets.iter().find(|(_, t)| *t == Some(target)).copied().unwrap_or(targets[0]);
+                    return Err(conflict_between(&format!("{here}/mapping"), tag, first, *other));
+                }
+                if out.contains_key(tag) {
+                    continue;
+                }
+                let everywhere = targets.iter().all(|(_, t)| t.is_some());
+                if !everywhere {
+                    let presence: Vec<(&str, Option<&Value>)> =
+                        targets.iter().map(|(p, t)| (*p, t.map(|_| &Value::Null))).collect();
+                    let sides = sides(&presence)
+                        .into_iter()
+                        .map(|s| Side { says: presence_word(&s.says, "mapped"), ..s })
+                        .collect();
+                    let what = format!("mapping `{tag}`");
+                    let outcome = if self.reads() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
+                    self.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
+                }
+                if everywhere || self.reads() {
+                    out.insert(tag.clone(), target.clone());
+                }
+            }
+        }
+        let mut discriminator = values.iter().find_map(|(_, v)| *v).cloned().unwrap_or_else(|| json!({}));
+        if let Some(map) = discriminator.as_object_mut() {
+            map.remove("mapping");
+            if !out.is_empty() {
+                map.insert("mapping".into(), Value::Object(out));
+            }
+        }
+        Ok(discriminator)
+    }
+
+    /// One enum value the pages spell several ways (`queue_on_full` on one page,
+    /// `QUEUE_ON_FULL` on another; one Rust variant): the merged `enum` lists every spelling,
+    /// the one sent first, and `x-aliases` maps each other spelling to it, so the variant reads
+    /// all of them. Spellings one page lists side by side are two values, left to `generate`.
+    fn respell(&mut self, at: &str, declarations: &[Declaration<'_>], out: &mut Map<String, Value>) {
+        let Some(Value::Array(values)) = out.get("enum") else { return };
+        let lists: Vec<(&str, Vec<&str>)> = declarations
+            .iter()
+            .map(|d| {
+                (
+                    d.page,
+                    d.value
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for value in values.iter().filter_map(Value::as_str) {
+            let variant = crate::naming::rust_name(value);
+            match groups.iter_mut().find(|(v, _)| *v == variant) {
+                Some((_, spellings)) => spellings.push(value.to_string()),
+                None => groups.push((variant, vec![value.to_string()])),
+            }
+        }
+        let mut values = values.clone();
+        let mut aliases = Map::new();
+        for (_, spellings) in groups.into_iter().filter(|(_, spellings)| spellings.len() > 1) {
+            let side_by_side =
+                lists.iter().any(|(_, list)| spellings.iter().filter(|s| list.contains(&s.as_str())).count() > 1);
+            if side_by_side {
+                continue;
+            }
+            let (sent, why) = self.spelling_sent(at, &spellings, &lists);
+            let also: Vec<String> = spellings.iter().filter(|s| **s != sent).cloned().collect();
+            // Each spelling is on some pages only: one line says so for all of them.
+            let kept: Vec<Outcome> =
+                spellings.iter().map(|s| Outcome::Kept(format!("enum value {}", json!(s)))).collect();
+            self.log.retain(|r| !(r.at == at && r.keyword == "enum" && kept.contains(&r.outcome)));
+            // The sent spelling takes the place of the first: `as_str` and the docs show it.
+            let first = values.iter().position(|v| spellings.iter().any(|s| v == s)).unwrap_or(0);
+            values.retain(|v| *v != json!(sent));
+            values.insert(first, json!(sent));
+            for alias in &also {
+                aliases.insert(alias.clone(), json!(sent));
+            }
+            let mut sides = Vec::new();
+            for spelling in &spellings {
+                let pages: Vec<String> = lists
+                    .iter()
+                    .filter(|(_, list)| list.contains(&spelling.as_str()))
+                    .map(|(p, _)| p.to_string())
+                    .collect();
+                sides.push(Side { says: format!("{spelling:?}"), pages });
+            }
+            let outcome = Outcome::Respelled { sent, also, why };
+            self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
+        }
+        if let Some(decision) = self.decisions.spelling_at(at) {
+            self.visited.push(decision.line);
+            if !aliases.contains_key(&decision.value) && !aliases.values().any(|v| *v == json!(decision.value)) {
+                let message = format!("`#{at}` has no value spelled several ways that `{}` is one of", decision.value);
+                self.errors.push(self.decisions.error_at(decision.line, message).with_hint("remove the line"));
+            }
+        }
+        if !aliases.is_empty() {
+            out.insert("enum".into(), Value::Array(values));
+            out.insert(ALIASES.into(), Value::Object(aliases));
+        }
+    }
+
+    /// Which spelling of a respelled value is sent, and why: the one a decision names, else the
+    /// one most pages list (a tie: the richest declaration's).
+    fn spelling_sent(&mut self, at: &str, spellings: &[String], lists: &[(&str, Vec<&str>)]) -> (String, String) {
+        if let Some(decision) = self.decisions.spelling_at(at)
+            && spellings.contains(&decision.value)
+        {
+            return (decision.value.clone(), format!("as decided on line {}", decision.line));
+        }
+        let count = |s: &String| lists.iter().filter(|(_, list)| list.contains(&s.as_str())).count();
+        let most = spellings.iter().map(count).max().unwrap_or(0);
+        let sent = spellings.iter().find(|s| count(s) == most).cloned().unwrap_or_default();
+        let others: Vec<String> = spellings.iter().filter(|s| **s != sent).cloned().collect();
+        let lines: Vec<String> = others.iter().map(|o| crate::decisions::send_line(o, at)).collect();
+        let why = format!(
+            "listed on {most} of {} pages; to send the other, add `{}` to {}",
+            lists.len(),
+            lines.join("` or `"),
+            self.decisions.file
+        );
+        (sent, why)
     }
 
     /// `allOf`, `prefixItems`: position by position.
@@ -456,15 +675,20 @@ fn group_by_shape<'a>(lists: &[(&'a str, &'a Vec<Value>)]) -> Vec<(String, Vec<D
 
 /// Where some declarations are a union (`anyOf`/`oneOf`) and others a lone schema, each lone
 /// one becomes a one-member union, its annotations staying beside it; the members then match
-/// by shape. A union keyword against the other one is a conflict.
+/// by shape. Read (`reads`), lone schemas of different shapes (`$ref A` against `$ref B`,
+/// `integer` against `string`) become an `anyOf` too, so the client reads either. A union
+/// keyword against the other one is a conflict.
 fn lift_into_union<'a>(
     at: &str,
     declarations: &[Declaration<'a>],
+    reads: bool,
 ) -> Result<Vec<(&'a str, Cow<'a, Value>)>, Box<Conflict>> {
     let unions = ["anyOf", "oneOf"];
     let union_of = |d: &Declaration<'_>| unions.into_iter().find(|k| d.value.get(*k).is_some());
-    let Some((first, key)) = declarations.iter().find_map(|d| union_of(d).map(|k| (d, k))) else {
-        return Ok(declarations.iter().map(|d| (d.page, Cow::Borrowed(d.value))).collect());
+    let (first, key) = match declarations.iter().find_map(|d| union_of(d).map(|k| (d, k))) {
+        Some(found) => found,
+        None if reads && of_different_shapes(declarations) => (&declarations[0], "anyOf"),
+        None => return Ok(declarations.iter().map(|d| (d.page, Cow::Borrowed(d.value))).collect()),
     };
     let mut out = Vec::new();
     for declaration in declarations {
@@ -486,6 +710,28 @@ fn lift_into_union<'a>(
     Ok(out)
 }
 
+/// Whether lone schemas declare different things: another `$ref`, another type (`integer` and
+/// `number` alike, `null` aside). A schema of no shape (anything goes) is not compared.
+fn of_different_shapes(declarations: &[Declaration<'_>]) -> bool {
+    let shapes: Vec<String> = declarations.iter().map(|d| shape(d.value)).collect();
+    !shapes.iter().any(|s| s == "any") && shapes.iter().any(|s| *s != shapes[0])
+}
+
+/// A union the merge made of lone schemas that came out with one member: the member itself,
+/// its annotations beside it again (`X` against `anyOf [X, null]`, sent: `X`).
+fn unlift_single_member(out: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = out.get(key) else { continue };
+        let [Value::Object(member)] = members.as_slice() else { continue };
+        if out.contains_key("discriminator") || member.keys().any(|k| k != key && out.contains_key(k)) {
+            continue;
+        }
+        let member = member.clone();
+        out.remove(key);
+        out.extend(member);
+    }
+}
+
 /// The keys in the order normalize lays them out: a parameter object's `name` and `in` first,
 /// then the rest sorted (a subschema's properties keep their order, being one value).
 fn in_canonical_order(at: &str, mut map: Map<String, Value>) -> Value {
@@ -496,13 +742,19 @@ fn in_canonical_order(at: &str, mut map: Map<String, Value>) -> Value {
     if parameter { crate::normalize::canon_parameter(&Value::Object(map)) } else { Value::Object(map) }
 }
 
-/// What a union member is, to match it with its counterpart on another page.
+/// What a union member is, to match it with its counterpart on another page: its `$ref`, else
+/// its type (`integer` is a `number`, one widens to the other; `null` beside a type aside).
 fn shape(member: &Value) -> String {
     if let Some(reference) = member.get("$ref").and_then(Value::as_str) {
         return format!("$ref {reference}");
     }
+    let core = |t: &str| if t == "integer" { "number".to_string() } else { t.to_string() };
     match member.get("type") {
-        Some(Value::String(t)) => format!("type {t}"),
+        Some(Value::String(t)) => format!("type {}", core(t)),
+        Some(Value::Array(list)) => {
+            let types: Vec<String> = list.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(core).collect();
+            if types.is_empty() { "type null".to_string() } else { format!("type {}", types.join(",")) }
+        }
         Some(other) => format!("type {other}"),
         None => ["const", "enum", "allOf", "anyOf", "oneOf"]
             .into_iter()
@@ -512,11 +764,19 @@ fn shape(member: &Value) -> String {
     }
 }
 
+/// A union member as the pages write it, for the log: its `$ref`, else its `type`.
+fn label(member: &Value) -> String {
+    match member.get("type") {
+        Some(Value::String(t)) if member.get("$ref").is_none() => format!("type {t}"),
+        _ => shape(member),
+    }
+}
+
 /// The loosest of the bounds: none where a page has none, else the smallest (or largest).
 fn loosest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
     let numbers: Option<Vec<f64>> = values.iter().map(|(_, v)| v.and_then(Value::as_f64)).collect();
     let Some(numbers) = numbers else { return (Outcome::Dropped, None) };
-    let pick = |a: f64, b: f64| if rule == Rule::Smallest { a.min(b) } else { a.max(b) };
+    let pick = |a: f64, b: f64| if rule == Rule::LowerBound { a.min(b) } else { a.max(b) };
     let best = numbers.iter().copied().fold(numbers[0], pick);
     let value = values
         .iter()
@@ -527,9 +787,27 @@ fn loosest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
     (Outcome::Loosest(value.to_string()), Some(value))
 }
 
-/// `type` where the declarations differ only by `null`: the type with `null`.
-fn nullable(values: &Values<'_>) -> Option<Value> {
-    let types: Option<Vec<Vec<&str>>> = values
+/// The tightest of the bounds a page sets (a page without one accepts anything): the largest
+/// lower bound, the smallest upper bound.
+fn tightest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
+    let numbers: Vec<&Value> = values.iter().filter_map(|(_, v)| *v).filter(|v| v.as_f64().is_some()).collect();
+    let key = |v: &&Value| v.as_f64().unwrap_or(0.0);
+    let best = if rule == Rule::LowerBound {
+        numbers.iter().max_by(|a, b| key(a).total_cmp(&key(b)))
+    } else {
+        numbers.iter().min_by(|a, b| key(a).total_cmp(&key(b)))
+    };
+    match best {
+        Some(value) => (Outcome::Tightest(value.to_string()), Some((*value).clone())),
+        None => (Outcome::Dropped, None),
+    }
+}
+
+/// `type` by direction, where the pages agree up to `null` and `integer` against `number`: read,
+/// the union (`number`; `null` where any page has it); sent, the intersection (`integer`;
+/// `null` only where every page has it). Other differences are for the members' rule.
+fn types(values: &Values<'_>, reads: bool) -> Option<(Outcome, Value)> {
+    let lists: Option<Vec<Vec<&str>>> = values
         .iter()
         .map(|(_, v)| match (*v)? {
             Value::String(t) => Some(vec![t.as_str()]),
@@ -537,17 +815,46 @@ fn nullable(values: &Values<'_>) -> Option<Value> {
             _ => None,
         })
         .collect();
-    let types = types?;
-    fn without_null<'v>(list: &[&'v str]) -> Vec<&'v str> {
-        list.iter().copied().filter(|t| *t != "null").collect()
-    }
-    let core = without_null(&types[0]);
-    if core.is_empty() || types.iter().any(|list| without_null(list) != core) {
+    let lists = lists?;
+    let numeric = |t: &str| t == "integer" || t == "number";
+    let core = |list: &[&str]| -> Vec<String> {
+        let mut core: Vec<String> = list
+            .iter()
+            .filter(|t| **t != "null")
+            .map(|t| if numeric(t) { "number" } else { t }.to_string())
+            .collect();
+        core.sort();
+        core.dedup();
+        core
+    };
+    let first = core(&lists[0]);
+    if first.is_empty() || lists.iter().any(|list| core(list) != first) {
         return None;
     }
-    let mut out: Vec<Value> = core.into_iter().map(|t| json!(t)).collect();
-    out.push(json!("null"));
-    Some(Value::Array(out))
+    let has = |t: &str| lists.iter().any(|list| list.contains(&t));
+    let number = if reads && has("number") || !reads && !has("integer") { "number" } else { "integer" };
+    let mut out: Vec<&str> = Vec::new();
+    for t in lists[0].iter().filter(|t| **t != "null") {
+        let t = if numeric(t) { number } else { t };
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    let nulls = lists.iter().filter(|list| list.contains(&"null")).count();
+    if reads && nulls > 0 || nulls == lists.len() {
+        out.push("null");
+    }
+    let value = if out.len() == 1 { json!(out[0]) } else { json!(out) };
+    fn without_null<'v>(list: &[&'v str]) -> Vec<&'v str> {
+        list.iter().filter(|t| **t != "null").copied().collect()
+    }
+    let only_null_differs = lists.iter().all(|list| without_null(list) == without_null(&lists[0]));
+    let outcome = match (reads, only_null_differs) {
+        (true, true) => Outcome::Nullable,
+        (true, false) => Outcome::ReadAs(value.to_string()),
+        (false, _) => Outcome::SentAs(value.to_string()),
+    };
+    Some((outcome, value))
 }
 
 fn conflict(at: &str, keyword: &str, a: &Declaration<'_>, b: &Declaration<'_>) -> Box<Conflict> {
