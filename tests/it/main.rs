@@ -15,6 +15,7 @@ mod drift;
 mod fetch;
 mod full_api;
 mod fuzz;
+mod history;
 mod merge;
 #[cfg(feature = "client")]
 mod mocks;

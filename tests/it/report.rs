@@ -90,6 +90,7 @@ fn change_of(impact: Impact) -> Change {
     let change = match impact {
         Impact::Breaking => Change::TypeRemoved { name },
         Impact::Additive => Change::TypeAdded { name },
+        Impact::Runtime => Change::ServerChanged { from: "https://a.example".into(), to: "https://b.example".into() },
         Impact::Docs => Change::TypeDocs { name },
     };
     assert_eq!(change.impact(), impact);
@@ -105,6 +106,8 @@ fn bumps_follow_the_worst_change() {
         (&[Impact::Additive, Impact::Docs][..], "0.1.3", "0.1.4"),
         (&[Impact::Breaking, Impact::Additive][..], "0.1.3", "0.2.0"),
         (&[Impact::Additive][..], "1.2.3", "1.3.0"),
+        (&[Impact::Runtime, Impact::Docs][..], "0.1.3", "0.1.4"),
+        (&[Impact::Runtime][..], "1.2.3", "1.3.0"),
         (&[Impact::Breaking][..], "1.2.3", "2.0.0"),
     ] {
         check(&format!("{impacts:?} from {version}"), "bump", report(impacts).bump(version), expected.to_string());

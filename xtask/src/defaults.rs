@@ -66,12 +66,17 @@ fn move_parameter_default(parameter: &mut Value) {
     }
 }
 
-/// Adds "The server uses `X` when unset." to `map`'s description; a `null` default says
-/// nothing an unset field does not.
+/// The keyword that keeps a moved default beside the description that tells it, for the
+/// change report (a default the server uses changes what an unset field means at run time).
+pub const SERVER_DEFAULT: &str = "x-server-default";
+
+/// Adds "The server uses `X` when unset." to `map`'s description, and `X` as
+/// [`SERVER_DEFAULT`]; a `null` default says nothing an unset field does not.
 fn describe(map: &mut Map<String, Value>, default: &Value) {
     if default.is_null() {
         return;
     }
+    map.insert(SERVER_DEFAULT.into(), default.clone());
     let shown = match default {
         Value::String(text) => text.clone(),
         other => other.to_string(),

@@ -22,8 +22,8 @@ codegen:
 Turns the docs pages in spec/ into the baseten-management crate in generated/, and reports what
 changed for users of the client since the generated/openapi.yaml on disk: operations and types
 added and removed, fields added, removed, retyped or made (not) required, enum values added and
-removed, each breaking, additive or docs-only. The crate version in generated/Cargo.toml is
-bumped as the worst change says (below 1.0: breaking bumps the minor, the rest the patch).
+removed, the auth scheme, the server and the server's defaults, each breaking, additive, at run
+time or docs-only. The crate version in generated/Cargo.toml is bumped as the worst change says (below 1.0: breaking bumps the minor, the rest the patch).
 
 Options:
   --check          write nothing; exit 1 listing every stale, missing or stray file in generated/ with a diff
@@ -327,9 +327,10 @@ fn print_summary(run: &Run) {
         return;
     }
     println!(
-        "API changes: {} breaking, {} additive, {} docs-only; baseten-management {before} -> {after}",
+        "API changes: {} breaking, {} additive, {} at run time, {} docs-only; baseten-management {before} -> {after}",
         run.report.count(Impact::Breaking),
         run.report.count(Impact::Additive),
+        run.report.count(Impact::Runtime),
         run.report.count(Impact::Docs)
     );
     for change in &run.report.changes {

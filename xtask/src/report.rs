@@ -18,6 +18,9 @@ pub enum Impact {
     Breaking,
     /// New things; existing code keeps compiling.
     Additive,
+    /// The code compiles the same, but what goes over the wire changes: the header the client
+    /// authenticates with, the server it calls, what the server does with an unset field.
+    Runtime,
     /// Texts only (descriptions, summaries): the docs change, the code does not.
     Docs,
 }
@@ -97,6 +100,26 @@ pub enum Change {
         owner: String,
         field: String,
     },
+    /// The operations that authenticate with another scheme (the `Authorization` header the
+    /// client sends changes with it).
+    AuthChanged {
+        operations: Vec<String>,
+        from: String,
+        to: String,
+    },
+    /// The server a client built without a base URL calls.
+    ServerChanged {
+        from: String,
+        to: String,
+    },
+    /// The default the server uses for a field (or an argument, `owner` then naming the
+    /// operation) the client leaves unset: `None` where there was (or is) none.
+    ServerDefault {
+        owner: String,
+        field: String,
+        was: Option<String>,
+        is: Option<String>,
+    },
     /// The documented default of a field changed: `None` where there was (or is) none.
     FieldDefault {
         owner: String,
@@ -138,6 +161,7 @@ impl Change {
             // A default filled in or no longer filled in changes a type or what is sent; a new
             // value only what a missing field reads as.
             Change::FieldDefault { was: Some(_), is: Some(_), .. } => Impact::Additive,
+            Change::AuthChanged { .. } | Change::ServerChanged { .. } | Change::ServerDefault { .. } => Impact::Runtime,
             Change::OperationDocs { .. } | Change::TypeDocs { .. } | Change::FieldDocs { .. } => Impact::Docs,
             _ => Impact::Breaking,
         }
@@ -184,6 +208,22 @@ impl fmt::Display for Change {
                 write!(f, "`{owner}`: field `{field}` {now}")
             }
             Change::FieldDocs { owner, field } => write!(f, "`{owner}`: the docs of `{field}` changed"),
+            Change::AuthChanged { operations, from, to } => {
+                let names: Vec<String> = operations.iter().map(|o| format!("`{o}`")).collect();
+                write!(f, "{} operations authenticate with {to}, not {from}: {}", operations.len(), names.join(", "))
+            }
+            Change::ServerChanged { from, to } => {
+                write!(f, "the default server is `{to}`, not `{from}` (a client built without a base URL calls it)")
+            }
+            Change::ServerDefault { owner, field, was, is } => {
+                let shown = |v: &Option<String>| v.as_ref().map_or("none documented".to_string(), |v| format!("`{v}`"));
+                write!(
+                    f,
+                    "`{owner}`: `{field}` left unset now means the server's default {} (was {})",
+                    shown(is),
+                    shown(was)
+                )
+            }
             Change::FieldDefault { owner, field, was, is, retyped } => {
                 write!(f, "`{owner}`: field `{field}` ")?;
                 match (was, is) {
@@ -231,8 +271,10 @@ impl Report {
             (None, _) => format!("{major}.{minor}.{patch}"),
             (Some(Impact::Breaking), 0) => format!("0.{}.0", minor + 1),
             (Some(Impact::Breaking), _) => format!("{}.0.0", major + 1),
-            (Some(Impact::Additive), 0) | (Some(Impact::Docs), _) => format!("{major}.{minor}.{}", patch + 1),
-            (Some(Impact::Additive), _) => format!("{major}.{}.0", minor + 1),
+            (Some(Impact::Additive | Impact::Runtime), 0) | (Some(Impact::Docs), _) => {
+                format!("{major}.{minor}.{}", patch + 1)
+            }
+            (Some(Impact::Additive | Impact::Runtime), _) => format!("{major}.{}.0", minor + 1),
         }
     }
 
@@ -244,14 +286,18 @@ impl Report {
             return out;
         }
         out.push_str(&format!(
-            "{} breaking, {} additive, {} docs-only.\n",
+            "{} breaking, {} additive, {} at run time, {} docs-only.\n",
             self.count(Impact::Breaking),
             self.count(Impact::Additive),
+            self.count(Impact::Runtime),
             self.count(Impact::Docs)
         ));
-        for (impact, title) in
-            [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive"), (Impact::Docs, "Docs only")]
-        {
+        for (impact, title) in [
+            (Impact::Breaking, "Breaking"),
+            (Impact::Additive, "Additive"),
+            (Impact::Runtime, "At run time (the code compiles the same)"),
+            (Impact::Docs, "Docs only"),
+        ] {
             let lines: Vec<&Change> = self.changes.iter().filter(|c| c.impact() == impact).collect();
             if !lines.is_empty() {
                 out.push_str(&format!("\n### {title}\n\n"));
@@ -295,6 +341,7 @@ impl fmt::Display for Impact {
         f.write_str(match self {
             Impact::Breaking => "breaking",
             Impact::Additive => "additive",
+            Impact::Runtime => "run time",
             Impact::Docs => "docs",
         })
     }
@@ -304,6 +351,8 @@ impl fmt::Display for Impact {
 pub fn compare(old: &Value, new: &Value) -> Report {
     let mut changes = Vec::new();
     compare_operations(old, new, &mut changes);
+    compare_auth(old, new, &mut changes);
+    compare_servers(old, new, &mut changes);
     compare_types(old, new, &mut changes);
     // Breaking first, then as the report reads.
     changes.sort_by_cached_key(|change| (change.impact(), change.to_string()));
@@ -343,21 +392,36 @@ fn compare_operations(old: &Value, new: &Value, changes: &mut Vec<Change>) {
     }
 }
 
-fn compare_arguments(id: &str, was: &BTreeMap<String, bool>, is: &BTreeMap<String, bool>, changes: &mut Vec<Change>) {
+fn compare_arguments(
+    id: &str,
+    was: &BTreeMap<String, Argument>,
+    is: &BTreeMap<String, Argument>,
+    changes: &mut Vec<Change>,
+) {
     let (operation, argument) = (|| id.to_string(), |name: &String| name.clone());
-    for (name, required) in is {
-        match was.get(name) {
-            None => changes.push(Change::ArgumentAdded {
+    for (name, now) in is {
+        let Some(before) = was.get(name) else {
+            changes.push(Change::ArgumentAdded {
                 operation: operation(),
                 argument: argument(name),
-                required: *required,
-            }),
-            Some(before) if before != required => changes.push(Change::ArgumentRequired {
+                required: now.required,
+            });
+            continue;
+        };
+        if before.required != now.required {
+            changes.push(Change::ArgumentRequired {
                 operation: operation(),
                 argument: argument(name),
-                required: *required,
-            }),
-            _ => {}
+                required: now.required,
+            });
+        }
+        if before.server_default != now.server_default {
+            changes.push(Change::ServerDefault {
+                owner: operation(),
+                field: argument(name),
+                was: before.server_default.clone(),
+                is: now.server_default.clone(),
+            });
         }
     }
     for name in was.keys().filter(|n| !is.contains_key(*n)) {
@@ -365,21 +429,84 @@ fn compare_arguments(id: &str, was: &BTreeMap<String, bool>, is: &BTreeMap<Strin
     }
 }
 
-/// Parameter name → required, for an operation (path-level parameters included, `$ref`s
+/// What the report compares of an argument.
+struct Argument {
+    required: bool,
+    /// The default the server uses when the argument is left out (see `defaults`).
+    server_default: Option<String>,
+}
+
+/// Parameter name → what it is, for an operation (path-level parameters included, `$ref`s
 /// followed); the request body counts as the argument `body`.
-fn parameters(doc: &Value, op: &Value, shared: &[&Value]) -> BTreeMap<String, bool> {
+fn parameters(doc: &Value, op: &Value, shared: &[&Value]) -> BTreeMap<String, Argument> {
     let mut out = BTreeMap::new();
     let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
     for parameter in shared.iter().copied().chain(own) {
         let parameter = schema::follow(doc, parameter);
         if let Some(name) = parameter.get("name").and_then(Value::as_str) {
-            out.insert(name.to_string(), parameter.get("required") == Some(&Value::Bool(true)));
+            let required = parameter.get("required") == Some(&Value::Bool(true));
+            out.insert(name.to_string(), Argument { required, server_default: server_default(parameter) });
         }
     }
     if let Some(body) = op.get("requestBody") {
-        out.insert("body".into(), schema::follow(doc, body).get("required") == Some(&Value::Bool(true)));
+        let required = schema::follow(doc, body).get("required") == Some(&Value::Bool(true));
+        out.insert("body".into(), Argument { required, server_default: None });
     }
     out
+}
+
+fn server_default(value: &Value) -> Option<String> {
+    value.get(crate::defaults::SERVER_DEFAULT).map(Value::to_string)
+}
+
+/// The scheme each operation authenticates with: its own `security`, else the document's.
+fn compare_auth(old: &Value, new: &Value, changes: &mut Vec<Change>) {
+    let (before, after) = (operations(old), operations(new));
+    let mut moved: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (id, (_, old_op, _)) in &before {
+        let Some((_, new_op, _)) = after.get(id) else { continue };
+        let (from, to) = (auth(old, old_op), auth(new, new_op));
+        if from != to {
+            moved.entry((from, to)).or_default().push(id.clone());
+        }
+    }
+    for ((from, to), operations) in moved {
+        changes.push(Change::AuthChanged { operations, from, to });
+    }
+}
+
+/// An operation's security requirement as the client sends it: each scheme's name and kind.
+fn auth(doc: &Value, op: &Value) -> String {
+    let names = op
+        .get("security")
+        .or_else(|| doc.get("security"))
+        .map(schema::requirement_names)
+        .unwrap_or_default();
+    if names.is_empty() {
+        return "no scheme".to_string();
+    }
+    let described: Vec<String> = names
+        .into_iter()
+        .map(|name| {
+            let scheme = doc.pointer(&format!("/components/securitySchemes/{}", schema::token(name)));
+            let field = |key: &str| scheme.and_then(|s| s.get(key)).and_then(Value::as_str).unwrap_or("?");
+            match field("type") {
+                "http" => format!("`{name}` (http {})", field("scheme")),
+                "apiKey" => format!("`{name}` (apiKey in {} `{}`)", field("in"), field("name")),
+                other => format!("`{name}` ({other})"),
+            }
+        })
+        .collect();
+    described.join(" and ")
+}
+
+/// The document's first server: the base URL a client uses unless told otherwise.
+fn compare_servers(old: &Value, new: &Value, changes: &mut Vec<Change>) {
+    let url = |doc: &Value| doc.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("none").to_string();
+    let (from, to) = (url(old), url(new));
+    if from != to {
+        changes.push(Change::ServerChanged { from, to });
+    }
 }
 
 fn text(value: &Value) -> (Option<&Value>, Option<&Value>) {
@@ -422,14 +549,45 @@ fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
     }
 }
 
+/// Enum values added and removed wherever they sit in the type: the type's own (`Name`), a
+/// field's, inline, through its items or union members (`Name.field`), a field's of an inline
+/// object (`Name.field.inner`). A `const` is a one-value enum.
 fn compare_enum_values(name: &str, was: &Value, is: &Value, changes: &mut Vec<Change>) {
-    let (old_values, new_values) = (strings(was, "enum"), strings(is, "enum"));
-    for value in new_values.difference(&old_values) {
-        changes.push(Change::EnumValueAdded { name: name.to_string(), value: value.clone() });
+    let (before, after) = (enum_values(name, was), enum_values(name, is));
+    let empty = BTreeSet::new();
+    for (place, values) in &after {
+        for value in values.difference(before.get(place).unwrap_or(&empty)) {
+            changes.push(Change::EnumValueAdded { name: place.clone(), value: value.clone() });
+        }
     }
-    for value in old_values.difference(&new_values) {
-        changes.push(Change::EnumValueRemoved { name: name.to_string(), value: value.clone() });
+    for (place, values) in &before {
+        for value in values.difference(after.get(place).unwrap_or(&empty)) {
+            changes.push(Change::EnumValueRemoved { name: place.clone(), value: value.clone() });
+        }
     }
+}
+
+/// Place → the string values its enums list, below `schema` (not through `$ref`s: the
+/// referenced type is compared on its own).
+fn enum_values(place: &str, schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut pending = vec![(place.to_string(), schema)];
+    while let Some((place, schema)) = pending.pop() {
+        let listed = schema.get("enum").and_then(Value::as_array).into_iter().flatten();
+        let values: BTreeSet<String> =
+            listed.chain(schema.get("const")).filter_map(Value::as_str).map(str::to_string).collect();
+        if !values.is_empty() {
+            out.entry(place.clone()).or_default().extend(values);
+        }
+        for (step, child) in schema::children(schema) {
+            let place = match step {
+                schema::Step::Named("properties", field) => format!("{place}.{field}"),
+                _ => place.clone(),
+            };
+            pending.push((place, child));
+        }
+    }
+    out
 }
 
 fn compare_fields(owner: &str, direction: Direction, was: &Value, is: &Value, changes: &mut Vec<Change>) {
@@ -454,13 +612,31 @@ fn compare_fields(owner: &str, direction: Direction, was: &Value, is: &Value, ch
         if let Some(change) = default_change(owner(), field(name), old_schema, new_schema, required) {
             changes.push(change);
         }
+        // Only a type the client sends leaves fields to the server's defaults.
+        let (was, is) = (server_default(old_schema), server_default(new_schema));
+        if was != is && direction != Direction::Response {
+            changes.push(Change::ServerDefault { owner: owner(), field: field(name), was, is });
+        }
         if old_required.contains(name) != required {
             changes.push(Change::FieldRequired { owner: owner(), field: field(name), required, direction });
         }
         if text(old_schema) != text(new_schema) || old_schema.get("title") != new_schema.get("title") {
             changes.push(Change::FieldDocs { owner: owner(), field: field(name) });
         }
+        if let (Some(old_inner), Some(new_inner)) = (inline_object(old_schema), inline_object(new_schema)) {
+            compare_fields(&format!("{}.{name}", owner()), direction, old_inner, new_inner, changes);
+        }
     }
+}
+
+/// The object a field declares in place (its own `properties`, or its array items'), whose
+/// fields the report compares too, named `Owner.field`.
+fn inline_object(schema: &Value) -> Option<&Value> {
+    let items = schema.get("items");
+    [Some(schema), items]
+        .into_iter()
+        .flatten()
+        .find(|s| s.get("properties").is_some_and(Value::is_object))
 }
 
 /// The strings of the list `key` of `schema` (`enum`, `required`).

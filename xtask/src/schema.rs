@@ -207,3 +207,14 @@ pub fn canonical(schema: &Value) -> Value {
     }
     out
 }
+
+/// The scheme names a `security` requirement list names, in order.
+pub fn requirement_names(requirements: &Value) -> Vec<&String> {
+    requirements
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|r| r.keys())
+        .collect()
+}

@@ -58,13 +58,7 @@ pub(crate) fn tables(document: &Value, provenance: &Provenance) -> Result<TokenS
 /// The scheme a security requirement list names: the first requirement whose scheme the
 /// client can send.
 fn scheme(requirements: &Value, schemes: &Value) -> Result<TokenStream, String> {
-    let names: Vec<&String> = requirements
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object)
-        .flat_map(|r| r.keys())
-        .collect();
+    let names = crate::schema::requirement_names(requirements);
     if names.is_empty() {
         return Ok(quote!(None));
     }
