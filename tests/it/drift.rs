@@ -353,18 +353,31 @@ fn respelled(decisions: &str) -> Result<Value, String> {
 #[test]
 fn a_send_decision_picks_the_spelling_a_respelled_value_sends() {
     let at = "#/components/schemas/RequestBackpressurePolicyV1";
-    let merged = respelled(&format!("send queue_on_full at {at}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let both = format!("send queue_on_full at {at}\nsend reject_on_full at {at}\n");
+    let merged = respelled(&both).unwrap_or_else(|e| panic!("{e}"));
     check(
-        "send queue_on_full",
+        "send queue_on_full, send reject_on_full",
         "the merged enum",
         merged,
         json!({
-            "enum": ["queue_on_full", "QUEUE_ON_FULL", "REJECT_ON_FULL", "reject_on_full"],
+            "enum": ["queue_on_full", "QUEUE_ON_FULL", "reject_on_full", "REJECT_ON_FULL"],
             "title": "RequestBackpressurePolicyV1",
             "type": "string",
-            "x-aliases": {"QUEUE_ON_FULL": "queue_on_full", "reject_on_full": "REJECT_ON_FULL"},
+            "x-aliases": {"QUEUE_ON_FULL": "queue_on_full", "REJECT_ON_FULL": "reject_on_full"},
         }),
     );
+    let one = respelled(&format!("send queue_on_full at {at}\n")).unwrap_or_else(|e| panic!("{e}"));
+    check(
+        "send queue_on_full",
+        "the aliases",
+        &one["x-aliases"],
+        &json!({"QUEUE_ON_FULL": "queue_on_full", "reject_on_full": "REJECT_ON_FULL"}),
+    );
+    let twice = respelled(&format!("send queue_on_full at {at}\nsend QUEUE_ON_FULL at {at}\n"))
+        .expect_err("two spellings of one value");
+    let expected =
+        "spec/drift-decisions.txt:2:1: `QUEUE_ON_FULL` and `queue_on_full` (line 1) are spellings of one value";
+    assert!(twice.contains(expected), "the error lacks {expected:?}:\n{twice}");
     let stale = respelled(&format!("# no such spelling\nsend queue_on_ful at {at}\n")).expect_err("a stale spelling");
     let expected =
         format!("spec/drift-decisions.txt:2:1: `{at}` has no value spelled several ways that `queue_on_ful`");

@@ -462,3 +462,51 @@ fn enums(owner: &str, schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
     }
     out
 }
+
+/// Docs sites whose pages were exported across the five months: each operation's page from a
+/// version the seed picks among all 103 that have it. Each merges with no decision (the drift
+/// policy settles every real drift of the history by direction), draws on most of the
+/// history, and its merged spec is left in `target/tmp/history/mixed/` for CI's validator.
+#[test]
+fn sites_mixed_from_every_version_merge_without_decisions() {
+    let documents: Vec<Value> = versions().iter().map(|v| v.document.clone()).collect();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("history").join("mixed");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let seeds: Vec<u64> = (1..=6).collect();
+    let sites = xtask::par_map(&seeds, |seed| {
+        let mixed = xtask::cut::mix(&documents, *seed);
+        let eras: BTreeSet<usize> = mixed.iter().map(|page| page.era).collect();
+        let pages: Vec<xtask::Page> = mixed.into_iter().map(|page| page.page).collect();
+        (*seed, eras.len(), pages.len(), crate::build(&pages))
+    });
+    let mut failures = Vec::new();
+    for (seed, eras, pages, run) in sites {
+        match run {
+            Ok(run) => {
+                std::fs::write(dir.join(format!("seed-{seed}.yaml")), &run.files["openapi.yaml"]).unwrap();
+                let kinds = reconciled_kinds(&run.reconciliations);
+                eprintln!(
+                    "mix {seed}: {pages} pages from {eras} versions, {} reconciliations: {kinds:?}",
+                    run.reconciliations.len()
+                );
+                if eras < 60 {
+                    failures.push(format!("mix {seed}: its pages come from {eras} versions only"));
+                }
+            }
+            Err(errors) => failures.push(format!("mix {seed}: the pipeline stopped:\n{errors}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// How many reconciliations of each outcome a run made, by the outcome's first words.
+fn reconciled_kinds(reconciliations: &[xtask::Reconciliation]) -> BTreeMap<String, usize> {
+    let mut kinds = BTreeMap::new();
+    for r in reconciliations {
+        let kind = format!("{:?}", r.outcome);
+        let kind = kind.split(['(', ' ', '{']).next().unwrap_or_default().to_string();
+        *kinds.entry(kind).or_default() += 1;
+    }
+    kinds
+}

@@ -214,3 +214,34 @@ fn the_order_of_pages_does_not_change_a_byte() {
     let backward = crate::build(&reversed).unwrap_or_else(|e| panic!("{e}"));
     crate::check("spec/ reversed", "generated files", &backward.files, &forward.files);
 }
+
+#[test]
+fn pages_of_both_auth_eras_send_one_credential_both_accept() {
+    // spec/'s pages declare ApiKeyAuth (an apiKey in `Authorization`); August's BearerAuth.
+    let text =
+        std::fs::read_to_string(crate::repo_root().join("tests/fixtures/openapi/baseten-management-2026-08-22.json"));
+    let august: serde_json::Value = serde_json::from_str(&text.unwrap()).unwrap();
+    let bearer_page = xtask::cut::cut(&august).into_iter().find(|p| p.path == "spec/get-v1-secrets.md").unwrap();
+    let mut pages = crate::spec_pages();
+    pages.retain(|p| !p.path.ends_with("gets-all-secrets.md"));
+    pages.push(bearer_page);
+    let operations = xtask::normalize_pages(&pages).unwrap();
+    let merged = xtask::merge::merge(operations, &xtask::Decisions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let document = &merged.document;
+    let paths = document["paths"].as_object().unwrap();
+    let effective: Vec<String> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values().filter(|op| op.get("responses").is_some()))
+        .map(|op| op.get("security").unwrap_or(&document["security"]).to_string())
+        .collect();
+    assert!(effective.iter().all(|s| s == r#"[{"BearerAuth":[]}]"#), "{effective:#?}");
+    let said = merged.reconciliations.iter().map(ToString::to_string).find(|r| r.contains("every operation sends"));
+    let said = said.expect("the run says every operation sends Bearer");
+    assert!(
+        said.starts_with(
+            "`#/components/securitySchemes`: every operation sends `Authorization: Bearer <key>` (BearerAuth)"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("on spec/activates-a-deployment-associated-with-an-environment.md"), "{said}");
+}

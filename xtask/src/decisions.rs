@@ -96,8 +96,8 @@ impl Decisions {
                 continue;
             };
             if verb == "send" {
-                if let Some(earlier) = spellings.iter().find(|s| s.at == at) {
-                    let message = format!("a second spelling for `{pointer}` (the first is on line {})", earlier.line);
+                if let Some(earlier) = spellings.iter().find(|s| s.at == at && s.value == page) {
+                    let message = format!("`{page}` at `{pointer}` again (the first is on line {})", earlier.line);
                     errors.push(error(message));
                     continue;
                 }
@@ -123,9 +123,9 @@ impl Decisions {
         self.list.iter().find(|d| d.at == pointer)
     }
 
-    /// The spelling chosen for the enum at `pointer`.
-    pub fn spelling_at(&self, pointer: &str) -> Option<&Spelling> {
-        self.spellings.iter().find(|s| s.at == pointer)
+    /// The spellings chosen for the enum at `pointer`, one per value it spells several ways.
+    pub fn spellings_at(&self, pointer: &str) -> Vec<&Spelling> {
+        self.spellings.iter().filter(|s| s.at == pointer).collect()
     }
 
     /// The error for a line of the file.

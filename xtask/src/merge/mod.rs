@@ -48,7 +48,8 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let method_rank = |m: &str| METHODS.iter().position(|x| *x == m).unwrap_or(METHODS.len());
     operations.sort_by_cached_key(|op| (op.path.clone(), method_rank(&op.method), op.page.clone()));
     let mut errors = Errors::default();
-    let (unique, duplicates) = one_per_endpoint(operations, &mut errors);
+    let (mut unique, duplicates) = one_per_endpoint(operations, &mut errors);
+    let credential = one_credential(&mut unique);
     let endpoints = names(&unique, &mut errors);
     let declaring: Vec<&Operation> = unique.iter().chain(&duplicates).collect();
     let sizes = sizes(&declaring);
@@ -67,9 +68,63 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
         provenance.record(at, &op.page, Some(&endpoint.name));
     }
     reconcile_path_parameters(&mut paths, &unique, &mut drift);
-    let reconciliations = drift.finish(&mut errors);
+    let mut reconciliations = drift.finish(&mut errors);
+    reconciliations.extend(credential);
     let document = document(servers, security, paths, components);
     errors.into_result(Merged { document, reconciliations, endpoints, provenance })
+}
+
+/// Where some pages authenticate with an `apiKey` in the `Authorization` header (Baseten's
+/// `ApiKeyAuth`, `Api-Key <key>`, until June 2026) and others with `http` `bearer` (its
+/// `BearerAuth`, after), every operation sends `Bearer <key>`: an `apiKey` scheme's declaration
+/// accepts any value of its header, a bearer scheme's only `Bearer …`, so that is what every
+/// era's declaration accepts (and the newer pages say the older scheme is still accepted).
+/// Gives what it did, for the report of the drift.
+fn one_credential(operations: &mut [Operation]) -> Option<Reconciliation> {
+    let schemes: BTreeMap<String, Value> = operations
+        .iter()
+        .flat_map(|op| &op.components.security_schemes)
+        .map(|(name, scheme)| (name.clone(), scheme.clone()))
+        .collect();
+    let is = |name: &str, kind: &str| {
+        schemes.get(name).is_some_and(|scheme| match kind {
+            "bearer" => {
+                scheme["type"] == "http" && scheme["scheme"].as_str().is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+            }
+            _ => {
+                scheme["type"] == "apiKey"
+                    && scheme["in"] == "header"
+                    && scheme["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("authorization"))
+            }
+        })
+    };
+    let bearer = schemes.keys().find(|name| is(name, "bearer"))?.clone();
+    let names = |op: &Operation| {
+        crate::schema::requirement_names(&Value::Array(op.security.clone()))
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mut moved: Vec<String> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    for op in operations.iter_mut() {
+        let names = names(op);
+        if !names.is_empty() && names.iter().all(|name| is(name, "api key")) {
+            op.security = vec![json!({ bearer.clone(): [] })];
+            moved.push(op.page.clone());
+        } else if names.contains(&bearer) {
+            kept.push(op.page.clone());
+        }
+    }
+    (!moved.is_empty()).then(|| Reconciliation {
+        at: "/components/securitySchemes".to_string(),
+        keyword: "security".to_string(),
+        outcome: Outcome::OneCredential(bearer),
+        sides: vec![
+            Side { says: "an `apiKey` in `Authorization`".into(), pages: moved },
+            Side { says: "`http` `bearer`".into(), pages: kept },
+        ],
+    })
 }
 
 /// The merged document around its paths and components.

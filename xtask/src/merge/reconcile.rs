@@ -65,6 +65,8 @@ pub enum Outcome {
     Tightest(String),
     /// A union member or mapping entry some pages lack, dropped: requests alone reach it.
     NotSent(String),
+    /// Every operation authenticates with this bearer scheme, as every page's scheme accepts.
+    OneCredential(String),
     /// One enum value spelled several ways: one variant reads every spelling, sends `sent`.
     Respelled { sent: String, also: Vec<String>, why: String },
     /// A reviewed decision kept this page's declaration.
@@ -114,6 +116,10 @@ impl fmt::Display for Reconciliation {
             Outcome::NotSent(what) => {
                 write!(f, "{what} dropped (only requests reach it: sent only where every page accepts it)")?
             }
+            Outcome::OneCredential(scheme) => write!(
+                f,
+                "every operation sends `Authorization: Bearer <key>` ({scheme}): what every page's scheme accepts"
+            )?,
             Outcome::Respelled { sent, also, why } => {
                 let also: Vec<String> = also.iter().map(|v| format!("{v:?}")).collect();
                 write!(
@@ -582,7 +588,7 @@ impl<'a> Reconciler<'a> {
             let outcome = Outcome::Respelled { sent, also, why };
             self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
         }
-        if let Some(decision) = self.decisions.spelling_at(at) {
+        for decision in self.decisions.spellings_at(at) {
             self.visited.push(decision.line);
             if !aliases.contains_key(&decision.value) && !aliases.values().any(|v| *v == json!(decision.value)) {
                 let message = format!("`#{at}` has no value spelled several ways that `{}` is one of", decision.value);
@@ -598,10 +604,18 @@ impl<'a> Reconciler<'a> {
     /// Which spelling of a respelled value is sent, and why: the one a decision names, else the
     /// one most pages list (a tie: the richest declaration's).
     fn spelling_sent(&mut self, at: &str, spellings: &[String], lists: &[(&str, Vec<&str>)]) -> (String, String) {
-        if let Some(decision) = self.decisions.spelling_at(at)
-            && spellings.contains(&decision.value)
-        {
-            return (decision.value.clone(), format!("as decided on line {}", decision.line));
+        let decided: Vec<_> =
+            self.decisions.spellings_at(at).into_iter().filter(|d| spellings.contains(&d.value)).collect();
+        match decided.as_slice() {
+            [decision] => return (decision.value.clone(), format!("as decided on line {}", decision.line)),
+            [first, second, ..] => {
+                let message = format!(
+                    "`{}` and `{}` (line {}) are spellings of one value: send one",
+                    second.value, first.value, first.line
+                );
+                self.errors.push(self.decisions.error_at(second.line, message).with_hint("remove one of the lines"));
+            }
+            [] => {}
         }
         let count = |s: &String| lists.iter().filter(|(_, list)| list.contains(&s.as_str())).count();
         let most = spellings.iter().map(count).max().unwrap_or(0);
