@@ -85,8 +85,10 @@ async fn each_operation_sends_the_key_in_its_pages_scheme() {
 }
 
 #[test]
-fn a_page_declaring_bearer_auth_gets_bearer() {
-    // The same page, its security scheme swapped for the one newer pages declare.
+fn a_page_declaring_bearer_auth_makes_every_operation_send_bearer() {
+    // The same page, its security scheme swapped for the one newer pages declare: the other
+    // pages' `ApiKeyAuth` (an apiKey in `Authorization`) accepts `Bearer <key>` too, so every
+    // operation sends it (README, "One credential").
     let pages: Vec<xtask::Page> = crate::spec_pages()
         .into_iter()
         .map(|page| {
@@ -102,7 +104,7 @@ fn a_page_declaring_bearer_auth_gets_bearer() {
         .collect();
     let run = crate::build(&pages).unwrap_or_else(|e| panic!("the Bearer variant does not build:\n{e}"));
     let api = &run.files["src/api.rs"];
-    for (operation, scheme) in [("list_secrets", "Bearer"), ("list_models", "ApiKey")] {
+    for (operation, scheme) in [("list_secrets", "Bearer"), ("list_models", "Bearer")] {
         let arm = format!("\"{operation}\" => Some(crate::AuthScheme::{scheme}),");
         assert!(api.contains(&arm), "src/api.rs lacks `{arm}`; its auth table:\n{}", table(api));
     }
