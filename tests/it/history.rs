@@ -249,7 +249,7 @@ fn differences(old: &Value, new: &Value) -> BTreeSet<Fact> {
     out
 }
 
-/// Operation name → (path, method, operation, path item).
+/// Operation name → (path, method).
 fn routes(doc: &Value) -> BTreeMap<String, (String, String)> {
     let mut out = BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

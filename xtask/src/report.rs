@@ -350,8 +350,9 @@ impl fmt::Display for Impact {
 /// What changed from `old` to `new`, both OpenAPI 3.0.3 documents as `generated/` holds them.
 pub fn compare(old: &Value, new: &Value) -> Report {
     let mut changes = Vec::new();
-    compare_operations(old, new, &mut changes);
-    compare_auth(old, new, &mut changes);
+    let (before, after) = (operations(old), operations(new));
+    compare_operations(old, new, (&before, &after), &mut changes);
+    compare_auth(old, new, (&before, &after), &mut changes);
     compare_servers(old, new, &mut changes);
     compare_types(old, new, &mut changes);
     // Breaking first, then as the report reads.
@@ -361,7 +362,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
 }
 
 /// `operationId` → (`METHOD path`, operation, path-level parameters).
-fn operations(doc: &Value) -> BTreeMap<String, (String, &Value, Vec<&Value>)> {
+fn operations(doc: &Value) -> Operations<'_> {
     let mut out = BTreeMap::new();
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let shared: Vec<&Value> = item.get("parameters").and_then(Value::as_array).into_iter().flatten().collect();
@@ -374,12 +375,19 @@ fn operations(doc: &Value) -> BTreeMap<String, (String, &Value, Vec<&Value>)> {
     out
 }
 
-fn compare_operations(old: &Value, new: &Value, changes: &mut Vec<Change>) {
-    let (before, after) = (operations(old), operations(new));
+/// `operationId` → (`METHOD path`, operation, path-level parameters), before and after.
+type Operations<'a> = BTreeMap<String, (String, &'a Value, Vec<&'a Value>)>;
+
+fn compare_operations(
+    old: &Value,
+    new: &Value,
+    (before, after): (&Operations<'_>, &Operations<'_>),
+    changes: &mut Vec<Change>,
+) {
     for (id, (route, ..)) in after.iter().filter(|(id, _)| !before.contains_key(*id)) {
         changes.push(Change::OperationAdded { operation: id.clone(), route: route.clone() });
     }
-    for (id, (route, old_op, old_shared)) in &before {
+    for (id, (route, old_op, old_shared)) in before {
         let Some((_, new_op, new_shared)) = after.get(id) else {
             changes.push(Change::OperationRemoved { operation: id.clone(), route: route.clone() });
             continue;
@@ -460,10 +468,14 @@ fn server_default(value: &Value) -> Option<String> {
 }
 
 /// The scheme each operation authenticates with: its own `security`, else the document's.
-fn compare_auth(old: &Value, new: &Value, changes: &mut Vec<Change>) {
-    let (before, after) = (operations(old), operations(new));
+fn compare_auth(
+    old: &Value,
+    new: &Value,
+    (before, after): (&Operations<'_>, &Operations<'_>),
+    changes: &mut Vec<Change>,
+) {
     let mut moved: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for (id, (_, old_op, _)) in &before {
+    for (id, (_, old_op, _)) in before {
         let Some((_, new_op, _)) = after.get(id) else { continue };
         let (from, to) = (auth(old, old_op), auth(new, new_op));
         if from != to {

@@ -86,19 +86,8 @@ fn one_credential(operations: &mut [Operation]) -> Option<Reconciliation> {
         .flat_map(|op| &op.components.security_schemes)
         .map(|(name, scheme)| (name.clone(), scheme.clone()))
         .collect();
-    let is = |name: &str, kind: &str| {
-        schemes.get(name).is_some_and(|scheme| match kind {
-            "bearer" => {
-                scheme["type"] == "http" && scheme["scheme"].as_str().is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
-            }
-            _ => {
-                scheme["type"] == "apiKey"
-                    && scheme["in"] == "header"
-                    && scheme["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("authorization"))
-            }
-        })
-    };
-    let bearer = schemes.keys().find(|name| is(name, "bearer"))?.clone();
+    let is = |name: &str, kind: fn(&Value) -> bool| schemes.get(name).is_some_and(kind);
+    let bearer = schemes.keys().find(|name| is(name, sends_bearer))?.clone();
     let names = |op: &Operation| {
         crate::schema::requirement_names(&Value::Array(op.security.clone()))
             .into_iter()
@@ -109,7 +98,7 @@ fn one_credential(operations: &mut [Operation]) -> Option<Reconciliation> {
     let mut kept: Vec<String> = Vec::new();
     for op in operations.iter_mut() {
         let names = names(op);
-        if !names.is_empty() && names.iter().all(|name| is(name, "api key")) {
+        if !names.is_empty() && names.iter().all(|name| is(name, api_key_in_authorization)) {
             op.security = vec![json!({ bearer.clone(): [] })];
             moved.push(op.page.clone());
         } else if names.contains(&bearer) {
@@ -125,6 +114,18 @@ fn one_credential(operations: &mut [Operation]) -> Option<Reconciliation> {
             Side { says: "`http` `bearer`".into(), pages: kept },
         ],
     })
+}
+
+/// An `http` `bearer` scheme: `Authorization: Bearer <key>`.
+fn sends_bearer(scheme: &Value) -> bool {
+    scheme["type"] == "http" && scheme["scheme"].as_str().is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+}
+
+/// An `apiKey` scheme in the `Authorization` header: any value of it.
+fn api_key_in_authorization(scheme: &Value) -> bool {
+    scheme["type"] == "apiKey"
+        && scheme["in"] == "header"
+        && scheme["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("authorization"))
 }
 
 /// The merged document around its paths and components.

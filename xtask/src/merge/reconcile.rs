@@ -338,10 +338,7 @@ impl<'a> Reconciler<'a> {
             if declarations.len() < values.len() {
                 let presence: Vec<(&str, Option<&Value>)> =
                     has.iter().map(|(p, v)| (*p, v.map(|_| &Value::Null))).collect();
-                let sides = sides(&presence)
-                    .into_iter()
-                    .map(|s| Side { says: presence_word(&s.says, "declared"), ..s })
-                    .collect();
+                let sides = presence_sides(&presence, "declared");
                 let what = if key == "properties" { "property" } else { key };
                 let outcome = Outcome::Kept(format!("{what} `{name}`"));
                 self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
@@ -364,10 +361,7 @@ impl<'a> Reconciler<'a> {
             let presence: Vec<(&str, Option<&Value>)> =
                 lists.iter().map(|(p, list)| (*p, list.contains(value).then_some(&Value::Null))).collect();
             if presence.iter().any(|(_, v)| v.is_none()) {
-                let sides = sides(&presence)
-                    .into_iter()
-                    .map(|s| Side { says: presence_word(&s.says, "listed"), ..s })
-                    .collect();
+                let sides = presence_sides(&presence, "listed");
                 let outcome = Outcome::Kept(format!("enum value {value}"));
                 self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
             }
@@ -405,10 +399,7 @@ impl<'a> Reconciler<'a> {
                 } else {
                     Outcome::Optional(name.to_string())
                 };
-                let sides = sides(&presence)
-                    .into_iter()
-                    .map(|s| Side { says: presence_word(&s.says, "required"), ..s })
-                    .collect();
+                let sides = presence_sides(&presence, "required");
                 self.log.push(Reconciliation { at: at.to_string(), keyword: "required".into(), outcome, sides });
             }
         }
@@ -447,10 +438,7 @@ impl<'a> Reconciler<'a> {
                 .iter()
                 .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
                 .collect();
-            let sides: Vec<Side> = sides(&presence)
-                .into_iter()
-                .map(|s| Side { says: presence_word(&s.says, "a member"), ..s })
-                .collect();
+            let sides = presence_sides(&presence, "a member");
             if !everywhere(members) && !self.reads() {
                 let at = format!("{at}/{}", token(key));
                 self.log
@@ -503,10 +491,7 @@ impl<'a> Reconciler<'a> {
                 if !everywhere {
                     let presence: Vec<(&str, Option<&Value>)> =
                         targets.iter().map(|(p, t)| (*p, t.map(|_| &Value::Null))).collect();
-                    let sides = sides(&presence)
-                        .into_iter()
-                        .map(|s| Side { says: presence_word(&s.says, "mapped"), ..s })
-                        .collect();
+                    let sides = presence_sides(&presence, "mapped");
                     let what = format!("mapping `{tag}`");
                     let outcome = if self.reads() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
                     self.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
@@ -902,9 +887,11 @@ fn sides(values: &Values<'_>) -> Vec<Side> {
     groups.into_iter().map(|(value, pages)| Side { says: brief(value), pages }).collect()
 }
 
-/// A side that says only whether something is there: `declared` / `not declared`.
-fn presence_word(says: &str, word: &str) -> String {
-    if says == "absent" { format!("not {word}") } else { word.to_string() }
+/// The pages grouped by whether something is there (`presence` holds `Some` where it is), each
+/// side saying so in `word`: `declared` / `not declared`.
+fn presence_sides(presence: &Values<'_>, word: &str) -> Vec<Side> {
+    let says = |side: &str| if side == "absent" { format!("not {word}") } else { word.to_string() };
+    sides(presence).into_iter().map(|side| Side { says: says(&side.says), ..side }).collect()
 }
 
 /// A value in one short line; `absent` for none.
