@@ -8,6 +8,25 @@
 //! carries the status and headers) or an [`Error`] naming the operation, the HTTP status and
 //! what the server said.
 //!
+//! ## Operations by section
+//!
+//! As Baseten's API reference files them; each section is one `impl Client` block in
+//! [`Client`]'s docs.
+//!
+//! | Section | Operations |
+//! |---|---|
+//! | Models | [`list_models`](Client::list_models), [`create_model`](Client::create_model), [`get_model`](Client::get_model), [`delete_model`](Client::delete_model), [`prepare_model_upload`](Client::prepare_model_upload) |
+//! | Deployments | [`list_chain_deployments`](Client::list_chain_deployments), [`get_chain_deployment`](Client::get_chain_deployment), [`delete_chain_deployment`](Client::delete_chain_deployment), [`deactivate_chain_deployment`](Client::deactivate_chain_deployment), [`update_chain_environment_chainlet_settings_autoscaling_settings`](Client::update_chain_environment_chainlet_settings_autoscaling_settings), [`promote_chain_environment`](Client::promote_chain_environment), [`list_deployments`](Client::list_deployments), [`create_deployment`](Client::create_deployment), [`get_development_deployment`](Client::get_development_deployment), [`activate_development_deployment`](Client::activate_development_deployment), [`update_development_deployment_autoscaling_settings`](Client::update_development_deployment_autoscaling_settings), [`deactivate_development_deployment`](Client::deactivate_development_deployment), [`promote_development_deployment`](Client::promote_development_deployment), [`retry_development_deployment`](Client::retry_development_deployment), [`get_production_deployment`](Client::get_production_deployment), [`activate_production_deployment`](Client::activate_production_deployment), [`update_production_deployment_autoscaling_settings`](Client::update_production_deployment_autoscaling_settings), [`deactivate_production_deployment`](Client::deactivate_production_deployment), [`retry_production_deployment`](Client::retry_production_deployment), [`get_deployment`](Client::get_deployment), [`delete_deployment`](Client::delete_deployment), [`activate_deployment`](Client::activate_deployment), [`update_deployment_autoscaling_settings`](Client::update_deployment_autoscaling_settings), [`get_deployment_config`](Client::get_deployment_config), [`deactivate_deployment`](Client::deactivate_deployment), [`get_deployment_download`](Client::get_deployment_download), [`list_deployment_logs`](Client::list_deployment_logs), [`list_deployment_metrics`](Client::list_deployment_metrics), [`promote_deployment`](Client::promote_deployment), [`delete_deployment_replica`](Client::delete_deployment_replica), [`retry_deployment`](Client::retry_deployment), [`activate_environment_deployment`](Client::activate_environment_deployment), [`cancel_environment_promotion`](Client::cancel_environment_promotion), [`deactivate_environment_deployment`](Client::deactivate_environment_deployment), [`force_cancel_environment_promotion`](Client::force_cancel_environment_promotion), [`force_roll_forward_environment_promotion`](Client::force_roll_forward_environment_promotion), [`pause_environment_promotion`](Client::pause_environment_promotion), [`promote_environment`](Client::promote_environment), [`resume_environment_promotion`](Client::resume_environment_promotion) |
+//! | Environments | [`list_chain_environments`](Client::list_chain_environments), [`create_chain_environment`](Client::create_chain_environment), [`get_chain_environment`](Client::get_chain_environment), [`update_chain_environment`](Client::update_chain_environment), [`update_chain_environment_chainlet_settings_instance_types`](Client::update_chain_environment_chainlet_settings_instance_types), [`list_environments`](Client::list_environments), [`create_environment`](Client::create_environment), [`get_environment`](Client::get_environment), [`update_environment`](Client::update_environment) |
+//! | Chains | [`list_chains`](Client::list_chains), [`get_chain`](Client::get_chain), [`delete_chain`](Client::delete_chain) |
+//! | Secrets | [`list_secrets`](Client::list_secrets), [`create_secret`](Client::create_secret) |
+//! | API keys | [`list_api_keys`](Client::list_api_keys), [`create_api_key`](Client::create_api_key), [`delete_api_key`](Client::delete_api_key) |
+//! | Teams | [`list_teams`](Client::list_teams), [`create_team_api_key`](Client::create_team_api_key), [`list_team_secrets`](Client::list_team_secrets), [`create_team_secret`](Client::create_team_secret), [`create_team_training_project`](Client::create_team_training_project) |
+//! | Instance types | [`list_instance_type_prices`](Client::list_instance_type_prices), [`list_instance_types`](Client::list_instance_types) |
+//! | Model APIs | [`list_model_apis`](Client::list_model_apis), [`get_model_api`](Client::get_model_api) |
+//! | Billing | [`get_billing_usage_summary`](Client::get_billing_usage_summary) |
+//! | Training | [`search_training_jobs`](Client::search_training_jobs), [`list_training_projects`](Client::list_training_projects), [`create_training_project`](Client::create_training_project), [`get_training_project`](Client::get_training_project), [`delete_training_project`](Client::delete_training_project), [`get_training_project_cache_summary`](Client::get_training_project_cache_summary), [`list_training_project_jobs`](Client::list_training_project_jobs), [`create_training_project_job`](Client::create_training_project_job), [`get_training_project_job`](Client::get_training_project_job), [`delete_training_project_job`](Client::delete_training_project_job), [`list_training_project_job_auth_codes`](Client::list_training_project_job_auth_codes), [`list_training_project_job_checkpoint_files`](Client::list_training_project_job_checkpoint_files), [`list_training_project_job_checkpoints`](Client::list_training_project_job_checkpoints), [`get_training_project_job_download`](Client::get_training_project_job_download), [`list_training_project_job_logs`](Client::list_training_project_job_logs), [`list_training_project_job_metrics`](Client::list_training_project_job_metrics), [`recreate_training_project_job`](Client::recreate_training_project_job), [`stop_training_project_job`](Client::stop_training_project_job) |
+//!
 //! ```no_run
 //! use baseten_management::{Client, Error, StatusCode};
 //!
@@ -81,6 +100,22 @@
 //!         client.retry_development_deployment().model_id("abc123").send().await?;
 //!     }
 //!     Err(error) => return Err(error.into()), // names the deployment, its last status, the time waited
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A paginated list's builder has `.stream()`: every item of every page, the cursor followed
+//! with the call's other arguments on each page:
+//!
+//! ```no_run
+//! use baseten_management::{Client, Error};
+//! use futures::TryStreamExt;
+//!
+//! # async fn example(client: &Client) -> Result<(), Error> {
+//! let mut items = client.list_model_apis().limit(100).stream();
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
 //! }
 //! # Ok(())
 //! # }

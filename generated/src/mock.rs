@@ -60,6 +60,44 @@ pub mod operations {
     //! be used to explicitly deviate from permitted values.
     use crate::api::*;
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListApiKeysWhen(::httpmock::When);
+    impl ListApiKeysWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/api_keys$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListApiKeysThen(::httpmock::Then);
+    impl ListApiKeysThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ApiKeysV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct CreateApiKeyWhen(::httpmock::When);
     impl CreateApiKeyWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -102,6 +140,104 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeleteApiKeyWhen(::httpmock::When);
+    impl DeleteApiKeyWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/v1/api_keys/[^/]*$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `api_key_prefix` argument.
+        pub fn api_key_prefix(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/v1/api_keys/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeleteApiKeyThen(::httpmock::Then);
+    impl DeleteApiKeyThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ApiKeyTombstoneV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetBillingUsageSummaryWhen(::httpmock::When);
+    impl GetBillingUsageSummaryWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/billing/usage_summary$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `end_date` argument.
+        pub fn end_date(
+            self,
+            value: &::chrono::DateTime<::chrono::offset::Utc>,
+        ) -> Self {
+            Self(self.0.query_param("end_date", value.to_string()))
+        }
+        ///Matches the `start_date` argument.
+        pub fn start_date(
+            self,
+            value: &::chrono::DateTime<::chrono::offset::Utc>,
+        ) -> Self {
+            Self(self.0.query_param("start_date", value.to_string()))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetBillingUsageSummaryThen(::httpmock::Then);
+    impl GetBillingUsageSummaryThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UsageSummaryV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct ListChainsWhen(::httpmock::When);
     impl ListChainsWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -130,6 +266,142 @@ pub mod operations {
         }
         ///Responds `200 OK` with the typed body.
         pub fn ok(self, value: &types::ChainsV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetChainWhen(::httpmock::When);
+    impl GetChainWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/chains/[^/]*$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/v1/chains/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetChainThen(::httpmock::Then);
+    impl GetChainThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeleteChainWhen(::httpmock::When);
+    impl DeleteChainWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/v1/chains/[^/]*$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/v1/chains/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeleteChainThen(::httpmock::Then);
+    impl DeleteChainThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainTombstoneV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListChainDeploymentsWhen(::httpmock::When);
+    impl ListChainDeploymentsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/chains/[^/]*/deployments$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/{}/deployments$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListChainDeploymentsThen(::httpmock::Then);
+    impl ListChainDeploymentsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainDeploymentsV1) -> Self {
             Self(
                 self
                     .0
@@ -197,6 +469,602 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeleteChainDeploymentWhen(::httpmock::When);
+    impl DeleteChainDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/v1/chains/[^/]*/deployments/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/{}/deployments/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `chain_deployment_id` argument.
+        pub fn chain_deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/.*/deployments/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeleteChainDeploymentThen(::httpmock::Then);
+    impl DeleteChainDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainDeploymentTombstoneV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeactivateChainDeploymentWhen(::httpmock::When);
+    impl DeactivateChainDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/chains/[^/]*/deployments/[^/]*/deactivate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/{}/deployments/.*/deactivate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `chain_deployment_id` argument.
+        pub fn chain_deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/.*/deployments/{}/deactivate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeactivateChainDeploymentThen(::httpmock::Then);
+    impl DeactivateChainDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeactivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListChainEnvironmentsWhen(::httpmock::When);
+    impl ListChainEnvironmentsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/chains/[^/]*/environments$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/{}/environments$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListChainEnvironmentsThen(::httpmock::Then);
+    impl ListChainEnvironmentsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainEnvironmentsV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateChainEnvironmentWhen(::httpmock::When);
+    impl CreateChainEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/chains/[^/]*/environments$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/{}/environments$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::CreateChainEnvironmentRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateChainEnvironmentThen(::httpmock::Then);
+    impl CreateChainEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainEnvironmentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetChainEnvironmentWhen(::httpmock::When);
+    impl GetChainEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/chains/[^/]*/environments/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/{}/environments/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/.*/environments/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetChainEnvironmentThen(::httpmock::Then);
+    impl GetChainEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainEnvironmentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct UpdateChainEnvironmentWhen(::httpmock::When);
+    impl UpdateChainEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/v1/chains/[^/]*/environments/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/{}/environments/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/chains/.*/environments/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpdateChainEnvironmentRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct UpdateChainEnvironmentThen(::httpmock::Then);
+    impl UpdateChainEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpdateChainEnvironmentResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct UpdateChainEnvironmentChainletSettingsAutoscalingSettingsWhen(
+        ::httpmock::When,
+    );
+    impl UpdateChainEnvironmentChainletSettingsAutoscalingSettingsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/chains/[^/]*/environments/[^/]*/chainlet_settings/autoscaling_settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/{}/environments/.*/chainlet_settings/autoscaling_settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/.*/environments/{}/chainlet_settings/autoscaling_settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(
+            self,
+            value: &types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct UpdateChainEnvironmentChainletSettingsAutoscalingSettingsThen(
+        ::httpmock::Then,
+    );
+    impl UpdateChainEnvironmentChainletSettingsAutoscalingSettingsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpdateAutoscalingSettingsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct UpdateChainEnvironmentChainletSettingsInstanceTypesWhen(::httpmock::When);
+    impl UpdateChainEnvironmentChainletSettingsInstanceTypesWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/chains/[^/]*/environments/[^/]*/chainlet_settings/instance_types/update$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/{}/environments/.*/chainlet_settings/instance_types/update$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/.*/environments/{}/chainlet_settings/instance_types/update$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(
+            self,
+            value: &types::UpdateChainletEnvironmentInstanceTypeRequestV1,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct UpdateChainEnvironmentChainletSettingsInstanceTypesThen(::httpmock::Then);
+    impl UpdateChainEnvironmentChainletSettingsInstanceTypesThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(
+            self,
+            value: &types::UpdateChainletEnvironmentInstanceTypeResponseV1,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct PromoteChainEnvironmentWhen(::httpmock::When);
+    impl PromoteChainEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/chains/[^/]*/environments/[^/]*/promote$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `chain_id` argument.
+        pub fn chain_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/{}/environments/.*/promote$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/chains/.*/environments/{}/promote$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::PromoteToChainEnvironmentRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct PromoteChainEnvironmentThen(::httpmock::Then);
+    impl PromoteChainEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ChainDeploymentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListInstanceTypePricesWhen(::httpmock::When);
+    impl ListInstanceTypePricesWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/instance_type_prices$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListInstanceTypePricesThen(::httpmock::Then);
+    impl ListInstanceTypePricesThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::InstanceTypePricesV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct ListInstanceTypesWhen(::httpmock::When);
     impl ListInstanceTypesWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -225,6 +1093,123 @@ pub mod operations {
         }
         ///Responds `200 OK` with the typed body.
         pub fn ok(self, value: &types::InstanceTypesV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListModelApisWhen(::httpmock::When);
+    impl ListModelApisWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/model_apis$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `added_only` argument.
+        pub fn added_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("added_only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("added_only"))
+            }
+        }
+        ///Matches the `cursor` argument.
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        ///Matches the `limit` argument.
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListModelApisThen(::httpmock::Then);
+    impl ListModelApisThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ModelApIsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetModelApiWhen(::httpmock::When);
+    impl GetModelApiWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/model_apis/[^/]*$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_api_name` argument.
+        pub fn model_api_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/model_apis/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetModelApiThen(::httpmock::Then);
+    impl GetModelApiThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ModelApiv1) -> Self {
             Self(
                 self
                     .0
@@ -273,6 +1258,92 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateModelWhen(::httpmock::When);
+    impl CreateModelWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/v1/models$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::CreateModelRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateModelThen(::httpmock::Then);
+    impl CreateModelThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::CreatedModelDeploymentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetModelWhen(::httpmock::When);
+    impl GetModelWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/models/[^/]*$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/v1/models/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetModelThen(::httpmock::Then);
+    impl GetModelThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ModelV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct DeleteModelWhen(::httpmock::When);
     impl DeleteModelWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -307,6 +1378,106 @@ pub mod operations {
         }
         ///Responds `200 OK` with the typed body.
         pub fn ok(self, value: &types::ModelTombstoneV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListDeploymentsWhen(::httpmock::When);
+    impl ListDeploymentsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListDeploymentsThen(::httpmock::Then);
+    impl ListDeploymentsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeploymentsV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateDeploymentWhen(::httpmock::When);
+    impl CreateDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::CreateModelDeploymentRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateDeploymentThen(::httpmock::Then);
+    impl CreateDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::CreatedModelDeploymentV1) -> Self {
             Self(
                 self
                     .0
@@ -422,6 +1593,118 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct UpdateDevelopmentDeploymentAutoscalingSettingsWhen(::httpmock::When);
+    impl UpdateDevelopmentDeploymentAutoscalingSettingsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/development/autoscaling_settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/development/autoscaling_settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpdateAutoscalingSettingsV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct UpdateDevelopmentDeploymentAutoscalingSettingsThen(::httpmock::Then);
+    impl UpdateDevelopmentDeploymentAutoscalingSettingsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpdateAutoscalingSettingsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeactivateDevelopmentDeploymentWhen(::httpmock::When);
+    impl DeactivateDevelopmentDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/development/deactivate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/development/deactivate$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeactivateDevelopmentDeploymentThen(::httpmock::Then);
+    impl DeactivateDevelopmentDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeactivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct PromoteDevelopmentDeploymentWhen(::httpmock::When);
     impl PromoteDevelopmentDeploymentWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -514,6 +1797,274 @@ pub mod operations {
     ///The response side of a mock: one method per documented response.
     pub struct RetryDevelopmentDeploymentThen(::httpmock::Then);
     impl RetryDevelopmentDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::RetryDeploymentResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetProductionDeploymentWhen(::httpmock::When);
+    impl GetProductionDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments/production$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments/production$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetProductionDeploymentThen(::httpmock::Then);
+    impl GetProductionDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeploymentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ActivateProductionDeploymentWhen(::httpmock::When);
+    impl ActivateProductionDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/production/activate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/production/activate$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ActivateProductionDeploymentThen(::httpmock::Then);
+    impl ActivateProductionDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ActivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct UpdateProductionDeploymentAutoscalingSettingsWhen(::httpmock::When);
+    impl UpdateProductionDeploymentAutoscalingSettingsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/production/autoscaling_settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/production/autoscaling_settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpdateAutoscalingSettingsV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct UpdateProductionDeploymentAutoscalingSettingsThen(::httpmock::Then);
+    impl UpdateProductionDeploymentAutoscalingSettingsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpdateAutoscalingSettingsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeactivateProductionDeploymentWhen(::httpmock::When);
+    impl DeactivateProductionDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/production/deactivate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/production/deactivate$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeactivateProductionDeploymentThen(::httpmock::Then);
+    impl DeactivateProductionDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeactivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct RetryProductionDeploymentWhen(::httpmock::When);
+    impl RetryProductionDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/production/retry$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/production/retry$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct RetryProductionDeploymentThen(::httpmock::Then);
+    impl RetryProductionDeploymentThen {
         ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -648,6 +2199,69 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ActivateDeploymentWhen(::httpmock::When);
+    impl ActivateDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/[^/]*/activate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/.*/activate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/deployments/{}/activate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ActivateDeploymentThen(::httpmock::Then);
+    impl ActivateDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ActivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct UpdateDeploymentAutoscalingSettingsWhen(::httpmock::When);
     impl UpdateDeploymentAutoscalingSettingsWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -717,6 +2331,739 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetDeploymentConfigWhen(::httpmock::When);
+    impl GetDeploymentConfigWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments/[^/]*/config$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments/.*/config$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/deployments/{}/config$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `output_format` argument.
+        pub fn output_format<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::types::DeploymentConfigOutputFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("output_format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("output_format"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetDeploymentConfigThen(::httpmock::Then);
+    impl GetDeploymentConfigThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeploymentConfigResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeactivateDeploymentWhen(::httpmock::When);
+    impl DeactivateDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/[^/]*/deactivate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/.*/deactivate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/deployments/{}/deactivate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeactivateDeploymentThen(::httpmock::Then);
+    impl DeactivateDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeactivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetDeploymentDownloadWhen(::httpmock::When);
+    impl GetDeploymentDownloadWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/[^/]*/download$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/.*/download$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/deployments/{}/download$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetDeploymentDownloadThen(::httpmock::Then);
+    impl GetDeploymentDownloadThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DownloadDeploymentResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListDeploymentLogsWhen(::httpmock::When);
+    impl ListDeploymentLogsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments/[^/]*/logs$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments/.*/logs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/deployments/{}/logs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `component` argument.
+        pub fn component<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Component>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("component", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("component"))
+            }
+        }
+        ///Matches the `direction` argument.
+        pub fn direction<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::types::SortOrderV1>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        ///Matches the `end_epoch_millis` argument.
+        pub fn end_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("end_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("end_epoch_millis"))
+            }
+        }
+        ///Matches the `excludes` argument.
+        pub fn excludes<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    value
+                        .iter()
+                        .fold(
+                            self.0,
+                            |when, item| when.query_param("excludes", item.to_string()),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("excludes"))
+            }
+        }
+        ///Matches the `includes` argument.
+        pub fn includes<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    value
+                        .iter()
+                        .fold(
+                            self.0,
+                            |when, item| when.query_param("includes", item.to_string()),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("includes"))
+            }
+        }
+        ///Matches the `limit` argument.
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        ///Matches the `min_level` argument.
+        pub fn min_level<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::types::LogLevelV1>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("min_level", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("min_level"))
+            }
+        }
+        ///Matches the `replica` argument.
+        pub fn replica<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Replica>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("replica", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("replica"))
+            }
+        }
+        ///Matches the `request_id` argument.
+        pub fn request_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::RequestId>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("request_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("request_id"))
+            }
+        }
+        ///Matches the `search_pattern` argument.
+        pub fn search_pattern<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::SearchPattern>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("search_pattern", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("search_pattern"))
+            }
+        }
+        ///Matches the `start_epoch_millis` argument.
+        pub fn start_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("start_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("start_epoch_millis"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListDeploymentLogsThen(::httpmock::Then);
+    impl ListDeploymentLogsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetLogsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListDeploymentMetricsWhen(::httpmock::When);
+    impl ListDeploymentMetricsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments/[^/]*/metrics$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments/.*/metrics$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/deployments/{}/metrics$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `end_epoch_millis` argument.
+        pub fn end_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("end_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("end_epoch_millis"))
+            }
+        }
+        ///Matches the `metrics` argument.
+        pub fn metrics<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    value
+                        .iter()
+                        .fold(
+                            self.0,
+                            |when, item| when.query_param("metrics", item.to_string()),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("metrics"))
+            }
+        }
+        ///Matches the `mode` argument.
+        pub fn mode<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::types::ModelMetricModeV1>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("mode", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("mode"))
+            }
+        }
+        ///Matches the `start_epoch_millis` argument.
+        pub fn start_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("start_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("start_epoch_millis"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListDeploymentMetricsThen(::httpmock::Then);
+    impl ListDeploymentMetricsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetModelMetricsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct PromoteDeploymentWhen(::httpmock::When);
+    impl PromoteDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments/[^/]*/promote$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments/.*/promote$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/deployments/{}/promote$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::PromoteRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct PromoteDeploymentThen(::httpmock::Then);
+    impl PromoteDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeploymentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeleteDeploymentReplicaWhen(::httpmock::When);
+    impl DeleteDeploymentReplicaWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/deployments/[^/]*/replicas/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/deployments/.*/replicas/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/deployments/{}/replicas/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `replica_id` argument.
+        pub fn replica_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/deployments/.*/replicas/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeleteDeploymentReplicaThen(::httpmock::Then);
+    impl DeleteDeploymentReplicaThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::TerminateReplicaResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct RetryDeploymentWhen(::httpmock::When);
+    impl RetryDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/deployments/[^/]*/retry$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/deployments/.*/retry$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `deployment_id` argument.
+        pub fn deployment_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/deployments/{}/retry$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct RetryDeploymentThen(::httpmock::Then);
+    impl RetryDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::RetryDeploymentResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListEnvironmentsWhen(::httpmock::When);
+    impl ListEnvironmentsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/environments$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/environments$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListEnvironmentsThen(::httpmock::Then);
+    impl ListEnvironmentsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::EnvironmentsV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct CreateEnvironmentWhen(::httpmock::When);
     impl CreateEnvironmentWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -759,6 +3106,124 @@ pub mod operations {
         }
         ///Responds `200 OK` with the typed body.
         pub fn ok(self, value: &types::EnvironmentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetEnvironmentWhen(::httpmock::When);
+    impl GetEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/environments/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/environments/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/environments/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetEnvironmentThen(::httpmock::Then);
+    impl GetEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::EnvironmentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct UpdateEnvironmentWhen(::httpmock::When);
+    impl UpdateEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new("^/v1/models/[^/]*/environments/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/{}/environments/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/models/.*/environments/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpdateEnvironmentRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct UpdateEnvironmentThen(::httpmock::Then);
+    impl UpdateEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpdateAutoscalingSettingsResponseV1) -> Self {
             Self(
                 self
                     .0
@@ -897,6 +3362,440 @@ pub mod operations {
         }
     }
     ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeactivateEnvironmentDeploymentWhen(::httpmock::When);
+    impl DeactivateEnvironmentDeploymentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/environments/[^/]*/deactivate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/environments/.*/deactivate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/environments/{}/deactivate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeactivateEnvironmentDeploymentThen(::httpmock::Then);
+    impl DeactivateEnvironmentDeploymentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeactivateResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ForceCancelEnvironmentPromotionWhen(::httpmock::When);
+    impl ForceCancelEnvironmentPromotionWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/environments/[^/]*/force_cancel_promotion$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/environments/.*/force_cancel_promotion$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/environments/{}/force_cancel_promotion$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ForceCancelEnvironmentPromotionThen(::httpmock::Then);
+    impl ForceCancelEnvironmentPromotionThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SignalPromotionResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ForceRollForwardEnvironmentPromotionWhen(::httpmock::When);
+    impl ForceRollForwardEnvironmentPromotionWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/environments/[^/]*/force_roll_forward_promotion$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/environments/.*/force_roll_forward_promotion$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/environments/{}/force_roll_forward_promotion$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ForceRollForwardEnvironmentPromotionThen(::httpmock::Then);
+    impl ForceRollForwardEnvironmentPromotionThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SignalPromotionResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct PauseEnvironmentPromotionWhen(::httpmock::When);
+    impl PauseEnvironmentPromotionWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/environments/[^/]*/pause_promotion$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/environments/.*/pause_promotion$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/environments/{}/pause_promotion$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct PauseEnvironmentPromotionThen(::httpmock::Then);
+    impl PauseEnvironmentPromotionThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SignalPromotionResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct PromoteEnvironmentWhen(::httpmock::When);
+    impl PromoteEnvironmentWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/environments/[^/]*/promote$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/environments/.*/promote$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/environments/{}/promote$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::PromoteToEnvironmentRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct PromoteEnvironmentThen(::httpmock::Then);
+    impl PromoteEnvironmentThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DeploymentV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ResumeEnvironmentPromotionWhen(::httpmock::When);
+    impl ResumeEnvironmentPromotionWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/models/[^/]*/environments/[^/]*/resume_promotion$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `model_id` argument.
+        pub fn model_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/{}/environments/.*/resume_promotion$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `env_name` argument.
+        pub fn env_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/models/.*/environments/{}/resume_promotion$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ResumeEnvironmentPromotionThen(::httpmock::Then);
+    impl ResumeEnvironmentPromotionThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SignalPromotionResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct PrepareModelUploadWhen(::httpmock::When);
+    impl PrepareModelUploadWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/prepare_model_upload$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::PrepareModelUploadRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct PrepareModelUploadThen(::httpmock::Then);
+    impl PrepareModelUploadThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::PrepareModelUploadResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
     pub struct ListSecretsWhen(::httpmock::When);
     impl ListSecretsWhen {
         ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
@@ -934,12 +3833,1444 @@ pub mod operations {
             )
         }
     }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateSecretWhen(::httpmock::When);
+    impl CreateSecretWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/v1/secrets$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpsertSecretRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateSecretThen(::httpmock::Then);
+    impl CreateSecretThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SecretV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTeamsWhen(::httpmock::When);
+    impl ListTeamsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/teams$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTeamsThen(::httpmock::Then);
+    impl ListTeamsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::TeamsV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateTeamApiKeyWhen(::httpmock::When);
+    impl CreateTeamApiKeyWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/teams/[^/]*/api_keys$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `team_id` argument.
+        pub fn team_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/teams/{}/api_keys$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::CreateApiKeyRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateTeamApiKeyThen(::httpmock::Then);
+    impl CreateTeamApiKeyThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ApiKeyV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTeamSecretsWhen(::httpmock::When);
+    impl ListTeamSecretsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/teams/[^/]*/secrets$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `team_id` argument.
+        pub fn team_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/teams/{}/secrets$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTeamSecretsThen(::httpmock::Then);
+    impl ListTeamSecretsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SecretsV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateTeamSecretWhen(::httpmock::When);
+    impl CreateTeamSecretWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/teams/[^/]*/secrets$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `team_id` argument.
+        pub fn team_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/teams/{}/secrets$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpsertSecretRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateTeamSecretThen(::httpmock::Then);
+    impl CreateTeamSecretThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SecretV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateTeamTrainingProjectWhen(::httpmock::When);
+    impl CreateTeamTrainingProjectWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/teams/[^/]*/training_projects$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `team_id` argument.
+        pub fn team_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/teams/{}/training_projects$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpsertTrainingProjectRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateTeamTrainingProjectThen(::httpmock::Then);
+    impl CreateTeamTrainingProjectThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpsertTrainingProjectResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct SearchTrainingJobsWhen(::httpmock::When);
+    impl SearchTrainingJobsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_jobs/search$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::SearchTrainingJobsRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct SearchTrainingJobsThen(::httpmock::Then);
+    impl SearchTrainingJobsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::SearchTrainingJobsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectsWhen(::httpmock::When);
+    impl ListTrainingProjectsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v1/training_projects$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectsThen(::httpmock::Then);
+    impl ListTrainingProjectsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ListTrainingProjectsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateTrainingProjectWhen(::httpmock::When);
+    impl CreateTrainingProjectWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/v1/training_projects$").unwrap()),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::UpsertTrainingProjectRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateTrainingProjectThen(::httpmock::Then);
+    impl CreateTrainingProjectThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::UpsertTrainingProjectResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetTrainingProjectWhen(::httpmock::When);
+    impl GetTrainingProjectWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetTrainingProjectThen(::httpmock::Then);
+    impl GetTrainingProjectThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetTrainingProjectResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeleteTrainingProjectWhen(::httpmock::When);
+    impl DeleteTrainingProjectWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeleteTrainingProjectThen(::httpmock::Then);
+    impl DeleteTrainingProjectThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::TrainingProjectTombstoneV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetTrainingProjectCacheSummaryWhen(::httpmock::When);
+    impl GetTrainingProjectCacheSummaryWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*/cache/summary$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/cache/summary$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetTrainingProjectCacheSummaryThen(::httpmock::Then);
+    impl GetTrainingProjectCacheSummaryThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetCacheSummaryResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectJobsWhen(::httpmock::When);
+    impl ListTrainingProjectJobsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*/jobs$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/{}/jobs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectJobsThen(::httpmock::Then);
+    impl ListTrainingProjectJobsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::ListTrainingJobsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct CreateTrainingProjectJobWhen(::httpmock::When);
+    impl CreateTrainingProjectJobWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*/jobs$").unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/{}/jobs$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::CreateTrainingJobRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct CreateTrainingProjectJobThen(::httpmock::Then);
+    impl CreateTrainingProjectJobThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::CreateTrainingJobResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetTrainingProjectJobWhen(::httpmock::When);
+    impl GetTrainingProjectJobWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*/jobs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/{}/jobs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/.*/jobs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetTrainingProjectJobThen(::httpmock::Then);
+    impl GetTrainingProjectJobThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetTrainingJobResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct DeleteTrainingProjectJobWhen(::httpmock::When);
+    impl DeleteTrainingProjectJobWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/v1/training_projects/[^/]*/jobs/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/{}/jobs/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v1/training_projects/.*/jobs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct DeleteTrainingProjectJobThen(::httpmock::Then);
+    impl DeleteTrainingProjectJobThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::TrainingJobTombstoneV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectJobAuthCodesWhen(::httpmock::When);
+    impl ListTrainingProjectJobAuthCodesWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/auth_codes$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/auth_codes$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/auth_codes$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectJobAuthCodesThen(::httpmock::Then);
+    impl ListTrainingProjectJobAuthCodesThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetAuthCodesResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectJobCheckpointFilesWhen(::httpmock::When);
+    impl ListTrainingProjectJobCheckpointFilesWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/checkpoint_files$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/checkpoint_files$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/checkpoint_files$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `page_size` argument.
+        pub fn page_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page_size", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page_size"))
+            }
+        }
+        ///Matches the `page_token` argument.
+        pub fn page_token<T>(self, value: T) -> Self
+        where
+            T: Into<Option<u64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page_token", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page_token"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectJobCheckpointFilesThen(::httpmock::Then);
+    impl ListTrainingProjectJobCheckpointFilesThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetTrainingJobCheckpointFilesResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectJobCheckpointsWhen(::httpmock::When);
+    impl ListTrainingProjectJobCheckpointsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/checkpoints$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/checkpoints$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/checkpoints$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectJobCheckpointsThen(::httpmock::Then);
+    impl ListTrainingProjectJobCheckpointsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetTrainingJobCheckpointsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct GetTrainingProjectJobDownloadWhen(::httpmock::When);
+    impl GetTrainingProjectJobDownloadWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/download$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/download$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/download$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct GetTrainingProjectJobDownloadThen(::httpmock::Then);
+    impl GetTrainingProjectJobDownloadThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::DownloadTrainingJobResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectJobLogsWhen(::httpmock::When);
+    impl ListTrainingProjectJobLogsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/logs$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/logs$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/logs$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `direction` argument.
+        pub fn direction<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::types::SortOrderV1>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("direction", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("direction"))
+            }
+        }
+        ///Matches the `end_epoch_millis` argument.
+        pub fn end_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("end_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("end_epoch_millis"))
+            }
+        }
+        ///Matches the `limit` argument.
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        ///Matches the `min_level` argument.
+        pub fn min_level<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::types::LogLevelV1>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("min_level", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("min_level"))
+            }
+        }
+        ///Matches the `start_epoch_millis` argument.
+        pub fn start_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("start_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("start_epoch_millis"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectJobLogsThen(::httpmock::Then);
+    impl ListTrainingProjectJobLogsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetLogsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct ListTrainingProjectJobMetricsWhen(::httpmock::When);
+    impl ListTrainingProjectJobMetricsWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/metrics$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/metrics$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/metrics$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `end_epoch_millis` argument.
+        pub fn end_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("end_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("end_epoch_millis"))
+            }
+        }
+        ///Matches the `start_epoch_millis` argument.
+        pub fn start_epoch_millis<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("start_epoch_millis", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("start_epoch_millis"))
+            }
+        }
+        ///Matches the `step_seconds` argument.
+        pub fn step_seconds<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("step_seconds", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("step_seconds"))
+            }
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct ListTrainingProjectJobMetricsThen(::httpmock::Then);
+    impl ListTrainingProjectJobMetricsThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::GetTrainingJobMetricsResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct RecreateTrainingProjectJobWhen(::httpmock::When);
+    impl RecreateTrainingProjectJobWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/recreate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/recreate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/recreate$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct RecreateTrainingProjectJobThen(::httpmock::Then);
+    impl RecreateTrainingProjectJobThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::RecreateTrainingJobResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    ///The request side of a mock: the operation's method and path, narrowed by the methods.
+    pub struct StopTrainingProjectJobWhen(::httpmock::When);
+    impl StopTrainingProjectJobWhen {
+        ///Wraps httpmock's request side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v1/training_projects/[^/]*/jobs/[^/]*/stop$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        ///Matches the `training_project_id` argument.
+        pub fn training_project_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/{}/jobs/.*/stop$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the `training_job_id` argument.
+        pub fn training_job_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v1/training_projects/.*/jobs/{}/stop$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        ///Matches the JSON request body.
+        pub fn body(self, value: &types::StopTrainingJobRequestV1) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    ///The response side of a mock: one method per documented response.
+    pub struct StopTrainingProjectJobThen(::httpmock::Then);
+    impl StopTrainingProjectJobThen {
+        ///Wraps httpmock's response side; [`MockServerExt`](super::MockServerExt) does this.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        ///The httpmock value underneath, to go beyond the documented shapes.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        ///Responds `200 OK` with the typed body.
+        pub fn ok(self, value: &types::StopTrainingJobResponseV1) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    impl crate::answers::Expect for ListApiKeysWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListApiKeysThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for CreateApiKeyWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
         }
     }
     impl crate::answers::Answer for CreateApiKeyThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeleteApiKeyWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeleteApiKeyThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetBillingUsageSummaryWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetBillingUsageSummaryThen {
         fn into_then(self) -> ::httpmock::Then {
             self.0
         }
@@ -960,12 +5291,185 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for GetChainWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetChainThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeleteChainWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeleteChainThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListChainDeploymentsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListChainDeploymentsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for GetChainDeploymentWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
         }
     }
     impl crate::answers::Answer for GetChainDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeleteChainDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeleteChainDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeactivateChainDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeactivateChainDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListChainEnvironmentsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListChainEnvironmentsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateChainEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateChainEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetChainEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetChainEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for UpdateChainEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for UpdateChainEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect
+    for UpdateChainEnvironmentChainletSettingsAutoscalingSettingsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer
+    for UpdateChainEnvironmentChainletSettingsAutoscalingSettingsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect
+    for UpdateChainEnvironmentChainletSettingsInstanceTypesWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer
+    for UpdateChainEnvironmentChainletSettingsInstanceTypesThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for PromoteChainEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for PromoteChainEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListInstanceTypePricesWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListInstanceTypePricesThen {
         fn into_then(self) -> ::httpmock::Then {
             self.0
         }
@@ -986,6 +5490,32 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for ListModelApisWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListModelApisThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetModelApiWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetModelApiThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for ListModelsWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
@@ -999,12 +5529,64 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for CreateModelWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateModelThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetModelWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetModelThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for DeleteModelWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
         }
     }
     impl crate::answers::Answer for DeleteModelThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListDeploymentsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListDeploymentsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateDeploymentThen {
         fn into_then(self) -> ::httpmock::Then {
             self.0
         }
@@ -1038,6 +5620,32 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for UpdateDevelopmentDeploymentAutoscalingSettingsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for UpdateDevelopmentDeploymentAutoscalingSettingsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeactivateDevelopmentDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeactivateDevelopmentDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for PromoteDevelopmentDeploymentWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
@@ -1057,6 +5665,71 @@ pub mod operations {
         }
     }
     impl crate::answers::Answer for RetryDevelopmentDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetProductionDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetProductionDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ActivateProductionDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ActivateProductionDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for UpdateProductionDeploymentAutoscalingSettingsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for UpdateProductionDeploymentAutoscalingSettingsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeactivateProductionDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeactivateProductionDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for RetryProductionDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for RetryProductionDeploymentThen {
         fn into_then(self) -> ::httpmock::Then {
             self.0
         }
@@ -1090,6 +5763,19 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for ActivateDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ActivateDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for UpdateDeploymentAutoscalingSettingsWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
@@ -1103,12 +5789,155 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for GetDeploymentConfigWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetDeploymentConfigThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeactivateDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeactivateDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetDeploymentDownloadWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetDeploymentDownloadThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListDeploymentLogsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListDeploymentLogsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListDeploymentMetricsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListDeploymentMetricsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for PromoteDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for PromoteDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeleteDeploymentReplicaWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeleteDeploymentReplicaThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for RetryDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for RetryDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListEnvironmentsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListEnvironmentsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for CreateEnvironmentWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
         }
     }
     impl crate::answers::Answer for CreateEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for UpdateEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for UpdateEnvironmentThen {
         fn into_then(self) -> ::httpmock::Then {
             self.0
         }
@@ -1142,6 +5971,97 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for DeactivateEnvironmentDeploymentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeactivateEnvironmentDeploymentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ForceCancelEnvironmentPromotionWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ForceCancelEnvironmentPromotionThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ForceRollForwardEnvironmentPromotionWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ForceRollForwardEnvironmentPromotionThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for PauseEnvironmentPromotionWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for PauseEnvironmentPromotionThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for PromoteEnvironmentWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for PromoteEnvironmentThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ResumeEnvironmentPromotionWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ResumeEnvironmentPromotionThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for PrepareModelUploadWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for PrepareModelUploadThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
     impl crate::answers::Expect for ListSecretsWhen {
         fn into_when(self) -> ::httpmock::When {
             self.0
@@ -1155,19 +6075,361 @@ pub mod operations {
             Self(then)
         }
     }
+    impl crate::answers::Expect for CreateSecretWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateSecretThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTeamsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTeamsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateTeamApiKeyWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateTeamApiKeyThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTeamSecretsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTeamSecretsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateTeamSecretWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateTeamSecretThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateTeamTrainingProjectWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateTeamTrainingProjectThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for SearchTrainingJobsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for SearchTrainingJobsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateTrainingProjectWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateTrainingProjectThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetTrainingProjectWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetTrainingProjectThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeleteTrainingProjectWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeleteTrainingProjectThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetTrainingProjectCacheSummaryWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetTrainingProjectCacheSummaryThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectJobsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectJobsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for CreateTrainingProjectJobWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for CreateTrainingProjectJobThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetTrainingProjectJobWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetTrainingProjectJobThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for DeleteTrainingProjectJobWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for DeleteTrainingProjectJobThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectJobAuthCodesWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectJobAuthCodesThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectJobCheckpointFilesWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectJobCheckpointFilesThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectJobCheckpointsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectJobCheckpointsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for GetTrainingProjectJobDownloadWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for GetTrainingProjectJobDownloadThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectJobLogsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectJobLogsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for ListTrainingProjectJobMetricsWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for ListTrainingProjectJobMetricsThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for RecreateTrainingProjectJobWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for RecreateTrainingProjectJobThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
+    impl crate::answers::Expect for StopTrainingProjectJobWhen {
+        fn into_when(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    impl crate::answers::Answer for StopTrainingProjectJobThen {
+        fn into_then(self) -> ::httpmock::Then {
+            self.0
+        }
+        fn from_then(then: ::httpmock::Then) -> Self {
+            Self(then)
+        }
+    }
 }
 /// An extension trait for [`MockServer`] that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    ///Mocks [`Client::list_api_keys`](crate::Client::list_api_keys): `config_fn` sets up its typed `When` and `Then`.
+    fn list_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListApiKeysWhen, operations::ListApiKeysThen);
     ///Mocks [`Client::create_api_key`](crate::Client::create_api_key): `config_fn` sets up its typed `When` and `Then`.
     fn create_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateApiKeyWhen, operations::CreateApiKeyThen);
+    ///Mocks [`Client::delete_api_key`](crate::Client::delete_api_key): `config_fn` sets up its typed `When` and `Then`.
+    fn delete_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteApiKeyWhen, operations::DeleteApiKeyThen);
+    ///Mocks [`Client::get_billing_usage_summary`](crate::Client::get_billing_usage_summary): `config_fn` sets up its typed `When` and `Then`.
+    fn get_billing_usage_summary<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetBillingUsageSummaryWhen,
+            operations::GetBillingUsageSummaryThen,
+        );
     ///Mocks [`Client::list_chains`](crate::Client::list_chains): `config_fn` sets up its typed `When` and `Then`.
     fn list_chains<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListChainsWhen, operations::ListChainsThen);
+    ///Mocks [`Client::get_chain`](crate::Client::get_chain): `config_fn` sets up its typed `When` and `Then`.
+    fn get_chain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetChainWhen, operations::GetChainThen);
+    ///Mocks [`Client::delete_chain`](crate::Client::delete_chain): `config_fn` sets up its typed `When` and `Then`.
+    fn delete_chain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteChainWhen, operations::DeleteChainThen);
+    ///Mocks [`Client::list_chain_deployments`](crate::Client::list_chain_deployments): `config_fn` sets up its typed `When` and `Then`.
+    fn list_chain_deployments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListChainDeploymentsWhen,
+            operations::ListChainDeploymentsThen,
+        );
     ///Mocks [`Client::get_chain_deployment`](crate::Client::get_chain_deployment): `config_fn` sets up its typed `When` and `Then`.
     fn get_chain_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1175,18 +6437,118 @@ pub trait MockServerExt {
             operations::GetChainDeploymentWhen,
             operations::GetChainDeploymentThen,
         );
+    ///Mocks [`Client::delete_chain_deployment`](crate::Client::delete_chain_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn delete_chain_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteChainDeploymentWhen,
+            operations::DeleteChainDeploymentThen,
+        );
+    ///Mocks [`Client::deactivate_chain_deployment`](crate::Client::deactivate_chain_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn deactivate_chain_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateChainDeploymentWhen,
+            operations::DeactivateChainDeploymentThen,
+        );
+    ///Mocks [`Client::list_chain_environments`](crate::Client::list_chain_environments): `config_fn` sets up its typed `When` and `Then`.
+    fn list_chain_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListChainEnvironmentsWhen,
+            operations::ListChainEnvironmentsThen,
+        );
+    ///Mocks [`Client::create_chain_environment`](crate::Client::create_chain_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn create_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateChainEnvironmentWhen,
+            operations::CreateChainEnvironmentThen,
+        );
+    ///Mocks [`Client::get_chain_environment`](crate::Client::get_chain_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn get_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetChainEnvironmentWhen,
+            operations::GetChainEnvironmentThen,
+        );
+    ///Mocks [`Client::update_chain_environment`](crate::Client::update_chain_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn update_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateChainEnvironmentWhen,
+            operations::UpdateChainEnvironmentThen,
+        );
+    ///Mocks [`Client::update_chain_environment_chainlet_settings_autoscaling_settings`](crate::Client::update_chain_environment_chainlet_settings_autoscaling_settings): `config_fn` sets up its typed `When` and `Then`.
+    fn update_chain_environment_chainlet_settings_autoscaling_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateChainEnvironmentChainletSettingsAutoscalingSettingsWhen,
+            operations::UpdateChainEnvironmentChainletSettingsAutoscalingSettingsThen,
+        );
+    ///Mocks [`Client::update_chain_environment_chainlet_settings_instance_types`](crate::Client::update_chain_environment_chainlet_settings_instance_types): `config_fn` sets up its typed `When` and `Then`.
+    fn update_chain_environment_chainlet_settings_instance_types<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateChainEnvironmentChainletSettingsInstanceTypesWhen,
+            operations::UpdateChainEnvironmentChainletSettingsInstanceTypesThen,
+        );
+    ///Mocks [`Client::promote_chain_environment`](crate::Client::promote_chain_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn promote_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PromoteChainEnvironmentWhen,
+            operations::PromoteChainEnvironmentThen,
+        );
+    ///Mocks [`Client::list_instance_type_prices`](crate::Client::list_instance_type_prices): `config_fn` sets up its typed `When` and `Then`.
+    fn list_instance_type_prices<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListInstanceTypePricesWhen,
+            operations::ListInstanceTypePricesThen,
+        );
     ///Mocks [`Client::list_instance_types`](crate::Client::list_instance_types): `config_fn` sets up its typed `When` and `Then`.
     fn list_instance_types<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListInstanceTypesWhen, operations::ListInstanceTypesThen);
+    ///Mocks [`Client::list_model_apis`](crate::Client::list_model_apis): `config_fn` sets up its typed `When` and `Then`.
+    fn list_model_apis<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListModelApisWhen, operations::ListModelApisThen);
+    ///Mocks [`Client::get_model_api`](crate::Client::get_model_api): `config_fn` sets up its typed `When` and `Then`.
+    fn get_model_api<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetModelApiWhen, operations::GetModelApiThen);
     ///Mocks [`Client::list_models`](crate::Client::list_models): `config_fn` sets up its typed `When` and `Then`.
     fn list_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListModelsWhen, operations::ListModelsThen);
+    ///Mocks [`Client::create_model`](crate::Client::create_model): `config_fn` sets up its typed `When` and `Then`.
+    fn create_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateModelWhen, operations::CreateModelThen);
+    ///Mocks [`Client::get_model`](crate::Client::get_model): `config_fn` sets up its typed `When` and `Then`.
+    fn get_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetModelWhen, operations::GetModelThen);
     ///Mocks [`Client::delete_model`](crate::Client::delete_model): `config_fn` sets up its typed `When` and `Then`.
     fn delete_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteModelWhen, operations::DeleteModelThen);
+    ///Mocks [`Client::list_deployments`](crate::Client::list_deployments): `config_fn` sets up its typed `When` and `Then`.
+    fn list_deployments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDeploymentsWhen, operations::ListDeploymentsThen);
+    ///Mocks [`Client::create_deployment`](crate::Client::create_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn create_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateDeploymentWhen, operations::CreateDeploymentThen);
     ///Mocks [`Client::get_development_deployment`](crate::Client::get_development_deployment): `config_fn` sets up its typed `When` and `Then`.
     fn get_development_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1200,6 +6562,23 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::ActivateDevelopmentDeploymentWhen,
             operations::ActivateDevelopmentDeploymentThen,
+        );
+    ///Mocks [`Client::update_development_deployment_autoscaling_settings`](crate::Client::update_development_deployment_autoscaling_settings): `config_fn` sets up its typed `When` and `Then`.
+    fn update_development_deployment_autoscaling_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateDevelopmentDeploymentAutoscalingSettingsWhen,
+            operations::UpdateDevelopmentDeploymentAutoscalingSettingsThen,
+        );
+    ///Mocks [`Client::deactivate_development_deployment`](crate::Client::deactivate_development_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn deactivate_development_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateDevelopmentDeploymentWhen,
+            operations::DeactivateDevelopmentDeploymentThen,
         );
     ///Mocks [`Client::promote_development_deployment`](crate::Client::promote_development_deployment): `config_fn` sets up its typed `When` and `Then`.
     fn promote_development_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1215,6 +6594,44 @@ pub trait MockServerExt {
             operations::RetryDevelopmentDeploymentWhen,
             operations::RetryDevelopmentDeploymentThen,
         );
+    ///Mocks [`Client::get_production_deployment`](crate::Client::get_production_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn get_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetProductionDeploymentWhen,
+            operations::GetProductionDeploymentThen,
+        );
+    ///Mocks [`Client::activate_production_deployment`](crate::Client::activate_production_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn activate_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivateProductionDeploymentWhen,
+            operations::ActivateProductionDeploymentThen,
+        );
+    ///Mocks [`Client::update_production_deployment_autoscaling_settings`](crate::Client::update_production_deployment_autoscaling_settings): `config_fn` sets up its typed `When` and `Then`.
+    fn update_production_deployment_autoscaling_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateProductionDeploymentAutoscalingSettingsWhen,
+            operations::UpdateProductionDeploymentAutoscalingSettingsThen,
+        );
+    ///Mocks [`Client::deactivate_production_deployment`](crate::Client::deactivate_production_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn deactivate_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateProductionDeploymentWhen,
+            operations::DeactivateProductionDeploymentThen,
+        );
+    ///Mocks [`Client::retry_production_deployment`](crate::Client::retry_production_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn retry_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RetryProductionDeploymentWhen,
+            operations::RetryProductionDeploymentThen,
+        );
     ///Mocks [`Client::get_deployment`](crate::Client::get_deployment): `config_fn` sets up its typed `When` and `Then`.
     fn get_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1223,6 +6640,13 @@ pub trait MockServerExt {
     fn delete_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteDeploymentWhen, operations::DeleteDeploymentThen);
+    ///Mocks [`Client::activate_deployment`](crate::Client::activate_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn activate_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivateDeploymentWhen,
+            operations::ActivateDeploymentThen,
+        );
     ///Mocks [`Client::update_deployment_autoscaling_settings`](crate::Client::update_deployment_autoscaling_settings): `config_fn` sets up its typed `When` and `Then`.
     fn update_deployment_autoscaling_settings<F>(
         &self,
@@ -1233,10 +6657,72 @@ pub trait MockServerExt {
             operations::UpdateDeploymentAutoscalingSettingsWhen,
             operations::UpdateDeploymentAutoscalingSettingsThen,
         );
+    ///Mocks [`Client::get_deployment_config`](crate::Client::get_deployment_config): `config_fn` sets up its typed `When` and `Then`.
+    fn get_deployment_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetDeploymentConfigWhen,
+            operations::GetDeploymentConfigThen,
+        );
+    ///Mocks [`Client::deactivate_deployment`](crate::Client::deactivate_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn deactivate_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateDeploymentWhen,
+            operations::DeactivateDeploymentThen,
+        );
+    ///Mocks [`Client::get_deployment_download`](crate::Client::get_deployment_download): `config_fn` sets up its typed `When` and `Then`.
+    fn get_deployment_download<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetDeploymentDownloadWhen,
+            operations::GetDeploymentDownloadThen,
+        );
+    ///Mocks [`Client::list_deployment_logs`](crate::Client::list_deployment_logs): `config_fn` sets up its typed `When` and `Then`.
+    fn list_deployment_logs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListDeploymentLogsWhen,
+            operations::ListDeploymentLogsThen,
+        );
+    ///Mocks [`Client::list_deployment_metrics`](crate::Client::list_deployment_metrics): `config_fn` sets up its typed `When` and `Then`.
+    fn list_deployment_metrics<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListDeploymentMetricsWhen,
+            operations::ListDeploymentMetricsThen,
+        );
+    ///Mocks [`Client::promote_deployment`](crate::Client::promote_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn promote_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PromoteDeploymentWhen, operations::PromoteDeploymentThen);
+    ///Mocks [`Client::delete_deployment_replica`](crate::Client::delete_deployment_replica): `config_fn` sets up its typed `When` and `Then`.
+    fn delete_deployment_replica<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteDeploymentReplicaWhen,
+            operations::DeleteDeploymentReplicaThen,
+        );
+    ///Mocks [`Client::retry_deployment`](crate::Client::retry_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn retry_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RetryDeploymentWhen, operations::RetryDeploymentThen);
+    ///Mocks [`Client::list_environments`](crate::Client::list_environments): `config_fn` sets up its typed `When` and `Then`.
+    fn list_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListEnvironmentsWhen, operations::ListEnvironmentsThen);
     ///Mocks [`Client::create_environment`](crate::Client::create_environment): `config_fn` sets up its typed `When` and `Then`.
     fn create_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateEnvironmentWhen, operations::CreateEnvironmentThen);
+    ///Mocks [`Client::get_environment`](crate::Client::get_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn get_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetEnvironmentWhen, operations::GetEnvironmentThen);
+    ///Mocks [`Client::update_environment`](crate::Client::update_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn update_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateEnvironmentWhen, operations::UpdateEnvironmentThen);
     ///Mocks [`Client::activate_environment_deployment`](crate::Client::activate_environment_deployment): `config_fn` sets up its typed `When` and `Then`.
     fn activate_environment_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1251,12 +6737,237 @@ pub trait MockServerExt {
             operations::CancelEnvironmentPromotionWhen,
             operations::CancelEnvironmentPromotionThen,
         );
+    ///Mocks [`Client::deactivate_environment_deployment`](crate::Client::deactivate_environment_deployment): `config_fn` sets up its typed `When` and `Then`.
+    fn deactivate_environment_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateEnvironmentDeploymentWhen,
+            operations::DeactivateEnvironmentDeploymentThen,
+        );
+    ///Mocks [`Client::force_cancel_environment_promotion`](crate::Client::force_cancel_environment_promotion): `config_fn` sets up its typed `When` and `Then`.
+    fn force_cancel_environment_promotion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ForceCancelEnvironmentPromotionWhen,
+            operations::ForceCancelEnvironmentPromotionThen,
+        );
+    ///Mocks [`Client::force_roll_forward_environment_promotion`](crate::Client::force_roll_forward_environment_promotion): `config_fn` sets up its typed `When` and `Then`.
+    fn force_roll_forward_environment_promotion<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ForceRollForwardEnvironmentPromotionWhen,
+            operations::ForceRollForwardEnvironmentPromotionThen,
+        );
+    ///Mocks [`Client::pause_environment_promotion`](crate::Client::pause_environment_promotion): `config_fn` sets up its typed `When` and `Then`.
+    fn pause_environment_promotion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PauseEnvironmentPromotionWhen,
+            operations::PauseEnvironmentPromotionThen,
+        );
+    ///Mocks [`Client::promote_environment`](crate::Client::promote_environment): `config_fn` sets up its typed `When` and `Then`.
+    fn promote_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PromoteEnvironmentWhen,
+            operations::PromoteEnvironmentThen,
+        );
+    ///Mocks [`Client::resume_environment_promotion`](crate::Client::resume_environment_promotion): `config_fn` sets up its typed `When` and `Then`.
+    fn resume_environment_promotion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ResumeEnvironmentPromotionWhen,
+            operations::ResumeEnvironmentPromotionThen,
+        );
+    ///Mocks [`Client::prepare_model_upload`](crate::Client::prepare_model_upload): `config_fn` sets up its typed `When` and `Then`.
+    fn prepare_model_upload<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PrepareModelUploadWhen,
+            operations::PrepareModelUploadThen,
+        );
     ///Mocks [`Client::list_secrets`](crate::Client::list_secrets): `config_fn` sets up its typed `When` and `Then`.
     fn list_secrets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSecretsWhen, operations::ListSecretsThen);
+    ///Mocks [`Client::create_secret`](crate::Client::create_secret): `config_fn` sets up its typed `When` and `Then`.
+    fn create_secret<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateSecretWhen, operations::CreateSecretThen);
+    ///Mocks [`Client::list_teams`](crate::Client::list_teams): `config_fn` sets up its typed `When` and `Then`.
+    fn list_teams<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListTeamsWhen, operations::ListTeamsThen);
+    ///Mocks [`Client::create_team_api_key`](crate::Client::create_team_api_key): `config_fn` sets up its typed `When` and `Then`.
+    fn create_team_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateTeamApiKeyWhen, operations::CreateTeamApiKeyThen);
+    ///Mocks [`Client::list_team_secrets`](crate::Client::list_team_secrets): `config_fn` sets up its typed `When` and `Then`.
+    fn list_team_secrets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListTeamSecretsWhen, operations::ListTeamSecretsThen);
+    ///Mocks [`Client::create_team_secret`](crate::Client::create_team_secret): `config_fn` sets up its typed `When` and `Then`.
+    fn create_team_secret<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateTeamSecretWhen, operations::CreateTeamSecretThen);
+    ///Mocks [`Client::create_team_training_project`](crate::Client::create_team_training_project): `config_fn` sets up its typed `When` and `Then`.
+    fn create_team_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateTeamTrainingProjectWhen,
+            operations::CreateTeamTrainingProjectThen,
+        );
+    ///Mocks [`Client::search_training_jobs`](crate::Client::search_training_jobs): `config_fn` sets up its typed `When` and `Then`.
+    fn search_training_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SearchTrainingJobsWhen,
+            operations::SearchTrainingJobsThen,
+        );
+    ///Mocks [`Client::list_training_projects`](crate::Client::list_training_projects): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_projects<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectsWhen,
+            operations::ListTrainingProjectsThen,
+        );
+    ///Mocks [`Client::create_training_project`](crate::Client::create_training_project): `config_fn` sets up its typed `When` and `Then`.
+    fn create_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateTrainingProjectWhen,
+            operations::CreateTrainingProjectThen,
+        );
+    ///Mocks [`Client::get_training_project`](crate::Client::get_training_project): `config_fn` sets up its typed `When` and `Then`.
+    fn get_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectWhen,
+            operations::GetTrainingProjectThen,
+        );
+    ///Mocks [`Client::delete_training_project`](crate::Client::delete_training_project): `config_fn` sets up its typed `When` and `Then`.
+    fn delete_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteTrainingProjectWhen,
+            operations::DeleteTrainingProjectThen,
+        );
+    ///Mocks [`Client::get_training_project_cache_summary`](crate::Client::get_training_project_cache_summary): `config_fn` sets up its typed `When` and `Then`.
+    fn get_training_project_cache_summary<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectCacheSummaryWhen,
+            operations::GetTrainingProjectCacheSummaryThen,
+        );
+    ///Mocks [`Client::list_training_project_jobs`](crate::Client::list_training_project_jobs): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_project_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobsWhen,
+            operations::ListTrainingProjectJobsThen,
+        );
+    ///Mocks [`Client::create_training_project_job`](crate::Client::create_training_project_job): `config_fn` sets up its typed `When` and `Then`.
+    fn create_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateTrainingProjectJobWhen,
+            operations::CreateTrainingProjectJobThen,
+        );
+    ///Mocks [`Client::get_training_project_job`](crate::Client::get_training_project_job): `config_fn` sets up its typed `When` and `Then`.
+    fn get_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectJobWhen,
+            operations::GetTrainingProjectJobThen,
+        );
+    ///Mocks [`Client::delete_training_project_job`](crate::Client::delete_training_project_job): `config_fn` sets up its typed `When` and `Then`.
+    fn delete_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteTrainingProjectJobWhen,
+            operations::DeleteTrainingProjectJobThen,
+        );
+    ///Mocks [`Client::list_training_project_job_auth_codes`](crate::Client::list_training_project_job_auth_codes): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_project_job_auth_codes<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobAuthCodesWhen,
+            operations::ListTrainingProjectJobAuthCodesThen,
+        );
+    ///Mocks [`Client::list_training_project_job_checkpoint_files`](crate::Client::list_training_project_job_checkpoint_files): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_project_job_checkpoint_files<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobCheckpointFilesWhen,
+            operations::ListTrainingProjectJobCheckpointFilesThen,
+        );
+    ///Mocks [`Client::list_training_project_job_checkpoints`](crate::Client::list_training_project_job_checkpoints): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_project_job_checkpoints<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobCheckpointsWhen,
+            operations::ListTrainingProjectJobCheckpointsThen,
+        );
+    ///Mocks [`Client::get_training_project_job_download`](crate::Client::get_training_project_job_download): `config_fn` sets up its typed `When` and `Then`.
+    fn get_training_project_job_download<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectJobDownloadWhen,
+            operations::GetTrainingProjectJobDownloadThen,
+        );
+    ///Mocks [`Client::list_training_project_job_logs`](crate::Client::list_training_project_job_logs): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_project_job_logs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobLogsWhen,
+            operations::ListTrainingProjectJobLogsThen,
+        );
+    ///Mocks [`Client::list_training_project_job_metrics`](crate::Client::list_training_project_job_metrics): `config_fn` sets up its typed `When` and `Then`.
+    fn list_training_project_job_metrics<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobMetricsWhen,
+            operations::ListTrainingProjectJobMetricsThen,
+        );
+    ///Mocks [`Client::recreate_training_project_job`](crate::Client::recreate_training_project_job): `config_fn` sets up its typed `When` and `Then`.
+    fn recreate_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RecreateTrainingProjectJobWhen,
+            operations::RecreateTrainingProjectJobThen,
+        );
+    ///Mocks [`Client::stop_training_project_job`](crate::Client::stop_training_project_job): `config_fn` sets up its typed `When` and `Then`.
+    fn stop_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StopTrainingProjectJobWhen,
+            operations::StopTrainingProjectJobThen,
+        );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListApiKeysWhen, operations::ListApiKeysThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListApiKeysWhen::new(when),
+                operations::ListApiKeysThen::new(then),
+            )
+        })
+    }
     fn create_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateApiKeyWhen, operations::CreateApiKeyThen),
@@ -1268,6 +6979,31 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn delete_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteApiKeyWhen, operations::DeleteApiKeyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteApiKeyWhen::new(when),
+                operations::DeleteApiKeyThen::new(then),
+            )
+        })
+    }
+    fn get_billing_usage_summary<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetBillingUsageSummaryWhen,
+            operations::GetBillingUsageSummaryThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetBillingUsageSummaryWhen::new(when),
+                operations::GetBillingUsageSummaryThen::new(then),
+            )
+        })
+    }
     fn list_chains<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListChainsWhen, operations::ListChainsThen),
@@ -1276,6 +7012,42 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListChainsWhen::new(when),
                 operations::ListChainsThen::new(then),
+            )
+        })
+    }
+    fn get_chain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetChainWhen, operations::GetChainThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetChainWhen::new(when),
+                operations::GetChainThen::new(then),
+            )
+        })
+    }
+    fn delete_chain<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteChainWhen, operations::DeleteChainThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteChainWhen::new(when),
+                operations::DeleteChainThen::new(then),
+            )
+        })
+    }
+    fn list_chain_deployments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListChainDeploymentsWhen,
+            operations::ListChainDeploymentsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListChainDeploymentsWhen::new(when),
+                operations::ListChainDeploymentsThen::new(then),
             )
         })
     }
@@ -1293,6 +7065,160 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn delete_chain_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteChainDeploymentWhen,
+            operations::DeleteChainDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteChainDeploymentWhen::new(when),
+                operations::DeleteChainDeploymentThen::new(then),
+            )
+        })
+    }
+    fn deactivate_chain_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateChainDeploymentWhen,
+            operations::DeactivateChainDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeactivateChainDeploymentWhen::new(when),
+                operations::DeactivateChainDeploymentThen::new(then),
+            )
+        })
+    }
+    fn list_chain_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListChainEnvironmentsWhen,
+            operations::ListChainEnvironmentsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListChainEnvironmentsWhen::new(when),
+                operations::ListChainEnvironmentsThen::new(then),
+            )
+        })
+    }
+    fn create_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateChainEnvironmentWhen,
+            operations::CreateChainEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateChainEnvironmentWhen::new(when),
+                operations::CreateChainEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn get_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetChainEnvironmentWhen,
+            operations::GetChainEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetChainEnvironmentWhen::new(when),
+                operations::GetChainEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn update_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateChainEnvironmentWhen,
+            operations::UpdateChainEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateChainEnvironmentWhen::new(when),
+                operations::UpdateChainEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn update_chain_environment_chainlet_settings_autoscaling_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateChainEnvironmentChainletSettingsAutoscalingSettingsWhen,
+            operations::UpdateChainEnvironmentChainletSettingsAutoscalingSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateChainEnvironmentChainletSettingsAutoscalingSettingsWhen::new(
+                    when,
+                ),
+                operations::UpdateChainEnvironmentChainletSettingsAutoscalingSettingsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn update_chain_environment_chainlet_settings_instance_types<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateChainEnvironmentChainletSettingsInstanceTypesWhen,
+            operations::UpdateChainEnvironmentChainletSettingsInstanceTypesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateChainEnvironmentChainletSettingsInstanceTypesWhen::new(
+                    when,
+                ),
+                operations::UpdateChainEnvironmentChainletSettingsInstanceTypesThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn promote_chain_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PromoteChainEnvironmentWhen,
+            operations::PromoteChainEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PromoteChainEnvironmentWhen::new(when),
+                operations::PromoteChainEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn list_instance_type_prices<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListInstanceTypePricesWhen,
+            operations::ListInstanceTypePricesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListInstanceTypePricesWhen::new(when),
+                operations::ListInstanceTypePricesThen::new(then),
+            )
+        })
+    }
     fn list_instance_types<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListInstanceTypesWhen, operations::ListInstanceTypesThen),
@@ -1301,6 +7227,28 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListInstanceTypesWhen::new(when),
                 operations::ListInstanceTypesThen::new(then),
+            )
+        })
+    }
+    fn list_model_apis<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListModelApisWhen, operations::ListModelApisThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListModelApisWhen::new(when),
+                operations::ListModelApisThen::new(then),
+            )
+        })
+    }
+    fn get_model_api<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetModelApiWhen, operations::GetModelApiThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetModelApiWhen::new(when),
+                operations::GetModelApiThen::new(then),
             )
         })
     }
@@ -1315,6 +7263,28 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn create_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateModelWhen, operations::CreateModelThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateModelWhen::new(when),
+                operations::CreateModelThen::new(then),
+            )
+        })
+    }
+    fn get_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetModelWhen, operations::GetModelThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetModelWhen::new(when),
+                operations::GetModelThen::new(then),
+            )
+        })
+    }
     fn delete_model<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteModelWhen, operations::DeleteModelThen),
@@ -1323,6 +7293,28 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DeleteModelWhen::new(when),
                 operations::DeleteModelThen::new(then),
+            )
+        })
+    }
+    fn list_deployments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListDeploymentsWhen, operations::ListDeploymentsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDeploymentsWhen::new(when),
+                operations::ListDeploymentsThen::new(then),
+            )
+        })
+    }
+    fn create_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateDeploymentWhen, operations::CreateDeploymentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateDeploymentWhen::new(when),
+                operations::CreateDeploymentThen::new(then),
             )
         })
     }
@@ -1354,6 +7346,39 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn update_development_deployment_autoscaling_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateDevelopmentDeploymentAutoscalingSettingsWhen,
+            operations::UpdateDevelopmentDeploymentAutoscalingSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateDevelopmentDeploymentAutoscalingSettingsWhen::new(
+                    when,
+                ),
+                operations::UpdateDevelopmentDeploymentAutoscalingSettingsThen::new(then),
+            )
+        })
+    }
+    fn deactivate_development_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateDevelopmentDeploymentWhen,
+            operations::DeactivateDevelopmentDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeactivateDevelopmentDeploymentWhen::new(when),
+                operations::DeactivateDevelopmentDeploymentThen::new(then),
+            )
+        })
+    }
     fn promote_development_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1382,6 +7407,79 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetProductionDeploymentWhen,
+            operations::GetProductionDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetProductionDeploymentWhen::new(when),
+                operations::GetProductionDeploymentThen::new(then),
+            )
+        })
+    }
+    fn activate_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivateProductionDeploymentWhen,
+            operations::ActivateProductionDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivateProductionDeploymentWhen::new(when),
+                operations::ActivateProductionDeploymentThen::new(then),
+            )
+        })
+    }
+    fn update_production_deployment_autoscaling_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateProductionDeploymentAutoscalingSettingsWhen,
+            operations::UpdateProductionDeploymentAutoscalingSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateProductionDeploymentAutoscalingSettingsWhen::new(when),
+                operations::UpdateProductionDeploymentAutoscalingSettingsThen::new(then),
+            )
+        })
+    }
+    fn deactivate_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateProductionDeploymentWhen,
+            operations::DeactivateProductionDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeactivateProductionDeploymentWhen::new(when),
+                operations::DeactivateProductionDeploymentThen::new(then),
+            )
+        })
+    }
+    fn retry_production_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RetryProductionDeploymentWhen,
+            operations::RetryProductionDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RetryProductionDeploymentWhen::new(when),
+                operations::RetryProductionDeploymentThen::new(then),
+            )
+        })
+    }
     fn get_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDeploymentWhen, operations::GetDeploymentThen),
@@ -1404,6 +7502,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn activate_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivateDeploymentWhen,
+            operations::ActivateDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivateDeploymentWhen::new(when),
+                operations::ActivateDeploymentThen::new(then),
+            )
+        })
+    }
     fn update_deployment_autoscaling_settings<F>(
         &self,
         config_fn: F,
@@ -1421,6 +7533,123 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_deployment_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetDeploymentConfigWhen,
+            operations::GetDeploymentConfigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDeploymentConfigWhen::new(when),
+                operations::GetDeploymentConfigThen::new(then),
+            )
+        })
+    }
+    fn deactivate_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateDeploymentWhen,
+            operations::DeactivateDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeactivateDeploymentWhen::new(when),
+                operations::DeactivateDeploymentThen::new(then),
+            )
+        })
+    }
+    fn get_deployment_download<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetDeploymentDownloadWhen,
+            operations::GetDeploymentDownloadThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetDeploymentDownloadWhen::new(when),
+                operations::GetDeploymentDownloadThen::new(then),
+            )
+        })
+    }
+    fn list_deployment_logs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListDeploymentLogsWhen,
+            operations::ListDeploymentLogsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDeploymentLogsWhen::new(when),
+                operations::ListDeploymentLogsThen::new(then),
+            )
+        })
+    }
+    fn list_deployment_metrics<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListDeploymentMetricsWhen,
+            operations::ListDeploymentMetricsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListDeploymentMetricsWhen::new(when),
+                operations::ListDeploymentMetricsThen::new(then),
+            )
+        })
+    }
+    fn promote_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PromoteDeploymentWhen, operations::PromoteDeploymentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PromoteDeploymentWhen::new(when),
+                operations::PromoteDeploymentThen::new(then),
+            )
+        })
+    }
+    fn delete_deployment_replica<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteDeploymentReplicaWhen,
+            operations::DeleteDeploymentReplicaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteDeploymentReplicaWhen::new(when),
+                operations::DeleteDeploymentReplicaThen::new(then),
+            )
+        })
+    }
+    fn retry_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RetryDeploymentWhen, operations::RetryDeploymentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RetryDeploymentWhen::new(when),
+                operations::RetryDeploymentThen::new(then),
+            )
+        })
+    }
+    fn list_environments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListEnvironmentsWhen, operations::ListEnvironmentsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListEnvironmentsWhen::new(when),
+                operations::ListEnvironmentsThen::new(then),
+            )
+        })
+    }
     fn create_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateEnvironmentWhen, operations::CreateEnvironmentThen),
@@ -1429,6 +7658,28 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CreateEnvironmentWhen::new(when),
                 operations::CreateEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn get_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetEnvironmentWhen, operations::GetEnvironmentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetEnvironmentWhen::new(when),
+                operations::GetEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn update_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateEnvironmentWhen, operations::UpdateEnvironmentThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateEnvironmentWhen::new(when),
+                operations::UpdateEnvironmentThen::new(then),
             )
         })
     }
@@ -1460,6 +7711,107 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn deactivate_environment_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateEnvironmentDeploymentWhen,
+            operations::DeactivateEnvironmentDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeactivateEnvironmentDeploymentWhen::new(when),
+                operations::DeactivateEnvironmentDeploymentThen::new(then),
+            )
+        })
+    }
+    fn force_cancel_environment_promotion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ForceCancelEnvironmentPromotionWhen,
+            operations::ForceCancelEnvironmentPromotionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ForceCancelEnvironmentPromotionWhen::new(when),
+                operations::ForceCancelEnvironmentPromotionThen::new(then),
+            )
+        })
+    }
+    fn force_roll_forward_environment_promotion<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ForceRollForwardEnvironmentPromotionWhen,
+            operations::ForceRollForwardEnvironmentPromotionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ForceRollForwardEnvironmentPromotionWhen::new(when),
+                operations::ForceRollForwardEnvironmentPromotionThen::new(then),
+            )
+        })
+    }
+    fn pause_environment_promotion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PauseEnvironmentPromotionWhen,
+            operations::PauseEnvironmentPromotionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PauseEnvironmentPromotionWhen::new(when),
+                operations::PauseEnvironmentPromotionThen::new(then),
+            )
+        })
+    }
+    fn promote_environment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PromoteEnvironmentWhen,
+            operations::PromoteEnvironmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PromoteEnvironmentWhen::new(when),
+                operations::PromoteEnvironmentThen::new(then),
+            )
+        })
+    }
+    fn resume_environment_promotion<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ResumeEnvironmentPromotionWhen,
+            operations::ResumeEnvironmentPromotionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ResumeEnvironmentPromotionWhen::new(when),
+                operations::ResumeEnvironmentPromotionThen::new(then),
+            )
+        })
+    }
+    fn prepare_model_upload<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PrepareModelUploadWhen,
+            operations::PrepareModelUploadThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PrepareModelUploadWhen::new(when),
+                operations::PrepareModelUploadThen::new(then),
+            )
+        })
+    }
     fn list_secrets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSecretsWhen, operations::ListSecretsThen),
@@ -1468,6 +7820,336 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListSecretsWhen::new(when),
                 operations::ListSecretsThen::new(then),
+            )
+        })
+    }
+    fn create_secret<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateSecretWhen, operations::CreateSecretThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateSecretWhen::new(when),
+                operations::CreateSecretThen::new(then),
+            )
+        })
+    }
+    fn list_teams<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListTeamsWhen, operations::ListTeamsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTeamsWhen::new(when),
+                operations::ListTeamsThen::new(then),
+            )
+        })
+    }
+    fn create_team_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateTeamApiKeyWhen, operations::CreateTeamApiKeyThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateTeamApiKeyWhen::new(when),
+                operations::CreateTeamApiKeyThen::new(then),
+            )
+        })
+    }
+    fn list_team_secrets<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListTeamSecretsWhen, operations::ListTeamSecretsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTeamSecretsWhen::new(when),
+                operations::ListTeamSecretsThen::new(then),
+            )
+        })
+    }
+    fn create_team_secret<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateTeamSecretWhen, operations::CreateTeamSecretThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateTeamSecretWhen::new(when),
+                operations::CreateTeamSecretThen::new(then),
+            )
+        })
+    }
+    fn create_team_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateTeamTrainingProjectWhen,
+            operations::CreateTeamTrainingProjectThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateTeamTrainingProjectWhen::new(when),
+                operations::CreateTeamTrainingProjectThen::new(then),
+            )
+        })
+    }
+    fn search_training_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SearchTrainingJobsWhen,
+            operations::SearchTrainingJobsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SearchTrainingJobsWhen::new(when),
+                operations::SearchTrainingJobsThen::new(then),
+            )
+        })
+    }
+    fn list_training_projects<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectsWhen,
+            operations::ListTrainingProjectsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectsWhen::new(when),
+                operations::ListTrainingProjectsThen::new(then),
+            )
+        })
+    }
+    fn create_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateTrainingProjectWhen,
+            operations::CreateTrainingProjectThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateTrainingProjectWhen::new(when),
+                operations::CreateTrainingProjectThen::new(then),
+            )
+        })
+    }
+    fn get_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectWhen,
+            operations::GetTrainingProjectThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetTrainingProjectWhen::new(when),
+                operations::GetTrainingProjectThen::new(then),
+            )
+        })
+    }
+    fn delete_training_project<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteTrainingProjectWhen,
+            operations::DeleteTrainingProjectThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteTrainingProjectWhen::new(when),
+                operations::DeleteTrainingProjectThen::new(then),
+            )
+        })
+    }
+    fn get_training_project_cache_summary<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectCacheSummaryWhen,
+            operations::GetTrainingProjectCacheSummaryThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetTrainingProjectCacheSummaryWhen::new(when),
+                operations::GetTrainingProjectCacheSummaryThen::new(then),
+            )
+        })
+    }
+    fn list_training_project_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobsWhen,
+            operations::ListTrainingProjectJobsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectJobsWhen::new(when),
+                operations::ListTrainingProjectJobsThen::new(then),
+            )
+        })
+    }
+    fn create_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CreateTrainingProjectJobWhen,
+            operations::CreateTrainingProjectJobThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateTrainingProjectJobWhen::new(when),
+                operations::CreateTrainingProjectJobThen::new(then),
+            )
+        })
+    }
+    fn get_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectJobWhen,
+            operations::GetTrainingProjectJobThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetTrainingProjectJobWhen::new(when),
+                operations::GetTrainingProjectJobThen::new(then),
+            )
+        })
+    }
+    fn delete_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteTrainingProjectJobWhen,
+            operations::DeleteTrainingProjectJobThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteTrainingProjectJobWhen::new(when),
+                operations::DeleteTrainingProjectJobThen::new(then),
+            )
+        })
+    }
+    fn list_training_project_job_auth_codes<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobAuthCodesWhen,
+            operations::ListTrainingProjectJobAuthCodesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectJobAuthCodesWhen::new(when),
+                operations::ListTrainingProjectJobAuthCodesThen::new(then),
+            )
+        })
+    }
+    fn list_training_project_job_checkpoint_files<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobCheckpointFilesWhen,
+            operations::ListTrainingProjectJobCheckpointFilesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectJobCheckpointFilesWhen::new(when),
+                operations::ListTrainingProjectJobCheckpointFilesThen::new(then),
+            )
+        })
+    }
+    fn list_training_project_job_checkpoints<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobCheckpointsWhen,
+            operations::ListTrainingProjectJobCheckpointsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectJobCheckpointsWhen::new(when),
+                operations::ListTrainingProjectJobCheckpointsThen::new(then),
+            )
+        })
+    }
+    fn get_training_project_job_download<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTrainingProjectJobDownloadWhen,
+            operations::GetTrainingProjectJobDownloadThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetTrainingProjectJobDownloadWhen::new(when),
+                operations::GetTrainingProjectJobDownloadThen::new(then),
+            )
+        })
+    }
+    fn list_training_project_job_logs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobLogsWhen,
+            operations::ListTrainingProjectJobLogsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectJobLogsWhen::new(when),
+                operations::ListTrainingProjectJobLogsThen::new(then),
+            )
+        })
+    }
+    fn list_training_project_job_metrics<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListTrainingProjectJobMetricsWhen,
+            operations::ListTrainingProjectJobMetricsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTrainingProjectJobMetricsWhen::new(when),
+                operations::ListTrainingProjectJobMetricsThen::new(then),
+            )
+        })
+    }
+    fn recreate_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RecreateTrainingProjectJobWhen,
+            operations::RecreateTrainingProjectJobThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RecreateTrainingProjectJobWhen::new(when),
+                operations::RecreateTrainingProjectJobThen::new(then),
+            )
+        })
+    }
+    fn stop_training_project_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StopTrainingProjectJobWhen,
+            operations::StopTrainingProjectJobThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StopTrainingProjectJobWhen::new(when),
+                operations::StopTrainingProjectJobThen::new(then),
             )
         })
     }

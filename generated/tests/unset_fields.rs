@@ -19,12 +19,107 @@ fn check<T: serde::Serialize>(name: &str, built: T, expected: &str) {
     );
 }
 #[test]
+fn aws_iam_docker_auth_v1() {
+    let built: types::AwsIamDockerAuthV1 = types::AwsIamDockerAuthV1::builder()
+        .access_key_secret_ref(
+            from::<::baseten_management::types::SecretReferenceV1>(r#"{"name":"x"}"#),
+        )
+        .secret_access_key_secret_ref(
+            from::<::baseten_management::types::SecretReferenceV1>(r#"{"name":"x"}"#),
+        )
+        .try_into()
+        .expect("AwsIamDockerAuthV1: the builder rejects its required fields");
+    check(
+        "AwsIamDockerAuthV1",
+        built,
+        r#"{"access_key_secret_ref":{"name":"x"},"secret_access_key_secret_ref":{"name":"x"}}"#,
+    );
+}
+#[test]
+fn aws_oidc_docker_auth_v1() {
+    let built: types::AwsOidcDockerAuthV1 = types::AwsOidcDockerAuthV1::builder()
+        .role_arn(from::<::std::string::String>(r#""x""#))
+        .region(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("AwsOidcDockerAuthV1: the builder rejects its required fields");
+    check("AwsOidcDockerAuthV1", built, r#"{"role_arn":"x","region":"x"}"#);
+}
+#[test]
+fn baseten_latest_checkpoint_config() {
+    let built: types::BasetenLatestCheckpointConfig = types::BasetenLatestCheckpointConfig::builder()
+        .try_into()
+        .expect(
+            "BasetenLatestCheckpointConfig: the builder rejects its required fields",
+        );
+    check("BasetenLatestCheckpointConfig", built, r#"{}"#);
+}
+#[test]
+fn baseten_named_checkpoint_config() {
+    let built: types::BasetenNamedCheckpointConfig = types::BasetenNamedCheckpointConfig::builder()
+        .checkpoint_name(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("BasetenNamedCheckpointConfig: the builder rejects its required fields");
+    check("BasetenNamedCheckpointConfig", built, r#"{"checkpoint_name":"x"}"#);
+}
+#[test]
+fn chainlet_environment_autoscaling_settings_update_v1() {
+    let built: types::ChainletEnvironmentAutoscalingSettingsUpdateV1 = types::ChainletEnvironmentAutoscalingSettingsUpdateV1::builder()
+        .chainlet_name(from::<::std::string::String>(r#""x""#))
+        .autoscaling_settings(
+            from::<::baseten_management::types::UpdateAutoscalingSettingsV1>(r#"{}"#),
+        )
+        .try_into()
+        .expect(
+            "ChainletEnvironmentAutoscalingSettingsUpdateV1: the builder rejects its required fields",
+        );
+    check(
+        "ChainletEnvironmentAutoscalingSettingsUpdateV1",
+        built,
+        r#"{"chainlet_name":"x","autoscaling_settings":{}}"#,
+    );
+}
+#[test]
+fn chainlet_environment_instance_type_update_v1() {
+    let built: types::ChainletEnvironmentInstanceTypeUpdateV1 = types::ChainletEnvironmentInstanceTypeUpdateV1::builder()
+        .chainlet_name(from::<::std::string::String>(r#""x""#))
+        .instance_type_id(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect(
+            "ChainletEnvironmentInstanceTypeUpdateV1: the builder rejects its required fields",
+        );
+    check(
+        "ChainletEnvironmentInstanceTypeUpdateV1",
+        built,
+        r#"{"chainlet_name":"x","instance_type_id":"x"}"#,
+    );
+}
+#[test]
+fn chainlet_environment_settings_request_v1() {
+    let built: types::ChainletEnvironmentSettingsRequestV1 = types::ChainletEnvironmentSettingsRequestV1::builder()
+        .chainlet_name(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect(
+            "ChainletEnvironmentSettingsRequestV1: the builder rejects its required fields",
+        );
+    check("ChainletEnvironmentSettingsRequestV1", built, r#"{"chainlet_name":"x"}"#);
+}
+#[test]
 fn create_api_key_request_v1() {
     let built: types::CreateApiKeyRequestV1 = types::CreateApiKeyRequestV1::builder()
         .type_(from::<::baseten_management::types::ApiKeyCategory>(r#""PERSONAL""#))
         .try_into()
         .expect("CreateApiKeyRequestV1: the builder rejects its required fields");
     check("CreateApiKeyRequestV1", built, r#"{"type":"PERSONAL"}"#);
+}
+#[test]
+fn create_chain_environment_request_v1() {
+    let built: types::CreateChainEnvironmentRequestV1 = types::CreateChainEnvironmentRequestV1::builder()
+        .name(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect(
+            "CreateChainEnvironmentRequestV1: the builder rejects its required fields",
+        );
+    check("CreateChainEnvironmentRequestV1", built, r#"{"name":"x"}"#);
 }
 #[test]
 fn create_environment_request_v1() {
@@ -35,6 +130,292 @@ fn create_environment_request_v1() {
     check("CreateEnvironmentRequestV1", built, r#"{"name":"x"}"#);
 }
 #[test]
+fn create_job_weight_config_v1() {
+    let built: types::CreateJobWeightConfigV1 = types::CreateJobWeightConfigV1::builder()
+        .source(from::<::std::string::String>(r#""x""#))
+        .mount_location(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("CreateJobWeightConfigV1: the builder rejects its required fields");
+    check("CreateJobWeightConfigV1", built, r#"{"source":"x","mount_location":"x"}"#);
+}
+#[test]
+fn create_model_deployment_request_v1() {
+    let built: types::CreateModelDeploymentRequestV1 = types::CreateModelDeploymentRequestV1::builder()
+        .source(
+            from::<
+                ::baseten_management::types::DeploymentArchiveSourceV1,
+            >(r#"{"deployment":{"config":{}},"kind":"model_archive"}"#),
+        )
+        .try_into()
+        .expect(
+            "CreateModelDeploymentRequestV1: the builder rejects its required fields",
+        );
+    check(
+        "CreateModelDeploymentRequestV1",
+        built,
+        r#"{"source":{"deployment":{"config":{}},"kind":"model_archive"}}"#,
+    );
+}
+#[test]
+fn create_model_request_v1() {
+    let built: types::CreateModelRequestV1 = types::CreateModelRequestV1::builder()
+        .source(
+            from::<
+                ::baseten_management::types::CreateModelRequestV1Source,
+            >(
+                r#"{"lab_display_name":"x","user_defined_listing_id":"x","kind":"library_listing"}"#,
+            ),
+        )
+        .try_into()
+        .expect("CreateModelRequestV1: the builder rejects its required fields");
+    check(
+        "CreateModelRequestV1",
+        built,
+        r#"{"source":{"lab_display_name":"x","user_defined_listing_id":"x","kind":"library_listing"}}"#,
+    );
+}
+#[test]
+fn create_training_job_accelerator_v1() {
+    let built: types::CreateTrainingJobAcceleratorV1 = types::CreateTrainingJobAcceleratorV1::builder()
+        .accelerator(from::<::std::string::String>(r#""x""#))
+        .count(from::<i64>(r#"1"#))
+        .try_into()
+        .expect(
+            "CreateTrainingJobAcceleratorV1: the builder rejects its required fields",
+        );
+    check("CreateTrainingJobAcceleratorV1", built, r#"{"accelerator":"x","count":1}"#);
+}
+#[test]
+fn create_training_job_cache_config() {
+    let built: types::CreateTrainingJobCacheConfig = types::CreateTrainingJobCacheConfig::builder()
+        .try_into()
+        .expect("CreateTrainingJobCacheConfig: the builder rejects its required fields");
+    check("CreateTrainingJobCacheConfig", built, r#"{}"#);
+}
+#[test]
+fn create_training_job_checkpointing_config() {
+    let built: types::CreateTrainingJobCheckpointingConfig = types::CreateTrainingJobCheckpointingConfig::builder()
+        .try_into()
+        .expect(
+            "CreateTrainingJobCheckpointingConfig: the builder rejects its required fields",
+        );
+    check("CreateTrainingJobCheckpointingConfig", built, r#"{}"#);
+}
+#[test]
+fn create_training_job_compute_v1() {
+    let built: types::CreateTrainingJobComputeV1 = types::CreateTrainingJobComputeV1::builder()
+        .try_into()
+        .expect("CreateTrainingJobComputeV1: the builder rejects its required fields");
+    check("CreateTrainingJobComputeV1", built, r#"{}"#);
+}
+#[test]
+fn create_training_job_image_v1() {
+    let built: types::CreateTrainingJobImageV1 = types::CreateTrainingJobImageV1::builder()
+        .base_image(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("CreateTrainingJobImageV1: the builder rejects its required fields");
+    check("CreateTrainingJobImageV1", built, r#"{"base_image":"x"}"#);
+}
+#[test]
+fn create_training_job_request_v1() {
+    let built: types::CreateTrainingJobRequestV1 = types::CreateTrainingJobRequestV1::builder()
+        .training_job(
+            from::<
+                ::baseten_management::types::CreateTrainingJobV1,
+            >(r#"{"image":{"base_image":"x"}}"#),
+        )
+        .try_into()
+        .expect("CreateTrainingJobRequestV1: the builder rejects its required fields");
+    check(
+        "CreateTrainingJobRequestV1",
+        built,
+        r#"{"training_job":{"image":{"base_image":"x"}}}"#,
+    );
+}
+#[test]
+fn create_training_job_runtime_v1() {
+    let built: types::CreateTrainingJobRuntimeV1 = types::CreateTrainingJobRuntimeV1::builder()
+        .try_into()
+        .expect("CreateTrainingJobRuntimeV1: the builder rejects its required fields");
+    check("CreateTrainingJobRuntimeV1", built, r#"{}"#);
+}
+#[test]
+fn create_training_job_s3_artifact() {
+    let built: types::CreateTrainingJobS3Artifact = types::CreateTrainingJobS3Artifact::builder()
+        .s3_bucket(from::<::std::string::String>(r#""x""#))
+        .s3_key(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("CreateTrainingJobS3Artifact: the builder rejects its required fields");
+    check("CreateTrainingJobS3Artifact", built, r#"{"s3_bucket":"x","s3_key":"x"}"#);
+}
+#[test]
+fn create_training_job_v1() {
+    let built: types::CreateTrainingJobV1 = types::CreateTrainingJobV1::builder()
+        .image(
+            from::<
+                ::baseten_management::types::CreateTrainingJobImageV1,
+            >(r#"{"base_image":"x"}"#),
+        )
+        .try_into()
+        .expect("CreateTrainingJobV1: the builder rejects its required fields");
+    check("CreateTrainingJobV1", built, r#"{"image":{"base_image":"x"}}"#);
+}
+#[test]
+fn deployment_archive_payload_v1() {
+    let built: types::DeploymentArchivePayloadV1 = types::DeploymentArchivePayloadV1::builder()
+        .config(
+            from::<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >(r#"{}"#),
+        )
+        .try_into()
+        .expect("DeploymentArchivePayloadV1: the builder rejects its required fields");
+    check("DeploymentArchivePayloadV1", built, r#"{"config":{}}"#);
+}
+#[test]
+fn deployment_archive_source_v1() {
+    let built: types::DeploymentArchiveSourceV1 = types::DeploymentArchiveSourceV1::builder()
+        .deployment(
+            from::<
+                ::baseten_management::types::DeploymentArchivePayloadV1,
+            >(r#"{"config":{}}"#),
+        )
+        .try_into()
+        .expect("DeploymentArchiveSourceV1: the builder rejects its required fields");
+    check("DeploymentArchiveSourceV1", built, r#"{"deployment":{"config":{}}}"#);
+}
+#[test]
+fn docker_auth_v1() {
+    let built: types::DockerAuthV1 = types::DockerAuthV1::builder()
+        .registry(from::<::std::string::String>(r#""x""#))
+        .auth_method(
+            from::<
+                ::baseten_management::types::DockerAuthType,
+            >(r#""GCP_SERVICE_ACCOUNT_JSON""#),
+        )
+        .try_into()
+        .expect("DockerAuthV1: the builder rejects its required fields");
+    check(
+        "DockerAuthV1",
+        built,
+        r#"{"registry":"x","auth_method":"GCP_SERVICE_ACCOUNT_JSON"}"#,
+    );
+}
+#[test]
+fn gcp_oidc_docker_auth_v1() {
+    let built: types::GcpOidcDockerAuthV1 = types::GcpOidcDockerAuthV1::builder()
+        .service_account(from::<::std::string::String>(r#""x""#))
+        .workload_identity_provider(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("GcpOidcDockerAuthV1: the builder rejects its required fields");
+    check(
+        "GcpOidcDockerAuthV1",
+        built,
+        r#"{"service_account":"x","workload_identity_provider":"x"}"#,
+    );
+}
+#[test]
+fn gcp_service_account_json_docker_auth_v1() {
+    let built: types::GcpServiceAccountJsonDockerAuthV1 = types::GcpServiceAccountJsonDockerAuthV1::builder()
+        .service_account_json_secret_ref(
+            from::<::baseten_management::types::SecretReferenceV1>(r#"{"name":"x"}"#),
+        )
+        .try_into()
+        .expect(
+            "GcpServiceAccountJsonDockerAuthV1: the builder rejects its required fields",
+        );
+    check(
+        "GcpServiceAccountJsonDockerAuthV1",
+        built,
+        r#"{"service_account_json_secret_ref":{"name":"x"}}"#,
+    );
+}
+#[test]
+fn git_info() {
+    let built: types::GitInfo = types::GitInfo::builder()
+        .latest_commit_sha(from::<::std::string::String>(r#""x""#))
+        .latest_tag(from::<::std::option::Option<::std::string::String>>(r#"null"#))
+        .commits_since_tag(from::<::std::option::Option<i64>>(r#"null"#))
+        .has_uncommitted_changes(from::<bool>(r#"false"#))
+        .try_into()
+        .expect("GitInfo: the builder rejects its required fields");
+    check(
+        "GitInfo",
+        built,
+        r#"{"latest_commit_sha":"x","latest_tag":null,"commits_since_tag":null,"has_uncommitted_changes":false}"#,
+    );
+}
+#[test]
+fn interactive_session_config_v1() {
+    let built: types::InteractiveSessionConfigV1 = types::InteractiveSessionConfigV1::builder()
+        .try_into()
+        .expect("InteractiveSessionConfigV1: the builder rejects its required fields");
+    check("InteractiveSessionConfigV1", built, r#"{}"#);
+}
+#[test]
+fn library_listing_source_v1() {
+    let built: types::LibraryListingSourceV1 = types::LibraryListingSourceV1::builder()
+        .lab_display_name(from::<::std::string::String>(r#""x""#))
+        .user_defined_listing_id(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("LibraryListingSourceV1: the builder rejects its required fields");
+    check(
+        "LibraryListingSourceV1",
+        built,
+        r#"{"lab_display_name":"x","user_defined_listing_id":"x"}"#,
+    );
+}
+#[test]
+fn load_checkpoint_config() {
+    let built: types::LoadCheckpointConfig = types::LoadCheckpointConfig::builder()
+        .try_into()
+        .expect("LoadCheckpointConfig: the builder rejects its required fields");
+    check("LoadCheckpointConfig", built, r#"{}"#);
+}
+#[test]
+fn loops_checkpoint_config() {
+    let built: types::LoopsCheckpointConfig = types::LoopsCheckpointConfig::builder()
+        .run_id(from::<::std::string::String>(r#""x""#))
+        .checkpoint_name(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("LoopsCheckpointConfig: the builder rejects its required fields");
+    check("LoopsCheckpointConfig", built, r#"{"run_id":"x","checkpoint_name":"x"}"#);
+}
+#[test]
+fn model_archive_source_v1() {
+    let built: types::ModelArchiveSourceV1 = types::ModelArchiveSourceV1::builder()
+        .name(from::<::std::string::String>(r#""x""#))
+        .deployment(
+            from::<
+                ::baseten_management::types::DeploymentArchivePayloadV1,
+            >(r#"{"config":{}}"#),
+        )
+        .try_into()
+        .expect("ModelArchiveSourceV1: the builder rejects its required fields");
+    check("ModelArchiveSourceV1", built, r#"{"name":"x","deployment":{"config":{}}}"#);
+}
+#[test]
+fn order_by_v1() {
+    let built: types::OrderByV1 = types::OrderByV1::builder()
+        .field(from::<::std::string::String>(r#""x""#))
+        .order(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("OrderByV1: the builder rejects its required fields");
+    check("OrderByV1", built, r#"{"field":"x","order":"x"}"#);
+}
+#[test]
+fn prepare_model_upload_request_v1() {
+    let built: types::PrepareModelUploadRequestV1 = types::PrepareModelUploadRequestV1::builder()
+        .deployment(
+            from::<
+                ::baseten_management::types::DeploymentArchivePayloadV1,
+            >(r#"{"config":{}}"#),
+        )
+        .try_into()
+        .expect("PrepareModelUploadRequestV1: the builder rejects its required fields");
+    check("PrepareModelUploadRequestV1", built, r#"{"deployment":{"config":{}}}"#);
+}
+#[test]
 fn promote_request_v1() {
     let built: types::PromoteRequestV1 = types::PromoteRequestV1::builder()
         .try_into()
@@ -42,11 +423,119 @@ fn promote_request_v1() {
     check("PromoteRequestV1", built, r#"{}"#);
 }
 #[test]
+fn promote_to_chain_environment_request_v1() {
+    let built: types::PromoteToChainEnvironmentRequestV1 = types::PromoteToChainEnvironmentRequestV1::builder()
+        .deployment_id(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect(
+            "PromoteToChainEnvironmentRequestV1: the builder rejects its required fields",
+        );
+    check("PromoteToChainEnvironmentRequestV1", built, r#"{"deployment_id":"x"}"#);
+}
+#[test]
+fn promote_to_environment_request_v1() {
+    let built: types::PromoteToEnvironmentRequestV1 = types::PromoteToEnvironmentRequestV1::builder()
+        .deployment_id(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect(
+            "PromoteToEnvironmentRequestV1: the builder rejects its required fields",
+        );
+    check("PromoteToEnvironmentRequestV1", built, r#"{"deployment_id":"x"}"#);
+}
+#[test]
+fn registry_secret_docker_auth_v1() {
+    let built: types::RegistrySecretDockerAuthV1 = types::RegistrySecretDockerAuthV1::builder()
+        .secret_ref(
+            from::<::baseten_management::types::SecretReferenceV1>(r#"{"name":"x"}"#),
+        )
+        .try_into()
+        .expect("RegistrySecretDockerAuthV1: the builder rejects its required fields");
+    check("RegistrySecretDockerAuthV1", built, r#"{"secret_ref":{"name":"x"}}"#);
+}
+#[test]
+fn search_training_jobs_request_v1() {
+    let built: types::SearchTrainingJobsRequestV1 = types::SearchTrainingJobsRequestV1::builder()
+        .try_into()
+        .expect("SearchTrainingJobsRequestV1: the builder rejects its required fields");
+    check("SearchTrainingJobsRequestV1", built, r#"{}"#);
+}
+#[test]
+fn secret_reference_v1() {
+    let built: types::SecretReferenceV1 = types::SecretReferenceV1::builder()
+        .name(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("SecretReferenceV1: the builder rejects its required fields");
+    check("SecretReferenceV1", built, r#"{"name":"x"}"#);
+}
+#[test]
+fn truss_user_env() {
+    let built: types::TrussUserEnv = types::TrussUserEnv::builder()
+        .try_into()
+        .expect("TrussUserEnv: the builder rejects its required fields");
+    check("TrussUserEnv", built, r#"{}"#);
+}
+#[test]
 fn update_autoscaling_settings_v1() {
     let built: types::UpdateAutoscalingSettingsV1 = types::UpdateAutoscalingSettingsV1::builder()
         .try_into()
         .expect("UpdateAutoscalingSettingsV1: the builder rejects its required fields");
     check("UpdateAutoscalingSettingsV1", built, r#"{}"#);
+}
+#[test]
+fn update_chain_environment_request_v1() {
+    let built: types::UpdateChainEnvironmentRequestV1 = types::UpdateChainEnvironmentRequestV1::builder()
+        .try_into()
+        .expect(
+            "UpdateChainEnvironmentRequestV1: the builder rejects its required fields",
+        );
+    check("UpdateChainEnvironmentRequestV1", built, r#"{}"#);
+}
+#[test]
+fn update_chainlet_environment_autoscaling_settings_request_v1() {
+    let built: types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1 = types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1::builder()
+        .updates(
+            from::<
+                ::std::vec::Vec<
+                    ::baseten_management::types::ChainletEnvironmentAutoscalingSettingsUpdateV1,
+                >,
+            >(r#"[{"chainlet_name":"x","autoscaling_settings":{}}]"#),
+        )
+        .try_into()
+        .expect(
+            "UpdateChainletEnvironmentAutoscalingSettingsRequestV1: the builder rejects its required fields",
+        );
+    check(
+        "UpdateChainletEnvironmentAutoscalingSettingsRequestV1",
+        built,
+        r#"{"updates":[{"chainlet_name":"x","autoscaling_settings":{}}]}"#,
+    );
+}
+#[test]
+fn update_chainlet_environment_instance_type_request_v1() {
+    let built: types::UpdateChainletEnvironmentInstanceTypeRequestV1 = types::UpdateChainletEnvironmentInstanceTypeRequestV1::builder()
+        .updates(
+            from::<
+                ::std::vec::Vec<
+                    ::baseten_management::types::ChainletEnvironmentInstanceTypeUpdateV1,
+                >,
+            >(r#"[{"chainlet_name":"x","instance_type_id":"x"}]"#),
+        )
+        .try_into()
+        .expect(
+            "UpdateChainletEnvironmentInstanceTypeRequestV1: the builder rejects its required fields",
+        );
+    check(
+        "UpdateChainletEnvironmentInstanceTypeRequestV1",
+        built,
+        r#"{"updates":[{"chainlet_name":"x","instance_type_id":"x"}]}"#,
+    );
+}
+#[test]
+fn update_environment_request_v1() {
+    let built: types::UpdateEnvironmentRequestV1 = types::UpdateEnvironmentRequestV1::builder()
+        .try_into()
+        .expect("UpdateEnvironmentRequestV1: the builder rejects its required fields");
+    check("UpdateEnvironmentRequestV1", built, r#"{}"#);
 }
 #[test]
 fn update_promotion_settings_v1() {
@@ -61,4 +550,39 @@ fn update_rolling_deploy_config_v1() {
         .try_into()
         .expect("UpdateRollingDeployConfigV1: the builder rejects its required fields");
     check("UpdateRollingDeployConfigV1", built, r#"{}"#);
+}
+#[test]
+fn upsert_secret_request_v1() {
+    let built: types::UpsertSecretRequestV1 = types::UpsertSecretRequestV1::builder()
+        .name(from::<::std::string::String>(r#""x""#))
+        .value(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("UpsertSecretRequestV1: the builder rejects its required fields");
+    check("UpsertSecretRequestV1", built, r#"{"name":"x","value":"x"}"#);
+}
+#[test]
+fn upsert_training_project_request_v1() {
+    let built: types::UpsertTrainingProjectRequestV1 = types::UpsertTrainingProjectRequestV1::builder()
+        .training_project(
+            from::<
+                ::baseten_management::types::UpsertTrainingProjectV1,
+            >(r#"{"name":"x"}"#),
+        )
+        .try_into()
+        .expect(
+            "UpsertTrainingProjectRequestV1: the builder rejects its required fields",
+        );
+    check(
+        "UpsertTrainingProjectRequestV1",
+        built,
+        r#"{"training_project":{"name":"x"}}"#,
+    );
+}
+#[test]
+fn upsert_training_project_v1() {
+    let built: types::UpsertTrainingProjectV1 = types::UpsertTrainingProjectV1::builder()
+        .name(from::<::std::string::String>(r#""x""#))
+        .try_into()
+        .expect("UpsertTrainingProjectV1: the builder rejects its required fields");
+    check("UpsertTrainingProjectV1", built, r#"{"name":"x"}"#);
 }

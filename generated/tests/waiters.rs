@@ -139,4 +139,51 @@ mod mocked {
             "{error}"
         );
     }
+    #[tokio::test]
+    async fn wait_for_production_deployment_waits_for_active_and_names_a_failure() {
+        let server = MockServer::start_async().await;
+        let sequence = Sequence::new();
+        let statuses = [
+            None,
+            Some("BUILDING"),
+            Some("SCALED_TO_ZERO"),
+            Some("WAKING_UP"),
+            Some("ACTIVE"),
+        ];
+        serve(
+            &server,
+            &sequence,
+            "/v1/models/m1/deployments/production",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &statuses,
+        );
+        let client = mock::client_builder(&server).build().expect("a client");
+        let ready = client
+            .wait_for_production_deployment("m1", &quick().active_only())
+            .await
+            .expect("ACTIVE in the end");
+        assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
+        let server = MockServer::start_async().await;
+        let sequence = Sequence::new();
+        serve(
+            &server,
+            &sequence,
+            "/v1/models/m1/deployments/production",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &[Some("BUILDING"), Some("BUILD_STOPPED")],
+        );
+        let client = mock::client_builder(&server).build().expect("a client");
+        let error = client
+            .wait_for_production_deployment("m1", &quick())
+            .await
+            .expect_err("BUILD_STOPPED");
+        assert!(
+            matches!(error.kind, WaitErrorKind::Failed { retryable : false }),
+            "{error:?}"
+        );
+        assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
+        assert!(
+            error.to_string().starts_with("production deployment of model m1"), "{error}"
+        );
+    }
 }

@@ -73,7 +73,7 @@ fn each_bad_page_fails_naming_it_and_leaves_generated_as_it_was() {
 #[test]
 fn a_50_mb_page_is_refused_before_it_is_read() {
     let root = scratch("fifty-megabytes");
-    let mut page = std::fs::read_to_string(root.join("spec/gets-all-secrets.md")).unwrap();
+    let mut page = std::fs::read_to_string(root.join("spec/secrets/gets-all-secrets.md")).unwrap();
     page.push_str(&"x".repeat(50 * 1024 * 1024));
     std::fs::write(root.join("spec/huge.md"), page).unwrap();
     let size = std::fs::metadata(root.join("spec/huge.md")).unwrap().len();

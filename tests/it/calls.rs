@@ -59,7 +59,7 @@ async fn a_callers_reqwest_client_gets_the_key_retries_and_user_agent() {
     check("caller's client", "requests", requests.len(), 2);
     let seen = |name: &str| requests[1].header(name).map(str::to_string);
     check("caller's client", "x-app", seen("x-app"), Some("mine".to_string()));
-    check("caller's client", "authorization", seen("authorization"), Some(format!("Api-Key {KEY}")));
+    check("caller's client", "authorization", seen("authorization"), Some(format!("Bearer {KEY}")));
     let agent = seen("user-agent").unwrap_or_default();
     assert!(agent.starts_with("baseten-management/"), "user-agent: {agent}");
 }

@@ -251,9 +251,9 @@ fn check_reports_a_stale_contract_case_file() {
     check("a hand-edited case", "what --check reports", stale, vec!["stale generated/tests/contract/cases.rs".into()]);
 }
 
-/// The waiters and streams come from the operations the spec has: `spec/` has two deployment
-/// reads and no paginated list; without the reads there is no `wait` module at all, and no
-/// line of `lib.rs` names one.
+/// The waiters and streams come from the operations the spec has: `spec/` has three deployment
+/// reads and two paginated lists (model APIs, a training job's checkpoint files); without them
+/// there is no `wait` module at all, no line of `lib.rs` names one, and no stream test.
 #[test]
 fn waiters_and_streams_exist_only_where_their_operations_do() {
     let pages = crate::spec_pages();
@@ -264,20 +264,32 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
             .into_iter()
             .filter(|waiter| api.contains(&format!("pub async fn {waiter}(")))
             .collect();
-    check("spec/", "waiters", waiters, vec!["wait_for_deployment", "wait_for_development_deployment"]);
+    check(
+        "spec/",
+        "waiters",
+        waiters,
+        vec!["wait_for_deployment", "wait_for_development_deployment", "wait_for_production_deployment"],
+    );
     check(
         "spec/",
         "streams",
-        (api.contains("pub fn stream("), run.files.contains_key("tests/streams.rs")),
-        (false, false),
+        (api.matches("pub fn stream(").count(), run.files.contains_key("tests/streams.rs")),
+        (2, true),
     );
 
-    let reads = ["gets-a-models-deployment-by-id.md", "gets-a-models-development-deployment.md"];
+    let reads = [
+        "deployments/gets-a-models-deployment-by-id.md",
+        "deployments/gets-a-models-development-deployment.md",
+        "deployments/gets-a-models-production-deployment.md",
+        "model-apis/gets-all-model-apis.md",
+        "training/get-training-job-checkpoint-files.md",
+    ];
     let without: Vec<xtask::Page> = pages.into_iter().filter(|p| !reads.iter().any(|r| p.path.ends_with(r))).collect();
     let run = crate::build(&without).unwrap_or_else(|e| panic!("{e}"));
     let lib = &run.files["src/lib.rs"];
     let files = ["src/wait.rs", "tests/waiters.rs"].map(|file| run.files.contains_key(file));
-    check("spec/ without its deployment reads", "src/wait.rs, tests/waiters.rs", files, [false, false]);
+    check("spec/ without its deployment reads and lists", "src/wait.rs, tests/waiters.rs", files, [false, false]);
+    check("spec/ without its paginated lists", "tests/streams.rs", run.files.contains_key("tests/streams.rs"), false);
     assert!(!run.files["src/api.rs"].contains("wait_for_"), "a waiter without its read");
     for named in ["mod wait", "wait::", "Wait::", "wait_for_"] {
         assert!(!lib.contains(named), "lib.rs names the wait module ({named}):\n{lib}");

@@ -38,10 +38,10 @@ fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(root.join("spec/chains")).unwrap();
     std::fs::write(
         root.join("spec/secrets/gets-all-secrets.md"),
-        page("gets-all-secrets.md").replace("Gets all secrets", "Old"),
+        page("secrets/gets-all-secrets.md").replace("Gets all secrets", "Old"),
     )
     .unwrap();
-    std::fs::write(root.join("spec/chains/gets-all-chains.md"), page("gets-all-chains.md")).unwrap();
+    std::fs::write(root.join("spec/chains/gets-all-chains.md"), page("chains/gets-all-chains.md")).unwrap();
     root
 }
 
@@ -79,7 +79,10 @@ fn run(
 fn site(models: Vec<Reply>) -> Vec<(&'static str, Vec<Reply>)> {
     vec![
         ("/llms.txt", vec![markdown(200, index(""))]),
-        ("/reference/management-api/secrets/gets-all-secrets.md", vec![markdown(200, page("gets-all-secrets.md"))]),
+        (
+            "/reference/management-api/secrets/gets-all-secrets.md",
+            vec![markdown(200, page("secrets/gets-all-secrets.md"))],
+        ),
         ("/reference/management-api/models/gets-all-models.md", models),
         ("/reference/management-api/overview.md", vec![markdown(200, "# Overview\n\nNo OpenAPI here.\n".into())]),
     ]
@@ -92,7 +95,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 #[test]
 fn adds_changes_reports_unlisted_skips_guides_and_recovers_from_a_500() {
     let root = scratch("update");
-    let models = vec![markdown(500, "busy".into()), markdown(200, page("gets-all-models.md"))];
+    let models = vec![markdown(500, "busy".into()), markdown(200, page("models/gets-all-models.md"))];
     let (outcome, requested) = run(site(models), &root, |_| {});
     let outcome = outcome.expect("the fetch succeeds after the 500");
     check(
@@ -107,25 +110,25 @@ fn adds_changes_reports_unlisted_skips_guides_and_recovers_from_a_500() {
             skipped: strings(&["spec/overview.md"]),
         },
     );
-    let models_requests = requested.iter().filter(|p| p.ends_with("gets-all-models.md")).count();
-    check("gets-all-models.md", "requests (a 500, then a 200)", models_requests, 2);
+    let models_requests = requested.iter().filter(|p| p.ends_with("models/gets-all-models.md")).count();
+    check("models/gets-all-models.md", "requests (a 500, then a 200)", models_requests, 2);
     check(
         "spec/",
         "secrets page",
         std::fs::read_to_string(root.join("spec/secrets/gets-all-secrets.md")).unwrap(),
-        page("gets-all-secrets.md"),
+        page("secrets/gets-all-secrets.md"),
     );
     check(
         "spec/",
         "models page",
         std::fs::read_to_string(root.join("spec/models/gets-all-models.md")).unwrap(),
-        page("gets-all-models.md"),
+        page("models/gets-all-models.md"),
     );
     assert!(root.join("spec/chains/gets-all-chains.md").exists(), "an unlisted page is kept without --prune");
     assert!(!root.join("spec/overview.md").exists(), "a page that is not an API page is not written");
 
     // Again, with --prune: everything is current, and the unlisted page goes.
-    let (outcome, _) = run(site(vec![markdown(200, page("gets-all-models.md"))]), &root, |o| o.prune = true);
+    let (outcome, _) = run(site(vec![markdown(200, page("models/gets-all-models.md"))]), &root, |o| o.prune = true);
     let outcome = outcome.expect("the second fetch");
     check("the second fetch", "unchanged", outcome.unchanged.len(), 2);
     check("the second fetch", "added and changed", (outcome.added.len(), outcome.changed.len()), (0, 0));
@@ -135,7 +138,7 @@ fn adds_changes_reports_unlisted_skips_guides_and_recovers_from_a_500() {
 #[test]
 fn a_dry_run_writes_nothing() {
     let root = scratch("dry-run");
-    let (outcome, _) = run(site(vec![markdown(200, page("gets-all-models.md"))]), &root, |o| {
+    let (outcome, _) = run(site(vec![markdown(200, page("models/gets-all-models.md"))]), &root, |o| {
         o.dry_run = true;
         o.prune = true;
     });
@@ -171,7 +174,12 @@ fn a_server_that_hangs_times_out() {
         error.contains("spec/models/gets-all-models.md:") && error.contains("timed out after 500ms (after 3 attempts)"),
         "{error}"
     );
-    check("the hanging page", "attempts", requested.iter().filter(|p| p.ends_with("gets-all-models.md")).count(), 3);
+    check(
+        "the hanging page",
+        "attempts",
+        requested.iter().filter(|p| p.ends_with("models/gets-all-models.md")).count(),
+        3,
+    );
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "the timeout did not bound the fetch: {:?}",
@@ -181,18 +189,29 @@ fn a_server_that_hangs_times_out() {
 }
 
 #[test]
-fn the_index_is_read_for_pages_under_the_prefix_only() {
+fn the_index_is_read_for_pages_under_the_prefixes_only() {
     let pages = xtask::fetch::pages_in_index(
         "https://docs.example/llms.txt",
-        &index("- [Up](/reference/management-api/../x.md)\n"),
-        "/reference/management-api/",
+        &index(
+            "- [Up](/reference/management-api/../x.md)\n\
+             - [Jobs](/reference/training-api/list-training-jobs.md): the training API, beside it\n",
+        ),
+        &xtask::fetch::SitePart::defaults(),
     )
     .expect("a URL");
-    let relative: Vec<&str> = pages.iter().map(|(r, _)| r.as_str()).collect();
+    let relative: Vec<(&str, &str)> = pages.iter().map(|(r, url)| (r.as_str(), url.as_str())).collect();
     check(
         "llms.txt",
         "pages",
         relative,
-        vec!["models/gets-all-models.md", "overview.md", "secrets/gets-all-secrets.md"],
+        vec![
+            ("models/gets-all-models.md", "https://docs.example/reference/management-api/models/gets-all-models.md"),
+            ("overview.md", "https://docs.example/reference/management-api/overview.md"),
+            (
+                "secrets/gets-all-secrets.md",
+                "https://docs.example/reference/management-api/secrets/gets-all-secrets.md",
+            ),
+            ("training/list-training-jobs.md", "https://docs.example/reference/training-api/list-training-jobs.md"),
+        ],
     );
 }

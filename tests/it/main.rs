@@ -23,6 +23,7 @@ mod naming;
 mod normalize;
 mod report;
 mod schema;
+mod site;
 #[cfg(feature = "client")]
 mod traced;
 // Without the client, only `fetch` serves from it.

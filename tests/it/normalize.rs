@@ -16,14 +16,14 @@ fn every_page_normalizes_to_its_snapshot() {
 
 #[test]
 fn legacy_rebuild_of_deployment_v1_equals_the_standard_declaration() {
-    let rebuilt = normalize(&page("spec/gets-a-models-deployment-by-id.md"));
-    let declared = normalize(&page("spec/gets-a-models-development-deployment.md"));
+    let rebuilt = normalize(&page("spec/deployments/gets-a-models-deployment-by-id.md"));
+    let declared = normalize(&page("spec/deployments/gets-a-models-development-deployment.md"));
     let rebuilt = &rebuilt.components.schemas["DeploymentV1"];
     let declared = &declared.components.schemas["DeploymentV1"];
-    check("spec/gets-a-models-deployment-by-id.md", "rebuilt DeploymentV1", rebuilt, declared);
+    check("spec/deployments/gets-a-models-deployment-by-id.md", "rebuilt DeploymentV1", rebuilt, declared);
     // Equal as values is not enough for reproducible output: the key order must agree too.
     check(
-        "spec/gets-a-models-deployment-by-id.md",
+        "spec/deployments/gets-a-models-deployment-by-id.md",
         "rebuilt DeploymentV1 as YAML",
         xtask::yaml::to_string(rebuilt),
         xtask::yaml::to_string(declared),
@@ -34,7 +34,7 @@ fn legacy_rebuild_of_deployment_v1_equals_the_standard_declaration() {
 const TWINS: &[(&str, &str, &[&str])] = &[
     (
         "tests/fixtures/twins/gets-a-chain-deployment-by-id.md",
-        "spec/gets-a-chain-deployment-by-id.md",
+        "spec/deployments/gets-a-chain-deployment-by-id.md",
         &[
             // The legacy export titles the page; the standard one carries the operation's summary.
             "/summary",
@@ -46,7 +46,7 @@ const TWINS: &[(&str, &str, &[&str])] = &[
     ),
     (
         "tests/fixtures/twins/promotes-a-development-deployment-to-production.md",
-        "spec/promotes-a-development-deployment-to-production.md",
+        "spec/deployments/promote/promotes-a-development-deployment-to-production.md",
         &[
             "/summary",
             // The standard export leaves this response's description empty.

@@ -117,7 +117,7 @@ fn bumps_follow_the_worst_change() {
 #[test]
 fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
     let root = crate::bad_input::scratch("report");
-    let page = root.join("spec/gets-a-models-development-deployment.md");
+    let page = root.join("spec/deployments/gets-a-models-development-deployment.md");
     let text = std::fs::read_to_string(&page).unwrap();
     // Baseten adds a deployment status, and rewords a description.
     let text = text.replacen("        - WAKING_UP\n", "        - WAKING_UP\n        - HIBERNATING\n", 1);
@@ -212,5 +212,5 @@ fn the_report_lists_the_drift_under_its_own_heading() {
         let line = format!("- {reconciliation}\n");
         assert!(section.contains(&line), "the drift section lacks {line:?}:\n{markdown}");
     }
-    assert!(section.contains("2 disagreements settled by the drift policy, 0 by reviewed decisions."), "{markdown}");
+    assert!(section.contains("13 disagreements settled by the drift policy, 0 by reviewed decisions."), "{markdown}");
 }

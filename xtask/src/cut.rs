@@ -1,6 +1,7 @@
 //! Cut: takes a full OpenAPI 3.1 document (Baseten's `/v1/spec`), gives one standard-form page
 //! per operation, as the docs site exports them: the operation, its path-level parameters, the
-//! components it reaches and the security scheme, in a ```` ````yaml <method> <path> ```` block.
+//! components it reaches and the security scheme, in a ```` ````yaml <method> <path> ```` block;
+//! and, given the docs' list of endpoints, a marked stand-in page for each one `spec/` lacks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -55,6 +56,14 @@ fn operations(spec: &Value) -> Vec<OperationKey> {
 /// The standard-form page of one operation: it, its path-level parameters, the components it
 /// reaches and the security scheme.
 fn cut_one(spec: &Value, key: &OperationKey) -> Option<Page> {
+    let (summary, yaml) = standalone(spec, key)?;
+    let (method, path) = (&key.method, &key.path);
+    let text = format!("# {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n");
+    Some(Page::new(key.page_path(), text))
+}
+
+/// The operation's summary, and its standalone document as YAML.
+fn standalone(spec: &Value, key: &OperationKey) -> Option<(String, String)> {
     let item = spec.get("paths")?.get(&key.path)?;
     let operation = item.get(&key.method)?;
     let mut path_item = Map::new();
@@ -73,11 +82,8 @@ fn cut_one(spec: &Value, key: &OperationKey) -> Option<Page> {
     document.insert("paths".into(), json!({ key.path.clone(): path_item.clone() }));
     document.insert("components".into(), reached_components(spec, &path_item));
 
-    let summary = operation.get("summary").and_then(Value::as_str).unwrap_or(&key.path);
-    let yaml = crate::yaml::to_string(&Value::Object(document));
-    let (method, path) = (&key.method, &key.path);
-    let text = format!("# {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n");
-    Some(Page::new(key.page_path(), text))
+    let summary = operation.get("summary").and_then(Value::as_str).unwrap_or(&key.path).to_string();
+    Some((summary, crate::yaml::to_string(&Value::Object(document))))
 }
 
 /// A page of a mix, and which of the specs it came from.
@@ -174,4 +180,123 @@ fn reached_components(spec: &Value, root: &Value) -> Value {
         components.insert("securitySchemes".into(), schemes.clone());
     }
     Value::Object(components)
+}
+
+/// How a page `cut --stand-ins` rendered begins: a maintainer (and `codegen`'s summary) tells it
+/// from the docs site's export at a glance.
+pub const STAND_IN_MARK: &str = "<!-- stand-in:";
+
+/// Whether `text` is a page `cut --stand-ins` rendered, not one the docs site exported.
+pub fn is_stand_in(text: &str) -> bool {
+    text.starts_with(STAND_IN_MARK)
+}
+
+/// An endpoint the docs' overview lists: its operation, and the page below `spec/` that
+/// documents it on the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedEndpoint {
+    pub method: String,
+    pub path: String,
+    pub page: String,
+}
+
+/// The rows `| METHOD | PATH | SLUG |` of the docs' endpoint list whose slug lies in `parts`.
+/// Rows naming several methods or pages, or pages elsewhere (the gateway API), are not the
+/// management API's.
+pub fn listed_endpoints(list: &str, parts: &[crate::fetch::SitePart]) -> Vec<ListedEndpoint> {
+    let mut out = Vec::new();
+    for line in list.lines() {
+        let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+        let [method, path, slug] = cells.as_slice() else { continue };
+        let method = method.to_ascii_lowercase();
+        if !METHODS.contains(&method.as_str()) || !path.starts_with('/') || slug.contains(' ') {
+            continue;
+        }
+        if let Some(page) = crate::fetch::spec_page_for(slug, parts) {
+            out.push(ListedEndpoint { method, path: path.to_string(), page });
+        }
+    }
+    out
+}
+
+/// What `cut --stand-ins` did to `spec/`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StandIns {
+    /// Stand-ins rendered (new, or again from the spec given), paths under the root.
+    pub written: Vec<String>,
+    /// Stand-ins removed: their endpoint is no longer listed, or a real export now serves it.
+    pub removed: Vec<String>,
+    /// Listed endpoints a page exported by the docs site serves.
+    pub exported: usize,
+}
+
+/// A stand-in for every endpoint in `listed` that no exported page in `pages` serves, rendered
+/// from `spec` (named `spec_name` in its mark), at the page path the site gives it; and the
+/// stand-ins `pages` holds that are no longer needed.
+pub fn stand_ins(
+    spec: &Value,
+    spec_name: &str,
+    listed: &[ListedEndpoint],
+    pages: &[Page],
+) -> Result<(Vec<Page>, StandIns), Errors> {
+    let mut exported = BTreeSet::new();
+    let mut errors = Errors::default();
+    for page in pages.iter().filter(|page| !is_stand_in(&page.text)) {
+        match crate::extract::extract(page) {
+            Ok(block) => drop(exported.insert(OperationKey { path: block.path, method: block.method })),
+            Err(e) => errors.extend(e),
+        }
+    }
+    let mut rendered = Vec::new();
+    let mut outcome = StandIns::default();
+    for endpoint in listed {
+        let key = OperationKey { path: endpoint.path.clone(), method: endpoint.method.clone() };
+        if exported.contains(&key) {
+            outcome.exported += 1;
+            continue;
+        }
+        let Some((summary, yaml)) = standalone(spec, &key) else {
+            let message = format!("the docs list {} {}, which {spec_name} does not have", key.method, key.path);
+            errors.push(Error::new(spec_name, message).with_hint("render stand-ins from a newer spec"));
+            continue;
+        };
+        let (method, path) = (&key.method, &key.path);
+        let text = format!(
+            "{STAND_IN_MARK} rendered by `cargo xtask cut --stand-ins` from {spec_name}, not exported by the docs \
+             site; `cargo xtask fetch` replaces it with the site's page -->\n\
+             # {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n"
+        );
+        rendered.push(Page::new(format!("{}/{}", crate::SPEC_DIR, endpoint.page), text));
+    }
+    let kept: BTreeSet<&str> = rendered.iter().map(|page| page.path.as_str()).collect();
+    outcome.removed = pages
+        .iter()
+        .filter(|page| is_stand_in(&page.text) && !kept.contains(page.path.as_str()))
+        .map(|page| page.path.clone())
+        .collect();
+    outcome.written = rendered.iter().map(|page| page.path.clone()).collect();
+    errors.into_result((rendered, outcome))
+}
+
+/// `cargo xtask cut --stand-ins LIST SPEC`: makes `spec/` under `root` hold a page for every
+/// endpoint the docs' list names, rendering a stand-in from `spec` where no exported page
+/// serves one, all or nothing.
+pub fn cut_stand_in_files(list: &Path, spec: &Path, root: &Path) -> Result<StandIns, Errors> {
+    let read = |file: &Path| {
+        std::fs::read_to_string(file).map_err(|e| Error::new(file.display().to_string(), format!("cannot read: {e}")))
+    };
+    let listed = listed_endpoints(&read(list)?, &crate::fetch::SitePart::defaults());
+    if listed.is_empty() {
+        let error = Error::new(list.display().to_string(), "lists no endpoint as `| METHOD | PATH | SLUG |`");
+        return Err(error.with_hint("it is the docs' overview table of endpoints").into());
+    }
+    let document: Value = crate::yaml::from_str(&read(spec)?)
+        .map_err(|e| Error::new(spec.display().to_string(), format!("not a JSON or YAML document: {e}")))?;
+    let spec_dir = root.join(crate::SPEC_DIR);
+    let pages = if spec_dir.exists() { crate::page::load_pages(root, &spec_dir)? } else { Vec::new() };
+    let name = spec.file_name().map_or_else(|| spec.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let (rendered, outcome) = stand_ins(&document, &name, &listed, &pages)?;
+    let files: BTreeMap<String, String> = rendered.into_iter().map(|page| (page.path, page.text)).collect();
+    crate::write::apply_some(root, &files, &outcome.removed)?;
+    Ok(outcome)
 }

@@ -18,11 +18,45 @@ pub const DEFAULT_INDEX: &str = "https://docs.baseten.co/llms.txt";
 /// Where the management API reference lives on the site; pages are stored under `spec/` by
 /// their path below it.
 pub const DEFAULT_PREFIX: &str = "/reference/management-api/";
+/// The training API's reference sits beside it on the site, though its endpoints are the same
+/// API's (`/v1/training_projects`); its pages go to `spec/training/`.
+pub const TRAINING_PREFIX: &str = "/reference/training-api/";
+
+/// A part of the site whose pages `spec/` holds: the site path, and the folder below `spec/`
+/// its pages go to (empty for the management API's own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SitePart {
+    pub prefix: String,
+    pub folder: String,
+}
+
+impl SitePart {
+    /// The management and training API references, as the docs site lays them out.
+    pub fn defaults() -> Vec<SitePart> {
+        vec![
+            SitePart { prefix: DEFAULT_PREFIX.into(), folder: String::new() },
+            SitePart { prefix: TRAINING_PREFIX.into(), folder: "training/".into() },
+        ]
+    }
+}
+
+/// The page below `spec/` for a path on the site (`/reference/management-api/secrets/upserts-a-secret`
+/// is `secrets/upserts-a-secret.md`), or `None` when the path is outside `parts`.
+pub fn spec_page_for(site_path: &str, parts: &[SitePart]) -> Option<String> {
+    parts.iter().find_map(|part| {
+        let below = site_path.strip_prefix(&part.prefix)?.trim_end_matches('/');
+        if below.is_empty() || below.split('/').any(|piece| piece.is_empty() || piece == "..") {
+            return None;
+        }
+        let below = below.strip_suffix(".md").unwrap_or(below);
+        Some(format!("{}{below}.md", part.folder))
+    })
+}
 
 #[derive(Clone, Debug)]
 pub struct Options {
     pub index: String,
-    pub prefix: String,
+    pub parts: Vec<SitePart>,
     pub concurrency: usize,
     pub timeout: Duration,
     pub attempts: u32,
@@ -37,7 +71,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             index: DEFAULT_INDEX.into(),
-            prefix: DEFAULT_PREFIX.into(),
+            parts: SitePart::defaults(),
             concurrency: 8,
             timeout: Duration::from_secs(30),
             attempts: 4,
@@ -78,9 +112,10 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> 
         .build()
         .map_err(|e| Error::new(&options.index, format!("cannot set up HTTP: {e}")))?;
     let index = get(&client, &options.index, options).await.map_err(|e| Error::new(&options.index, e))?;
-    let listed = pages_in_index(&options.index, &index, &options.prefix).map_err(|e| Error::new(&options.index, e))?;
+    let listed = pages_in_index(&options.index, &index, &options.parts).map_err(|e| Error::new(&options.index, e))?;
     if listed.is_empty() {
-        return Err(Error::new(&options.index, format!("the index lists no page under `{}`", options.prefix))
+        let prefixes: Vec<&str> = options.parts.iter().map(|part| part.prefix.as_str()).collect();
+        return Err(Error::new(&options.index, format!("the index lists no page under `{}`", prefixes.join("` or `")))
             .with_hint("is it the docs site's llms.txt? see --prefix")
             .into());
     }
@@ -122,23 +157,19 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> 
     Ok(outcome)
 }
 
-/// The `.md` exports the index links to under `prefix`, as (path below the prefix, URL).
-pub fn pages_in_index(index_url: &str, index: &str, prefix: &str) -> Result<Vec<(String, String)>, String> {
+/// The `.md` exports the index links to under the site parts, as (page below `spec/`, URL).
+pub fn pages_in_index(index_url: &str, index: &str, parts: &[SitePart]) -> Result<Vec<(String, String)>, String> {
     let base = reqwest::Url::parse(index_url).map_err(|e| format!("not a URL: {e}"))?;
     let mut out = BTreeMap::new();
     for link in index.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
-        let Ok(url) = base.join(link.trim()) else { continue };
+        let Ok(mut url) = base.join(link.trim()) else { continue };
         if url.host_str() != base.host_str() {
             continue;
         }
-        let Some(below) = url.path().strip_prefix(prefix) else { continue };
-        let below = below.trim_end_matches('/');
-        if below.is_empty() || below.split('/').any(|part| part.is_empty() || part == "..") {
-            continue;
-        }
-        let relative = if below.ends_with(".md") { below.to_string() } else { format!("{below}.md") };
-        let mut url = url.clone();
-        url.set_path(&format!("{prefix}{relative}"));
+        let Some(relative) = spec_page_for(url.path(), parts) else { continue };
+        let site_path = url.path().trim_end_matches('/');
+        let site_path = if site_path.ends_with(".md") { site_path.to_string() } else { format!("{site_path}.md") };
+        url.set_path(&site_path);
         url.set_query(None);
         url.set_fragment(None);
         out.insert(relative, url.to_string());

@@ -2,7 +2,7 @@
 //! in `generated/`. Stages, in order: [`page`], [`extract`], [`normalize`], [`merge`],
 //! [`defaults`], [`downgrade`], [`generate`], [`write`]; [`build`] runs them in memory and
 //! [`codegen`] writes what they give. Shared by the stages: [`schema`] (the walker), [`yaml`],
-//! [`naming`], [`direction`], [`provenance`], [`error`].
+//! [`naming`], [`sections`], [`direction`], [`provenance`], [`error`].
 
 // Bad input is an error naming its page, never a panic.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -23,6 +23,7 @@ pub mod page;
 pub mod provenance;
 pub mod report;
 pub mod schema;
+pub mod sections;
 pub mod write;
 pub mod yaml;
 

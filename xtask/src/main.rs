@@ -14,6 +14,7 @@ const USAGE: &str = "\
 Usage: cargo xtask codegen [--check] [--report FILE] [--root DIR]
        cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
        cargo xtask cut [--mix SEED] SPEC.json [SPEC.json ...] DIR
+       cargo xtask cut --stand-ins ENDPOINTS SPEC.json
 
 Run `cargo xtask fetch --help` for fetch's options.
 
@@ -37,7 +38,13 @@ Cuts a full OpenAPI 3.1 document (Baseten's /v1/spec) into one standard-form doc
 operation, written as DIR/<method>-<path>.md; `cargo xtask codegen --root` then reads them from
 DIR/spec/. CI runs the whole management API through the pipeline this way. Given several specs
 (the API at several dates) and `--mix SEED`, each operation's page comes from one of the specs
-that have it, picked by SEED: a docs site whose pages were exported months apart.";
+that have it, picked by SEED: a docs site whose pages were exported months apart.
+
+With --stand-ins, reads the docs' list of endpoints (spec/endpoints.txt, a table: method, path,
+page on the site) and renders, from SPEC.json, a stand-in page in spec/ for every listed endpoint
+no page exported by the docs site serves, at the path the site gives that page. A stand-in's first
+line says what it is; `cargo xtask fetch` replaces it with the site's export. Stand-ins no longer
+needed are removed.";
 
 fn main() -> ExitCode {
     use_large_pages();
@@ -121,7 +128,8 @@ no longer listed.
 
 Options:
   --index URL        the page index (default https://docs.baseten.co/llms.txt)
-  --prefix PATH      the site path of the API reference (default /reference/management-api/)
+  --prefix PATH      the site path of the API reference (default: /reference/management-api/,
+                     and /reference/training-api/ into spec/training/)
   --dry-run          download and report, write nothing
   --prune            remove pages the index no longer lists (default: only report them)
   --concurrency N    downloads at a time (default 8)
@@ -165,7 +173,9 @@ fn fetch_options(args: &[&str]) -> Result<Option<xtask::fetch::Options>, String>
             "--dry-run" => options.dry_run = true,
             "--prune" => options.prune = true,
             "--index" => options.index = value("--index")?,
-            "--prefix" => options.prefix = value("--prefix")?,
+            "--prefix" => {
+                options.parts = vec![xtask::fetch::SitePart { prefix: value("--prefix")?, folder: String::new() }]
+            }
             "--concurrency" => {
                 let v = value("--concurrency")?;
                 options.concurrency = v.parse().map_err(|_| format!("--concurrency takes a number, not `{v}`"))?;
@@ -225,6 +235,9 @@ fn root() -> PathBuf {
 }
 
 fn cut(args: &[&str]) -> ExitCode {
+    if let ["--stand-ins", list, spec] = args {
+        return cut_stand_ins(Path::new(list), Path::new(spec));
+    }
     let (seed, rest) = match args {
         ["--mix", seed, rest @ ..] => match seed.parse::<u64>() {
             Ok(seed) => (Some(seed), rest),
@@ -240,6 +253,29 @@ fn cut(args: &[&str]) -> ExitCode {
     match xtask::cut::cut_files(&specs, seed, Path::new(dir)) {
         Ok(count) => {
             println!("{count} pages written to {dir}");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn cut_stand_ins(list: &Path, spec: &Path) -> ExitCode {
+    match xtask::cut::cut_stand_in_files(list, spec, &root()) {
+        Ok(outcome) => {
+            println!(
+                "{} listed endpoints served by exported pages, {} by stand-ins",
+                outcome.exported,
+                outcome.written.len()
+            );
+            for path in &outcome.written {
+                println!("  stand-in {path}");
+            }
+            for path in &outcome.removed {
+                println!("  removed  {path}");
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -6,6 +6,13 @@
 //! carries the status and headers) or an [`Error`] naming the operation, the HTTP status and
 //! what the server said.
 //!
+//! ## Operations by section
+//!
+//! As Baseten's API reference files them; each section is one `impl Client` block in
+//! [`Client`]'s docs.
+//!
+//! codegen: sections
+//!
 //! ```no_run
 //! use baseten_management::{Client, Error, StatusCode};
 //!
@@ -95,9 +102,9 @@
 //! use futures::TryStreamExt;
 //!
 //! # async fn example(client: &Client) -> Result<(), Error> {
-//! let mut users = client.list_users().limit(100).stream();
-//! while let Some(user) = users.try_next().await? {
-//!     println!("{user:?}");
+//! let mut items = client.list_users().limit(100).stream();
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
 //! }
 //! # Ok(())
 //! # }

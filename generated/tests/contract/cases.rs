@@ -11,6 +11,13 @@ fn from<T: serde::de::DeserializeOwned>(json: &str) -> T {
 pub(crate) fn cases() -> Vec<Case> {
     Vec::from([
         Case {
+            operation: "list_api_keys",
+            method: "GET",
+            path: "/v1/api_keys",
+            arguments: "required arguments",
+            call: |client| outcome(client.list_api_keys().send()),
+        },
+        Case {
             operation: "create_api_key",
             method: "POST",
             path: "/v1/api_keys",
@@ -61,11 +68,80 @@ pub(crate) fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            operation: "delete_api_key",
+            method: "DELETE",
+            path: "/v1/api_keys/{api_key_prefix}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .delete_api_key()
+                    .api_key_prefix(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_billing_usage_summary",
+            method: "GET",
+            path: "/v1/billing/usage_summary",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_billing_usage_summary()
+                    .start_date(
+                        from::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(r#""2026-01-01T00:00:00Z""#),
+                    )
+                    .end_date(
+                        from::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(r#""2026-01-01T00:00:00Z""#),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
             operation: "list_chains",
             method: "GET",
             path: "/v1/chains",
             arguments: "required arguments",
             call: |client| outcome(client.list_chains().send()),
+        },
+        Case {
+            operation: "get_chain",
+            method: "GET",
+            path: "/v1/chains/{chain_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_chain()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "delete_chain",
+            method: "DELETE",
+            path: "/v1/chains/{chain_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .delete_chain()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_chain_deployments",
+            method: "GET",
+            path: "/v1/chains/{chain_id}/deployments",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_chain_deployments()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
         },
         Case {
             operation: "get_chain_deployment",
@@ -81,6 +157,265 @@ pub(crate) fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            operation: "delete_chain_deployment",
+            method: "DELETE",
+            path: "/v1/chains/{chain_id}/deployments/{chain_deployment_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .delete_chain_deployment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .chain_deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "deactivate_chain_deployment",
+            method: "POST",
+            path: "/v1/chains/{chain_id}/deployments/{chain_deployment_id}/deactivate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .deactivate_chain_deployment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .chain_deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_chain_environments",
+            method: "GET",
+            path: "/v1/chains/{chain_id}/environments",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_chain_environments()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_chain_environment",
+            method: "POST",
+            path: "/v1/chains/{chain_id}/environments",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateChainEnvironmentRequestV1::builder()
+                            .name(from::<::std::string::String>(r#""x""#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_chain_environment",
+            method: "POST",
+            path: "/v1/chains/{chain_id}/environments",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .create_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateChainEnvironmentRequestV1::builder()
+                            .name(from::<::std::string::String>(r#""x""#))
+                            .promotion_settings(
+                                from::<
+                                    ::std::option::Option<
+                                        ::baseten_management::types::UpdatePromotionSettingsV1,
+                                    >,
+                                >(
+                                    r#"{"redeploy_on_promotion":true,"rolling_deploy":true,"rolling_deploy_config":{"rolling_deploy_strategy":"REPLICA","max_surge_percent":1,"max_unavailable_percent":1,"stabilization_time_seconds":1,"promotion_cleanup_strategy":"KEEP"},"ramp_up_while_promoting":true,"ramp_up_duration_seconds":1}"#,
+                                ),
+                            )
+                            .chainlet_settings(
+                                from::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<
+                                            ::baseten_management::types::ChainletEnvironmentSettingsRequestV1,
+                                        >,
+                                    >,
+                                >(
+                                    r#"[{"chainlet_name":"x","autoscaling_settings":{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1,"max_scale_down_rate":1},"instance_type_id":"x"}]"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_chain_environment",
+            method: "GET",
+            path: "/v1/chains/{chain_id}/environments/{env_name}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_chain_environment",
+            method: "PATCH",
+            path: "/v1/chains/{chain_id}/environments/{env_name}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .update_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateChainEnvironmentRequestV1::builder(),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_chain_environment",
+            method: "PATCH",
+            path: "/v1/chains/{chain_id}/environments/{env_name}",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .update_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateChainEnvironmentRequestV1::builder()
+                            .promotion_settings(
+                                from::<
+                                    ::std::option::Option<
+                                        ::baseten_management::types::UpdatePromotionSettingsV1,
+                                    >,
+                                >(
+                                    r#"{"redeploy_on_promotion":true,"rolling_deploy":true,"rolling_deploy_config":{"rolling_deploy_strategy":"REPLICA","max_surge_percent":1,"max_unavailable_percent":1,"stabilization_time_seconds":1,"promotion_cleanup_strategy":"KEEP"},"ramp_up_while_promoting":true,"ramp_up_duration_seconds":1}"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_chain_environment_chainlet_settings_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/chains/{chain_id}/environments/{env_name}/chainlet_settings/autoscaling_settings",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .update_chain_environment_chainlet_settings_autoscaling_settings()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1::builder()
+                            .updates(
+                                from::<
+                                    ::std::vec::Vec<
+                                        ::baseten_management::types::ChainletEnvironmentAutoscalingSettingsUpdateV1,
+                                    >,
+                                >(r#"[{"chainlet_name":"x","autoscaling_settings":{}}]"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_chain_environment_chainlet_settings_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/chains/{chain_id}/environments/{env_name}/chainlet_settings/autoscaling_settings",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .update_chain_environment_chainlet_settings_autoscaling_settings()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1::builder()
+                            .updates(
+                                from::<
+                                    ::std::vec::Vec<
+                                        ::baseten_management::types::ChainletEnvironmentAutoscalingSettingsUpdateV1,
+                                    >,
+                                >(
+                                    r#"[{"chainlet_name":"x","autoscaling_settings":{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1,"max_scale_down_rate":1}}]"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_chain_environment_chainlet_settings_instance_types",
+            method: "POST",
+            path: "/v1/chains/{chain_id}/environments/{env_name}/chainlet_settings/instance_types/update",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .update_chain_environment_chainlet_settings_instance_types()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateChainletEnvironmentInstanceTypeRequestV1::builder()
+                            .updates(
+                                from::<
+                                    ::std::vec::Vec<
+                                        ::baseten_management::types::ChainletEnvironmentInstanceTypeUpdateV1,
+                                    >,
+                                >(r#"[{"chainlet_name":"x","instance_type_id":"x"}]"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "promote_chain_environment",
+            method: "POST",
+            path: "/v1/chains/{chain_id}/environments/{env_name}/promote",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .promote_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::PromoteToChainEnvironmentRequestV1::builder()
+                            .deployment_id(from::<::std::string::String>(r#""x""#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "promote_chain_environment",
+            method: "POST",
+            path: "/v1/chains/{chain_id}/environments/{env_name}/promote",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .promote_chain_environment()
+                    .chain_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::PromoteToChainEnvironmentRequestV1::builder()
+                            .scale_down_previous_deployment(
+                                from::<::std::option::Option<bool>>(r#"true"#),
+                            )
+                            .deployment_id(from::<::std::string::String>(r#""x""#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_instance_type_prices",
+            method: "GET",
+            path: "/v1/instance_type_prices",
+            arguments: "required arguments",
+            call: |client| outcome(client.list_instance_type_prices().send()),
+        },
+        Case {
             operation: "list_instance_types",
             method: "GET",
             path: "/v1/instance_types",
@@ -88,11 +423,98 @@ pub(crate) fn cases() -> Vec<Case> {
             call: |client| outcome(client.list_instance_types().send()),
         },
         Case {
+            operation: "list_model_apis",
+            method: "GET",
+            path: "/v1/model_apis",
+            arguments: "required arguments",
+            call: |client| outcome(client.list_model_apis().send()),
+        },
+        Case {
+            operation: "list_model_apis",
+            method: "GET",
+            path: "/v1/model_apis",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .list_model_apis()
+                    .cursor(from::<::std::string::String>(r#""x""#))
+                    .limit(from::<::std::num::NonZeroU64>(r#"1"#))
+                    .added_only(from::<bool>(r#"true"#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_model_api",
+            method: "GET",
+            path: "/v1/model_apis/{model_api_name}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_model_api()
+                    .model_api_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
             operation: "list_models",
             method: "GET",
             path: "/v1/models",
             arguments: "required arguments",
             call: |client| outcome(client.list_models().send()),
+        },
+        Case {
+            operation: "create_model",
+            method: "POST",
+            path: "/v1/models",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_model()
+                    .body(
+                        ::baseten_management::types::CreateModelRequestV1::builder()
+                            .source(
+                                from::<
+                                    ::baseten_management::types::CreateModelRequestV1Source,
+                                >(
+                                    r#"{"lab_display_name":"x","user_defined_listing_id":"x","kind":"library_listing"}"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_model",
+            method: "POST",
+            path: "/v1/models",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .create_model()
+                    .body(
+                        ::baseten_management::types::CreateModelRequestV1::builder()
+                            .source(
+                                from::<
+                                    ::baseten_management::types::CreateModelRequestV1Source,
+                                >(
+                                    r#"{"lab_display_name":"x","user_defined_listing_id":"x","kind":"library_listing","deployed_model_name":"x"}"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_model",
+            method: "GET",
+            path: "/v1/models/{model_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_model()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
         },
         Case {
             operation: "delete_model",
@@ -103,6 +525,60 @@ pub(crate) fn cases() -> Vec<Case> {
                 client
                     .delete_model()
                     .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_deployments",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_deployments()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateModelDeploymentRequestV1::builder()
+                            .source(
+                                from::<
+                                    ::baseten_management::types::DeploymentArchiveSourceV1,
+                                >(r#"{"deployment":{"config":{}},"kind":"model_archive"}"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .create_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateModelDeploymentRequestV1::builder()
+                            .source(
+                                from::<
+                                    ::baseten_management::types::DeploymentArchiveSourceV1,
+                                >(
+                                    r#"{"deployment":{"config":{},"raw_config":"x","user_env":{},"environment_name":"x","preserve_env_instance_type":true,"deploy_timeout_minutes":1,"deployment_name":"x","labels":{},"is_development":true},"kind":"model_archive","s3_key":"x"}"#,
+                                ),
+                            ),
+                    )
                     .send(),
             ),
         },
@@ -126,6 +602,68 @@ pub(crate) fn cases() -> Vec<Case> {
             call: |client| outcome(
                 client
                     .activate_development_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_development_deployment_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/deployments/development/autoscaling_settings",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .update_development_deployment_autoscaling_settings()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateAutoscalingSettingsV1::builder(),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_development_deployment_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/deployments/development/autoscaling_settings",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .update_development_deployment_autoscaling_settings()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateAutoscalingSettingsV1::builder()
+                            .min_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .max_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .autoscaling_window(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .scale_down_delay(from::<::std::option::Option<i64>>(r#"1"#))
+                            .concurrency_target(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .target_utilization_percentage(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .target_in_flight_tokens(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .max_scale_down_rate(
+                                from::<
+                                    ::std::option::Option<::std::num::NonZeroU64>,
+                                >(r#"1"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "deactivate_development_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/development/deactivate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .deactivate_development_deployment()
                     .model_id(from::<::std::string::String>(r#""x""#))
                     .send(),
             ),
@@ -177,6 +715,104 @@ pub(crate) fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            operation: "get_production_deployment",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/production",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_production_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "activate_production_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/production/activate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .activate_production_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_production_deployment_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/deployments/production/autoscaling_settings",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .update_production_deployment_autoscaling_settings()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateAutoscalingSettingsV1::builder(),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_production_deployment_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/deployments/production/autoscaling_settings",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .update_production_deployment_autoscaling_settings()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateAutoscalingSettingsV1::builder()
+                            .min_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .max_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .autoscaling_window(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .scale_down_delay(from::<::std::option::Option<i64>>(r#"1"#))
+                            .concurrency_target(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .target_utilization_percentage(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .target_in_flight_tokens(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .max_scale_down_rate(
+                                from::<
+                                    ::std::option::Option<::std::num::NonZeroU64>,
+                                >(r#"1"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "deactivate_production_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/production/deactivate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .deactivate_production_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "retry_production_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/production/retry",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .retry_production_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
             operation: "get_deployment",
             method: "GET",
             path: "/v1/models/{model_id}/deployments/{deployment_id}",
@@ -197,6 +833,19 @@ pub(crate) fn cases() -> Vec<Case> {
             call: |client| outcome(
                 client
                     .delete_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "activate_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/activate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .activate_deployment()
                     .model_id(from::<::std::string::String>(r#""x""#))
                     .deployment_id(from::<::std::string::String>(r#""x""#))
                     .send(),
@@ -244,8 +893,222 @@ pub(crate) fn cases() -> Vec<Case> {
                             )
                             .target_in_flight_tokens(
                                 from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .max_scale_down_rate(
+                                from::<
+                                    ::std::option::Option<::std::num::NonZeroU64>,
+                                >(r#"1"#),
                             ),
                     )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_deployment_config",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/config",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_deployment_config()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_deployment_config",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/config",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .get_deployment_config()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .output_format(
+                        from::<
+                            ::baseten_management::types::DeploymentConfigOutputFormat,
+                        >(r#""raw""#),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "deactivate_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/deactivate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .deactivate_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_deployment_download",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/download",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_deployment_download()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_deployment_logs",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/logs",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_deployment_logs()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_deployment_logs",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/logs",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .list_deployment_logs()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .start_epoch_millis(from::<i64>(r#"1"#))
+                    .end_epoch_millis(from::<i64>(r#"1"#))
+                    .direction(
+                        from::<::baseten_management::types::SortOrderV1>(r#""asc""#),
+                    )
+                    .limit(from::<::std::num::NonZeroU64>(r#"1"#))
+                    .min_level(
+                        from::<::baseten_management::types::LogLevelV1>(r#""DEBUG""#),
+                    )
+                    .replica(from::<::baseten_management::types::Replica>(r#""x""#))
+                    .request_id(from::<::baseten_management::types::RequestId>(r#""x""#))
+                    .component(from::<::baseten_management::types::Component>(r#""x""#))
+                    .search_pattern(
+                        from::<::baseten_management::types::SearchPattern>(r#""x""#),
+                    )
+                    .includes(from::<::std::vec::Vec<::std::string::String>>(r#"["x"]"#))
+                    .excludes(from::<::std::vec::Vec<::std::string::String>>(r#"["x"]"#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_deployment_metrics",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/metrics",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_deployment_metrics()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_deployment_metrics",
+            method: "GET",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/metrics",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .list_deployment_metrics()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .mode(
+                        from::<
+                            ::baseten_management::types::ModelMetricModeV1,
+                        >(r#""CURRENT""#),
+                    )
+                    .start_epoch_millis(from::<i64>(r#"1"#))
+                    .end_epoch_millis(from::<i64>(r#"1"#))
+                    .metrics(from::<::std::vec::Vec<::std::string::String>>(r#"["x"]"#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "promote_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/promote",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .promote_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .body(::baseten_management::types::PromoteRequestV1::builder())
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "promote_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/promote",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .promote_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::PromoteRequestV1::builder()
+                            .scale_down_previous_production(
+                                from::<::std::option::Option<bool>>(r#"true"#),
+                            )
+                            .preserve_env_instance_type(
+                                from::<::std::option::Option<bool>>(r#"true"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "delete_deployment_replica",
+            method: "DELETE",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/replicas/{replica_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .delete_deployment_replica()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .replica_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "retry_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/retry",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .retry_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .deployment_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_environments",
+            method: "GET",
+            path: "/v1/models/{model_id}/environments",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_environments()
+                    .model_id(from::<::std::string::String>(r#""x""#))
                     .send(),
             ),
         },
@@ -283,7 +1146,70 @@ pub(crate) fn cases() -> Vec<Case> {
                                         ::baseten_management::types::UpdateAutoscalingSettingsV1,
                                     >,
                                 >(
-                                    r#"{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1}"#,
+                                    r#"{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1,"max_scale_down_rate":1}"#,
+                                ),
+                            )
+                            .promotion_settings(
+                                from::<
+                                    ::std::option::Option<
+                                        ::baseten_management::types::UpdatePromotionSettingsV1,
+                                    >,
+                                >(
+                                    r#"{"redeploy_on_promotion":true,"rolling_deploy":true,"rolling_deploy_config":{"rolling_deploy_strategy":"REPLICA","max_surge_percent":1,"max_unavailable_percent":1,"stabilization_time_seconds":1,"promotion_cleanup_strategy":"KEEP"},"ramp_up_while_promoting":true,"ramp_up_duration_seconds":1}"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_environment",
+            method: "GET",
+            path: "/v1/models/{model_id}/environments/{env_name}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_environment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_environment",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/environments/{env_name}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .update_environment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateEnvironmentRequestV1::builder(),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "update_environment",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/environments/{env_name}",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .update_environment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpdateEnvironmentRequestV1::builder()
+                            .autoscaling_settings(
+                                from::<
+                                    ::std::option::Option<
+                                        ::baseten_management::types::UpdateAutoscalingSettingsV1,
+                                    >,
+                                >(
+                                    r#"{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1,"max_scale_down_rate":1}"#,
                                 ),
                             )
                             .promotion_settings(
@@ -326,11 +1252,650 @@ pub(crate) fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            operation: "deactivate_environment_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/deactivate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .deactivate_environment_deployment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "force_cancel_environment_promotion",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/force_cancel_promotion",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .force_cancel_environment_promotion()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "force_roll_forward_environment_promotion",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .force_roll_forward_environment_promotion()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "pause_environment_promotion",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/pause_promotion",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .pause_environment_promotion()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "promote_environment",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/promote",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .promote_environment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::PromoteToEnvironmentRequestV1::builder()
+                            .deployment_id(from::<::std::string::String>(r#""x""#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "promote_environment",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/promote",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .promote_environment()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::PromoteToEnvironmentRequestV1::builder()
+                            .scale_down_previous_deployment(
+                                from::<::std::option::Option<bool>>(r#"true"#),
+                            )
+                            .deployment_id(from::<::std::string::String>(r#""x""#))
+                            .preserve_env_instance_type(
+                                from::<::std::option::Option<bool>>(r#"true"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "resume_environment_promotion",
+            method: "POST",
+            path: "/v1/models/{model_id}/environments/{env_name}/resume_promotion",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .resume_environment_promotion()
+                    .model_id(from::<::std::string::String>(r#""x""#))
+                    .env_name(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "prepare_model_upload",
+            method: "POST",
+            path: "/v1/prepare_model_upload",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .prepare_model_upload()
+                    .body(
+                        ::baseten_management::types::PrepareModelUploadRequestV1::builder()
+                            .deployment(
+                                from::<
+                                    ::baseten_management::types::DeploymentArchivePayloadV1,
+                                >(r#"{"config":{}}"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "prepare_model_upload",
+            method: "POST",
+            path: "/v1/prepare_model_upload",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .prepare_model_upload()
+                    .body(
+                        ::baseten_management::types::PrepareModelUploadRequestV1::builder()
+                            .deployment(
+                                from::<
+                                    ::baseten_management::types::DeploymentArchivePayloadV1,
+                                >(
+                                    r#"{"config":{},"raw_config":"x","user_env":{},"environment_name":"x","preserve_env_instance_type":true,"deploy_timeout_minutes":1,"deployment_name":"x","labels":{},"is_development":true}"#,
+                                ),
+                            )
+                            .name(
+                                from::<
+                                    ::std::option::Option<::std::string::String>,
+                                >(r#""x""#),
+                            )
+                            .team_id(
+                                from::<
+                                    ::std::option::Option<::std::string::String>,
+                                >(r#""x""#),
+                            )
+                            .model_id(
+                                from::<
+                                    ::std::option::Option<::std::string::String>,
+                                >(r#""x""#),
+                            )
+                            .dry_run(from::<::std::option::Option<bool>>(r#"true"#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
             operation: "list_secrets",
             method: "GET",
             path: "/v1/secrets",
             arguments: "required arguments",
             call: |client| outcome(client.list_secrets().send()),
+        },
+        Case {
+            operation: "create_secret",
+            method: "POST",
+            path: "/v1/secrets",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_secret()
+                    .body(
+                        ::baseten_management::types::UpsertSecretRequestV1::builder()
+                            .name(from::<::std::string::String>(r#""x""#))
+                            .value(from::<::std::string::String>(r#""x""#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_teams",
+            method: "GET",
+            path: "/v1/teams",
+            arguments: "required arguments",
+            call: |client| outcome(client.list_teams().send()),
+        },
+        Case {
+            operation: "create_team_api_key",
+            method: "POST",
+            path: "/v1/teams/{team_id}/api_keys",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_team_api_key()
+                    .team_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateApiKeyRequestV1::builder()
+                            .type_(
+                                from::<
+                                    ::baseten_management::types::ApiKeyCategory,
+                                >(r#""PERSONAL""#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_team_api_key",
+            method: "POST",
+            path: "/v1/teams/{team_id}/api_keys",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .create_team_api_key()
+                    .team_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateApiKeyRequestV1::builder()
+                            .name(
+                                from::<
+                                    ::std::option::Option<::std::string::String>,
+                                >(r#""x""#),
+                            )
+                            .type_(
+                                from::<
+                                    ::baseten_management::types::ApiKeyCategory,
+                                >(r#""PERSONAL""#),
+                            )
+                            .model_ids(
+                                from::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >(r#"["x"]"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_team_secrets",
+            method: "GET",
+            path: "/v1/teams/{team_id}/secrets",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_team_secrets()
+                    .team_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_team_secret",
+            method: "POST",
+            path: "/v1/teams/{team_id}/secrets",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_team_secret()
+                    .team_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpsertSecretRequestV1::builder()
+                            .name(from::<::std::string::String>(r#""x""#))
+                            .value(from::<::std::string::String>(r#""x""#)),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_team_training_project",
+            method: "POST",
+            path: "/v1/teams/{team_id}/training_projects",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_team_training_project()
+                    .team_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::UpsertTrainingProjectRequestV1::builder()
+                            .training_project(
+                                from::<
+                                    ::baseten_management::types::UpsertTrainingProjectV1,
+                                >(r#"{"name":"x"}"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "search_training_jobs",
+            method: "POST",
+            path: "/v1/training_jobs/search",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .search_training_jobs()
+                    .body(
+                        ::baseten_management::types::SearchTrainingJobsRequestV1::builder(),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "search_training_jobs",
+            method: "POST",
+            path: "/v1/training_jobs/search",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .search_training_jobs()
+                    .body(
+                        ::baseten_management::types::SearchTrainingJobsRequestV1::builder()
+                            .project_id(
+                                from::<
+                                    ::std::option::Option<::std::string::String>,
+                                >(r#""x""#),
+                            )
+                            .job_id(
+                                from::<
+                                    ::std::option::Option<::std::string::String>,
+                                >(r#""x""#),
+                            )
+                            .statuses(
+                                from::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >(r#"["x"]"#),
+                            )
+                            .order_by(
+                                from::<
+                                    ::std::vec::Vec<::baseten_management::types::OrderByV1>,
+                                >(r#"[{"field":"x","order":"x"}]"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_projects",
+            method: "GET",
+            path: "/v1/training_projects",
+            arguments: "required arguments",
+            call: |client| outcome(client.list_training_projects().send()),
+        },
+        Case {
+            operation: "create_training_project",
+            method: "POST",
+            path: "/v1/training_projects",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_training_project()
+                    .body(
+                        ::baseten_management::types::UpsertTrainingProjectRequestV1::builder()
+                            .training_project(
+                                from::<
+                                    ::baseten_management::types::UpsertTrainingProjectV1,
+                                >(r#"{"name":"x"}"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_training_project",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_training_project()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "delete_training_project",
+            method: "DELETE",
+            path: "/v1/training_projects/{training_project_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .delete_training_project()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_training_project_cache_summary",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/cache/summary",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_training_project_cache_summary()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_jobs",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_training_project_jobs()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_training_project_job",
+            method: "POST",
+            path: "/v1/training_projects/{training_project_id}/jobs",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .create_training_project_job()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateTrainingJobRequestV1::builder()
+                            .training_job(
+                                from::<
+                                    ::baseten_management::types::CreateTrainingJobV1,
+                                >(r#"{"image":{"base_image":"x"}}"#),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "create_training_project_job",
+            method: "POST",
+            path: "/v1/training_projects/{training_project_id}/jobs",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .create_training_project_job()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        ::baseten_management::types::CreateTrainingJobRequestV1::builder()
+                            .training_job(
+                                from::<
+                                    ::baseten_management::types::CreateTrainingJobV1,
+                                >(
+                                    r#"{"image":{"base_image":"x","docker_auth":{"registry":"x","auth_method":"GCP_SERVICE_ACCOUNT_JSON","gcp_service_account_json_docker_auth":null,"aws_iam_docker_auth":null,"aws_oidc_docker_auth":null,"gcp_oidc_docker_auth":null,"registry_secret_docker_auth":null}},"compute":{"node_count":1,"cpu_count":1,"memory":"x","accelerator":{"accelerator":"x","count":1},"availability_model":"dedicated"},"runtime":{"start_commands":["x"],"environment_variables":{"x":"x"},"artifacts":[{"s3_bucket":"x","s3_key":"x"}],"enable_cache":true,"cache_config":{"enable_legacy_hf_mount":false,"enabled":false,"require_cache_affinity":false,"mount_base_path":"x"},"checkpointing_config":{"enabled":false,"checkpoint_path":null,"volume_size_gib":null},"load_checkpoint_config":{"enabled":false,"download_folder":"x","checkpoints":[{"typ":"baseten_latest_checkpoint"}]}},"name":"x","truss_user_env":{"truss_client_version":"x","python_version":"x","pydantic_version":"x","mypy_version":"x","is_library_deployment":true,"is_frontend_deployment":true,"git_info":{"latest_commit_sha":"x","latest_tag":null,"commits_since_tag":null,"has_uncommitted_changes":false}},"interactive_session":{"trigger":"on_startup","timeout_minutes":1,"session_provider":"vs_code","auth_provider":"github"},"weights":[{"source":"x","mount_location":"x","allow_patterns":["x"],"ignore_patterns":["x"],"auth_secret_name":"x","auth":{}}],"enable_baseten_workdir":true,"priority":1}"#,
+                                ),
+                            ),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_training_project_job",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_training_project_job()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "delete_training_project_job",
+            method: "DELETE",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .delete_training_project_job()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_auth_codes",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/auth_codes",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_auth_codes()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_checkpoint_files",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/checkpoint_files",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_checkpoint_files()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_checkpoint_files",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/checkpoint_files",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_checkpoint_files()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .page_size(from::<::std::num::NonZeroU64>(r#"1"#))
+                    .page_token(from::<u64>(r#"1"#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_checkpoints",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/checkpoints",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_checkpoints()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "get_training_project_job_download",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/download",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .get_training_project_job_download()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_logs",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/logs",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_logs()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_logs",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/logs",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_logs()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .start_epoch_millis(from::<i64>(r#"1"#))
+                    .end_epoch_millis(from::<i64>(r#"1"#))
+                    .direction(
+                        from::<::baseten_management::types::SortOrderV1>(r#""asc""#),
+                    )
+                    .limit(from::<::std::num::NonZeroU64>(r#"1"#))
+                    .min_level(
+                        from::<::baseten_management::types::LogLevelV1>(r#""DEBUG""#),
+                    )
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_metrics",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/metrics",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_metrics()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "list_training_project_job_metrics",
+            method: "GET",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/metrics",
+            arguments: "every argument",
+            call: |client| outcome(
+                client
+                    .list_training_project_job_metrics()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .end_epoch_millis(from::<i64>(r#"1"#))
+                    .start_epoch_millis(from::<i64>(r#"1"#))
+                    .step_seconds(from::<i64>(r#"1"#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "recreate_training_project_job",
+            method: "POST",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/recreate",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .recreate_training_project_job()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .send(),
+            ),
+        },
+        Case {
+            operation: "stop_training_project_job",
+            method: "POST",
+            path: "/v1/training_projects/{training_project_id}/jobs/{training_job_id}/stop",
+            arguments: "required arguments",
+            call: |client| outcome(
+                client
+                    .stop_training_project_job()
+                    .training_project_id(from::<::std::string::String>(r#""x""#))
+                    .training_job_id(from::<::std::string::String>(r#""x""#))
+                    .body(
+                        from::<
+                            ::baseten_management::types::StopTrainingJobRequestV1,
+                        >(r#"{}"#),
+                    )
+                    .send(),
+            ),
         },
     ])
 }

@@ -54,6 +54,20 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("README.md", "README.md", include_str!("../../templates/README.md")),
 ];
 
+/// The line of `lib.rs` that becomes the table of the client's operations by docs section.
+const SECTIONS: &str = "//! codegen: sections\n";
+
+/// The crate docs' table: each docs section and its operations, linked to their methods.
+fn sections_table(document: &Value) -> String {
+    let mut table = String::from("//! | Section | Operations |\n//! |---|---|\n");
+    for group in crate::sections::groups(document) {
+        let title = group.section.map_or_else(|| "Other".to_string(), |section| section.title);
+        let links: Vec<String> = group.operations.iter().map(|name| format!("[`{name}`](Client::{name})")).collect();
+        table.push_str(&format!("//! | {title} | {} |\n", links.join(", ")));
+    }
+    table
+}
+
 /// Opens a region of a template kept only when the crate has waiters (the `wait` module, what
 /// names it and its example, in `lib.rs`); `// codegen: }` closes it. The two marker lines go.
 const WITH_WAITERS: &str = "// codegen: with waiters {";
@@ -161,7 +175,8 @@ fn client(
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let renames = rewrite::client(&mut api, enums, unions, paginated)
+    let groups = crate::sections::groups(document);
+    let renames = rewrite::client(&mut api, enums, unions, paginated, &groups)
         .map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
     api.items.extend(parse(tables::tables(document, provenance)?)?.items);
     if let Some(waiters) = waiters::waiters(document) {
@@ -194,6 +209,11 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
+        let text = text.replace(SECTIONS, &sections_table(document));
+        let text = match pages::example_call(&pages::paginated(document)) {
+            Some(call) => text.replace("client.list_users().limit(100)", &format!("client.{call}")),
+            None => text,
+        };
         let text = match path.ends_with(".md") {
             false => format!("{}{text}", copied_header("//", template)),
             true => format!("<!-- {} -->\n{text}", copied_header("", template).trim().replace('\n', " ")),

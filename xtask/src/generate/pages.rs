@@ -53,6 +53,20 @@ impl Form {
 }
 
 /// The document's paginated list operations, by operation id.
+/// The call the crate docs' stream example makes: the paginated list with the fewest path
+/// arguments (by name), each set, and a page size of 100 where it takes one.
+pub(crate) fn example_call(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
+    let list = paginated.values().min_by_key(|list| (list.path_arguments.len(), list.operation.clone()))?;
+    let mut call = format!("{}()", list.operation);
+    for argument in &list.path_arguments {
+        call.push_str(&format!(".{argument}(\"abc123\")"));
+    }
+    if let Some(size) = &list.size {
+        call.push_str(&format!(".{size}(100)"));
+    }
+    Some(call)
+}
+
 pub(crate) fn paginated(document: &Value) -> BTreeMap<String, Paginated> {
     let mut out = BTreeMap::new();
     let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();

@@ -3,6 +3,7 @@
 //! the drift between pages reconciled by the drift policy ([`policy`]) and each
 //! reconciliation reported.
 
+pub mod errata;
 pub mod policy;
 mod reconcile;
 
@@ -70,7 +71,9 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     reconcile_path_parameters(&mut paths, &unique, &mut drift);
     let mut reconciliations = drift.finish(&mut errors);
     reconciliations.extend(credential);
-    let document = document(servers, security, paths, components);
+    let mut document = document(servers, security, paths, components);
+    tag_sections(&mut document, &unique);
+    reconciliations.extend(errata::correct(&mut document, &mut provenance));
     errors.into_result(Merged { document, reconciliations, endpoints, provenance })
 }
 
@@ -152,6 +155,31 @@ fn document(
     document.insert("paths".into(), Value::Object(paths));
     document.insert("components".into(), Value::Object(components));
     Value::Object(document)
+}
+
+/// Each operation tagged with its page's docs section, and the document's `tags` the sections
+/// in the docs' order, titled: how the client groups its methods, and how a reader of
+/// `openapi.yaml` finds them. Pages at the top of `spec/` belong to no section.
+fn tag_sections(document: &mut Value, operations: &[Operation]) {
+    let mut sections: Vec<crate::sections::Section> = Vec::new();
+    for op in operations {
+        let Some(section) = crate::sections::of_page(&op.page) else { continue };
+        let pointer = format!("/paths/{}/{}", escape(&op.path), op.method);
+        if let Some(operation) = document.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+            operation.insert("tags".into(), json!([section.name]));
+        }
+        if !sections.contains(&section) {
+            sections.push(section);
+        }
+    }
+    sections.sort_by_key(|section| crate::sections::rank(&section.name));
+    let tags: Vec<Value> = sections
+        .iter()
+        .map(|section| json!({ "name": section.name, "description": section.title }))
+        .collect();
+    if let (false, Some(document)) = (tags.is_empty(), document.as_object_mut()) {
+        document.insert("tags".into(), Value::Array(tags));
+    }
 }
 
 /// The same endpoint on two pages: fine when identical, an error otherwise. Gives the

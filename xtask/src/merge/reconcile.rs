@@ -71,6 +71,8 @@ pub enum Outcome {
     Respelled { sent: String, also: Vec<String>, why: String },
     /// A reviewed decision kept this page's declaration.
     Decided { page: String, line: usize },
+    /// A known mistake of the docs corrected (see `errata`): what the client does instead.
+    Erratum(String),
 }
 
 /// Pages that declare the same thing, and what (briefly).
@@ -129,6 +131,7 @@ impl fmt::Display for Reconciliation {
                 )?
             }
             Outcome::Decided { page, line } => write!(f, "{page}'s declaration kept, as decided on line {line}")?,
+            Outcome::Erratum(what) => write!(f, "docs erratum corrected: {what}")?,
         }
         let sides: Vec<String> =
             self.sides.iter().map(|side| format!("{} on {}", side.says, side.pages_in_brief())).collect();
