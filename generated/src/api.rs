@@ -5982,7 +5982,9 @@ clients.*/
         ///Maximum number of replicas
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_replica: ::std::option::Option<i64>,
-        ///Maximum percentage of replicas that can be removed per autoscaling window (1–50). E.g. 20 means at most 20% of replicas are removed per window.
+        /**Maximum percentage of replicas that can be removed per autoscaling window (1–50). E.g. 20 means at most 20% of replicas are removed per window.
+
+Not every docs page has this field: 6 older pages close `UpdateAutoscalingSettingsV1` to other fields, so a server of their era refuses a request that sets it.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_scale_down_rate: ::std::option::Option<::std::num::NonZeroU64>,
         ///Minimum number of replicas
@@ -22361,7 +22363,7 @@ const _: () = {
 };
 /**# Models
 
-The operations Baseten's API reference documents under *Models* (the pages in `spec/models/`).*/
+The operations Baseten's API reference documents under *Models*.*/
 impl Client {
     /**Gets all models
 
@@ -22398,7 +22400,7 @@ Sends a `POST` request to `/v1/prepare_model_upload`*/
 }
 /**# Deployments
 
-The operations Baseten's API reference documents under *Deployments* (the pages in `spec/deployments/`).*/
+The operations Baseten's API reference documents under *Deployments*.*/
 impl Client {
     /**Gets all chain deployments
 
@@ -22771,7 +22773,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/resume_
 }
 /**# Environments
 
-The operations Baseten's API reference documents under *Environments* (the pages in `spec/environments/`).*/
+The operations Baseten's API reference documents under *Environments*.*/
 impl Client {
     /**Get all chain environments
 
@@ -22852,7 +22854,7 @@ Sends a `PATCH` request to `/v1/models/{model_id}/environments/{env_name}`*/
 }
 /**# Chains
 
-The operations Baseten's API reference documents under *Chains* (the pages in `spec/chains/`).*/
+The operations Baseten's API reference documents under *Chains*.*/
 impl Client {
     /**Gets all chains
 
@@ -22875,7 +22877,7 @@ Sends a `DELETE` request to `/v1/chains/{chain_id}`*/
 }
 /**# Secrets
 
-The operations Baseten's API reference documents under *Secrets* (the pages in `spec/secrets/`).*/
+The operations Baseten's API reference documents under *Secrets*.*/
 impl Client {
     /**Gets all secrets
 
@@ -22894,7 +22896,7 @@ Sends a `POST` request to `/v1/secrets`*/
 }
 /**# API keys
 
-The operations Baseten's API reference documents under *API keys* (the pages in `spec/api-keys/`).*/
+The operations Baseten's API reference documents under *API keys*.*/
 impl Client {
     /**Lists the user's API keys
 
@@ -22921,7 +22923,7 @@ Sends a `DELETE` request to `/v1/api_keys/{api_key_prefix}`*/
 }
 /**# Teams
 
-The operations Baseten's API reference documents under *Teams* (the pages in `spec/teams/`).*/
+The operations Baseten's API reference documents under *Teams*.*/
 impl Client {
     /**Lists all teams
 
@@ -22966,7 +22968,7 @@ Sends a `POST` request to `/v1/teams/{team_id}/training_projects`*/
 }
 /**# Instance types
 
-The operations Baseten's API reference documents under *Instance types* (the pages in `spec/instance-types/`).*/
+The operations Baseten's API reference documents under *Instance types*.*/
 impl Client {
     /**Gets prices for available instance types
 
@@ -22983,7 +22985,7 @@ Sends a `GET` request to `/v1/instance_types`*/
 }
 /**# Model APIs
 
-The operations Baseten's API reference documents under *Model APIs* (the pages in `spec/model-apis/`).*/
+The operations Baseten's API reference documents under *Model APIs*.*/
 impl Client {
     /**Lists Model APIs
 
@@ -23013,7 +23015,7 @@ Sends a `GET` request to `/v1/model_apis/{model_api_name}`*/
 }
 /**# Billing
 
-The operations Baseten's API reference documents under *Billing* (the pages in `spec/billing/`).*/
+The operations Baseten's API reference documents under *Billing*.*/
 impl Client {
     /**Gets billing usage summary for a date range
 
@@ -23030,7 +23032,7 @@ Arguments:
 }
 /**# Training
 
-The operations Baseten's API reference documents under *Training* (the pages in `spec/training/`).*/
+The operations Baseten's API reference documents under *Training*.*/
 impl Client {
     /**Searches training jobs
 
@@ -34310,6 +34312,9 @@ pub(crate) fn route(operation_id: &str) -> ::std::option::Option<crate::call::Ro
         },
     )
 }
+/// # Waiting for deployments
+///
+/// Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
 impl Client {
     ///Polls [`Client::get_deployment`] until the deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the deployment, its last status and how long it waited.
     pub async fn wait_for_deployment(

@@ -18,12 +18,14 @@ fn every_operation_against_prism() {
     for document in prism::documents(env!("CARGO_MANIFEST_DIR")) {
         let tally = prism::run(&document, &cases, prism::calls_per_case());
         eprintln!(
-            "{}: {} cases, {} calls; {} not in the document, {} requests it rejects (responses only)",
+            "{}: {} cases, {} calls; {} not in the document, {} requests it rejects (responses only), \
+             {} answers Prism generated against its document (called again)",
             document.path.display(),
             cases.len(),
             tally.calls,
             tally.absent.len(),
-            tally.rejected.len()
+            tally.rejected.len(),
+            tally.broken_by_prism
         );
         if !document.partial && !tally.absent.is_empty() {
             failures.push(format!("{}: lacks {:?}", document.path.display(), tally.absent));

@@ -467,3 +467,25 @@ fn logs() -> &'static Capture {
         capture
     })
 }
+
+#[tokio::test]
+async fn a_chains_environments_decode_though_the_docs_declare_model_ones() {
+    // The docs erratum (README, "Docs errata"): the page declares `EnvironmentsV1`, whose items
+    // require a `model_id`; Baseten answers chain environments.
+    let body = r#"{"environments": [{"name": "production", "created_at": "2026-01-02T03:04:05Z", "chain_id": "c1",
+        "promotion_settings": {}, "chainlet_settings": [], "current_deployment": null}]}"#;
+    let server = Server::start(vec![Reply::json(200, body)]).await;
+    let listed = client(&server, RetryPolicy::default()).list_chain_environments().chain_id("c1").send().await;
+    let listed = listed.expect("a chain's environments decode");
+    let chain_ids: Vec<Option<&str>> = listed
+        .environments
+        .iter()
+        .map(|item| match item {
+            baseten_management::types::ChainOrModelEnvironmentV1::ChainEnvironmentV1(env) => {
+                Some(env.chain_id.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    check("list_chain_environments", "chain ids read as chain environments", chain_ids, vec![Some("c1")]);
+}

@@ -2,7 +2,7 @@
 //! the conflicts that must stop a run, each naming both pages. The drift policy row by row is
 //! in `drift.rs`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use xtask::Page;
 
 /// A standard-form page `spec/<name>.md` for `GET <path>` answering with the schema `Thing`,
@@ -272,4 +272,44 @@ fn pages_of_both_auth_eras_send_one_credential_both_accept() {
         "{said}"
     );
     assert!(said.ends_with(" and 34 more)"), "{said}");
+}
+
+#[test]
+fn the_chain_environments_erratum_applies_while_the_page_makes_the_mistake() {
+    const PAGE: &str = "spec/environments/get-all-chain-environments.md";
+    const LIST: &str = "/paths/~1v1~1chains~1{chain_id}~1environments/get";
+    let answer = |run: &xtask::Run| {
+        run.merged.pointer(&format!("{LIST}/responses/200/content/application~1json/schema")).cloned()
+    };
+    let run = crate::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
+    crate::check(
+        PAGE,
+        "the answer read",
+        answer(&run),
+        Some(json!({"$ref": "#/components/schemas/ChainEnvironmentsV1"})),
+    );
+    let items = &run.merged["components"]["schemas"]["ChainOrModelEnvironmentV1"]["oneOf"];
+    crate::check(
+        PAGE,
+        "each item, the chain's shape first",
+        items.clone(),
+        json!([{"$ref": "#/components/schemas/ChainEnvironmentV1"}, {"$ref": "#/components/schemas/EnvironmentV1"}]),
+    );
+    let said = run.merged.pointer(&format!("{LIST}/description")).and_then(Value::as_str).unwrap_or_default();
+    assert!(said.contains("**Docs erratum.**"), "the method's docs do not say what the client does: {said}");
+    assert!(run.reconciliations.iter().any(|r| r.keyword == "erratum" && r.sides[0].pages == [PAGE]), "not reported");
+
+    // The page fixed upstream: the correction does nothing.
+    let fixed: Vec<Page> = crate::spec_pages()
+        .into_iter()
+        .map(|page| match page.path == PAGE {
+            true => {
+                Page::new(PAGE, page.text.replacen("$ref: '#/components/schemas/EnvironmentsV1'", "type: object", 1))
+            }
+            false => page,
+        })
+        .collect();
+    let run = crate::build(&fixed).unwrap_or_else(|e| panic!("{e}"));
+    crate::check(PAGE, "the answer of the fixed page", answer(&run), Some(json!({"type": "object"})));
+    assert!(!run.reconciliations.iter().any(|r| r.keyword == "erratum"), "an erratum applied to a fixed page");
 }

@@ -85,3 +85,13 @@ fn differences(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn a_closing_fence_with_trailing_blanks_closes_the_block() {
+    // CommonMark allows blanks after a closing fence; an editor or a proxy may leave them.
+    let real = page("spec/api-keys/creates-an-api-key.md");
+    let text = format!("{} \t\n", real.text.trim_end());
+    let blanks = xtask::Page::new(real.path.clone(), text);
+    let (ours, real_op) = (normalize(&blanks).to_yaml(), normalize(&real).to_yaml());
+    crate::check_text(&real.path, "the page with blanks after its closing fence", &ours, &real_op);
+}

@@ -243,7 +243,9 @@ pub fn stand_ins(
     let mut errors = Errors::default();
     for page in pages.iter().filter(|page| !is_stand_in(&page.text)) {
         match crate::extract::extract(page) {
-            Ok(block) => drop(exported.insert(OperationKey { path: block.path, method: block.method })),
+            Ok(block) => {
+                exported.insert(OperationKey { path: block.path, method: block.method });
+            }
             Err(e) => errors.extend(e),
         }
     }

@@ -85,7 +85,8 @@ fn the_one_block(page: &Page) -> Result<Fenced<'_>, Errors> {
                     open = Some(Fence { line: index + 1, start: next, info: info.trim() });
                 }
             }
-            Some(fence) if line == FENCE => {
+            // CommonMark lets a closing fence carry trailing blanks.
+            Some(fence) if line.trim_end_matches([' ', '\t']) == FENCE => {
                 closed.push(Fenced { fence, end: offset });
                 open = None;
             }

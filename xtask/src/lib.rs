@@ -72,6 +72,8 @@ impl Input {
 /// Everything one run produced, in memory: nothing is written yet.
 pub struct Run {
     pub pages: usize,
+    /// Pages `cut --stand-ins` rendered, not exported by the docs site.
+    pub stand_ins: usize,
     /// Every operation, in document order.
     pub endpoints: Vec<Endpoint>,
     pub schemas: usize,
@@ -143,6 +145,7 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let schemas = merged.document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
     Ok(Run {
         pages: input.pages.len(),
+        stand_ins: input.pages.iter().filter(|page| cut::is_stand_in(&page.text)).count(),
         endpoints: merged.endpoints,
         schemas,
         reconciliations: merged.reconciliations,

@@ -346,8 +346,12 @@ fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
 
 /// What the run saw, the drift it reconciled and the API changes it found.
 fn print_summary(run: &Run) {
+    let stand_ins = match run.stand_ins {
+        0 => String::new(),
+        n => format!(" ({n} of them stand-ins, not the site's exports)"),
+    };
     println!(
-        "{} pages -> {} operations, {} schemas, {} reconciliations",
+        "{} pages{stand_ins} -> {} operations, {} schemas, {} reconciliations",
         run.pages,
         run.endpoints.len(),
         run.schemas,

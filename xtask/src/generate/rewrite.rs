@@ -610,8 +610,8 @@ fn is_operation(member: &syn::ImplItem) -> bool {
 fn section_doc(section: Option<&crate::sections::Section>) -> String {
     match section {
         Some(section) => format!(
-            "# {}\n\nThe operations Baseten's API reference documents under *{}* (the pages in `spec/{}/`).",
-            section.title, section.title, section.name
+            "# {}\n\nThe operations Baseten's API reference documents under *{}*.",
+            section.title, section.title
         ),
         None => "# Other operations\n\nThe operations of pages outside the docs' sections.".to_string(),
     }

@@ -53,6 +53,9 @@ pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
         return None;
     }
     Some(quote! {
+        /// # Waiting for deployments
+        ///
+        /// Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
         impl Client {
             #(#methods)*
         }

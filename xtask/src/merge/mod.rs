@@ -56,7 +56,8 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let sizes = sizes(&declaring);
     let mut drift = Drift::new(decisions, &sizes);
     let mut provenance = Provenance::new(unique.first().map_or("spec/", |op| op.page.as_str()));
-    let components = components(&declaring, &Directions::of_operations(&declaring), &mut drift, &mut provenance);
+    let directions = Directions::of_operations(&declaring);
+    let components = components(&declaring, &directions, &mut drift, &mut provenance);
     let servers = most_common(unique.iter().map(|op| &op.servers));
     let security = most_common(unique.iter().map(|op| &op.security));
     let mut paths: Map<String, Value> = Map::new();
@@ -72,6 +73,7 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let mut reconciliations = drift.finish(&mut errors);
     reconciliations.extend(credential);
     let mut document = document(servers, security, paths, components);
+    note_fields_some_eras_refuse(&mut document, &reconciliations, &declaring, &directions);
     tag_sections(&mut document, &unique);
     reconciliations.extend(errata::correct(&mut document, &mut provenance));
     errors.into_result(Merged { document, reconciliations, endpoints, provenance })
@@ -155,6 +157,43 @@ fn document(
     document.insert("paths".into(), Value::Object(paths));
     document.insert("components".into(), Value::Object(components));
     Value::Object(document)
+}
+
+/// A field the client sends that some pages lack while closing its object to other fields
+/// (`additionalProperties: false`): a server of those pages' era refuses a request that sets
+/// it. The client still sends it only when its caller sets it; the field's docs say so.
+fn note_fields_some_eras_refuse(
+    document: &mut Value,
+    reconciliations: &[Reconciliation],
+    declaring: &[&Operation],
+    directions: &Directions,
+) {
+    for reconciliation in reconciliations.iter().filter(|r| r.keyword == "properties") {
+        let Some(rest) = reconciliation.at.strip_prefix("/components/schemas/") else { continue };
+        let Some((schema, field)) = rest.split_once("/properties/") else { continue };
+        if field.contains('/') || !directions.sent(schema) {
+            continue;
+        }
+        let lacking = reconciliation.sides.iter().filter(|side| side.says.starts_with("not ")).flat_map(|s| &s.pages);
+        let closed = lacking
+            .filter(|page| {
+                declaring.iter().any(|op| {
+                    op.page == **page
+                        && op.components.schemas.get(schema).and_then(|s| s.get("additionalProperties"))
+                            == Some(&json!(false))
+                })
+            })
+            .count();
+        let property = document.pointer_mut(&reconciliation.at).and_then(Value::as_object_mut);
+        let (Some(property), 1..) = (property, closed) else { continue };
+        let said = property.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+        let pages = if closed == 1 { "1 older page closes".to_string() } else { format!("{closed} older pages close") };
+        let note = format!(
+            "Not every docs page has this field: {pages} `{schema}` to other fields, so a server of their era \
+             refuses a request that sets it."
+        );
+        property.insert("description".into(), json!(format!("{said}\n\n{note}").trim_start()));
+    }
 }
 
 /// Each operation tagged with its page's docs section, and the document's `tags` the sections
