@@ -54,6 +54,9 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("README.md", "README.md", include_str!("../../templates/README.md")),
 ];
 
+/// The call of `lib.rs`'s stream example, made the spec's simplest paginated list's.
+const STREAM_EXAMPLE: &str = "client.list_users().limit(100)";
+
 /// The line of `lib.rs` that becomes the table of the client's operations by docs section.
 const SECTIONS: &str = "//! codegen: sections\n";
 
@@ -203,15 +206,17 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     }
     // The waiters' tests come with the waiters.
     let waits = code.waiters.is_some();
+    let sections = sections_table(document);
+    let stream_example = pages::example_call(&pages::paginated(document));
     for (path, template, text) in TEMPLATES {
         if *path == "src/wait.rs" && !waits {
             continue;
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
-        let text = text.replace(SECTIONS, &sections_table(document));
-        let text = match pages::example_call(&pages::paginated(document)) {
-            Some(call) => text.replace("client.list_users().limit(100)", &format!("client.{call}")),
+        let text = text.replace(SECTIONS, &sections);
+        let text = match &stream_example {
+            Some(call) => text.replace(STREAM_EXAMPLE, &format!("client.{call}")),
             None => text,
         };
         let text = match path.ends_with(".md") {

@@ -52,7 +52,6 @@ impl Form {
     }
 }
 
-/// The document's paginated list operations, by operation id.
 /// The call the crate docs' stream example makes: the paginated list with the fewest path
 /// arguments (by name), each set, and a page size of 100 where it takes one.
 pub(crate) fn example_call(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
@@ -67,6 +66,7 @@ pub(crate) fn example_call(paginated: &BTreeMap<String, Paginated>) -> Option<St
     Some(call)
 }
 
+/// The document's paginated list operations, by operation id.
 pub(crate) fn paginated(document: &Value) -> BTreeMap<String, Paginated> {
     let mut out = BTreeMap::new();
     let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();
