@@ -23,8 +23,8 @@ pub mod types {
         }
     }
     impl ActivateResponseV1 {
-        ///Starts a [`builder::ActivateResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::ActivateResponseV1 {
+        ///Starts a [`builders::ActivateResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ActivateResponseV1Builder {
             Default::default()
         }
     }
@@ -48,8 +48,8 @@ pub mod types {
         pub type_: crate::types::ApiKeyCategory,
     }
     impl ApiKeyInfoV1 {
-        ///Starts a [`builder::ApiKeyInfoV1`], which checks the required fields.
-        pub fn builder() -> builder::ApiKeyInfoV1 {
+        ///Starts a [`builders::ApiKeyInfoV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ApiKeyInfoV1Builder {
             Default::default()
         }
     }
@@ -61,8 +61,8 @@ pub mod types {
         pub prefix: ::std::string::String,
     }
     impl ApiKeyTombstoneV1 {
-        ///Starts a [`builder::ApiKeyTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::ApiKeyTombstoneV1 {
+        ///Starts a [`builders::ApiKeyTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ApiKeyTombstoneV1Builder {
             Default::default()
         }
     }
@@ -74,8 +74,8 @@ pub mod types {
         pub api_key: ::std::string::String,
     }
     impl ApiKeyV1 {
-        ///Starts a [`builder::ApiKeyV1`], which checks the required fields.
-        pub fn builder() -> builder::ApiKeyV1 {
+        ///Starts a [`builders::ApiKeyV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ApiKeyV1Builder {
             Default::default()
         }
     }
@@ -87,8 +87,8 @@ pub mod types {
         pub keys: ::std::vec::Vec<ApiKeyInfoV1>,
     }
     impl ApiKeysV1 {
-        ///Starts a [`builder::ApiKeysV1`], which checks the required fields.
-        pub fn builder() -> builder::ApiKeysV1 {
+        ///Starts a [`builders::ApiKeysV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ApiKeysV1Builder {
             Default::default()
         }
     }
@@ -120,8 +120,8 @@ pub mod types {
         pub working_directory: ::std::option::Option<::std::string::String>,
     }
     impl AuthCodeV1 {
-        ///Starts a [`builder::AuthCodeV1`], which checks the required fields.
-        pub fn builder() -> builder::AuthCodeV1 {
+        ///Starts a [`builders::AuthCodeV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::AuthCodeV1Builder {
             Default::default()
         }
     }
@@ -152,8 +152,8 @@ pub mod types {
         pub target_utilization_percentage: ::std::option::Option<i64>,
     }
     impl AutoscalingSettingsV1 {
-        ///Starts a [`builder::AutoscalingSettingsV1`], which checks the required fields.
-        pub fn builder() -> builder::AutoscalingSettingsV1 {
+        ///Starts a [`builders::AutoscalingSettingsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::AutoscalingSettingsV1Builder {
             Default::default()
         }
     }
@@ -169,8 +169,8 @@ pub mod types {
         pub aws_session_token: ::std::string::String,
     }
     impl AwsCredentialsV1 {
-        ///Starts a [`builder::AwsCredentialsV1`], which checks the required fields.
-        pub fn builder() -> builder::AwsCredentialsV1 {
+        ///Starts a [`builders::AwsCredentialsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::AwsCredentialsV1Builder {
             Default::default()
         }
     }
@@ -184,8 +184,8 @@ pub mod types {
         pub secret_access_key_secret_ref: SecretReferenceV1,
     }
     impl AwsIamDockerAuthV1 {
-        ///Starts a [`builder::AwsIamDockerAuthV1`], which checks the required fields.
-        pub fn builder() -> builder::AwsIamDockerAuthV1 {
+        ///Starts a [`builders::AwsIamDockerAuthV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::AwsIamDockerAuthV1Builder {
             Default::default()
         }
     }
@@ -199,8 +199,8 @@ pub mod types {
         pub role_arn: ::std::string::String,
     }
     impl AwsOidcDockerAuthV1 {
-        ///Starts a [`builder::AwsOidcDockerAuthV1`], which checks the required fields.
-        pub fn builder() -> builder::AwsOidcDockerAuthV1 {
+        ///Starts a [`builders::AwsOidcDockerAuthV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::AwsOidcDockerAuthV1Builder {
             Default::default()
         }
     }
@@ -219,8 +219,8 @@ pub mod types {
         pub typ: ::std::option::Option<BasetenLatestCheckpointConfigTyp>,
     }
     impl BasetenLatestCheckpointConfig {
-        ///Starts a [`builder::BasetenLatestCheckpointConfig`], which checks the required fields.
-        pub fn builder() -> builder::BasetenLatestCheckpointConfig {
+        ///Starts a [`builders::BasetenLatestCheckpointConfigBuilder`], which checks the required fields.
+        pub fn builder() -> builders::BasetenLatestCheckpointConfigBuilder {
             Default::default()
         }
     }
@@ -294,8 +294,8 @@ pub mod types {
         pub typ: ::std::option::Option<BasetenNamedCheckpointConfigTyp>,
     }
     impl BasetenNamedCheckpointConfig {
-        ///Starts a [`builder::BasetenNamedCheckpointConfig`], which checks the required fields.
-        pub fn builder() -> builder::BasetenNamedCheckpointConfig {
+        ///Starts a [`builders::BasetenNamedCheckpointConfigBuilder`], which checks the required fields.
+        pub fn builder() -> builders::BasetenNamedCheckpointConfigBuilder {
             Default::default()
         }
     }
@@ -385,8 +385,8 @@ pub mod types {
         pub team_name: ::std::option::Option<::std::string::String>,
     }
     impl BillableResourceV1 {
-        ///Starts a [`builder::BillableResourceV1`], which checks the required fields.
-        pub fn builder() -> builder::BillableResourceV1 {
+        ///Starts a [`builders::BillableResourceV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::BillableResourceV1Builder {
             Default::default()
         }
     }
@@ -400,8 +400,8 @@ pub mod types {
         pub status: crate::types::CancelPromotionStatusV1,
     }
     impl CancelPromotionResponseV1 {
-        ///Starts a [`builder::CancelPromotionResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::CancelPromotionResponseV1 {
+        ///Starts a [`builders::CancelPromotionResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CancelPromotionResponseV1Builder {
             Default::default()
         }
     }
@@ -417,8 +417,8 @@ pub mod types {
         pub id: ::std::string::String,
     }
     impl ChainDeploymentTombstoneV1 {
-        ///Starts a [`builder::ChainDeploymentTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainDeploymentTombstoneV1 {
+        ///Starts a [`builders::ChainDeploymentTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainDeploymentTombstoneV1Builder {
             Default::default()
         }
     }
@@ -441,8 +441,8 @@ pub mod types {
         pub status: crate::types::DeploymentStatusV1,
     }
     impl ChainDeploymentV1 {
-        ///Starts a [`builder::ChainDeploymentV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainDeploymentV1 {
+        ///Starts a [`builders::ChainDeploymentV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainDeploymentV1Builder {
             Default::default()
         }
     }
@@ -454,8 +454,8 @@ pub mod types {
         pub deployments: ::std::vec::Vec<ChainDeploymentV1>,
     }
     impl ChainDeploymentsV1 {
-        ///Starts a [`builder::ChainDeploymentsV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainDeploymentsV1 {
+        ///Starts a [`builders::ChainDeploymentsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainDeploymentsV1Builder {
             Default::default()
         }
     }
@@ -481,8 +481,8 @@ pub mod types {
         pub promotion_settings: PromotionSettingsV1,
     }
     impl ChainEnvironmentV1 {
-        ///Starts a [`builder::ChainEnvironmentV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainEnvironmentV1 {
+        ///Starts a [`builders::ChainEnvironmentV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainEnvironmentV1Builder {
             Default::default()
         }
     }
@@ -494,8 +494,8 @@ pub mod types {
         pub environments: ::std::vec::Vec<ChainOrModelEnvironmentV1>,
     }
     impl ChainEnvironmentsV1 {
-        ///Starts a [`builder::ChainEnvironmentsV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainEnvironmentsV1 {
+        ///Starts a [`builders::ChainEnvironmentsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainEnvironmentsV1Builder {
             Default::default()
         }
     }
@@ -512,8 +512,8 @@ pub mod types {
         pub chain_name: ::std::option::Option<::std::string::String>,
     }
     impl ChainMetadataV1 {
-        ///Starts a [`builder::ChainMetadataV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainMetadataV1 {
+        ///Starts a [`builders::ChainMetadataV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainMetadataV1Builder {
             Default::default()
         }
     }
@@ -546,8 +546,8 @@ pub mod types {
         pub id: ::std::string::String,
     }
     impl ChainTombstoneV1 {
-        ///Starts a [`builder::ChainTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainTombstoneV1 {
+        ///Starts a [`builders::ChainTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainTombstoneV1Builder {
             Default::default()
         }
     }
@@ -567,8 +567,8 @@ pub mod types {
         pub team_name: ::std::string::String,
     }
     impl ChainV1 {
-        ///Starts a [`builder::ChainV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainV1 {
+        ///Starts a [`builders::ChainV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainV1Builder {
             Default::default()
         }
     }
@@ -582,8 +582,8 @@ pub mod types {
         pub chainlet_name: ::std::string::String,
     }
     impl ChainletEnvironmentAutoscalingSettingsUpdateV1 {
-        ///Starts a [`builder::ChainletEnvironmentAutoscalingSettingsUpdateV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+        ///Starts a [`builders::ChainletEnvironmentAutoscalingSettingsUpdateV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainletEnvironmentAutoscalingSettingsUpdateV1Builder {
             Default::default()
         }
     }
@@ -597,8 +597,8 @@ pub mod types {
         pub instance_type_id: ::std::string::String,
     }
     impl ChainletEnvironmentInstanceTypeUpdateV1 {
-        ///Starts a [`builder::ChainletEnvironmentInstanceTypeUpdateV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainletEnvironmentInstanceTypeUpdateV1 {
+        ///Starts a [`builders::ChainletEnvironmentInstanceTypeUpdateV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainletEnvironmentInstanceTypeUpdateV1Builder {
             Default::default()
         }
     }
@@ -618,8 +618,8 @@ The server uses `1x2` when unset.*/
         pub instance_type_id: ::std::option::Option<::std::string::String>,
     }
     impl ChainletEnvironmentSettingsRequestV1 {
-        ///Starts a [`builder::ChainletEnvironmentSettingsRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainletEnvironmentSettingsRequestV1 {
+        ///Starts a [`builders::ChainletEnvironmentSettingsRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainletEnvironmentSettingsRequestV1Builder {
             Default::default()
         }
     }
@@ -636,8 +636,8 @@ The server uses `1x2` when unset.*/
         pub instance_type: InstanceTypeV1,
     }
     impl ChainletEnvironmentSettingsV1 {
-        ///Starts a [`builder::ChainletEnvironmentSettingsV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainletEnvironmentSettingsV1 {
+        ///Starts a [`builders::ChainletEnvironmentSettingsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainletEnvironmentSettingsV1Builder {
             Default::default()
         }
     }
@@ -660,8 +660,8 @@ The server uses `1x2` when unset.*/
         pub status: crate::types::DeploymentStatusV1,
     }
     impl ChainletV1 {
-        ///Starts a [`builder::ChainletV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainletV1 {
+        ///Starts a [`builders::ChainletV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainletV1Builder {
             Default::default()
         }
     }
@@ -673,8 +673,8 @@ The server uses `1x2` when unset.*/
         pub chains: ::std::vec::Vec<ChainV1>,
     }
     impl ChainsV1 {
-        ///Starts a [`builder::ChainsV1`], which checks the required fields.
-        pub fn builder() -> builder::ChainsV1 {
+        ///Starts a [`builders::ChainsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ChainsV1Builder {
             Default::default()
         }
     }
@@ -694,8 +694,8 @@ The server uses `1x2` when unset.*/
         pub url: ::std::string::String,
     }
     impl CheckpointFile {
-        ///Starts a [`builder::CheckpointFile`], which checks the required fields.
-        pub fn builder() -> builder::CheckpointFile {
+        ///Starts a [`builders::CheckpointFileBuilder`], which checks the required fields.
+        pub fn builder() -> builders::CheckpointFileBuilder {
             Default::default()
         }
     }
@@ -768,8 +768,8 @@ The server uses `1x2` when unset.*/
         pub type_: crate::types::ApiKeyCategory,
     }
     impl CreateApiKeyRequestV1 {
-        ///Starts a [`builder::CreateApiKeyRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateApiKeyRequestV1 {
+        ///Starts a [`builders::CreateApiKeyRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateApiKeyRequestV1Builder {
             Default::default()
         }
     }
@@ -789,8 +789,8 @@ The server uses `1x2` when unset.*/
         pub promotion_settings: ::std::option::Option<UpdatePromotionSettingsV1>,
     }
     impl CreateChainEnvironmentRequestV1 {
-        ///Starts a [`builder::CreateChainEnvironmentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateChainEnvironmentRequestV1 {
+        ///Starts a [`builders::CreateChainEnvironmentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateChainEnvironmentRequestV1Builder {
             Default::default()
         }
     }
@@ -808,8 +808,8 @@ The server uses `1x2` when unset.*/
         pub promotion_settings: ::std::option::Option<UpdatePromotionSettingsV1>,
     }
     impl CreateEnvironmentRequestV1 {
-        ///Starts a [`builder::CreateEnvironmentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateEnvironmentRequestV1 {
+        ///Starts a [`builders::CreateEnvironmentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateEnvironmentRequestV1Builder {
             Default::default()
         }
     }
@@ -845,8 +845,8 @@ once and deduplicated across training jobs.*/
         pub source: ::std::string::String,
     }
     impl CreateJobWeightConfigV1 {
-        ///Starts a [`builder::CreateJobWeightConfigV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateJobWeightConfigV1 {
+        ///Starts a [`builders::CreateJobWeightConfigV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateJobWeightConfigV1Builder {
             Default::default()
         }
     }
@@ -859,8 +859,8 @@ once and deduplicated across training jobs.*/
         pub source: DeploymentArchiveSourceV1,
     }
     impl CreateModelDeploymentRequestV1 {
-        ///Starts a [`builder::CreateModelDeploymentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateModelDeploymentRequestV1 {
+        ///Starts a [`builders::CreateModelDeploymentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateModelDeploymentRequestV1Builder {
             Default::default()
         }
     }
@@ -872,8 +872,8 @@ once and deduplicated across training jobs.*/
         pub source: CreateModelRequestV1Source,
     }
     impl CreateModelRequestV1 {
-        ///Starts a [`builder::CreateModelRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateModelRequestV1 {
+        ///Starts a [`builders::CreateModelRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateModelRequestV1Builder {
             Default::default()
         }
     }
@@ -908,8 +908,8 @@ once and deduplicated across training jobs.*/
         pub count: i64,
     }
     impl CreateTrainingJobAcceleratorV1 {
-        ///Starts a [`builder::CreateTrainingJobAcceleratorV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobAcceleratorV1 {
+        ///Starts a [`builders::CreateTrainingJobAcceleratorV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobAcceleratorV1Builder {
             Default::default()
         }
     }
@@ -939,8 +939,8 @@ The server uses `true` when unset.*/
         pub require_cache_affinity: ::std::option::Option<bool>,
     }
     impl CreateTrainingJobCacheConfig {
-        ///Starts a [`builder::CreateTrainingJobCacheConfig`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobCacheConfig {
+        ///Starts a [`builders::CreateTrainingJobCacheConfigBuilder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobCacheConfigBuilder {
             Default::default()
         }
     }
@@ -961,8 +961,8 @@ The server uses `false` when unset.*/
         pub volume_size_gib: ::std::option::Option<i64>,
     }
     impl CreateTrainingJobCheckpointingConfig {
-        ///Starts a [`builder::CreateTrainingJobCheckpointingConfig`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobCheckpointingConfig {
+        ///Starts a [`builders::CreateTrainingJobCheckpointingConfigBuilder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobCheckpointingConfigBuilder {
             Default::default()
         }
     }
@@ -995,8 +995,8 @@ The server uses `1` when unset.*/
         pub node_count: ::std::option::Option<i64>,
     }
     impl CreateTrainingJobComputeV1 {
-        ///Starts a [`builder::CreateTrainingJobComputeV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobComputeV1 {
+        ///Starts a [`builders::CreateTrainingJobComputeV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobComputeV1Builder {
             Default::default()
         }
     }
@@ -1011,8 +1011,8 @@ The server uses `1` when unset.*/
         pub docker_auth: ::std::option::Option<DockerAuthV1>,
     }
     impl CreateTrainingJobImageV1 {
-        ///Starts a [`builder::CreateTrainingJobImageV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobImageV1 {
+        ///Starts a [`builders::CreateTrainingJobImageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobImageV1Builder {
             Default::default()
         }
     }
@@ -1024,8 +1024,8 @@ The server uses `1` when unset.*/
         pub training_job: CreateTrainingJobV1,
     }
     impl CreateTrainingJobRequestV1 {
-        ///Starts a [`builder::CreateTrainingJobRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobRequestV1 {
+        ///Starts a [`builders::CreateTrainingJobRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobRequestV1Builder {
             Default::default()
         }
     }
@@ -1037,8 +1037,8 @@ The server uses `1` when unset.*/
         pub training_job: TrainingJobV1,
     }
     impl CreateTrainingJobResponseV1 {
-        ///Starts a [`builder::CreateTrainingJobResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobResponseV1 {
+        ///Starts a [`builders::CreateTrainingJobResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobResponseV1Builder {
             Default::default()
         }
     }
@@ -1077,8 +1077,8 @@ The server uses `1` when unset.*/
         pub start_commands: ::std::vec::Vec<::std::string::String>,
     }
     impl CreateTrainingJobRuntimeV1 {
-        ///Starts a [`builder::CreateTrainingJobRuntimeV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobRuntimeV1 {
+        ///Starts a [`builders::CreateTrainingJobRuntimeV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobRuntimeV1Builder {
             Default::default()
         }
     }
@@ -1107,8 +1107,8 @@ The server uses `1` when unset.*/
         pub s3_key: ::std::string::String,
     }
     impl CreateTrainingJobS3Artifact {
-        ///Starts a [`builder::CreateTrainingJobS3Artifact`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobS3Artifact {
+        ///Starts a [`builders::CreateTrainingJobS3ArtifactBuilder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobS3ArtifactBuilder {
             Default::default()
         }
     }
@@ -1146,8 +1146,8 @@ The server uses `false` when unset.*/
         pub weights: ::std::vec::Vec<CreateJobWeightConfigV1>,
     }
     impl CreateTrainingJobV1 {
-        ///Starts a [`builder::CreateTrainingJobV1`], which checks the required fields.
-        pub fn builder() -> builder::CreateTrainingJobV1 {
+        ///Starts a [`builders::CreateTrainingJobV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreateTrainingJobV1Builder {
             Default::default()
         }
     }
@@ -1161,8 +1161,8 @@ The server uses `false` when unset.*/
         pub model: ModelV1,
     }
     impl CreatedModelDeploymentV1 {
-        ///Starts a [`builder::CreatedModelDeploymentV1`], which checks the required fields.
-        pub fn builder() -> builder::CreatedModelDeploymentV1 {
+        ///Starts a [`builders::CreatedModelDeploymentV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::CreatedModelDeploymentV1Builder {
             Default::default()
         }
     }
@@ -1184,8 +1184,8 @@ The server uses `false` when unset.*/
         pub surcharge_cost: DailyDedicatedUsageV1SurchargeCost,
     }
     impl DailyDedicatedUsageV1 {
-        ///Starts a [`builder::DailyDedicatedUsageV1`], which checks the required fields.
-        pub fn builder() -> builder::DailyDedicatedUsageV1 {
+        ///Starts a [`builders::DailyDedicatedUsageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DailyDedicatedUsageV1Builder {
             Default::default()
         }
     }
@@ -1562,8 +1562,8 @@ The server uses `false` when unset.*/
         pub subtotal: DailyModelApiUsageV1Subtotal,
     }
     impl DailyModelApiUsageV1 {
-        ///Starts a [`builder::DailyModelApiUsageV1`], which checks the required fields.
-        pub fn builder() -> builder::DailyModelApiUsageV1 {
+        ///Starts a [`builders::DailyModelApiUsageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DailyModelApiUsageV1Builder {
             Default::default()
         }
     }
@@ -1698,8 +1698,8 @@ The server uses `false` when unset.*/
         pub subtotal: DailyTrainingUsageV1Subtotal,
     }
     impl DailyTrainingUsageV1 {
-        ///Starts a [`builder::DailyTrainingUsageV1`], which checks the required fields.
-        pub fn builder() -> builder::DailyTrainingUsageV1 {
+        ///Starts a [`builders::DailyTrainingUsageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DailyTrainingUsageV1Builder {
             Default::default()
         }
     }
@@ -1838,8 +1838,8 @@ The server uses `false` when unset.*/
         }
     }
     impl DeactivateResponseV1 {
-        ///Starts a [`builder::DeactivateResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::DeactivateResponseV1 {
+        ///Starts a [`builders::DeactivateResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeactivateResponseV1Builder {
             Default::default()
         }
     }
@@ -1864,8 +1864,8 @@ The server uses `false` when unset.*/
         pub surcharge_cost: DedicatedItemV1SurchargeCost,
     }
     impl DedicatedItemV1 {
-        ///Starts a [`builder::DedicatedItemV1`], which checks the required fields.
-        pub fn builder() -> builder::DedicatedItemV1 {
+        ///Starts a [`builders::DedicatedItemV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DedicatedItemV1Builder {
             Default::default()
         }
     }
@@ -2240,8 +2240,8 @@ The server uses `false` when unset.*/
         pub total: DedicatedUsageV1Total,
     }
     impl DedicatedUsageV1 {
-        ///Starts a [`builder::DedicatedUsageV1`], which checks the required fields.
-        pub fn builder() -> builder::DedicatedUsageV1 {
+        ///Starts a [`builders::DedicatedUsageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DedicatedUsageV1Builder {
             Default::default()
         }
     }
@@ -2639,8 +2639,8 @@ The server uses `true` when unset.*/
         >,
     }
     impl DeploymentArchivePayloadV1 {
-        ///Starts a [`builder::DeploymentArchivePayloadV1`], which checks the required fields.
-        pub fn builder() -> builder::DeploymentArchivePayloadV1 {
+        ///Starts a [`builders::DeploymentArchivePayloadV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeploymentArchivePayloadV1Builder {
             Default::default()
         }
     }
@@ -2659,8 +2659,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub s3_key: ::std::option::Option<::std::string::String>,
     }
     impl DeploymentArchiveSourceV1 {
-        ///Starts a [`builder::DeploymentArchiveSourceV1`], which checks the required fields.
-        pub fn builder() -> builder::DeploymentArchiveSourceV1 {
+        ///Starts a [`builders::DeploymentArchiveSourceV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeploymentArchiveSourceV1Builder {
             Default::default()
         }
     }
@@ -2731,8 +2731,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub raw_config: ::std::option::Option<::std::string::String>,
     }
     impl DeploymentConfigResponseV1 {
-        ///Starts a [`builder::DeploymentConfigResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::DeploymentConfigResponseV1 {
+        ///Starts a [`builders::DeploymentConfigResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeploymentConfigResponseV1Builder {
             Default::default()
         }
     }
@@ -2748,8 +2748,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub model_id: ::std::string::String,
     }
     impl DeploymentTombstoneV1 {
-        ///Starts a [`builder::DeploymentTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::DeploymentTombstoneV1 {
+        ///Starts a [`builders::DeploymentTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeploymentTombstoneV1Builder {
             Default::default()
         }
     }
@@ -2797,8 +2797,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub status: crate::types::DeploymentStatusV1,
     }
     impl DeploymentV1 {
-        ///Starts a [`builder::DeploymentV1`], which checks the required fields.
-        pub fn builder() -> builder::DeploymentV1 {
+        ///Starts a [`builders::DeploymentV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeploymentV1Builder {
             Default::default()
         }
     }
@@ -2810,8 +2810,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub deployments: ::std::vec::Vec<DeploymentV1>,
     }
     impl DeploymentsV1 {
-        ///Starts a [`builder::DeploymentsV1`], which checks the required fields.
-        pub fn builder() -> builder::DeploymentsV1 {
+        ///Starts a [`builders::DeploymentsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DeploymentsV1Builder {
             Default::default()
         }
     }
@@ -2844,8 +2844,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         >,
     }
     impl DockerAuthV1 {
-        ///Starts a [`builder::DockerAuthV1`], which checks the required fields.
-        pub fn builder() -> builder::DockerAuthV1 {
+        ///Starts a [`builders::DockerAuthV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DockerAuthV1Builder {
             Default::default()
         }
     }
@@ -2857,8 +2857,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub download_url: ::std::string::String,
     }
     impl DownloadDeploymentResponseV1 {
-        ///Starts a [`builder::DownloadDeploymentResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::DownloadDeploymentResponseV1 {
+        ///Starts a [`builders::DownloadDeploymentResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DownloadDeploymentResponseV1Builder {
             Default::default()
         }
     }
@@ -2870,8 +2870,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub artifact_presigned_urls: ::std::vec::Vec<::std::string::String>,
     }
     impl DownloadTrainingJobResponseV1 {
-        ///Starts a [`builder::DownloadTrainingJobResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::DownloadTrainingJobResponseV1 {
+        ///Starts a [`builders::DownloadTrainingJobResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::DownloadTrainingJobResponseV1Builder {
             Default::default()
         }
     }
@@ -2899,8 +2899,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub promotion_settings: PromotionSettingsV1,
     }
     impl EnvironmentV1 {
-        ///Starts a [`builder::EnvironmentV1`], which checks the required fields.
-        pub fn builder() -> builder::EnvironmentV1 {
+        ///Starts a [`builders::EnvironmentV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::EnvironmentV1Builder {
             Default::default()
         }
     }
@@ -2912,8 +2912,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub environments: ::std::vec::Vec<EnvironmentV1>,
     }
     impl EnvironmentsV1 {
-        ///Starts a [`builder::EnvironmentsV1`], which checks the required fields.
-        pub fn builder() -> builder::EnvironmentsV1 {
+        ///Starts a [`builders::EnvironmentsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::EnvironmentsV1Builder {
             Default::default()
         }
     }
@@ -2933,8 +2933,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub size_bytes: i64,
     }
     impl FileSummary {
-        ///Starts a [`builder::FileSummary`], which checks the required fields.
-        pub fn builder() -> builder::FileSummary {
+        ///Starts a [`builders::FileSummaryBuilder`], which checks the required fields.
+        pub fn builder() -> builders::FileSummaryBuilder {
             Default::default()
         }
     }
@@ -2948,8 +2948,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub workload_identity_provider: ::std::string::String,
     }
     impl GcpOidcDockerAuthV1 {
-        ///Starts a [`builder::GcpOidcDockerAuthV1`], which checks the required fields.
-        pub fn builder() -> builder::GcpOidcDockerAuthV1 {
+        ///Starts a [`builders::GcpOidcDockerAuthV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GcpOidcDockerAuthV1Builder {
             Default::default()
         }
     }
@@ -2961,8 +2961,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub service_account_json_secret_ref: SecretReferenceV1,
     }
     impl GcpServiceAccountJsonDockerAuthV1 {
-        ///Starts a [`builder::GcpServiceAccountJsonDockerAuthV1`], which checks the required fields.
-        pub fn builder() -> builder::GcpServiceAccountJsonDockerAuthV1 {
+        ///Starts a [`builders::GcpServiceAccountJsonDockerAuthV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GcpServiceAccountJsonDockerAuthV1Builder {
             Default::default()
         }
     }
@@ -2974,8 +2974,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub auth_codes: ::std::vec::Vec<AuthCodeV1>,
     }
     impl GetAuthCodesResponseV1 {
-        ///Starts a [`builder::GetAuthCodesResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetAuthCodesResponseV1 {
+        ///Starts a [`builders::GetAuthCodesResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetAuthCodesResponseV1Builder {
             Default::default()
         }
     }
@@ -2991,8 +2991,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub timestamp: ::std::string::String,
     }
     impl GetCacheSummaryResponseV1 {
-        ///Starts a [`builder::GetCacheSummaryResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetCacheSummaryResponseV1 {
+        ///Starts a [`builders::GetCacheSummaryResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetCacheSummaryResponseV1Builder {
             Default::default()
         }
     }
@@ -3004,8 +3004,8 @@ issued by `POST /v1/prepare_model_upload`.*/
         pub logs: ::std::vec::Vec<LogV1>,
     }
     impl GetLogsResponseV1 {
-        ///Starts a [`builder::GetLogsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetLogsResponseV1 {
+        ///Starts a [`builders::GetLogsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetLogsResponseV1Builder {
             Default::default()
         }
     }
@@ -3029,8 +3029,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub step_seconds: ::std::option::Option<i64>,
     }
     impl GetModelMetricsResponseV1 {
-        ///Starts a [`builder::GetModelMetricsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetModelMetricsResponseV1 {
+        ///Starts a [`builders::GetModelMetricsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetModelMetricsResponseV1Builder {
             Default::default()
         }
     }
@@ -3047,8 +3047,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub total_count: i64,
     }
     impl GetTrainingJobCheckpointFilesResponseV1 {
-        ///Starts a [`builder::GetTrainingJobCheckpointFilesResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetTrainingJobCheckpointFilesResponseV1 {
+        ///Starts a [`builders::GetTrainingJobCheckpointFilesResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetTrainingJobCheckpointFilesResponseV1Builder {
             Default::default()
         }
     }
@@ -3062,8 +3062,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub training_job: TrainingJobV1,
     }
     impl GetTrainingJobCheckpointsResponseV1 {
-        ///Starts a [`builder::GetTrainingJobCheckpointsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetTrainingJobCheckpointsResponseV1 {
+        ///Starts a [`builders::GetTrainingJobCheckpointsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetTrainingJobCheckpointsResponseV1Builder {
             Default::default()
         }
     }
@@ -3096,8 +3096,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub training_job: TrainingJobV1,
     }
     impl GetTrainingJobMetricsResponseV1 {
-        ///Starts a [`builder::GetTrainingJobMetricsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetTrainingJobMetricsResponseV1 {
+        ///Starts a [`builders::GetTrainingJobMetricsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetTrainingJobMetricsResponseV1Builder {
             Default::default()
         }
     }
@@ -3111,8 +3111,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub training_project: TrainingProjectV1,
     }
     impl GetTrainingJobResponseV1 {
-        ///Starts a [`builder::GetTrainingJobResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetTrainingJobResponseV1 {
+        ///Starts a [`builders::GetTrainingJobResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetTrainingJobResponseV1Builder {
             Default::default()
         }
     }
@@ -3124,8 +3124,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub training_project: TrainingProjectV1,
     }
     impl GetTrainingProjectResponseV1 {
-        ///Starts a [`builder::GetTrainingProjectResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::GetTrainingProjectResponseV1 {
+        ///Starts a [`builders::GetTrainingProjectResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::GetTrainingProjectResponseV1Builder {
             Default::default()
         }
     }
@@ -3145,8 +3145,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub latest_tag: ::std::option::Option<::std::string::String>,
     }
     impl GitInfo {
-        ///Starts a [`builder::GitInfo`], which checks the required fields.
-        pub fn builder() -> builder::GitInfo {
+        ///Starts a [`builders::GitInfoBuilder`], which checks the required fields.
+        pub fn builder() -> builders::GitInfoBuilder {
             Default::default()
         }
     }
@@ -3158,8 +3158,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub instance_types: ::std::vec::Vec<InstanceTypeWithPriceV1>,
     }
     impl InstanceTypePricesV1 {
-        ///Starts a [`builder::InstanceTypePricesV1`], which checks the required fields.
-        pub fn builder() -> builder::InstanceTypePricesV1 {
+        ///Starts a [`builders::InstanceTypePricesV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::InstanceTypePricesV1Builder {
             Default::default()
         }
     }
@@ -3185,8 +3185,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub name: ::std::string::String,
     }
     impl InstanceTypeV1 {
-        ///Starts a [`builder::InstanceTypeV1`], which checks the required fields.
-        pub fn builder() -> builder::InstanceTypeV1 {
+        ///Starts a [`builders::InstanceTypeV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::InstanceTypeV1Builder {
             Default::default()
         }
     }
@@ -3200,8 +3200,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub price: f64,
     }
     impl InstanceTypeWithPriceV1 {
-        ///Starts a [`builder::InstanceTypeWithPriceV1`], which checks the required fields.
-        pub fn builder() -> builder::InstanceTypeWithPriceV1 {
+        ///Starts a [`builders::InstanceTypeWithPriceV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::InstanceTypeWithPriceV1Builder {
             Default::default()
         }
     }
@@ -3213,8 +3213,8 @@ in ``metric_descriptors``; each value set's ``values`` are aligned to that order
         pub instance_types: ::std::vec::Vec<InstanceTypeV1>,
     }
     impl InstanceTypesV1 {
-        ///Starts a [`builder::InstanceTypesV1`], which checks the required fields.
-        pub fn builder() -> builder::InstanceTypesV1 {
+        ///Starts a [`builders::InstanceTypesV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::InstanceTypesV1Builder {
             Default::default()
         }
     }
@@ -3248,8 +3248,8 @@ The server uses `on_demand` when unset.*/
         pub trigger: ::std::option::Option<crate::types::V1InteractiveSessionTrigger>,
     }
     impl InteractiveSessionConfigV1 {
-        ///Starts a [`builder::InteractiveSessionConfigV1`], which checks the required fields.
-        pub fn builder() -> builder::InteractiveSessionConfigV1 {
+        ///Starts a [`builders::InteractiveSessionConfigV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::InteractiveSessionConfigV1Builder {
             Default::default()
         }
     }
@@ -3269,8 +3269,8 @@ The server uses `on_demand` when unset.*/
         pub user_defined_listing_id: ::std::string::String,
     }
     impl LibraryListingSourceV1 {
-        ///Starts a [`builder::LibraryListingSourceV1`], which checks the required fields.
-        pub fn builder() -> builder::LibraryListingSourceV1 {
+        ///Starts a [`builders::LibraryListingSourceV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::LibraryListingSourceV1Builder {
             Default::default()
         }
     }
@@ -3336,8 +3336,8 @@ The server uses `on_demand` when unset.*/
         pub training_project: TrainingProjectV1,
     }
     impl ListTrainingJobsResponseV1 {
-        ///Starts a [`builder::ListTrainingJobsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::ListTrainingJobsResponseV1 {
+        ///Starts a [`builders::ListTrainingJobsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ListTrainingJobsResponseV1Builder {
             Default::default()
         }
     }
@@ -3349,8 +3349,8 @@ The server uses `on_demand` when unset.*/
         pub training_projects: ::std::vec::Vec<TrainingProjectV1>,
     }
     impl ListTrainingProjectsResponseV1 {
-        ///Starts a [`builder::ListTrainingProjectsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::ListTrainingProjectsResponseV1 {
+        ///Starts a [`builders::ListTrainingProjectsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ListTrainingProjectsResponseV1Builder {
             Default::default()
         }
     }
@@ -3373,8 +3373,8 @@ The server uses `false` when unset.*/
         pub enabled: ::std::option::Option<bool>,
     }
     impl LoadCheckpointConfig {
-        ///Starts a [`builder::LoadCheckpointConfig`], which checks the required fields.
-        pub fn builder() -> builder::LoadCheckpointConfig {
+        ///Starts a [`builders::LoadCheckpointConfigBuilder`], which checks the required fields.
+        pub fn builder() -> builders::LoadCheckpointConfigBuilder {
             Default::default()
         }
     }
@@ -3428,8 +3428,8 @@ The server uses `false` when unset.*/
         pub timestamp: ::std::string::String,
     }
     impl LogV1 {
-        ///Starts a [`builder::LogV1`], which checks the required fields.
-        pub fn builder() -> builder::LogV1 {
+        ///Starts a [`builders::LogV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::LogV1Builder {
             Default::default()
         }
     }
@@ -3451,8 +3451,8 @@ The server uses `trainer` when unset.*/
         pub typ: ::std::option::Option<LoopsCheckpointConfigTyp>,
     }
     impl LoopsCheckpointConfig {
-        ///Starts a [`builder::LoopsCheckpointConfig`], which checks the required fields.
-        pub fn builder() -> builder::LoopsCheckpointConfig {
+        ///Starts a [`builders::LoopsCheckpointConfigBuilder`], which checks the required fields.
+        pub fn builder() -> builders::LoopsCheckpointConfigBuilder {
             Default::default()
         }
     }
@@ -3518,8 +3518,8 @@ The server uses `trainer` when unset.*/
         pub pagination: PaginationResponseV1,
     }
     impl ModelApIsResponseV1 {
-        ///Starts a [`builder::ModelApIsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelApIsResponseV1 {
+        ///Starts a [`builders::ModelApIsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelApIsResponseV1Builder {
             Default::default()
         }
     }
@@ -3545,8 +3545,8 @@ The server uses `trainer` when unset.*/
         pub subtotal: ModelApiItemV1Subtotal,
     }
     impl ModelApiItemV1 {
-        ///Starts a [`builder::ModelApiItemV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelApiItemV1 {
+        ///Starts a [`builders::ModelApiItemV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelApiItemV1Builder {
             Default::default()
         }
     }
@@ -3679,8 +3679,8 @@ The server uses `trainer` when unset.*/
         >,
     }
     impl ModelApiOrgDetailsV1 {
-        ///Starts a [`builder::ModelApiOrgDetailsV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelApiOrgDetailsV1 {
+        ///Starts a [`builders::ModelApiOrgDetailsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelApiOrgDetailsV1Builder {
             Default::default()
         }
     }
@@ -3699,8 +3699,8 @@ The server uses `trainer` when unset.*/
         pub total: ModelApisUsageV1Total,
     }
     impl ModelApisUsageV1 {
-        ///Starts a [`builder::ModelApisUsageV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelApisUsageV1 {
+        ///Starts a [`builders::ModelApisUsageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelApisUsageV1Builder {
             Default::default()
         }
     }
@@ -4090,8 +4090,8 @@ The server uses `trainer` when unset.*/
         pub release_date: ::chrono::naive::NaiveDate,
     }
     impl ModelApiv1 {
-        ///Starts a [`builder::ModelApiv1`], which checks the required fields.
-        pub fn builder() -> builder::ModelApiv1 {
+        ///Starts a [`builders::ModelApiv1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelApiv1Builder {
             Default::default()
         }
     }
@@ -4355,8 +4355,8 @@ The server uses `false` when unset.*/
         pub s3_key: ::std::option::Option<::std::string::String>,
     }
     impl ModelArchiveSourceV1 {
-        ///Starts a [`builder::ModelArchiveSourceV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelArchiveSourceV1 {
+        ///Starts a [`builders::ModelArchiveSourceV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelArchiveSourceV1Builder {
             Default::default()
         }
     }
@@ -4433,8 +4433,8 @@ value set's value for this metric is a list aligned to that order.*/
         pub unit_hint: crate::types::ModelMetricUnitHintV1,
     }
     impl ModelMetricDescriptorV1 {
-        ///Starts a [`builder::ModelMetricDescriptorV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelMetricDescriptorV1 {
+        ///Starts a [`builders::ModelMetricDescriptorV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelMetricDescriptorV1Builder {
             Default::default()
         }
     }
@@ -4449,8 +4449,8 @@ response ``metric_descriptors`` list.*/
         pub values: ::std::vec::Vec<::std::vec::Vec<::std::option::Option<f64>>>,
     }
     impl ModelMetricValueSetV1 {
-        ///Starts a [`builder::ModelMetricValueSetV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelMetricValueSetV1 {
+        ///Starts a [`builders::ModelMetricValueSetV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelMetricValueSetV1Builder {
             Default::default()
         }
     }
@@ -4464,8 +4464,8 @@ response ``metric_descriptors`` list.*/
         pub id: ::std::string::String,
     }
     impl ModelTombstoneV1 {
-        ///Starts a [`builder::ModelTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelTombstoneV1 {
+        ///Starts a [`builders::ModelTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelTombstoneV1Builder {
             Default::default()
         }
     }
@@ -4493,8 +4493,8 @@ response ``metric_descriptors`` list.*/
         pub team_name: ::std::string::String,
     }
     impl ModelV1 {
-        ///Starts a [`builder::ModelV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelV1 {
+        ///Starts a [`builders::ModelV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelV1Builder {
             Default::default()
         }
     }
@@ -4506,8 +4506,8 @@ response ``metric_descriptors`` list.*/
         pub models: ::std::vec::Vec<ModelV1>,
     }
     impl ModelsV1 {
-        ///Starts a [`builder::ModelsV1`], which checks the required fields.
-        pub fn builder() -> builder::ModelsV1 {
+        ///Starts a [`builders::ModelsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::ModelsV1Builder {
             Default::default()
         }
     }
@@ -4521,8 +4521,8 @@ response ``metric_descriptors`` list.*/
         pub order: ::std::string::String,
     }
     impl OrderByV1 {
-        ///Starts a [`builder::OrderByV1`], which checks the required fields.
-        pub fn builder() -> builder::OrderByV1 {
+        ///Starts a [`builders::OrderByV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::OrderByV1Builder {
             Default::default()
         }
     }
@@ -4537,8 +4537,8 @@ response ``metric_descriptors`` list.*/
         pub has_more: bool,
     }
     impl PaginationResponseV1 {
-        ///Starts a [`builder::PaginationResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::PaginationResponseV1 {
+        ///Starts a [`builders::PaginationResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PaginationResponseV1Builder {
             Default::default()
         }
     }
@@ -4570,8 +4570,8 @@ The server uses `false` when unset.*/
         pub team_id: ::std::option::Option<::std::string::String>,
     }
     impl PrepareModelUploadRequestV1 {
-        ///Starts a [`builder::PrepareModelUploadRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::PrepareModelUploadRequestV1 {
+        ///Starts a [`builders::PrepareModelUploadRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PrepareModelUploadRequestV1Builder {
             Default::default()
         }
     }
@@ -4599,8 +4599,8 @@ built from its config alone).*/
         pub s3_region: ::std::option::Option<::std::string::String>,
     }
     impl PrepareModelUploadResponseV1 {
-        ///Starts a [`builder::PrepareModelUploadResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::PrepareModelUploadResponseV1 {
+        ///Starts a [`builders::PrepareModelUploadResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PrepareModelUploadResponseV1Builder {
             Default::default()
         }
     }
@@ -4620,8 +4620,8 @@ The server uses `true` when unset.*/
         pub scale_down_previous_production: ::std::option::Option<bool>,
     }
     impl PromoteRequestV1 {
-        ///Starts a [`builder::PromoteRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::PromoteRequestV1 {
+        ///Starts a [`builders::PromoteRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PromoteRequestV1Builder {
             Default::default()
         }
     }
@@ -4638,8 +4638,8 @@ The server uses `true` when unset.*/
         pub scale_down_previous_deployment: ::std::option::Option<bool>,
     }
     impl PromoteToChainEnvironmentRequestV1 {
-        ///Starts a [`builder::PromoteToChainEnvironmentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::PromoteToChainEnvironmentRequestV1 {
+        ///Starts a [`builders::PromoteToChainEnvironmentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PromoteToChainEnvironmentRequestV1Builder {
             Default::default()
         }
     }
@@ -4661,8 +4661,8 @@ The server uses `true` when unset.*/
         pub scale_down_previous_deployment: ::std::option::Option<bool>,
     }
     impl PromoteToEnvironmentRequestV1 {
-        ///Starts a [`builder::PromoteToEnvironmentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::PromoteToEnvironmentRequestV1 {
+        ///Starts a [`builders::PromoteToEnvironmentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PromoteToEnvironmentRequestV1Builder {
             Default::default()
         }
     }
@@ -4698,8 +4698,8 @@ The server uses `true` when unset.*/
         }
     }
     impl PromotionSettingsV1 {
-        ///Starts a [`builder::PromotionSettingsV1`], which checks the required fields.
-        pub fn builder() -> builder::PromotionSettingsV1 {
+        ///Starts a [`builders::PromotionSettingsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::PromotionSettingsV1Builder {
             Default::default()
         }
     }
@@ -4716,8 +4716,8 @@ The server uses `true` when unset.*/
         pub unit: crate::types::RateLimitUnitV1,
     }
     impl RateLimitV1 {
-        ///Starts a [`builder::RateLimitV1`], which checks the required fields.
-        pub fn builder() -> builder::RateLimitV1 {
+        ///Starts a [`builders::RateLimitV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RateLimitV1Builder {
             Default::default()
         }
     }
@@ -4729,8 +4729,8 @@ The server uses `true` when unset.*/
         pub training_job: TrainingJobV1,
     }
     impl RecreateTrainingJobResponseV1 {
-        ///Starts a [`builder::RecreateTrainingJobResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::RecreateTrainingJobResponseV1 {
+        ///Starts a [`builders::RecreateTrainingJobResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RecreateTrainingJobResponseV1Builder {
             Default::default()
         }
     }
@@ -4744,8 +4744,8 @@ The server uses `true` when unset.*/
         pub slug: ::std::string::String,
     }
     impl RegionV1 {
-        ///Starts a [`builder::RegionV1`], which checks the required fields.
-        pub fn builder() -> builder::RegionV1 {
+        ///Starts a [`builders::RegionV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RegionV1Builder {
             Default::default()
         }
     }
@@ -4759,8 +4759,8 @@ For Docker Hub, set registry to '<https://index.docker.io/v1/>'. For GHCR, use '
         pub secret_ref: SecretReferenceV1,
     }
     impl RegistrySecretDockerAuthV1 {
-        ///Starts a [`builder::RegistrySecretDockerAuthV1`], which checks the required fields.
-        pub fn builder() -> builder::RegistrySecretDockerAuthV1 {
+        ///Starts a [`builders::RegistrySecretDockerAuthV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RegistrySecretDockerAuthV1Builder {
             Default::default()
         }
     }
@@ -4827,8 +4827,8 @@ For Docker Hub, set registry to '<https://index.docker.io/v1/>'. For GHCR, use '
         pub policy: ::std::option::Option<crate::types::RequestBackpressurePolicyV1>,
     }
     impl RequestBackpressureSettingsV1 {
-        ///Starts a [`builder::RequestBackpressureSettingsV1`], which checks the required fields.
-        pub fn builder() -> builder::RequestBackpressureSettingsV1 {
+        ///Starts a [`builders::RequestBackpressureSettingsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RequestBackpressureSettingsV1Builder {
             Default::default()
         }
     }
@@ -4899,8 +4899,8 @@ For Docker Hub, set registry to '<https://index.docker.io/v1/>'. For GHCR, use '
         pub retried: bool,
     }
     impl RetryDeploymentResponseV1 {
-        ///Starts a [`builder::RetryDeploymentResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::RetryDeploymentResponseV1 {
+        ///Starts a [`builders::RetryDeploymentResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RetryDeploymentResponseV1Builder {
             Default::default()
         }
     }
@@ -4938,8 +4938,8 @@ For Docker Hub, set registry to '<https://index.docker.io/v1/>'. For GHCR, use '
         }
     }
     impl RollingDeployConfigV1 {
-        ///Starts a [`builder::RollingDeployConfigV1`], which checks the required fields.
-        pub fn builder() -> builder::RollingDeployConfigV1 {
+        ///Starts a [`builders::RollingDeployConfigV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::RollingDeployConfigV1Builder {
             Default::default()
         }
     }
@@ -5017,8 +5017,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub statuses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl SearchTrainingJobsRequestV1 {
-        ///Starts a [`builder::SearchTrainingJobsRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::SearchTrainingJobsRequestV1 {
+        ///Starts a [`builders::SearchTrainingJobsRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::SearchTrainingJobsRequestV1Builder {
             Default::default()
         }
     }
@@ -5030,8 +5030,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub training_jobs: ::std::vec::Vec<TrainingJobV1>,
     }
     impl SearchTrainingJobsResponseV1 {
-        ///Starts a [`builder::SearchTrainingJobsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::SearchTrainingJobsResponseV1 {
+        ///Starts a [`builders::SearchTrainingJobsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::SearchTrainingJobsResponseV1Builder {
             Default::default()
         }
     }
@@ -5043,8 +5043,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub name: ::std::string::String,
     }
     impl SecretReferenceV1 {
-        ///Starts a [`builder::SecretReferenceV1`], which checks the required fields.
-        pub fn builder() -> builder::SecretReferenceV1 {
+        ///Starts a [`builders::SecretReferenceV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::SecretReferenceV1Builder {
             Default::default()
         }
     }
@@ -5060,8 +5060,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub team_name: ::std::string::String,
     }
     impl SecretV1 {
-        ///Starts a [`builder::SecretV1`], which checks the required fields.
-        pub fn builder() -> builder::SecretV1 {
+        ///Starts a [`builders::SecretV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::SecretV1Builder {
             Default::default()
         }
     }
@@ -5073,8 +5073,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub secrets: ::std::vec::Vec<SecretV1>,
     }
     impl SecretsV1 {
-        ///Starts a [`builder::SecretsV1`], which checks the required fields.
-        pub fn builder() -> builder::SecretsV1 {
+        ///Starts a [`builders::SecretsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::SecretsV1Builder {
             Default::default()
         }
     }
@@ -5086,8 +5086,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub success: bool,
     }
     impl SignalPromotionResponseV1 {
-        ///Starts a [`builder::SignalPromotionResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::SignalPromotionResponseV1 {
+        ///Starts a [`builders::SignalPromotionResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::SignalPromotionResponseV1Builder {
             Default::default()
         }
     }
@@ -5128,8 +5128,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub training_job: TrainingJobV1,
     }
     impl StopTrainingJobResponseV1 {
-        ///Starts a [`builder::StopTrainingJobResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::StopTrainingJobResponseV1 {
+        ///Starts a [`builders::StopTrainingJobResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::StopTrainingJobResponseV1Builder {
             Default::default()
         }
     }
@@ -5143,8 +5143,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub utilization: ::std::vec::Vec<TrainingJobMetricV1>,
     }
     impl StorageMetricsV1 {
-        ///Starts a [`builder::StorageMetricsV1`], which checks the required fields.
-        pub fn builder() -> builder::StorageMetricsV1 {
+        ///Starts a [`builders::StorageMetricsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::StorageMetricsV1Builder {
             Default::default()
         }
     }
@@ -5162,8 +5162,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub name: ::std::string::String,
     }
     impl TeamV1 {
-        ///Starts a [`builder::TeamV1`], which checks the required fields.
-        pub fn builder() -> builder::TeamV1 {
+        ///Starts a [`builders::TeamV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TeamV1Builder {
             Default::default()
         }
     }
@@ -5175,8 +5175,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub teams: ::std::vec::Vec<TeamV1>,
     }
     impl TeamsV1 {
-        ///Starts a [`builder::TeamsV1`], which checks the required fields.
-        pub fn builder() -> builder::TeamsV1 {
+        ///Starts a [`builders::TeamsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TeamsV1Builder {
             Default::default()
         }
     }
@@ -5196,8 +5196,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         }
     }
     impl TerminateReplicaResponseV1 {
-        ///Starts a [`builder::TerminateReplicaResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::TerminateReplicaResponseV1 {
+        ///Starts a [`builders::TerminateReplicaResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TerminateReplicaResponseV1Builder {
             Default::default()
         }
     }
@@ -5216,8 +5216,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub subtotal: TrainingItemV1Subtotal,
     }
     impl TrainingItemV1 {
-        ///Starts a [`builder::TrainingItemV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingItemV1 {
+        ///Starts a [`builders::TrainingItemV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingItemV1Builder {
             Default::default()
         }
     }
@@ -5364,8 +5364,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub training_job_id: ::std::string::String,
     }
     impl TrainingJobCheckpointV1 {
-        ///Starts a [`builder::TrainingJobCheckpointV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingJobCheckpointV1 {
+        ///Starts a [`builders::TrainingJobCheckpointV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingJobCheckpointV1Builder {
             Default::default()
         }
     }
@@ -5379,8 +5379,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub value: f64,
     }
     impl TrainingJobMetricV1 {
-        ///Starts a [`builder::TrainingJobMetricV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingJobMetricV1 {
+        ///Starts a [`builders::TrainingJobMetricV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingJobMetricV1Builder {
             Default::default()
         }
     }
@@ -5406,8 +5406,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         >,
     }
     impl TrainingJobMetricsV1 {
-        ///Starts a [`builder::TrainingJobMetricsV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingJobMetricsV1 {
+        ///Starts a [`builders::TrainingJobMetricsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingJobMetricsV1Builder {
             Default::default()
         }
     }
@@ -5421,8 +5421,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub node_id: ::std::string::String,
     }
     impl TrainingJobNodeMetricsV1 {
-        ///Starts a [`builder::TrainingJobNodeMetricsV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingJobNodeMetricsV1 {
+        ///Starts a [`builders::TrainingJobNodeMetricsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingJobNodeMetricsV1Builder {
             Default::default()
         }
     }
@@ -5438,8 +5438,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub training_project_id: ::std::string::String,
     }
     impl TrainingJobTombstoneV1 {
-        ///Starts a [`builder::TrainingJobTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingJobTombstoneV1 {
+        ///Starts a [`builders::TrainingJobTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingJobTombstoneV1Builder {
             Default::default()
         }
     }
@@ -5486,8 +5486,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub user: ::std::option::Option<UserV1>,
     }
     impl TrainingJobV1 {
-        ///Starts a [`builder::TrainingJobV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingJobV1 {
+        ///Starts a [`builders::TrainingJobV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingJobV1Builder {
             Default::default()
         }
     }
@@ -5501,8 +5501,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub name: ::std::string::String,
     }
     impl TrainingProjectSummaryV1 {
-        ///Starts a [`builder::TrainingProjectSummaryV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingProjectSummaryV1 {
+        ///Starts a [`builders::TrainingProjectSummaryV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingProjectSummaryV1Builder {
             Default::default()
         }
     }
@@ -5516,8 +5516,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub id: ::std::string::String,
     }
     impl TrainingProjectTombstoneV1 {
-        ///Starts a [`builder::TrainingProjectTombstoneV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingProjectTombstoneV1 {
+        ///Starts a [`builders::TrainingProjectTombstoneV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingProjectTombstoneV1Builder {
             Default::default()
         }
     }
@@ -5541,8 +5541,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     impl TrainingProjectV1 {
-        ///Starts a [`builder::TrainingProjectV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingProjectV1 {
+        ///Starts a [`builders::TrainingProjectV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingProjectV1Builder {
             Default::default()
         }
     }
@@ -5563,8 +5563,8 @@ The server uses `[{"field":"created_at","order":"desc"}]` when unset.*/
         pub total: TrainingUsageV1Total,
     }
     impl TrainingUsageV1 {
-        ///Starts a [`builder::TrainingUsageV1`], which checks the required fields.
-        pub fn builder() -> builder::TrainingUsageV1 {
+        ///Starts a [`builders::TrainingUsageV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::TrainingUsageV1Builder {
             Default::default()
         }
     }
@@ -5949,8 +5949,8 @@ clients.*/
         pub truss_client_version: ::std::option::Option<::std::string::String>,
     }
     impl TrussUserEnv {
-        ///Starts a [`builder::TrussUserEnv`], which checks the required fields.
-        pub fn builder() -> builder::TrussUserEnv {
+        ///Starts a [`builders::TrussUserEnvBuilder`], which checks the required fields.
+        pub fn builder() -> builders::TrussUserEnvBuilder {
             Default::default()
         }
     }
@@ -5964,8 +5964,8 @@ clients.*/
         pub status: crate::types::UpdateAutoscalingSettingsStatusV1,
     }
     impl UpdateAutoscalingSettingsResponseV1 {
-        ///Starts a [`builder::UpdateAutoscalingSettingsResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateAutoscalingSettingsResponseV1 {
+        ///Starts a [`builders::UpdateAutoscalingSettingsResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateAutoscalingSettingsResponseV1Builder {
             Default::default()
         }
     }
@@ -6001,8 +6001,8 @@ Not every docs page has this field: 6 older pages close `UpdateAutoscalingSettin
         pub target_utilization_percentage: ::std::option::Option<i64>,
     }
     impl UpdateAutoscalingSettingsV1 {
-        ///Starts a [`builder::UpdateAutoscalingSettingsV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateAutoscalingSettingsV1 {
+        ///Starts a [`builders::UpdateAutoscalingSettingsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateAutoscalingSettingsV1Builder {
             Default::default()
         }
     }
@@ -6015,8 +6015,8 @@ Not every docs page has this field: 6 older pages close `UpdateAutoscalingSettin
         pub promotion_settings: ::std::option::Option<UpdatePromotionSettingsV1>,
     }
     impl UpdateChainEnvironmentRequestV1 {
-        ///Starts a [`builder::UpdateChainEnvironmentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateChainEnvironmentRequestV1 {
+        ///Starts a [`builders::UpdateChainEnvironmentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateChainEnvironmentRequestV1Builder {
             Default::default()
         }
     }
@@ -6028,8 +6028,8 @@ Not every docs page has this field: 6 older pages close `UpdateAutoscalingSettin
         pub ok: bool,
     }
     impl UpdateChainEnvironmentResponseV1 {
-        ///Starts a [`builder::UpdateChainEnvironmentResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateChainEnvironmentResponseV1 {
+        ///Starts a [`builders::UpdateChainEnvironmentResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateChainEnvironmentResponseV1Builder {
             Default::default()
         }
     }
@@ -6042,8 +6042,8 @@ If a chainlet name doesn't exist, an error is returned.*/
         pub updates: ::std::vec::Vec<ChainletEnvironmentAutoscalingSettingsUpdateV1>,
     }
     impl UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
-        ///Starts a [`builder::UpdateChainletEnvironmentAutoscalingSettingsRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
+        ///Starts a [`builders::UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder {
             Default::default()
         }
     }
@@ -6057,8 +6057,8 @@ will be created, deployed and promoted into the environment.*/
         pub updates: ::std::vec::Vec<ChainletEnvironmentInstanceTypeUpdateV1>,
     }
     impl UpdateChainletEnvironmentInstanceTypeRequestV1 {
-        ///Starts a [`builder::UpdateChainletEnvironmentInstanceTypeRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateChainletEnvironmentInstanceTypeRequestV1 {
+        ///Starts a [`builders::UpdateChainletEnvironmentInstanceTypeRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateChainletEnvironmentInstanceTypeRequestV1Builder {
             Default::default()
         }
     }
@@ -6079,8 +6079,8 @@ will be returned in the `chain_deployment` field.*/
         pub requires_redeployment: bool,
     }
     impl UpdateChainletEnvironmentInstanceTypeResponseV1 {
-        ///Starts a [`builder::UpdateChainletEnvironmentInstanceTypeResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateChainletEnvironmentInstanceTypeResponseV1 {
+        ///Starts a [`builders::UpdateChainletEnvironmentInstanceTypeResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateChainletEnvironmentInstanceTypeResponseV1Builder {
             Default::default()
         }
     }
@@ -6096,8 +6096,8 @@ will be returned in the `chain_deployment` field.*/
         pub promotion_settings: ::std::option::Option<UpdatePromotionSettingsV1>,
     }
     impl UpdateEnvironmentRequestV1 {
-        ///Starts a [`builder::UpdateEnvironmentRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateEnvironmentRequestV1 {
+        ///Starts a [`builders::UpdateEnvironmentRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateEnvironmentRequestV1Builder {
             Default::default()
         }
     }
@@ -6122,8 +6122,8 @@ will be returned in the `chain_deployment` field.*/
         pub rolling_deploy_config: ::std::option::Option<UpdateRollingDeployConfigV1>,
     }
     impl UpdatePromotionSettingsV1 {
-        ///Starts a [`builder::UpdatePromotionSettingsV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdatePromotionSettingsV1 {
+        ///Starts a [`builders::UpdatePromotionSettingsV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdatePromotionSettingsV1Builder {
             Default::default()
         }
     }
@@ -6154,8 +6154,8 @@ The server uses `20` when unset.*/
         pub stabilization_time_seconds: ::std::option::Option<i64>,
     }
     impl UpdateRollingDeployConfigV1 {
-        ///Starts a [`builder::UpdateRollingDeployConfigV1`], which checks the required fields.
-        pub fn builder() -> builder::UpdateRollingDeployConfigV1 {
+        ///Starts a [`builders::UpdateRollingDeployConfigV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpdateRollingDeployConfigV1Builder {
             Default::default()
         }
     }
@@ -6169,8 +6169,8 @@ The server uses `20` when unset.*/
         pub value: ::std::string::String,
     }
     impl UpsertSecretRequestV1 {
-        ///Starts a [`builder::UpsertSecretRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::UpsertSecretRequestV1 {
+        ///Starts a [`builders::UpsertSecretRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpsertSecretRequestV1Builder {
             Default::default()
         }
     }
@@ -6182,8 +6182,8 @@ The server uses `20` when unset.*/
         pub training_project: UpsertTrainingProjectV1,
     }
     impl UpsertTrainingProjectRequestV1 {
-        ///Starts a [`builder::UpsertTrainingProjectRequestV1`], which checks the required fields.
-        pub fn builder() -> builder::UpsertTrainingProjectRequestV1 {
+        ///Starts a [`builders::UpsertTrainingProjectRequestV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpsertTrainingProjectRequestV1Builder {
             Default::default()
         }
     }
@@ -6195,8 +6195,8 @@ The server uses `20` when unset.*/
         pub training_project: TrainingProjectV1,
     }
     impl UpsertTrainingProjectResponseV1 {
-        ///Starts a [`builder::UpsertTrainingProjectResponseV1`], which checks the required fields.
-        pub fn builder() -> builder::UpsertTrainingProjectResponseV1 {
+        ///Starts a [`builders::UpsertTrainingProjectResponseV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpsertTrainingProjectResponseV1Builder {
             Default::default()
         }
     }
@@ -6208,8 +6208,8 @@ The server uses `20` when unset.*/
         pub name: ::std::string::String,
     }
     impl UpsertTrainingProjectV1 {
-        ///Starts a [`builder::UpsertTrainingProjectV1`], which checks the required fields.
-        pub fn builder() -> builder::UpsertTrainingProjectV1 {
+        ///Starts a [`builders::UpsertTrainingProjectV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UpsertTrainingProjectV1Builder {
             Default::default()
         }
     }
@@ -6228,8 +6228,8 @@ The server uses `20` when unset.*/
         pub training_usage: ::std::option::Option<TrainingUsageV1>,
     }
     impl UsageSummaryV1 {
-        ///Starts a [`builder::UsageSummaryV1`], which checks the required fields.
-        pub fn builder() -> builder::UsageSummaryV1 {
+        ///Starts a [`builders::UsageSummaryV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UsageSummaryV1Builder {
             Default::default()
         }
     }
@@ -6242,26 +6242,26 @@ The server uses `20` when unset.*/
         pub email: ::std::option::Option<::std::string::String>,
     }
     impl UserV1 {
-        ///Starts a [`builder::UserV1`], which checks the required fields.
-        pub fn builder() -> builder::UserV1 {
+        ///Starts a [`builders::UserV1Builder`], which checks the required fields.
+        pub fn builder() -> builders::UserV1Builder {
             Default::default()
         }
     }
-    /// Types for composing complex structures.
-    pub mod builder {
+    ///A builder for each type (`DeploymentV1::builder()` starts one): for test fixtures.
+    pub mod builders {
         ///Builds a [`ActivateResponseV1`](super::ActivateResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ActivateResponseV1 {
+        pub struct ActivateResponseV1Builder {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for ActivateResponseV1 {
+        impl ::std::default::Default for ActivateResponseV1Builder {
             fn default() -> Self {
                 Self {
                     success: Ok(super::defaults::default_bool::<true>()),
                 }
             }
         }
-        impl ActivateResponseV1 {
+        impl ActivateResponseV1Builder {
             ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -6276,22 +6276,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ActivateResponseV1> for super::ActivateResponseV1 {
+        impl ::std::convert::TryFrom<ActivateResponseV1Builder>
+        for super::ActivateResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ActivateResponseV1,
+                value: ActivateResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { success: value.success? })
             }
         }
-        impl ::std::convert::From<super::ActivateResponseV1> for ActivateResponseV1 {
+        impl ::std::convert::From<super::ActivateResponseV1>
+        for ActivateResponseV1Builder {
             fn from(value: super::ActivateResponseV1) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
         ///Builds a [`ApiKeyInfoV1`](super::ApiKeyInfoV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ApiKeyInfoV1 {
+        pub struct ApiKeyInfoV1Builder {
             model_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -6310,18 +6312,24 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ApiKeyInfoV1 {
+        impl ::std::default::Default for ApiKeyInfoV1Builder {
             fn default() -> Self {
                 Self {
                     model_ids: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    prefix: Err("no value supplied for prefix".to_string()),
+                    prefix: Err(
+                        "missing required field `prefix`: set it with `.prefix(..)`"
+                            .to_string(),
+                    ),
                     team_name: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "missing required field `type_`: set it with `.type_(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ApiKeyInfoV1 {
+        impl ApiKeyInfoV1Builder {
             ///Sets `model_ids`.
             pub fn model_ids<T>(mut self, value: T) -> Self
             where
@@ -6390,10 +6398,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ApiKeyInfoV1> for super::ApiKeyInfoV1 {
+        impl ::std::convert::TryFrom<ApiKeyInfoV1Builder> for super::ApiKeyInfoV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ApiKeyInfoV1,
+                value: ApiKeyInfoV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     model_ids: value.model_ids?,
@@ -6404,7 +6412,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ApiKeyInfoV1> for ApiKeyInfoV1 {
+        impl ::std::convert::From<super::ApiKeyInfoV1> for ApiKeyInfoV1Builder {
             fn from(value: super::ApiKeyInfoV1) -> Self {
                 Self {
                     model_ids: Ok(value.model_ids),
@@ -6417,17 +6425,20 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ApiKeyTombstoneV1`](super::ApiKeyTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ApiKeyTombstoneV1 {
+        pub struct ApiKeyTombstoneV1Builder {
             prefix: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for ApiKeyTombstoneV1 {
+        impl ::std::default::Default for ApiKeyTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    prefix: Err("no value supplied for prefix".to_string()),
+                    prefix: Err(
+                        "missing required field `prefix`: set it with `.prefix(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ApiKeyTombstoneV1 {
+        impl ApiKeyTombstoneV1Builder {
             ///Sets `prefix`.
             pub fn prefix<T>(mut self, value: T) -> Self
             where
@@ -6442,32 +6453,37 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ApiKeyTombstoneV1> for super::ApiKeyTombstoneV1 {
+        impl ::std::convert::TryFrom<ApiKeyTombstoneV1Builder>
+        for super::ApiKeyTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ApiKeyTombstoneV1,
+                value: ApiKeyTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { prefix: value.prefix? })
             }
         }
-        impl ::std::convert::From<super::ApiKeyTombstoneV1> for ApiKeyTombstoneV1 {
+        impl ::std::convert::From<super::ApiKeyTombstoneV1>
+        for ApiKeyTombstoneV1Builder {
             fn from(value: super::ApiKeyTombstoneV1) -> Self {
                 Self { prefix: Ok(value.prefix) }
             }
         }
         ///Builds a [`ApiKeyV1`](super::ApiKeyV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ApiKeyV1 {
+        pub struct ApiKeyV1Builder {
             api_key: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for ApiKeyV1 {
+        impl ::std::default::Default for ApiKeyV1Builder {
             fn default() -> Self {
                 Self {
-                    api_key: Err("no value supplied for api_key".to_string()),
+                    api_key: Err(
+                        "missing required field `api_key`: set it with `.api_key(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ApiKeyV1 {
+        impl ApiKeyV1Builder {
             ///Sets `api_key`.
             pub fn api_key<T>(mut self, value: T) -> Self
             where
@@ -6482,35 +6498,38 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ApiKeyV1> for super::ApiKeyV1 {
+        impl ::std::convert::TryFrom<ApiKeyV1Builder> for super::ApiKeyV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ApiKeyV1,
+                value: ApiKeyV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { api_key: value.api_key? })
             }
         }
-        impl ::std::convert::From<super::ApiKeyV1> for ApiKeyV1 {
+        impl ::std::convert::From<super::ApiKeyV1> for ApiKeyV1Builder {
             fn from(value: super::ApiKeyV1) -> Self {
                 Self { api_key: Ok(value.api_key) }
             }
         }
         ///Builds a [`ApiKeysV1`](super::ApiKeysV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ApiKeysV1 {
+        pub struct ApiKeysV1Builder {
             keys: ::std::result::Result<
                 ::std::vec::Vec<super::ApiKeyInfoV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ApiKeysV1 {
+        impl ::std::default::Default for ApiKeysV1Builder {
             fn default() -> Self {
                 Self {
-                    keys: Err("no value supplied for keys".to_string()),
+                    keys: Err(
+                        "missing required field `keys`: set it with `.keys(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ApiKeysV1 {
+        impl ApiKeysV1Builder {
             ///Sets `keys`.
             pub fn keys<T>(mut self, value: T) -> Self
             where
@@ -6525,22 +6544,22 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ApiKeysV1> for super::ApiKeysV1 {
+        impl ::std::convert::TryFrom<ApiKeysV1Builder> for super::ApiKeysV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ApiKeysV1,
+                value: ApiKeysV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { keys: value.keys? })
             }
         }
-        impl ::std::convert::From<super::ApiKeysV1> for ApiKeysV1 {
+        impl ::std::convert::From<super::ApiKeysV1> for ApiKeysV1Builder {
             fn from(value: super::ApiKeysV1) -> Self {
                 Self { keys: Ok(value.keys) }
             }
         }
         ///Builds a [`AuthCodeV1`](super::AuthCodeV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct AuthCodeV1 {
+        pub struct AuthCodeV1Builder {
             auth_code: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -6574,21 +6593,33 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AuthCodeV1 {
+        impl ::std::default::Default for AuthCodeV1Builder {
             fn default() -> Self {
                 Self {
-                    auth_code: Err("no value supplied for auth_code".to_string()),
-                    auth_url: Err("no value supplied for auth_url".to_string()),
+                    auth_code: Err(
+                        "missing required field `auth_code`: set it with `.auth_code(..)`"
+                            .to_string(),
+                    ),
+                    auth_url: Err(
+                        "missing required field `auth_url`: set it with `.auth_url(..)`"
+                            .to_string(),
+                    ),
                     expires_at: Ok(Default::default()),
                     generated_at: Ok(Default::default()),
-                    replica_id: Err("no value supplied for replica_id".to_string()),
-                    session_id: Err("no value supplied for session_id".to_string()),
+                    replica_id: Err(
+                        "missing required field `replica_id`: set it with `.replica_id(..)`"
+                            .to_string(),
+                    ),
+                    session_id: Err(
+                        "missing required field `session_id`: set it with `.session_id(..)`"
+                            .to_string(),
+                    ),
                     tunnel_name: Ok(Default::default()),
                     working_directory: Ok(Default::default()),
                 }
             }
         }
-        impl AuthCodeV1 {
+        impl AuthCodeV1Builder {
             ///Sets `auth_code`.
             pub fn auth_code<T>(mut self, value: T) -> Self
             where
@@ -6700,10 +6731,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<AuthCodeV1> for super::AuthCodeV1 {
+        impl ::std::convert::TryFrom<AuthCodeV1Builder> for super::AuthCodeV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AuthCodeV1,
+                value: AuthCodeV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     auth_code: value.auth_code?,
@@ -6717,7 +6748,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::AuthCodeV1> for AuthCodeV1 {
+        impl ::std::convert::From<super::AuthCodeV1> for AuthCodeV1Builder {
             fn from(value: super::AuthCodeV1) -> Self {
                 Self {
                     auth_code: Ok(value.auth_code),
@@ -6733,7 +6764,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`AutoscalingSettingsV1`](super::AutoscalingSettingsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct AutoscalingSettingsV1 {
+        pub struct AutoscalingSettingsV1Builder {
             autoscaling_window: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6758,23 +6789,30 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AutoscalingSettingsV1 {
+        impl ::std::default::Default for AutoscalingSettingsV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_window: Ok(None),
                     concurrency_target: Err(
-                        "no value supplied for concurrency_target".to_string(),
+                        "missing required field `concurrency_target`: set it with `.concurrency_target(..)`"
+                            .to_string(),
                     ),
-                    max_replica: Err("no value supplied for max_replica".to_string()),
+                    max_replica: Err(
+                        "missing required field `max_replica`: set it with `.max_replica(..)`"
+                            .to_string(),
+                    ),
                     max_scale_down_rate: Ok(Default::default()),
-                    min_replica: Err("no value supplied for min_replica".to_string()),
+                    min_replica: Err(
+                        "missing required field `min_replica`: set it with `.min_replica(..)`"
+                            .to_string(),
+                    ),
                     scale_down_delay: Ok(None),
                     target_in_flight_tokens: Ok(Default::default()),
                     target_utilization_percentage: Ok(None),
                 }
             }
         }
-        impl AutoscalingSettingsV1 {
+        impl AutoscalingSettingsV1Builder {
             ///Sets `autoscaling_window`.
             pub fn autoscaling_window<T>(mut self, value: T) -> Self
             where
@@ -6892,11 +6930,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<AutoscalingSettingsV1>
+        impl ::std::convert::TryFrom<AutoscalingSettingsV1Builder>
         for super::AutoscalingSettingsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AutoscalingSettingsV1,
+                value: AutoscalingSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_window: value.autoscaling_window?,
@@ -6911,7 +6949,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::AutoscalingSettingsV1>
-        for AutoscalingSettingsV1 {
+        for AutoscalingSettingsV1Builder {
             fn from(value: super::AutoscalingSettingsV1) -> Self {
                 Self {
                     autoscaling_window: Ok(value.autoscaling_window),
@@ -6929,7 +6967,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`AwsCredentialsV1`](super::AwsCredentialsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct AwsCredentialsV1 {
+        pub struct AwsCredentialsV1Builder {
             aws_access_key_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -6943,22 +6981,25 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AwsCredentialsV1 {
+        impl ::std::default::Default for AwsCredentialsV1Builder {
             fn default() -> Self {
                 Self {
                     aws_access_key_id: Err(
-                        "no value supplied for aws_access_key_id".to_string(),
+                        "missing required field `aws_access_key_id`: set it with `.aws_access_key_id(..)`"
+                            .to_string(),
                     ),
                     aws_secret_access_key: Err(
-                        "no value supplied for aws_secret_access_key".to_string(),
+                        "missing required field `aws_secret_access_key`: set it with `.aws_secret_access_key(..)`"
+                            .to_string(),
                     ),
                     aws_session_token: Err(
-                        "no value supplied for aws_session_token".to_string(),
+                        "missing required field `aws_session_token`: set it with `.aws_session_token(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl AwsCredentialsV1 {
+        impl AwsCredentialsV1Builder {
             ///Sets `aws_access_key_id`.
             pub fn aws_access_key_id<T>(mut self, value: T) -> Self
             where
@@ -7005,10 +7046,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCredentialsV1> for super::AwsCredentialsV1 {
+        impl ::std::convert::TryFrom<AwsCredentialsV1Builder>
+        for super::AwsCredentialsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCredentialsV1,
+                value: AwsCredentialsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     aws_access_key_id: value.aws_access_key_id?,
@@ -7017,7 +7059,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCredentialsV1> for AwsCredentialsV1 {
+        impl ::std::convert::From<super::AwsCredentialsV1> for AwsCredentialsV1Builder {
             fn from(value: super::AwsCredentialsV1) -> Self {
                 Self {
                     aws_access_key_id: Ok(value.aws_access_key_id),
@@ -7028,7 +7070,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`AwsIamDockerAuthV1`](super::AwsIamDockerAuthV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct AwsIamDockerAuthV1 {
+        pub struct AwsIamDockerAuthV1Builder {
             access_key_secret_ref: ::std::result::Result<
                 super::SecretReferenceV1,
                 ::std::string::String,
@@ -7038,19 +7080,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AwsIamDockerAuthV1 {
+        impl ::std::default::Default for AwsIamDockerAuthV1Builder {
             fn default() -> Self {
                 Self {
                     access_key_secret_ref: Err(
-                        "no value supplied for access_key_secret_ref".to_string(),
+                        "missing required field `access_key_secret_ref`: set it with `.access_key_secret_ref(..)`"
+                            .to_string(),
                     ),
                     secret_access_key_secret_ref: Err(
-                        "no value supplied for secret_access_key_secret_ref".to_string(),
+                        "missing required field `secret_access_key_secret_ref`: set it with `.secret_access_key_secret_ref(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl AwsIamDockerAuthV1 {
+        impl AwsIamDockerAuthV1Builder {
             ///Sets `access_key_secret_ref`.
             pub fn access_key_secret_ref<T>(mut self, value: T) -> Self
             where
@@ -7082,10 +7126,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsIamDockerAuthV1> for super::AwsIamDockerAuthV1 {
+        impl ::std::convert::TryFrom<AwsIamDockerAuthV1Builder>
+        for super::AwsIamDockerAuthV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsIamDockerAuthV1,
+                value: AwsIamDockerAuthV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     access_key_secret_ref: value.access_key_secret_ref?,
@@ -7093,7 +7138,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::AwsIamDockerAuthV1> for AwsIamDockerAuthV1 {
+        impl ::std::convert::From<super::AwsIamDockerAuthV1>
+        for AwsIamDockerAuthV1Builder {
             fn from(value: super::AwsIamDockerAuthV1) -> Self {
                 Self {
                     access_key_secret_ref: Ok(value.access_key_secret_ref),
@@ -7103,22 +7149,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`AwsOidcDockerAuthV1`](super::AwsOidcDockerAuthV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct AwsOidcDockerAuthV1 {
+        pub struct AwsOidcDockerAuthV1Builder {
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
             role_arn: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AwsOidcDockerAuthV1 {
+        impl ::std::default::Default for AwsOidcDockerAuthV1Builder {
             fn default() -> Self {
                 Self {
-                    region: Err("no value supplied for region".to_string()),
-                    role_arn: Err("no value supplied for role_arn".to_string()),
+                    region: Err(
+                        "missing required field `region`: set it with `.region(..)`"
+                            .to_string(),
+                    ),
+                    role_arn: Err(
+                        "missing required field `role_arn`: set it with `.role_arn(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl AwsOidcDockerAuthV1 {
+        impl AwsOidcDockerAuthV1Builder {
             ///Sets `region`.
             pub fn region<T>(mut self, value: T) -> Self
             where
@@ -7146,11 +7198,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsOidcDockerAuthV1>
+        impl ::std::convert::TryFrom<AwsOidcDockerAuthV1Builder>
         for super::AwsOidcDockerAuthV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsOidcDockerAuthV1,
+                value: AwsOidcDockerAuthV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     region: value.region?,
@@ -7158,7 +7210,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::AwsOidcDockerAuthV1> for AwsOidcDockerAuthV1 {
+        impl ::std::convert::From<super::AwsOidcDockerAuthV1>
+        for AwsOidcDockerAuthV1Builder {
             fn from(value: super::AwsOidcDockerAuthV1) -> Self {
                 Self {
                     region: Ok(value.region),
@@ -7168,7 +7221,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`BasetenLatestCheckpointConfig`](super::BasetenLatestCheckpointConfig) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct BasetenLatestCheckpointConfig {
+        pub struct BasetenLatestCheckpointConfigBuilder {
             job_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7182,7 +7235,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for BasetenLatestCheckpointConfig {
+        impl ::std::default::Default for BasetenLatestCheckpointConfigBuilder {
             fn default() -> Self {
                 Self {
                     job_id: Ok(Default::default()),
@@ -7191,7 +7244,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl BasetenLatestCheckpointConfig {
+        impl BasetenLatestCheckpointConfigBuilder {
             ///Sets `job_id`.
             pub fn job_id<T>(mut self, value: T) -> Self
             where
@@ -7234,11 +7287,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<BasetenLatestCheckpointConfig>
+        impl ::std::convert::TryFrom<BasetenLatestCheckpointConfigBuilder>
         for super::BasetenLatestCheckpointConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BasetenLatestCheckpointConfig,
+                value: BasetenLatestCheckpointConfigBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     job_id: value.job_id?,
@@ -7248,7 +7301,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::BasetenLatestCheckpointConfig>
-        for BasetenLatestCheckpointConfig {
+        for BasetenLatestCheckpointConfigBuilder {
             fn from(value: super::BasetenLatestCheckpointConfig) -> Self {
                 Self {
                     job_id: Ok(value.job_id),
@@ -7259,7 +7312,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`BasetenNamedCheckpointConfig`](super::BasetenNamedCheckpointConfig) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct BasetenNamedCheckpointConfig {
+        pub struct BasetenNamedCheckpointConfigBuilder {
             checkpoint_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -7277,11 +7330,12 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for BasetenNamedCheckpointConfig {
+        impl ::std::default::Default for BasetenNamedCheckpointConfigBuilder {
             fn default() -> Self {
                 Self {
                     checkpoint_name: Err(
-                        "no value supplied for checkpoint_name".to_string(),
+                        "missing required field `checkpoint_name`: set it with `.checkpoint_name(..)`"
+                            .to_string(),
                     ),
                     job_id: Ok(Default::default()),
                     project_name: Ok(Default::default()),
@@ -7289,7 +7343,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl BasetenNamedCheckpointConfig {
+        impl BasetenNamedCheckpointConfigBuilder {
             ///Sets `checkpoint_name`.
             pub fn checkpoint_name<T>(mut self, value: T) -> Self
             where
@@ -7347,11 +7401,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<BasetenNamedCheckpointConfig>
+        impl ::std::convert::TryFrom<BasetenNamedCheckpointConfigBuilder>
         for super::BasetenNamedCheckpointConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BasetenNamedCheckpointConfig,
+                value: BasetenNamedCheckpointConfigBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     checkpoint_name: value.checkpoint_name?,
@@ -7362,7 +7416,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::BasetenNamedCheckpointConfig>
-        for BasetenNamedCheckpointConfig {
+        for BasetenNamedCheckpointConfigBuilder {
             fn from(value: super::BasetenNamedCheckpointConfig) -> Self {
                 Self {
                     checkpoint_name: Ok(value.checkpoint_name),
@@ -7374,7 +7428,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`BillableResourceV1`](super::BillableResourceV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct BillableResourceV1 {
+        pub struct BillableResourceV1Builder {
             chain_metadata: ::std::result::Result<
                 ::std::option::Option<super::ChainMetadataV1>,
                 ::std::string::String,
@@ -7410,15 +7464,23 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for BillableResourceV1 {
+        impl ::std::default::Default for BillableResourceV1Builder {
             fn default() -> Self {
                 Self {
                     chain_metadata: Ok(Default::default()),
                     environment_name: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                     instance_type: Ok(Default::default()),
-                    is_deleted: Err("no value supplied for is_deleted".to_string()),
-                    kind: Err("no value supplied for kind".to_string()),
+                    is_deleted: Err(
+                        "missing required field `is_deleted`: set it with `.is_deleted(..)`"
+                            .to_string(),
+                    ),
+                    kind: Err(
+                        "missing required field `kind`: set it with `.kind(..)`"
+                            .to_string(),
+                    ),
                     model_name: Ok(Default::default()),
                     name: Ok(Default::default()),
                     team_id: Ok(Default::default()),
@@ -7426,7 +7488,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl BillableResourceV1 {
+        impl BillableResourceV1Builder {
             ///Sets `chain_metadata`.
             pub fn chain_metadata<T>(mut self, value: T) -> Self
             where
@@ -7562,10 +7624,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<BillableResourceV1> for super::BillableResourceV1 {
+        impl ::std::convert::TryFrom<BillableResourceV1Builder>
+        for super::BillableResourceV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BillableResourceV1,
+                value: BillableResourceV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chain_metadata: value.chain_metadata?,
@@ -7581,7 +7644,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::BillableResourceV1> for BillableResourceV1 {
+        impl ::std::convert::From<super::BillableResourceV1>
+        for BillableResourceV1Builder {
             fn from(value: super::BillableResourceV1) -> Self {
                 Self {
                     chain_metadata: Ok(value.chain_metadata),
@@ -7599,22 +7663,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CancelPromotionResponseV1`](super::CancelPromotionResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CancelPromotionResponseV1 {
+        pub struct CancelPromotionResponseV1Builder {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<
                 crate::types::CancelPromotionStatusV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CancelPromotionResponseV1 {
+        impl ::std::default::Default for CancelPromotionResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    message: Err(
+                        "missing required field `message`: set it with `.message(..)`"
+                            .to_string(),
+                    ),
+                    status: Err(
+                        "missing required field `status`: set it with `.status(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CancelPromotionResponseV1 {
+        impl CancelPromotionResponseV1Builder {
             ///Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
@@ -7642,11 +7712,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CancelPromotionResponseV1>
+        impl ::std::convert::TryFrom<CancelPromotionResponseV1Builder>
         for super::CancelPromotionResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CancelPromotionResponseV1,
+                value: CancelPromotionResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
@@ -7655,7 +7725,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CancelPromotionResponseV1>
-        for CancelPromotionResponseV1 {
+        for CancelPromotionResponseV1Builder {
             fn from(value: super::CancelPromotionResponseV1) -> Self {
                 Self {
                     message: Ok(value.message),
@@ -7665,7 +7735,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainDeploymentTombstoneV1`](super::ChainDeploymentTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainDeploymentTombstoneV1 {
+        pub struct ChainDeploymentTombstoneV1Builder {
             chain_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -7673,16 +7743,24 @@ The server uses `20` when unset.*/
             deleted: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for ChainDeploymentTombstoneV1 {
+        impl ::std::default::Default for ChainDeploymentTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    chain_id: Err("no value supplied for chain_id".to_string()),
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    chain_id: Err(
+                        "missing required field `chain_id`: set it with `.chain_id(..)`"
+                            .to_string(),
+                    ),
+                    deleted: Err(
+                        "missing required field `deleted`: set it with `.deleted(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                 }
             }
         }
-        impl ChainDeploymentTombstoneV1 {
+        impl ChainDeploymentTombstoneV1Builder {
             ///Sets `chain_id`.
             pub fn chain_id<T>(mut self, value: T) -> Self
             where
@@ -7721,11 +7799,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainDeploymentTombstoneV1>
+        impl ::std::convert::TryFrom<ChainDeploymentTombstoneV1Builder>
         for super::ChainDeploymentTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainDeploymentTombstoneV1,
+                value: ChainDeploymentTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chain_id: value.chain_id?,
@@ -7735,7 +7813,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ChainDeploymentTombstoneV1>
-        for ChainDeploymentTombstoneV1 {
+        for ChainDeploymentTombstoneV1Builder {
             fn from(value: super::ChainDeploymentTombstoneV1) -> Self {
                 Self {
                     chain_id: Ok(value.chain_id),
@@ -7746,7 +7824,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainDeploymentV1`](super::ChainDeploymentV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainDeploymentV1 {
+        pub struct ChainDeploymentV1Builder {
             chain_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -7769,19 +7847,33 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainDeploymentV1 {
+        impl ::std::default::Default for ChainDeploymentV1Builder {
             fn default() -> Self {
                 Self {
-                    chain_id: Err("no value supplied for chain_id".to_string()),
-                    chainlets: Err("no value supplied for chainlets".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    chain_id: Err(
+                        "missing required field `chain_id`: set it with `.chain_id(..)`"
+                            .to_string(),
+                    ),
+                    chainlets: Err(
+                        "missing required field `chainlets`: set it with `.chainlets(..)`"
+                            .to_string(),
+                    ),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     environment: Ok(None),
-                    id: Err("no value supplied for id".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
+                    status: Err(
+                        "missing required field `status`: set it with `.status(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainDeploymentV1 {
+        impl ChainDeploymentV1Builder {
             ///Sets `chain_id`.
             pub fn chain_id<T>(mut self, value: T) -> Self
             where
@@ -7859,10 +7951,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainDeploymentV1> for super::ChainDeploymentV1 {
+        impl ::std::convert::TryFrom<ChainDeploymentV1Builder>
+        for super::ChainDeploymentV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainDeploymentV1,
+                value: ChainDeploymentV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chain_id: value.chain_id?,
@@ -7874,7 +7967,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ChainDeploymentV1> for ChainDeploymentV1 {
+        impl ::std::convert::From<super::ChainDeploymentV1>
+        for ChainDeploymentV1Builder {
             fn from(value: super::ChainDeploymentV1) -> Self {
                 Self {
                     chain_id: Ok(value.chain_id),
@@ -7888,20 +7982,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainDeploymentsV1`](super::ChainDeploymentsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainDeploymentsV1 {
+        pub struct ChainDeploymentsV1Builder {
             deployments: ::std::result::Result<
                 ::std::vec::Vec<super::ChainDeploymentV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainDeploymentsV1 {
+        impl ::std::default::Default for ChainDeploymentsV1Builder {
             fn default() -> Self {
                 Self {
-                    deployments: Err("no value supplied for deployments".to_string()),
+                    deployments: Err(
+                        "missing required field `deployments`: set it with `.deployments(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainDeploymentsV1 {
+        impl ChainDeploymentsV1Builder {
             ///Sets `deployments`.
             pub fn deployments<T>(mut self, value: T) -> Self
             where
@@ -7916,17 +8013,19 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainDeploymentsV1> for super::ChainDeploymentsV1 {
+        impl ::std::convert::TryFrom<ChainDeploymentsV1Builder>
+        for super::ChainDeploymentsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainDeploymentsV1,
+                value: ChainDeploymentsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployments: value.deployments?,
                 })
             }
         }
-        impl ::std::convert::From<super::ChainDeploymentsV1> for ChainDeploymentsV1 {
+        impl ::std::convert::From<super::ChainDeploymentsV1>
+        for ChainDeploymentsV1Builder {
             fn from(value: super::ChainDeploymentsV1) -> Self {
                 Self {
                     deployments: Ok(value.deployments),
@@ -7935,7 +8034,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainEnvironmentV1`](super::ChainEnvironmentV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainEnvironmentV1 {
+        pub struct ChainEnvironmentV1Builder {
             candidate_deployment: ::std::result::Result<
                 ::std::option::Option<super::ChainDeploymentV1>,
                 ::std::string::String,
@@ -7962,24 +8061,35 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainEnvironmentV1 {
+        impl ::std::default::Default for ChainEnvironmentV1Builder {
             fn default() -> Self {
                 Self {
                     candidate_deployment: Ok(Default::default()),
-                    chain_id: Err("no value supplied for chain_id".to_string()),
-                    chainlet_settings: Err(
-                        "no value supplied for chainlet_settings".to_string(),
+                    chain_id: Err(
+                        "missing required field `chain_id`: set it with `.chain_id(..)`"
+                            .to_string(),
                     ),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    chainlet_settings: Err(
+                        "missing required field `chainlet_settings`: set it with `.chainlet_settings(..)`"
+                            .to_string(),
+                    ),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     current_deployment: Ok(None),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     promotion_settings: Err(
-                        "no value supplied for promotion_settings".to_string(),
+                        "missing required field `promotion_settings`: set it with `.promotion_settings(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl ChainEnvironmentV1 {
+        impl ChainEnvironmentV1Builder {
             ///Sets `candidate_deployment`.
             pub fn candidate_deployment<T>(mut self, value: T) -> Self
             where
@@ -8086,10 +8196,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainEnvironmentV1> for super::ChainEnvironmentV1 {
+        impl ::std::convert::TryFrom<ChainEnvironmentV1Builder>
+        for super::ChainEnvironmentV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainEnvironmentV1,
+                value: ChainEnvironmentV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     candidate_deployment: value.candidate_deployment?,
@@ -8102,7 +8213,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ChainEnvironmentV1> for ChainEnvironmentV1 {
+        impl ::std::convert::From<super::ChainEnvironmentV1>
+        for ChainEnvironmentV1Builder {
             fn from(value: super::ChainEnvironmentV1) -> Self {
                 Self {
                     candidate_deployment: Ok(value.candidate_deployment),
@@ -8117,20 +8229,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainEnvironmentsV1`](super::ChainEnvironmentsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainEnvironmentsV1 {
+        pub struct ChainEnvironmentsV1Builder {
             environments: ::std::result::Result<
                 ::std::vec::Vec<super::ChainOrModelEnvironmentV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainEnvironmentsV1 {
+        impl ::std::default::Default for ChainEnvironmentsV1Builder {
             fn default() -> Self {
                 Self {
-                    environments: Err("no value supplied for environments".to_string()),
+                    environments: Err(
+                        "missing required field `environments`: set it with `.environments(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainEnvironmentsV1 {
+        impl ChainEnvironmentsV1Builder {
             ///Sets `environments`.
             pub fn environments<T>(mut self, value: T) -> Self
             where
@@ -8147,18 +8262,19 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainEnvironmentsV1>
+        impl ::std::convert::TryFrom<ChainEnvironmentsV1Builder>
         for super::ChainEnvironmentsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainEnvironmentsV1,
+                value: ChainEnvironmentsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     environments: value.environments?,
                 })
             }
         }
-        impl ::std::convert::From<super::ChainEnvironmentsV1> for ChainEnvironmentsV1 {
+        impl ::std::convert::From<super::ChainEnvironmentsV1>
+        for ChainEnvironmentsV1Builder {
             fn from(value: super::ChainEnvironmentsV1) -> Self {
                 Self {
                     environments: Ok(value.environments),
@@ -8167,7 +8283,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainMetadataV1`](super::ChainMetadataV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainMetadataV1 {
+        pub struct ChainMetadataV1Builder {
             chain_deployment_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -8181,18 +8297,22 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainMetadataV1 {
+        impl ::std::default::Default for ChainMetadataV1Builder {
             fn default() -> Self {
                 Self {
                     chain_deployment_id: Err(
-                        "no value supplied for chain_deployment_id".to_string(),
+                        "missing required field `chain_deployment_id`: set it with `.chain_deployment_id(..)`"
+                            .to_string(),
                     ),
-                    chain_id: Err("no value supplied for chain_id".to_string()),
+                    chain_id: Err(
+                        "missing required field `chain_id`: set it with `.chain_id(..)`"
+                            .to_string(),
+                    ),
                     chain_name: Ok(Default::default()),
                 }
             }
         }
-        impl ChainMetadataV1 {
+        impl ChainMetadataV1Builder {
             ///Sets `chain_deployment_id`.
             pub fn chain_deployment_id<T>(mut self, value: T) -> Self
             where
@@ -8235,10 +8355,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainMetadataV1> for super::ChainMetadataV1 {
+        impl ::std::convert::TryFrom<ChainMetadataV1Builder> for super::ChainMetadataV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainMetadataV1,
+                value: ChainMetadataV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chain_deployment_id: value.chain_deployment_id?,
@@ -8247,7 +8367,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ChainMetadataV1> for ChainMetadataV1 {
+        impl ::std::convert::From<super::ChainMetadataV1> for ChainMetadataV1Builder {
             fn from(value: super::ChainMetadataV1) -> Self {
                 Self {
                     chain_deployment_id: Ok(value.chain_deployment_id),
@@ -8258,19 +8378,24 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainTombstoneV1`](super::ChainTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainTombstoneV1 {
+        pub struct ChainTombstoneV1Builder {
             deleted: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for ChainTombstoneV1 {
+        impl ::std::default::Default for ChainTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    deleted: Err(
+                        "missing required field `deleted`: set it with `.deleted(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                 }
             }
         }
-        impl ChainTombstoneV1 {
+        impl ChainTombstoneV1Builder {
             ///Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
@@ -8296,10 +8421,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainTombstoneV1> for super::ChainTombstoneV1 {
+        impl ::std::convert::TryFrom<ChainTombstoneV1Builder>
+        for super::ChainTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainTombstoneV1,
+                value: ChainTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deleted: value.deleted?,
@@ -8307,7 +8433,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ChainTombstoneV1> for ChainTombstoneV1 {
+        impl ::std::convert::From<super::ChainTombstoneV1> for ChainTombstoneV1Builder {
             fn from(value: super::ChainTombstoneV1) -> Self {
                 Self {
                     deleted: Ok(value.deleted),
@@ -8317,7 +8443,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainV1`](super::ChainV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainV1 {
+        pub struct ChainV1Builder {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -8330,20 +8456,32 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainV1 {
+        impl ::std::default::Default for ChainV1Builder {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    deployments_count: Err(
-                        "no value supplied for deployments_count".to_string(),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
                     ),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    team_name: Err("no value supplied for team_name".to_string()),
+                    deployments_count: Err(
+                        "missing required field `deployments_count`: set it with `.deployments_count(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
+                    team_name: Err(
+                        "missing required field `team_name`: set it with `.team_name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainV1 {
+        impl ChainV1Builder {
             ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -8410,10 +8548,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainV1> for super::ChainV1 {
+        impl ::std::convert::TryFrom<ChainV1Builder> for super::ChainV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainV1,
+                value: ChainV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
@@ -8424,7 +8562,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ChainV1> for ChainV1 {
+        impl ::std::convert::From<super::ChainV1> for ChainV1Builder {
             fn from(value: super::ChainV1) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
@@ -8437,7 +8575,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainletEnvironmentAutoscalingSettingsUpdateV1`](super::ChainletEnvironmentAutoscalingSettingsUpdateV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+        pub struct ChainletEnvironmentAutoscalingSettingsUpdateV1Builder {
             autoscaling_settings: ::std::result::Result<
                 super::UpdateAutoscalingSettingsV1,
                 ::std::string::String,
@@ -8447,17 +8585,22 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+        impl ::std::default::Default
+        for ChainletEnvironmentAutoscalingSettingsUpdateV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_settings: Err(
-                        "no value supplied for autoscaling_settings".to_string(),
+                        "missing required field `autoscaling_settings`: set it with `.autoscaling_settings(..)`"
+                            .to_string(),
                     ),
-                    chainlet_name: Err("no value supplied for chainlet_name".to_string()),
+                    chainlet_name: Err(
+                        "missing required field `chainlet_name`: set it with `.chainlet_name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+        impl ChainletEnvironmentAutoscalingSettingsUpdateV1Builder {
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
@@ -8487,11 +8630,12 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainletEnvironmentAutoscalingSettingsUpdateV1>
-        for super::ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+        impl ::std::convert::TryFrom<
+            ChainletEnvironmentAutoscalingSettingsUpdateV1Builder,
+        > for super::ChainletEnvironmentAutoscalingSettingsUpdateV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainletEnvironmentAutoscalingSettingsUpdateV1,
+                value: ChainletEnvironmentAutoscalingSettingsUpdateV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_settings: value.autoscaling_settings?,
@@ -8500,7 +8644,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ChainletEnvironmentAutoscalingSettingsUpdateV1>
-        for ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+        for ChainletEnvironmentAutoscalingSettingsUpdateV1Builder {
             fn from(
                 value: super::ChainletEnvironmentAutoscalingSettingsUpdateV1,
             ) -> Self {
@@ -8512,7 +8656,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainletEnvironmentInstanceTypeUpdateV1`](super::ChainletEnvironmentInstanceTypeUpdateV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainletEnvironmentInstanceTypeUpdateV1 {
+        pub struct ChainletEnvironmentInstanceTypeUpdateV1Builder {
             chainlet_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -8522,19 +8666,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainletEnvironmentInstanceTypeUpdateV1 {
+        impl ::std::default::Default for ChainletEnvironmentInstanceTypeUpdateV1Builder {
             fn default() -> Self {
                 Self {
                     chainlet_name: Err(
-                        "no value supplied for chainlet_name".to_string(),
+                        "missing required field `chainlet_name`: set it with `.chainlet_name(..)`"
+                            .to_string(),
                     ),
                     instance_type_id: Err(
-                        "no value supplied for instance_type_id".to_string(),
+                        "missing required field `instance_type_id`: set it with `.instance_type_id(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl ChainletEnvironmentInstanceTypeUpdateV1 {
+        impl ChainletEnvironmentInstanceTypeUpdateV1Builder {
             ///Sets `chainlet_name`.
             pub fn chainlet_name<T>(mut self, value: T) -> Self
             where
@@ -8564,11 +8710,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainletEnvironmentInstanceTypeUpdateV1>
+        impl ::std::convert::TryFrom<ChainletEnvironmentInstanceTypeUpdateV1Builder>
         for super::ChainletEnvironmentInstanceTypeUpdateV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainletEnvironmentInstanceTypeUpdateV1,
+                value: ChainletEnvironmentInstanceTypeUpdateV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chainlet_name: value.chainlet_name?,
@@ -8577,7 +8723,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ChainletEnvironmentInstanceTypeUpdateV1>
-        for ChainletEnvironmentInstanceTypeUpdateV1 {
+        for ChainletEnvironmentInstanceTypeUpdateV1Builder {
             fn from(value: super::ChainletEnvironmentInstanceTypeUpdateV1) -> Self {
                 Self {
                     chainlet_name: Ok(value.chainlet_name),
@@ -8587,7 +8733,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainletEnvironmentSettingsRequestV1`](super::ChainletEnvironmentSettingsRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainletEnvironmentSettingsRequestV1 {
+        pub struct ChainletEnvironmentSettingsRequestV1Builder {
             autoscaling_settings: ::std::result::Result<
                 ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
                 ::std::string::String,
@@ -8601,18 +8747,19 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainletEnvironmentSettingsRequestV1 {
+        impl ::std::default::Default for ChainletEnvironmentSettingsRequestV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_settings: Ok(Default::default()),
                     chainlet_name: Err(
-                        "no value supplied for chainlet_name".to_string(),
+                        "missing required field `chainlet_name`: set it with `.chainlet_name(..)`"
+                            .to_string(),
                     ),
                     instance_type_id: Ok(Default::default()),
                 }
             }
         }
-        impl ChainletEnvironmentSettingsRequestV1 {
+        impl ChainletEnvironmentSettingsRequestV1Builder {
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
@@ -8659,11 +8806,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainletEnvironmentSettingsRequestV1>
+        impl ::std::convert::TryFrom<ChainletEnvironmentSettingsRequestV1Builder>
         for super::ChainletEnvironmentSettingsRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainletEnvironmentSettingsRequestV1,
+                value: ChainletEnvironmentSettingsRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_settings: value.autoscaling_settings?,
@@ -8673,7 +8820,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ChainletEnvironmentSettingsRequestV1>
-        for ChainletEnvironmentSettingsRequestV1 {
+        for ChainletEnvironmentSettingsRequestV1Builder {
             fn from(value: super::ChainletEnvironmentSettingsRequestV1) -> Self {
                 Self {
                     autoscaling_settings: Ok(value.autoscaling_settings),
@@ -8684,7 +8831,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainletEnvironmentSettingsV1`](super::ChainletEnvironmentSettingsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainletEnvironmentSettingsV1 {
+        pub struct ChainletEnvironmentSettingsV1Builder {
             autoscaling_settings: ::std::result::Result<
                 ::std::option::Option<super::AutoscalingSettingsV1>,
                 ::std::string::String,
@@ -8698,18 +8845,22 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainletEnvironmentSettingsV1 {
+        impl ::std::default::Default for ChainletEnvironmentSettingsV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_settings: Ok(None),
                     chainlet_name: Err(
-                        "no value supplied for chainlet_name".to_string(),
+                        "missing required field `chainlet_name`: set it with `.chainlet_name(..)`"
+                            .to_string(),
                     ),
-                    instance_type: Err("no value supplied for instance_type".to_string()),
+                    instance_type: Err(
+                        "missing required field `instance_type`: set it with `.instance_type(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainletEnvironmentSettingsV1 {
+        impl ChainletEnvironmentSettingsV1Builder {
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
@@ -8754,11 +8905,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainletEnvironmentSettingsV1>
+        impl ::std::convert::TryFrom<ChainletEnvironmentSettingsV1Builder>
         for super::ChainletEnvironmentSettingsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainletEnvironmentSettingsV1,
+                value: ChainletEnvironmentSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_settings: value.autoscaling_settings?,
@@ -8768,7 +8919,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ChainletEnvironmentSettingsV1>
-        for ChainletEnvironmentSettingsV1 {
+        for ChainletEnvironmentSettingsV1Builder {
             fn from(value: super::ChainletEnvironmentSettingsV1) -> Self {
                 Self {
                     autoscaling_settings: Ok(value.autoscaling_settings),
@@ -8779,7 +8930,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainletV1`](super::ChainletV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainletV1 {
+        pub struct ChainletV1Builder {
             active_replica_count: ::std::result::Result<i64, ::std::string::String>,
             autoscaling_settings: ::std::result::Result<
                 ::std::option::Option<super::AutoscalingSettingsV1>,
@@ -8796,23 +8947,33 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainletV1 {
+        impl ::std::default::Default for ChainletV1Builder {
             fn default() -> Self {
                 Self {
                     active_replica_count: Err(
-                        "no value supplied for active_replica_count".to_string(),
+                        "missing required field `active_replica_count`: set it with `.active_replica_count(..)`"
+                            .to_string(),
                     ),
                     autoscaling_settings: Ok(None),
-                    id: Err("no value supplied for id".to_string()),
-                    instance_type_name: Err(
-                        "no value supplied for instance_type_name".to_string(),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
                     ),
-                    name: Err("no value supplied for name".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    instance_type_name: Err(
+                        "missing required field `instance_type_name`: set it with `.instance_type_name(..)`"
+                            .to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
+                    status: Err(
+                        "missing required field `status`: set it with `.status(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainletV1 {
+        impl ChainletV1Builder {
             ///Sets `active_replica_count`.
             pub fn active_replica_count<T>(mut self, value: T) -> Self
             where
@@ -8898,10 +9059,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainletV1> for super::ChainletV1 {
+        impl ::std::convert::TryFrom<ChainletV1Builder> for super::ChainletV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainletV1,
+                value: ChainletV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     active_replica_count: value.active_replica_count?,
@@ -8913,7 +9074,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ChainletV1> for ChainletV1 {
+        impl ::std::convert::From<super::ChainletV1> for ChainletV1Builder {
             fn from(value: super::ChainletV1) -> Self {
                 Self {
                     active_replica_count: Ok(value.active_replica_count),
@@ -8927,20 +9088,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ChainsV1`](super::ChainsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ChainsV1 {
+        pub struct ChainsV1Builder {
             chains: ::std::result::Result<
                 ::std::vec::Vec<super::ChainV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ChainsV1 {
+        impl ::std::default::Default for ChainsV1Builder {
             fn default() -> Self {
                 Self {
-                    chains: Err("no value supplied for chains".to_string()),
+                    chains: Err(
+                        "missing required field `chains`: set it with `.chains(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ChainsV1 {
+        impl ChainsV1Builder {
             ///Sets `chains`.
             pub fn chains<T>(mut self, value: T) -> Self
             where
@@ -8955,22 +9119,22 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ChainsV1> for super::ChainsV1 {
+        impl ::std::convert::TryFrom<ChainsV1Builder> for super::ChainsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ChainsV1,
+                value: ChainsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { chains: value.chains? })
             }
         }
-        impl ::std::convert::From<super::ChainsV1> for ChainsV1 {
+        impl ::std::convert::From<super::ChainsV1> for ChainsV1Builder {
             fn from(value: super::ChainsV1) -> Self {
                 Self { chains: Ok(value.chains) }
             }
         }
         ///Builds a [`CheckpointFile`](super::CheckpointFile) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CheckpointFile {
+        pub struct CheckpointFileBuilder {
             last_modified: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -8983,22 +9147,33 @@ The server uses `20` when unset.*/
             size_bytes: ::std::result::Result<i64, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for CheckpointFile {
+        impl ::std::default::Default for CheckpointFileBuilder {
             fn default() -> Self {
                 Self {
                     last_modified: Err(
-                        "no value supplied for last_modified".to_string(),
+                        "missing required field `last_modified`: set it with `.last_modified(..)`"
+                            .to_string(),
                     ),
-                    node_rank: Err("no value supplied for node_rank".to_string()),
+                    node_rank: Err(
+                        "missing required field `node_rank`: set it with `.node_rank(..)`"
+                            .to_string(),
+                    ),
                     relative_file_name: Err(
-                        "no value supplied for relative_file_name".to_string(),
+                        "missing required field `relative_file_name`: set it with `.relative_file_name(..)`"
+                            .to_string(),
                     ),
-                    size_bytes: Err("no value supplied for size_bytes".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    size_bytes: Err(
+                        "missing required field `size_bytes`: set it with `.size_bytes(..)`"
+                            .to_string(),
+                    ),
+                    url: Err(
+                        "missing required field `url`: set it with `.url(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CheckpointFile {
+        impl CheckpointFileBuilder {
             ///Sets `last_modified`.
             pub fn last_modified<T>(mut self, value: T) -> Self
             where
@@ -9067,10 +9242,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CheckpointFile> for super::CheckpointFile {
+        impl ::std::convert::TryFrom<CheckpointFileBuilder> for super::CheckpointFile {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CheckpointFile,
+                value: CheckpointFileBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     last_modified: value.last_modified?,
@@ -9081,7 +9256,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::CheckpointFile> for CheckpointFile {
+        impl ::std::convert::From<super::CheckpointFile> for CheckpointFileBuilder {
             fn from(value: super::CheckpointFile) -> Self {
                 Self {
                     last_modified: Ok(value.last_modified),
@@ -9094,7 +9269,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateApiKeyRequestV1`](super::CreateApiKeyRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateApiKeyRequestV1 {
+        pub struct CreateApiKeyRequestV1Builder {
             model_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -9108,16 +9283,19 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateApiKeyRequestV1 {
+        impl ::std::default::Default for CreateApiKeyRequestV1Builder {
             fn default() -> Self {
                 Self {
                     model_ids: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "missing required field `type_`: set it with `.type_(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateApiKeyRequestV1 {
+        impl CreateApiKeyRequestV1Builder {
             ///Sets `model_ids`.
             pub fn model_ids<T>(mut self, value: T) -> Self
             where
@@ -9160,11 +9338,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateApiKeyRequestV1>
+        impl ::std::convert::TryFrom<CreateApiKeyRequestV1Builder>
         for super::CreateApiKeyRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateApiKeyRequestV1,
+                value: CreateApiKeyRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     model_ids: value.model_ids?,
@@ -9174,7 +9352,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateApiKeyRequestV1>
-        for CreateApiKeyRequestV1 {
+        for CreateApiKeyRequestV1Builder {
             fn from(value: super::CreateApiKeyRequestV1) -> Self {
                 Self {
                     model_ids: Ok(value.model_ids),
@@ -9185,7 +9363,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateChainEnvironmentRequestV1`](super::CreateChainEnvironmentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateChainEnvironmentRequestV1 {
+        pub struct CreateChainEnvironmentRequestV1Builder {
             chainlet_settings: ::std::result::Result<
                 ::std::option::Option<
                     ::std::vec::Vec<super::ChainletEnvironmentSettingsRequestV1>,
@@ -9198,16 +9376,19 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateChainEnvironmentRequestV1 {
+        impl ::std::default::Default for CreateChainEnvironmentRequestV1Builder {
             fn default() -> Self {
                 Self {
                     chainlet_settings: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     promotion_settings: Ok(Default::default()),
                 }
             }
         }
-        impl CreateChainEnvironmentRequestV1 {
+        impl CreateChainEnvironmentRequestV1Builder {
             ///Sets `chainlet_settings`.
             pub fn chainlet_settings<T>(mut self, value: T) -> Self
             where
@@ -9258,11 +9439,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateChainEnvironmentRequestV1>
+        impl ::std::convert::TryFrom<CreateChainEnvironmentRequestV1Builder>
         for super::CreateChainEnvironmentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateChainEnvironmentRequestV1,
+                value: CreateChainEnvironmentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chainlet_settings: value.chainlet_settings?,
@@ -9272,7 +9453,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateChainEnvironmentRequestV1>
-        for CreateChainEnvironmentRequestV1 {
+        for CreateChainEnvironmentRequestV1Builder {
             fn from(value: super::CreateChainEnvironmentRequestV1) -> Self {
                 Self {
                     chainlet_settings: Ok(value.chainlet_settings),
@@ -9283,7 +9464,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateEnvironmentRequestV1`](super::CreateEnvironmentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateEnvironmentRequestV1 {
+        pub struct CreateEnvironmentRequestV1Builder {
             autoscaling_settings: ::std::result::Result<
                 ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
                 ::std::string::String,
@@ -9294,16 +9475,19 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateEnvironmentRequestV1 {
+        impl ::std::default::Default for CreateEnvironmentRequestV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_settings: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     promotion_settings: Ok(Default::default()),
                 }
             }
         }
-        impl CreateEnvironmentRequestV1 {
+        impl CreateEnvironmentRequestV1Builder {
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
@@ -9352,11 +9536,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEnvironmentRequestV1>
+        impl ::std::convert::TryFrom<CreateEnvironmentRequestV1Builder>
         for super::CreateEnvironmentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEnvironmentRequestV1,
+                value: CreateEnvironmentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_settings: value.autoscaling_settings?,
@@ -9366,7 +9550,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateEnvironmentRequestV1>
-        for CreateEnvironmentRequestV1 {
+        for CreateEnvironmentRequestV1Builder {
             fn from(value: super::CreateEnvironmentRequestV1) -> Self {
                 Self {
                     autoscaling_settings: Ok(value.autoscaling_settings),
@@ -9377,7 +9561,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateJobWeightConfigV1`](super::CreateJobWeightConfigV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateJobWeightConfigV1 {
+        pub struct CreateJobWeightConfigV1Builder {
             allow_patterns: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -9402,7 +9586,7 @@ The server uses `20` when unset.*/
             >,
             source: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateJobWeightConfigV1 {
+        impl ::std::default::Default for CreateJobWeightConfigV1Builder {
             fn default() -> Self {
                 Self {
                     allow_patterns: Ok(Default::default()),
@@ -9410,13 +9594,17 @@ The server uses `20` when unset.*/
                     auth_secret_name: Ok(Default::default()),
                     ignore_patterns: Ok(Default::default()),
                     mount_location: Err(
-                        "no value supplied for mount_location".to_string(),
+                        "missing required field `mount_location`: set it with `.mount_location(..)`"
+                            .to_string(),
                     ),
-                    source: Err("no value supplied for source".to_string()),
+                    source: Err(
+                        "missing required field `source`: set it with `.source(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateJobWeightConfigV1 {
+        impl CreateJobWeightConfigV1Builder {
             ///Sets `allow_patterns`.
             pub fn allow_patterns<T>(mut self, value: T) -> Self
             where
@@ -9512,11 +9700,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateJobWeightConfigV1>
+        impl ::std::convert::TryFrom<CreateJobWeightConfigV1Builder>
         for super::CreateJobWeightConfigV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateJobWeightConfigV1,
+                value: CreateJobWeightConfigV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     allow_patterns: value.allow_patterns?,
@@ -9529,7 +9717,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateJobWeightConfigV1>
-        for CreateJobWeightConfigV1 {
+        for CreateJobWeightConfigV1Builder {
             fn from(value: super::CreateJobWeightConfigV1) -> Self {
                 Self {
                     allow_patterns: Ok(value.allow_patterns),
@@ -9543,20 +9731,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateModelDeploymentRequestV1`](super::CreateModelDeploymentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateModelDeploymentRequestV1 {
+        pub struct CreateModelDeploymentRequestV1Builder {
             source: ::std::result::Result<
                 super::DeploymentArchiveSourceV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateModelDeploymentRequestV1 {
+        impl ::std::default::Default for CreateModelDeploymentRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    source: Err("no value supplied for source".to_string()),
+                    source: Err(
+                        "missing required field `source`: set it with `.source(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateModelDeploymentRequestV1 {
+        impl CreateModelDeploymentRequestV1Builder {
             ///Sets `source`.
             pub fn source<T>(mut self, value: T) -> Self
             where
@@ -9571,37 +9762,40 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateModelDeploymentRequestV1>
+        impl ::std::convert::TryFrom<CreateModelDeploymentRequestV1Builder>
         for super::CreateModelDeploymentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateModelDeploymentRequestV1,
+                value: CreateModelDeploymentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { source: value.source? })
             }
         }
         impl ::std::convert::From<super::CreateModelDeploymentRequestV1>
-        for CreateModelDeploymentRequestV1 {
+        for CreateModelDeploymentRequestV1Builder {
             fn from(value: super::CreateModelDeploymentRequestV1) -> Self {
                 Self { source: Ok(value.source) }
             }
         }
         ///Builds a [`CreateModelRequestV1`](super::CreateModelRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateModelRequestV1 {
+        pub struct CreateModelRequestV1Builder {
             source: ::std::result::Result<
                 super::CreateModelRequestV1Source,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateModelRequestV1 {
+        impl ::std::default::Default for CreateModelRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    source: Err("no value supplied for source".to_string()),
+                    source: Err(
+                        "missing required field `source`: set it with `.source(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateModelRequestV1 {
+        impl CreateModelRequestV1Builder {
             ///Sets `source`.
             pub fn source<T>(mut self, value: T) -> Self
             where
@@ -9616,38 +9810,45 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateModelRequestV1>
+        impl ::std::convert::TryFrom<CreateModelRequestV1Builder>
         for super::CreateModelRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateModelRequestV1,
+                value: CreateModelRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { source: value.source? })
             }
         }
-        impl ::std::convert::From<super::CreateModelRequestV1> for CreateModelRequestV1 {
+        impl ::std::convert::From<super::CreateModelRequestV1>
+        for CreateModelRequestV1Builder {
             fn from(value: super::CreateModelRequestV1) -> Self {
                 Self { source: Ok(value.source) }
             }
         }
         ///Builds a [`CreateTrainingJobAcceleratorV1`](super::CreateTrainingJobAcceleratorV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobAcceleratorV1 {
+        pub struct CreateTrainingJobAcceleratorV1Builder {
             accelerator: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             count: ::std::result::Result<i64, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateTrainingJobAcceleratorV1 {
+        impl ::std::default::Default for CreateTrainingJobAcceleratorV1Builder {
             fn default() -> Self {
                 Self {
-                    accelerator: Err("no value supplied for accelerator".to_string()),
-                    count: Err("no value supplied for count".to_string()),
+                    accelerator: Err(
+                        "missing required field `accelerator`: set it with `.accelerator(..)`"
+                            .to_string(),
+                    ),
+                    count: Err(
+                        "missing required field `count`: set it with `.count(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateTrainingJobAcceleratorV1 {
+        impl CreateTrainingJobAcceleratorV1Builder {
             ///Sets `accelerator`.
             pub fn accelerator<T>(mut self, value: T) -> Self
             where
@@ -9675,11 +9876,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobAcceleratorV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobAcceleratorV1Builder>
         for super::CreateTrainingJobAcceleratorV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobAcceleratorV1,
+                value: CreateTrainingJobAcceleratorV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     accelerator: value.accelerator?,
@@ -9688,7 +9889,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobAcceleratorV1>
-        for CreateTrainingJobAcceleratorV1 {
+        for CreateTrainingJobAcceleratorV1Builder {
             fn from(value: super::CreateTrainingJobAcceleratorV1) -> Self {
                 Self {
                     accelerator: Ok(value.accelerator),
@@ -9698,7 +9899,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobCacheConfig`](super::CreateTrainingJobCacheConfig) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobCacheConfig {
+        pub struct CreateTrainingJobCacheConfigBuilder {
             enable_legacy_hf_mount: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -9716,7 +9917,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobCacheConfig {
+        impl ::std::default::Default for CreateTrainingJobCacheConfigBuilder {
             fn default() -> Self {
                 Self {
                     enable_legacy_hf_mount: Ok(Default::default()),
@@ -9726,7 +9927,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl CreateTrainingJobCacheConfig {
+        impl CreateTrainingJobCacheConfigBuilder {
             ///Sets `enable_legacy_hf_mount`.
             pub fn enable_legacy_hf_mount<T>(mut self, value: T) -> Self
             where
@@ -9786,11 +9987,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobCacheConfig>
+        impl ::std::convert::TryFrom<CreateTrainingJobCacheConfigBuilder>
         for super::CreateTrainingJobCacheConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobCacheConfig,
+                value: CreateTrainingJobCacheConfigBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     enable_legacy_hf_mount: value.enable_legacy_hf_mount?,
@@ -9801,7 +10002,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobCacheConfig>
-        for CreateTrainingJobCacheConfig {
+        for CreateTrainingJobCacheConfigBuilder {
             fn from(value: super::CreateTrainingJobCacheConfig) -> Self {
                 Self {
                     enable_legacy_hf_mount: Ok(value.enable_legacy_hf_mount),
@@ -9813,7 +10014,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobCheckpointingConfig`](super::CreateTrainingJobCheckpointingConfig) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobCheckpointingConfig {
+        pub struct CreateTrainingJobCheckpointingConfigBuilder {
             checkpoint_path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9827,7 +10028,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobCheckpointingConfig {
+        impl ::std::default::Default for CreateTrainingJobCheckpointingConfigBuilder {
             fn default() -> Self {
                 Self {
                     checkpoint_path: Ok(Default::default()),
@@ -9836,7 +10037,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl CreateTrainingJobCheckpointingConfig {
+        impl CreateTrainingJobCheckpointingConfigBuilder {
             ///Sets `checkpoint_path`.
             pub fn checkpoint_path<T>(mut self, value: T) -> Self
             where
@@ -9881,11 +10082,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobCheckpointingConfig>
+        impl ::std::convert::TryFrom<CreateTrainingJobCheckpointingConfigBuilder>
         for super::CreateTrainingJobCheckpointingConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobCheckpointingConfig,
+                value: CreateTrainingJobCheckpointingConfigBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     checkpoint_path: value.checkpoint_path?,
@@ -9895,7 +10096,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobCheckpointingConfig>
-        for CreateTrainingJobCheckpointingConfig {
+        for CreateTrainingJobCheckpointingConfigBuilder {
             fn from(value: super::CreateTrainingJobCheckpointingConfig) -> Self {
                 Self {
                     checkpoint_path: Ok(value.checkpoint_path),
@@ -9906,7 +10107,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobComputeV1`](super::CreateTrainingJobComputeV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobComputeV1 {
+        pub struct CreateTrainingJobComputeV1Builder {
             accelerator: ::std::result::Result<
                 ::std::option::Option<super::CreateTrainingJobAcceleratorV1>,
                 ::std::string::String,
@@ -9928,7 +10129,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobComputeV1 {
+        impl ::std::default::Default for CreateTrainingJobComputeV1Builder {
             fn default() -> Self {
                 Self {
                     accelerator: Ok(Default::default()),
@@ -9939,7 +10140,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl CreateTrainingJobComputeV1 {
+        impl CreateTrainingJobComputeV1Builder {
             ///Sets `accelerator`.
             pub fn accelerator<T>(mut self, value: T) -> Self
             where
@@ -10012,11 +10213,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobComputeV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobComputeV1Builder>
         for super::CreateTrainingJobComputeV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobComputeV1,
+                value: CreateTrainingJobComputeV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     accelerator: value.accelerator?,
@@ -10028,7 +10229,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobComputeV1>
-        for CreateTrainingJobComputeV1 {
+        for CreateTrainingJobComputeV1Builder {
             fn from(value: super::CreateTrainingJobComputeV1) -> Self {
                 Self {
                     accelerator: Ok(value.accelerator),
@@ -10041,7 +10242,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobImageV1`](super::CreateTrainingJobImageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobImageV1 {
+        pub struct CreateTrainingJobImageV1Builder {
             base_image: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -10051,15 +10252,18 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobImageV1 {
+        impl ::std::default::Default for CreateTrainingJobImageV1Builder {
             fn default() -> Self {
                 Self {
-                    base_image: Err("no value supplied for base_image".to_string()),
+                    base_image: Err(
+                        "missing required field `base_image`: set it with `.base_image(..)`"
+                            .to_string(),
+                    ),
                     docker_auth: Ok(Default::default()),
                 }
             }
         }
-        impl CreateTrainingJobImageV1 {
+        impl CreateTrainingJobImageV1Builder {
             ///Sets `base_image`.
             pub fn base_image<T>(mut self, value: T) -> Self
             where
@@ -10087,11 +10291,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobImageV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobImageV1Builder>
         for super::CreateTrainingJobImageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobImageV1,
+                value: CreateTrainingJobImageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     base_image: value.base_image?,
@@ -10100,7 +10304,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobImageV1>
-        for CreateTrainingJobImageV1 {
+        for CreateTrainingJobImageV1Builder {
             fn from(value: super::CreateTrainingJobImageV1) -> Self {
                 Self {
                     base_image: Ok(value.base_image),
@@ -10110,20 +10314,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobRequestV1`](super::CreateTrainingJobRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobRequestV1 {
+        pub struct CreateTrainingJobRequestV1Builder {
             training_job: ::std::result::Result<
                 super::CreateTrainingJobV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobRequestV1 {
+        impl ::std::default::Default for CreateTrainingJobRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateTrainingJobRequestV1 {
+        impl CreateTrainingJobRequestV1Builder {
             ///Sets `training_job`.
             pub fn training_job<T>(mut self, value: T) -> Self
             where
@@ -10138,11 +10345,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobRequestV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobRequestV1Builder>
         for super::CreateTrainingJobRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobRequestV1,
+                value: CreateTrainingJobRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_job: value.training_job?,
@@ -10150,7 +10357,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobRequestV1>
-        for CreateTrainingJobRequestV1 {
+        for CreateTrainingJobRequestV1Builder {
             fn from(value: super::CreateTrainingJobRequestV1) -> Self {
                 Self {
                     training_job: Ok(value.training_job),
@@ -10159,20 +10366,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobResponseV1`](super::CreateTrainingJobResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobResponseV1 {
+        pub struct CreateTrainingJobResponseV1Builder {
             training_job: ::std::result::Result<
                 super::TrainingJobV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobResponseV1 {
+        impl ::std::default::Default for CreateTrainingJobResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateTrainingJobResponseV1 {
+        impl CreateTrainingJobResponseV1Builder {
             ///Sets `training_job`.
             pub fn training_job<T>(mut self, value: T) -> Self
             where
@@ -10187,11 +10397,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobResponseV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobResponseV1Builder>
         for super::CreateTrainingJobResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobResponseV1,
+                value: CreateTrainingJobResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_job: value.training_job?,
@@ -10199,7 +10409,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobResponseV1>
-        for CreateTrainingJobResponseV1 {
+        for CreateTrainingJobResponseV1Builder {
             fn from(value: super::CreateTrainingJobResponseV1) -> Self {
                 Self {
                     training_job: Ok(value.training_job),
@@ -10208,7 +10418,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobRuntimeV1`](super::CreateTrainingJobRuntimeV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobRuntimeV1 {
+        pub struct CreateTrainingJobRuntimeV1Builder {
             artifacts: ::std::result::Result<
                 ::std::vec::Vec<super::CreateTrainingJobS3Artifact>,
                 ::std::string::String,
@@ -10241,7 +10451,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobRuntimeV1 {
+        impl ::std::default::Default for CreateTrainingJobRuntimeV1Builder {
             fn default() -> Self {
                 Self {
                     artifacts: Ok(Default::default()),
@@ -10254,7 +10464,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl CreateTrainingJobRuntimeV1 {
+        impl CreateTrainingJobRuntimeV1Builder {
             ///Sets `artifacts`.
             pub fn artifacts<T>(mut self, value: T) -> Self
             where
@@ -10368,11 +10578,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobRuntimeV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobRuntimeV1Builder>
         for super::CreateTrainingJobRuntimeV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobRuntimeV1,
+                value: CreateTrainingJobRuntimeV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     artifacts: value.artifacts?,
@@ -10386,7 +10596,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobRuntimeV1>
-        for CreateTrainingJobRuntimeV1 {
+        for CreateTrainingJobRuntimeV1Builder {
             fn from(value: super::CreateTrainingJobRuntimeV1) -> Self {
                 Self {
                     artifacts: Ok(value.artifacts),
@@ -10401,22 +10611,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobS3Artifact`](super::CreateTrainingJobS3Artifact) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobS3Artifact {
+        pub struct CreateTrainingJobS3ArtifactBuilder {
             s3_bucket: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             s3_key: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateTrainingJobS3Artifact {
+        impl ::std::default::Default for CreateTrainingJobS3ArtifactBuilder {
             fn default() -> Self {
                 Self {
-                    s3_bucket: Err("no value supplied for s3_bucket".to_string()),
-                    s3_key: Err("no value supplied for s3_key".to_string()),
+                    s3_bucket: Err(
+                        "missing required field `s3_bucket`: set it with `.s3_bucket(..)`"
+                            .to_string(),
+                    ),
+                    s3_key: Err(
+                        "missing required field `s3_key`: set it with `.s3_key(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreateTrainingJobS3Artifact {
+        impl CreateTrainingJobS3ArtifactBuilder {
             ///Sets `s3_bucket`.
             pub fn s3_bucket<T>(mut self, value: T) -> Self
             where
@@ -10444,11 +10660,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobS3Artifact>
+        impl ::std::convert::TryFrom<CreateTrainingJobS3ArtifactBuilder>
         for super::CreateTrainingJobS3Artifact {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobS3Artifact,
+                value: CreateTrainingJobS3ArtifactBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     s3_bucket: value.s3_bucket?,
@@ -10457,7 +10673,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreateTrainingJobS3Artifact>
-        for CreateTrainingJobS3Artifact {
+        for CreateTrainingJobS3ArtifactBuilder {
             fn from(value: super::CreateTrainingJobS3Artifact) -> Self {
                 Self {
                     s3_bucket: Ok(value.s3_bucket),
@@ -10467,7 +10683,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreateTrainingJobV1`](super::CreateTrainingJobV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreateTrainingJobV1 {
+        pub struct CreateTrainingJobV1Builder {
             compute: ::std::result::Result<
                 ::std::option::Option<super::CreateTrainingJobComputeV1>,
                 ::std::string::String,
@@ -10505,12 +10721,15 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateTrainingJobV1 {
+        impl ::std::default::Default for CreateTrainingJobV1Builder {
             fn default() -> Self {
                 Self {
                     compute: Ok(Default::default()),
                     enable_baseten_workdir: Ok(Default::default()),
-                    image: Err("no value supplied for image".to_string()),
+                    image: Err(
+                        "missing required field `image`: set it with `.image(..)`"
+                            .to_string(),
+                    ),
                     interactive_session: Ok(Default::default()),
                     name: Ok(Default::default()),
                     priority: Ok(Default::default()),
@@ -10520,7 +10739,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl CreateTrainingJobV1 {
+        impl CreateTrainingJobV1Builder {
             ///Sets `compute`.
             pub fn compute<T>(mut self, value: T) -> Self
             where
@@ -10653,11 +10872,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateTrainingJobV1>
+        impl ::std::convert::TryFrom<CreateTrainingJobV1Builder>
         for super::CreateTrainingJobV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateTrainingJobV1,
+                value: CreateTrainingJobV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     compute: value.compute?,
@@ -10672,7 +10891,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::CreateTrainingJobV1> for CreateTrainingJobV1 {
+        impl ::std::convert::From<super::CreateTrainingJobV1>
+        for CreateTrainingJobV1Builder {
             fn from(value: super::CreateTrainingJobV1) -> Self {
                 Self {
                     compute: Ok(value.compute),
@@ -10689,22 +10909,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`CreatedModelDeploymentV1`](super::CreatedModelDeploymentV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct CreatedModelDeploymentV1 {
+        pub struct CreatedModelDeploymentV1Builder {
             deployment: ::std::result::Result<
                 super::DeploymentV1,
                 ::std::string::String,
             >,
             model: ::std::result::Result<super::ModelV1, ::std::string::String>,
         }
-        impl ::std::default::Default for CreatedModelDeploymentV1 {
+        impl ::std::default::Default for CreatedModelDeploymentV1Builder {
             fn default() -> Self {
                 Self {
-                    deployment: Err("no value supplied for deployment".to_string()),
-                    model: Err("no value supplied for model".to_string()),
+                    deployment: Err(
+                        "missing required field `deployment`: set it with `.deployment(..)`"
+                            .to_string(),
+                    ),
+                    model: Err(
+                        "missing required field `model`: set it with `.model(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl CreatedModelDeploymentV1 {
+        impl CreatedModelDeploymentV1Builder {
             ///Sets `deployment`.
             pub fn deployment<T>(mut self, value: T) -> Self
             where
@@ -10732,11 +10958,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreatedModelDeploymentV1>
+        impl ::std::convert::TryFrom<CreatedModelDeploymentV1Builder>
         for super::CreatedModelDeploymentV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreatedModelDeploymentV1,
+                value: CreatedModelDeploymentV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment: value.deployment?,
@@ -10745,7 +10971,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::CreatedModelDeploymentV1>
-        for CreatedModelDeploymentV1 {
+        for CreatedModelDeploymentV1Builder {
             fn from(value: super::CreatedModelDeploymentV1) -> Self {
                 Self {
                     deployment: Ok(value.deployment),
@@ -10755,7 +10981,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DailyDedicatedUsageV1`](super::DailyDedicatedUsageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DailyDedicatedUsageV1 {
+        pub struct DailyDedicatedUsageV1Builder {
             compute_cost: ::std::result::Result<
                 super::DailyDedicatedUsageV1ComputeCost,
                 ::std::string::String,
@@ -10775,23 +11001,37 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DailyDedicatedUsageV1 {
+        impl ::std::default::Default for DailyDedicatedUsageV1Builder {
             fn default() -> Self {
                 Self {
-                    compute_cost: Err("no value supplied for compute_cost".to_string()),
-                    date: Err("no value supplied for date".to_string()),
-                    inference_requests: Err(
-                        "no value supplied for inference_requests".to_string(),
+                    compute_cost: Err(
+                        "missing required field `compute_cost`: set it with `.compute_cost(..)`"
+                            .to_string(),
                     ),
-                    minutes: Err("no value supplied for minutes".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
+                    date: Err(
+                        "missing required field `date`: set it with `.date(..)`"
+                            .to_string(),
+                    ),
+                    inference_requests: Err(
+                        "missing required field `inference_requests`: set it with `.inference_requests(..)`"
+                            .to_string(),
+                    ),
+                    minutes: Err(
+                        "missing required field `minutes`: set it with `.minutes(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
                     surcharge_cost: Err(
-                        "no value supplied for surcharge_cost".to_string(),
+                        "missing required field `surcharge_cost`: set it with `.surcharge_cost(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl DailyDedicatedUsageV1 {
+        impl DailyDedicatedUsageV1Builder {
             ///Sets `compute_cost`.
             pub fn compute_cost<T>(mut self, value: T) -> Self
             where
@@ -10875,11 +11115,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DailyDedicatedUsageV1>
+        impl ::std::convert::TryFrom<DailyDedicatedUsageV1Builder>
         for super::DailyDedicatedUsageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DailyDedicatedUsageV1,
+                value: DailyDedicatedUsageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     compute_cost: value.compute_cost?,
@@ -10892,7 +11132,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DailyDedicatedUsageV1>
-        for DailyDedicatedUsageV1 {
+        for DailyDedicatedUsageV1Builder {
             fn from(value: super::DailyDedicatedUsageV1) -> Self {
                 Self {
                     compute_cost: Ok(value.compute_cost),
@@ -10906,7 +11146,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DailyModelApiUsageV1`](super::DailyModelApiUsageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DailyModelApiUsageV1 {
+        pub struct DailyModelApiUsageV1Builder {
             cached_input_tokens: ::std::result::Result<i64, ::std::string::String>,
             date: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
@@ -10919,22 +11159,33 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DailyModelApiUsageV1 {
+        impl ::std::default::Default for DailyModelApiUsageV1Builder {
             fn default() -> Self {
                 Self {
                     cached_input_tokens: Err(
-                        "no value supplied for cached_input_tokens".to_string(),
+                        "missing required field `cached_input_tokens`: set it with `.cached_input_tokens(..)`"
+                            .to_string(),
                     ),
-                    date: Err("no value supplied for date".to_string()),
-                    input_tokens: Err("no value supplied for input_tokens".to_string()),
+                    date: Err(
+                        "missing required field `date`: set it with `.date(..)`"
+                            .to_string(),
+                    ),
+                    input_tokens: Err(
+                        "missing required field `input_tokens`: set it with `.input_tokens(..)`"
+                            .to_string(),
+                    ),
                     output_tokens: Err(
-                        "no value supplied for output_tokens".to_string(),
+                        "missing required field `output_tokens`: set it with `.output_tokens(..)`"
+                            .to_string(),
                     ),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DailyModelApiUsageV1 {
+        impl DailyModelApiUsageV1Builder {
             ///Sets `cached_input_tokens`.
             pub fn cached_input_tokens<T>(mut self, value: T) -> Self
             where
@@ -11003,11 +11254,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DailyModelApiUsageV1>
+        impl ::std::convert::TryFrom<DailyModelApiUsageV1Builder>
         for super::DailyModelApiUsageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DailyModelApiUsageV1,
+                value: DailyModelApiUsageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     cached_input_tokens: value.cached_input_tokens?,
@@ -11018,7 +11269,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::DailyModelApiUsageV1> for DailyModelApiUsageV1 {
+        impl ::std::convert::From<super::DailyModelApiUsageV1>
+        for DailyModelApiUsageV1Builder {
             fn from(value: super::DailyModelApiUsageV1) -> Self {
                 Self {
                     cached_input_tokens: Ok(value.cached_input_tokens),
@@ -11031,7 +11283,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DailyTrainingUsageV1`](super::DailyTrainingUsageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DailyTrainingUsageV1 {
+        pub struct DailyTrainingUsageV1Builder {
             date: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
                 ::std::string::String,
@@ -11042,16 +11294,25 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DailyTrainingUsageV1 {
+        impl ::std::default::Default for DailyTrainingUsageV1Builder {
             fn default() -> Self {
                 Self {
-                    date: Err("no value supplied for date".to_string()),
-                    minutes: Err("no value supplied for minutes".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
+                    date: Err(
+                        "missing required field `date`: set it with `.date(..)`"
+                            .to_string(),
+                    ),
+                    minutes: Err(
+                        "missing required field `minutes`: set it with `.minutes(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DailyTrainingUsageV1 {
+        impl DailyTrainingUsageV1Builder {
             ///Sets `date`.
             pub fn date<T>(mut self, value: T) -> Self
             where
@@ -11092,11 +11353,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DailyTrainingUsageV1>
+        impl ::std::convert::TryFrom<DailyTrainingUsageV1Builder>
         for super::DailyTrainingUsageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DailyTrainingUsageV1,
+                value: DailyTrainingUsageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     date: value.date?,
@@ -11105,7 +11366,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::DailyTrainingUsageV1> for DailyTrainingUsageV1 {
+        impl ::std::convert::From<super::DailyTrainingUsageV1>
+        for DailyTrainingUsageV1Builder {
             fn from(value: super::DailyTrainingUsageV1) -> Self {
                 Self {
                     date: Ok(value.date),
@@ -11116,17 +11378,17 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeactivateResponseV1`](super::DeactivateResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeactivateResponseV1 {
+        pub struct DeactivateResponseV1Builder {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for DeactivateResponseV1 {
+        impl ::std::default::Default for DeactivateResponseV1Builder {
             fn default() -> Self {
                 Self {
                     success: Ok(super::defaults::default_bool::<true>()),
                 }
             }
         }
-        impl DeactivateResponseV1 {
+        impl DeactivateResponseV1Builder {
             ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -11141,23 +11403,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeactivateResponseV1>
+        impl ::std::convert::TryFrom<DeactivateResponseV1Builder>
         for super::DeactivateResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeactivateResponseV1,
+                value: DeactivateResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { success: value.success? })
             }
         }
-        impl ::std::convert::From<super::DeactivateResponseV1> for DeactivateResponseV1 {
+        impl ::std::convert::From<super::DeactivateResponseV1>
+        for DeactivateResponseV1Builder {
             fn from(value: super::DeactivateResponseV1) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
         ///Builds a [`DedicatedItemV1`](super::DedicatedItemV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DedicatedItemV1 {
+        pub struct DedicatedItemV1Builder {
             billable_resource: ::std::result::Result<
                 super::BillableResourceV1,
                 ::std::string::String,
@@ -11181,26 +11444,38 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DedicatedItemV1 {
+        impl ::std::default::Default for DedicatedItemV1Builder {
             fn default() -> Self {
                 Self {
                     billable_resource: Err(
-                        "no value supplied for billable_resource".to_string(),
+                        "missing required field `billable_resource`: set it with `.billable_resource(..)`"
+                            .to_string(),
                     ),
-                    compute_cost: Err("no value supplied for compute_cost".to_string()),
+                    compute_cost: Err(
+                        "missing required field `compute_cost`: set it with `.compute_cost(..)`"
+                            .to_string(),
+                    ),
                     daily: Ok(Default::default()),
                     inference_requests: Err(
-                        "no value supplied for inference_requests".to_string(),
+                        "missing required field `inference_requests`: set it with `.inference_requests(..)`"
+                            .to_string(),
                     ),
-                    minutes: Err("no value supplied for minutes".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
+                    minutes: Err(
+                        "missing required field `minutes`: set it with `.minutes(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
                     surcharge_cost: Err(
-                        "no value supplied for surcharge_cost".to_string(),
+                        "missing required field `surcharge_cost`: set it with `.surcharge_cost(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl DedicatedItemV1 {
+        impl DedicatedItemV1Builder {
             ///Sets `billable_resource`.
             pub fn billable_resource<T>(mut self, value: T) -> Self
             where
@@ -11301,10 +11576,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DedicatedItemV1> for super::DedicatedItemV1 {
+        impl ::std::convert::TryFrom<DedicatedItemV1Builder> for super::DedicatedItemV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DedicatedItemV1,
+                value: DedicatedItemV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     billable_resource: value.billable_resource?,
@@ -11317,7 +11592,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::DedicatedItemV1> for DedicatedItemV1 {
+        impl ::std::convert::From<super::DedicatedItemV1> for DedicatedItemV1Builder {
             fn from(value: super::DedicatedItemV1) -> Self {
                 Self {
                     billable_resource: Ok(value.billable_resource),
@@ -11332,7 +11607,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DedicatedUsageV1`](super::DedicatedUsageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DedicatedUsageV1 {
+        pub struct DedicatedUsageV1Builder {
             breakdown: ::std::result::Result<
                 ::std::vec::Vec<super::DedicatedItemV1>,
                 ::std::string::String,
@@ -11351,18 +11626,30 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DedicatedUsageV1 {
+        impl ::std::default::Default for DedicatedUsageV1Builder {
             fn default() -> Self {
                 Self {
                     breakdown: Ok(Default::default()),
-                    credits_used: Err("no value supplied for credits_used".to_string()),
-                    minutes: Err("no value supplied for minutes".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
-                    total: Err("no value supplied for total".to_string()),
+                    credits_used: Err(
+                        "missing required field `credits_used`: set it with `.credits_used(..)`"
+                            .to_string(),
+                    ),
+                    minutes: Err(
+                        "missing required field `minutes`: set it with `.minutes(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
+                    total: Err(
+                        "missing required field `total`: set it with `.total(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DedicatedUsageV1 {
+        impl DedicatedUsageV1Builder {
             ///Sets `breakdown`.
             pub fn breakdown<T>(mut self, value: T) -> Self
             where
@@ -11429,10 +11716,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DedicatedUsageV1> for super::DedicatedUsageV1 {
+        impl ::std::convert::TryFrom<DedicatedUsageV1Builder>
+        for super::DedicatedUsageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DedicatedUsageV1,
+                value: DedicatedUsageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     breakdown: value.breakdown?,
@@ -11443,7 +11731,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::DedicatedUsageV1> for DedicatedUsageV1 {
+        impl ::std::convert::From<super::DedicatedUsageV1> for DedicatedUsageV1Builder {
             fn from(value: super::DedicatedUsageV1) -> Self {
                 Self {
                     breakdown: Ok(value.breakdown),
@@ -11456,7 +11744,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeploymentArchivePayloadV1`](super::DeploymentArchivePayloadV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeploymentArchivePayloadV1 {
+        pub struct DeploymentArchivePayloadV1Builder {
             config: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
@@ -11498,10 +11786,13 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeploymentArchivePayloadV1 {
+        impl ::std::default::Default for DeploymentArchivePayloadV1Builder {
             fn default() -> Self {
                 Self {
-                    config: Err("no value supplied for config".to_string()),
+                    config: Err(
+                        "missing required field `config`: set it with `.config(..)`"
+                            .to_string(),
+                    ),
                     deploy_timeout_minutes: Ok(Default::default()),
                     deployment_name: Ok(Default::default()),
                     environment_name: Ok(Default::default()),
@@ -11513,7 +11804,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl DeploymentArchivePayloadV1 {
+        impl DeploymentArchivePayloadV1Builder {
             ///Sets `config`.
             pub fn config<T>(mut self, value: T) -> Self
             where
@@ -11652,11 +11943,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeploymentArchivePayloadV1>
+        impl ::std::convert::TryFrom<DeploymentArchivePayloadV1Builder>
         for super::DeploymentArchivePayloadV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeploymentArchivePayloadV1,
+                value: DeploymentArchivePayloadV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     config: value.config?,
@@ -11672,7 +11963,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DeploymentArchivePayloadV1>
-        for DeploymentArchivePayloadV1 {
+        for DeploymentArchivePayloadV1Builder {
             fn from(value: super::DeploymentArchivePayloadV1) -> Self {
                 Self {
                     config: Ok(value.config),
@@ -11689,7 +11980,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeploymentArchiveSourceV1`](super::DeploymentArchiveSourceV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeploymentArchiveSourceV1 {
+        pub struct DeploymentArchiveSourceV1Builder {
             deployment: ::std::result::Result<
                 super::DeploymentArchivePayloadV1,
                 ::std::string::String,
@@ -11703,16 +11994,19 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeploymentArchiveSourceV1 {
+        impl ::std::default::Default for DeploymentArchiveSourceV1Builder {
             fn default() -> Self {
                 Self {
-                    deployment: Err("no value supplied for deployment".to_string()),
+                    deployment: Err(
+                        "missing required field `deployment`: set it with `.deployment(..)`"
+                            .to_string(),
+                    ),
                     kind: Ok(Default::default()),
                     s3_key: Ok(Default::default()),
                 }
             }
         }
-        impl DeploymentArchiveSourceV1 {
+        impl DeploymentArchiveSourceV1Builder {
             ///Sets `deployment`.
             pub fn deployment<T>(mut self, value: T) -> Self
             where
@@ -11755,11 +12049,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeploymentArchiveSourceV1>
+        impl ::std::convert::TryFrom<DeploymentArchiveSourceV1Builder>
         for super::DeploymentArchiveSourceV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeploymentArchiveSourceV1,
+                value: DeploymentArchiveSourceV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment: value.deployment?,
@@ -11769,7 +12063,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DeploymentArchiveSourceV1>
-        for DeploymentArchiveSourceV1 {
+        for DeploymentArchiveSourceV1Builder {
             fn from(value: super::DeploymentArchiveSourceV1) -> Self {
                 Self {
                     deployment: Ok(value.deployment),
@@ -11780,7 +12074,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeploymentConfigResponseV1`](super::DeploymentConfigResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeploymentConfigResponseV1 {
+        pub struct DeploymentConfigResponseV1Builder {
             config: ::std::result::Result<
                 ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -11792,7 +12086,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeploymentConfigResponseV1 {
+        impl ::std::default::Default for DeploymentConfigResponseV1Builder {
             fn default() -> Self {
                 Self {
                     config: Ok(Default::default()),
@@ -11800,7 +12094,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl DeploymentConfigResponseV1 {
+        impl DeploymentConfigResponseV1Builder {
             ///Sets `config`.
             pub fn config<T>(mut self, value: T) -> Self
             where
@@ -11832,11 +12126,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeploymentConfigResponseV1>
+        impl ::std::convert::TryFrom<DeploymentConfigResponseV1Builder>
         for super::DeploymentConfigResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeploymentConfigResponseV1,
+                value: DeploymentConfigResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     config: value.config?,
@@ -11845,7 +12139,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DeploymentConfigResponseV1>
-        for DeploymentConfigResponseV1 {
+        for DeploymentConfigResponseV1Builder {
             fn from(value: super::DeploymentConfigResponseV1) -> Self {
                 Self {
                     config: Ok(value.config),
@@ -11855,7 +12149,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeploymentTombstoneV1`](super::DeploymentTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeploymentTombstoneV1 {
+        pub struct DeploymentTombstoneV1Builder {
             deleted: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             model_id: ::std::result::Result<
@@ -11863,16 +12157,24 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeploymentTombstoneV1 {
+        impl ::std::default::Default for DeploymentTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    model_id: Err("no value supplied for model_id".to_string()),
+                    deleted: Err(
+                        "missing required field `deleted`: set it with `.deleted(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
+                    model_id: Err(
+                        "missing required field `model_id`: set it with `.model_id(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DeploymentTombstoneV1 {
+        impl DeploymentTombstoneV1Builder {
             ///Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
@@ -11911,11 +12213,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeploymentTombstoneV1>
+        impl ::std::convert::TryFrom<DeploymentTombstoneV1Builder>
         for super::DeploymentTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeploymentTombstoneV1,
+                value: DeploymentTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deleted: value.deleted?,
@@ -11925,7 +12227,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DeploymentTombstoneV1>
-        for DeploymentTombstoneV1 {
+        for DeploymentTombstoneV1Builder {
             fn from(value: super::DeploymentTombstoneV1) -> Self {
                 Self {
                     deleted: Ok(value.deleted),
@@ -11936,7 +12238,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeploymentV1`](super::DeploymentV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeploymentV1 {
+        pub struct DeploymentV1Builder {
             active_replica_count: ::std::result::Result<i64, ::std::string::String>,
             autoscaling_settings: ::std::result::Result<
                 ::std::option::Option<super::AutoscalingSettingsV1>,
@@ -11981,33 +12283,50 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeploymentV1 {
+        impl ::std::default::Default for DeploymentV1Builder {
             fn default() -> Self {
                 Self {
                     active_replica_count: Err(
-                        "no value supplied for active_replica_count".to_string(),
+                        "missing required field `active_replica_count`: set it with `.active_replica_count(..)`"
+                            .to_string(),
                     ),
                     autoscaling_settings: Ok(None),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     environment: Ok(None),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                     instance_type_name: Ok(None),
                     is_development: Err(
-                        "no value supplied for is_development".to_string(),
+                        "missing required field `is_development`: set it with `.is_development(..)`"
+                            .to_string(),
                     ),
                     is_production: Err(
-                        "no value supplied for is_production".to_string(),
+                        "missing required field `is_production`: set it with `.is_production(..)`"
+                            .to_string(),
                     ),
                     labels: Ok(Default::default()),
-                    model_id: Err("no value supplied for model_id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    model_id: Err(
+                        "missing required field `model_id`: set it with `.model_id(..)`"
+                            .to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     region: Ok(Default::default()),
                     request_backpressure_settings: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
+                    status: Err(
+                        "missing required field `status`: set it with `.status(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DeploymentV1 {
+        impl DeploymentV1Builder {
             ///Sets `active_replica_count`.
             pub fn active_replica_count<T>(mut self, value: T) -> Self
             where
@@ -12207,10 +12526,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeploymentV1> for super::DeploymentV1 {
+        impl ::std::convert::TryFrom<DeploymentV1Builder> for super::DeploymentV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeploymentV1,
+                value: DeploymentV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     active_replica_count: value.active_replica_count?,
@@ -12230,7 +12549,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::DeploymentV1> for DeploymentV1 {
+        impl ::std::convert::From<super::DeploymentV1> for DeploymentV1Builder {
             fn from(value: super::DeploymentV1) -> Self {
                 Self {
                     active_replica_count: Ok(value.active_replica_count),
@@ -12254,20 +12573,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DeploymentsV1`](super::DeploymentsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DeploymentsV1 {
+        pub struct DeploymentsV1Builder {
             deployments: ::std::result::Result<
                 ::std::vec::Vec<super::DeploymentV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeploymentsV1 {
+        impl ::std::default::Default for DeploymentsV1Builder {
             fn default() -> Self {
                 Self {
-                    deployments: Err("no value supplied for deployments".to_string()),
+                    deployments: Err(
+                        "missing required field `deployments`: set it with `.deployments(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DeploymentsV1 {
+        impl DeploymentsV1Builder {
             ///Sets `deployments`.
             pub fn deployments<T>(mut self, value: T) -> Self
             where
@@ -12282,17 +12604,17 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeploymentsV1> for super::DeploymentsV1 {
+        impl ::std::convert::TryFrom<DeploymentsV1Builder> for super::DeploymentsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeploymentsV1,
+                value: DeploymentsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployments: value.deployments?,
                 })
             }
         }
-        impl ::std::convert::From<super::DeploymentsV1> for DeploymentsV1 {
+        impl ::std::convert::From<super::DeploymentsV1> for DeploymentsV1Builder {
             fn from(value: super::DeploymentsV1) -> Self {
                 Self {
                     deployments: Ok(value.deployments),
@@ -12301,7 +12623,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DockerAuthV1`](super::DockerAuthV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DockerAuthV1 {
+        pub struct DockerAuthV1Builder {
             auth_method: ::std::result::Result<
                 crate::types::DockerAuthType,
                 ::std::string::String,
@@ -12331,20 +12653,26 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DockerAuthV1 {
+        impl ::std::default::Default for DockerAuthV1Builder {
             fn default() -> Self {
                 Self {
-                    auth_method: Err("no value supplied for auth_method".to_string()),
+                    auth_method: Err(
+                        "missing required field `auth_method`: set it with `.auth_method(..)`"
+                            .to_string(),
+                    ),
                     aws_iam_docker_auth: Ok(Default::default()),
                     aws_oidc_docker_auth: Ok(Default::default()),
                     gcp_oidc_docker_auth: Ok(Default::default()),
                     gcp_service_account_json_docker_auth: Ok(Default::default()),
-                    registry: Err("no value supplied for registry".to_string()),
+                    registry: Err(
+                        "missing required field `registry`: set it with `.registry(..)`"
+                            .to_string(),
+                    ),
                     registry_secret_docker_auth: Ok(Default::default()),
                 }
             }
         }
-        impl DockerAuthV1 {
+        impl DockerAuthV1Builder {
             ///Sets `auth_method`.
             pub fn auth_method<T>(mut self, value: T) -> Self
             where
@@ -12457,10 +12785,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DockerAuthV1> for super::DockerAuthV1 {
+        impl ::std::convert::TryFrom<DockerAuthV1Builder> for super::DockerAuthV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DockerAuthV1,
+                value: DockerAuthV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     auth_method: value.auth_method?,
@@ -12474,7 +12802,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::DockerAuthV1> for DockerAuthV1 {
+        impl ::std::convert::From<super::DockerAuthV1> for DockerAuthV1Builder {
             fn from(value: super::DockerAuthV1) -> Self {
                 Self {
                     auth_method: Ok(value.auth_method),
@@ -12491,20 +12819,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DownloadDeploymentResponseV1`](super::DownloadDeploymentResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DownloadDeploymentResponseV1 {
+        pub struct DownloadDeploymentResponseV1Builder {
             download_url: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DownloadDeploymentResponseV1 {
+        impl ::std::default::Default for DownloadDeploymentResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    download_url: Err("no value supplied for download_url".to_string()),
+                    download_url: Err(
+                        "missing required field `download_url`: set it with `.download_url(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl DownloadDeploymentResponseV1 {
+        impl DownloadDeploymentResponseV1Builder {
             ///Sets `download_url`.
             pub fn download_url<T>(mut self, value: T) -> Self
             where
@@ -12519,11 +12850,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DownloadDeploymentResponseV1>
+        impl ::std::convert::TryFrom<DownloadDeploymentResponseV1Builder>
         for super::DownloadDeploymentResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DownloadDeploymentResponseV1,
+                value: DownloadDeploymentResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     download_url: value.download_url?,
@@ -12531,7 +12862,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DownloadDeploymentResponseV1>
-        for DownloadDeploymentResponseV1 {
+        for DownloadDeploymentResponseV1Builder {
             fn from(value: super::DownloadDeploymentResponseV1) -> Self {
                 Self {
                     download_url: Ok(value.download_url),
@@ -12540,22 +12871,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`DownloadTrainingJobResponseV1`](super::DownloadTrainingJobResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct DownloadTrainingJobResponseV1 {
+        pub struct DownloadTrainingJobResponseV1Builder {
             artifact_presigned_urls: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DownloadTrainingJobResponseV1 {
+        impl ::std::default::Default for DownloadTrainingJobResponseV1Builder {
             fn default() -> Self {
                 Self {
                     artifact_presigned_urls: Err(
-                        "no value supplied for artifact_presigned_urls".to_string(),
+                        "missing required field `artifact_presigned_urls`: set it with `.artifact_presigned_urls(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl DownloadTrainingJobResponseV1 {
+        impl DownloadTrainingJobResponseV1Builder {
             ///Sets `artifact_presigned_urls`.
             pub fn artifact_presigned_urls<T>(mut self, value: T) -> Self
             where
@@ -12572,11 +12904,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<DownloadTrainingJobResponseV1>
+        impl ::std::convert::TryFrom<DownloadTrainingJobResponseV1Builder>
         for super::DownloadTrainingJobResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DownloadTrainingJobResponseV1,
+                value: DownloadTrainingJobResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     artifact_presigned_urls: value.artifact_presigned_urls?,
@@ -12584,7 +12916,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::DownloadTrainingJobResponseV1>
-        for DownloadTrainingJobResponseV1 {
+        for DownloadTrainingJobResponseV1Builder {
             fn from(value: super::DownloadTrainingJobResponseV1) -> Self {
                 Self {
                     artifact_presigned_urls: Ok(value.artifact_presigned_urls),
@@ -12593,7 +12925,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`EnvironmentV1`](super::EnvironmentV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct EnvironmentV1 {
+        pub struct EnvironmentV1Builder {
             autoscaling_settings: ::std::result::Result<
                 super::AutoscalingSettingsV1,
                 ::std::string::String,
@@ -12624,27 +12956,39 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for EnvironmentV1 {
+        impl ::std::default::Default for EnvironmentV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_settings: Err(
-                        "no value supplied for autoscaling_settings".to_string(),
+                        "missing required field `autoscaling_settings`: set it with `.autoscaling_settings(..)`"
+                            .to_string(),
                     ),
                     candidate_deployment: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     current_deployment: Ok(None),
                     instance_type: Err(
-                        "no value supplied for instance_type".to_string(),
+                        "missing required field `instance_type`: set it with `.instance_type(..)`"
+                            .to_string(),
                     ),
-                    model_id: Err("no value supplied for model_id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    model_id: Err(
+                        "missing required field `model_id`: set it with `.model_id(..)`"
+                            .to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     promotion_settings: Err(
-                        "no value supplied for promotion_settings".to_string(),
+                        "missing required field `promotion_settings`: set it with `.promotion_settings(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl EnvironmentV1 {
+        impl EnvironmentV1Builder {
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
@@ -12758,10 +13102,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<EnvironmentV1> for super::EnvironmentV1 {
+        impl ::std::convert::TryFrom<EnvironmentV1Builder> for super::EnvironmentV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: EnvironmentV1,
+                value: EnvironmentV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_settings: value.autoscaling_settings?,
@@ -12775,7 +13119,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::EnvironmentV1> for EnvironmentV1 {
+        impl ::std::convert::From<super::EnvironmentV1> for EnvironmentV1Builder {
             fn from(value: super::EnvironmentV1) -> Self {
                 Self {
                     autoscaling_settings: Ok(value.autoscaling_settings),
@@ -12791,20 +13135,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`EnvironmentsV1`](super::EnvironmentsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct EnvironmentsV1 {
+        pub struct EnvironmentsV1Builder {
             environments: ::std::result::Result<
                 ::std::vec::Vec<super::EnvironmentV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for EnvironmentsV1 {
+        impl ::std::default::Default for EnvironmentsV1Builder {
             fn default() -> Self {
                 Self {
-                    environments: Err("no value supplied for environments".to_string()),
+                    environments: Err(
+                        "missing required field `environments`: set it with `.environments(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl EnvironmentsV1 {
+        impl EnvironmentsV1Builder {
             ///Sets `environments`.
             pub fn environments<T>(mut self, value: T) -> Self
             where
@@ -12819,17 +13166,17 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<EnvironmentsV1> for super::EnvironmentsV1 {
+        impl ::std::convert::TryFrom<EnvironmentsV1Builder> for super::EnvironmentsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: EnvironmentsV1,
+                value: EnvironmentsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     environments: value.environments?,
                 })
             }
         }
-        impl ::std::convert::From<super::EnvironmentsV1> for EnvironmentsV1 {
+        impl ::std::convert::From<super::EnvironmentsV1> for EnvironmentsV1Builder {
             fn from(value: super::EnvironmentsV1) -> Self {
                 Self {
                     environments: Ok(value.environments),
@@ -12838,7 +13185,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`FileSummary`](super::FileSummary) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct FileSummary {
+        pub struct FileSummaryBuilder {
             file_type: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -12854,18 +13201,33 @@ The server uses `20` when unset.*/
             >,
             size_bytes: ::std::result::Result<i64, ::std::string::String>,
         }
-        impl ::std::default::Default for FileSummary {
+        impl ::std::default::Default for FileSummaryBuilder {
             fn default() -> Self {
                 Self {
-                    file_type: Err("no value supplied for file_type".to_string()),
-                    modified: Err("no value supplied for modified".to_string()),
-                    path: Err("no value supplied for path".to_string()),
-                    permissions: Err("no value supplied for permissions".to_string()),
-                    size_bytes: Err("no value supplied for size_bytes".to_string()),
+                    file_type: Err(
+                        "missing required field `file_type`: set it with `.file_type(..)`"
+                            .to_string(),
+                    ),
+                    modified: Err(
+                        "missing required field `modified`: set it with `.modified(..)`"
+                            .to_string(),
+                    ),
+                    path: Err(
+                        "missing required field `path`: set it with `.path(..)`"
+                            .to_string(),
+                    ),
+                    permissions: Err(
+                        "missing required field `permissions`: set it with `.permissions(..)`"
+                            .to_string(),
+                    ),
+                    size_bytes: Err(
+                        "missing required field `size_bytes`: set it with `.size_bytes(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl FileSummary {
+        impl FileSummaryBuilder {
             ///Sets `file_type`.
             pub fn file_type<T>(mut self, value: T) -> Self
             where
@@ -12932,10 +13294,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<FileSummary> for super::FileSummary {
+        impl ::std::convert::TryFrom<FileSummaryBuilder> for super::FileSummary {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: FileSummary,
+                value: FileSummaryBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     file_type: value.file_type?,
@@ -12946,7 +13308,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::FileSummary> for FileSummary {
+        impl ::std::convert::From<super::FileSummary> for FileSummaryBuilder {
             fn from(value: super::FileSummary) -> Self {
                 Self {
                     file_type: Ok(value.file_type),
@@ -12959,7 +13321,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GcpOidcDockerAuthV1`](super::GcpOidcDockerAuthV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GcpOidcDockerAuthV1 {
+        pub struct GcpOidcDockerAuthV1Builder {
             service_account: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -12969,19 +13331,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GcpOidcDockerAuthV1 {
+        impl ::std::default::Default for GcpOidcDockerAuthV1Builder {
             fn default() -> Self {
                 Self {
                     service_account: Err(
-                        "no value supplied for service_account".to_string(),
+                        "missing required field `service_account`: set it with `.service_account(..)`"
+                            .to_string(),
                     ),
                     workload_identity_provider: Err(
-                        "no value supplied for workload_identity_provider".to_string(),
+                        "missing required field `workload_identity_provider`: set it with `.workload_identity_provider(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl GcpOidcDockerAuthV1 {
+        impl GcpOidcDockerAuthV1Builder {
             ///Sets `service_account`.
             pub fn service_account<T>(mut self, value: T) -> Self
             where
@@ -13013,11 +13377,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GcpOidcDockerAuthV1>
+        impl ::std::convert::TryFrom<GcpOidcDockerAuthV1Builder>
         for super::GcpOidcDockerAuthV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GcpOidcDockerAuthV1,
+                value: GcpOidcDockerAuthV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     service_account: value.service_account?,
@@ -13025,7 +13389,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::GcpOidcDockerAuthV1> for GcpOidcDockerAuthV1 {
+        impl ::std::convert::From<super::GcpOidcDockerAuthV1>
+        for GcpOidcDockerAuthV1Builder {
             fn from(value: super::GcpOidcDockerAuthV1) -> Self {
                 Self {
                     service_account: Ok(value.service_account),
@@ -13035,23 +13400,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GcpServiceAccountJsonDockerAuthV1`](super::GcpServiceAccountJsonDockerAuthV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GcpServiceAccountJsonDockerAuthV1 {
+        pub struct GcpServiceAccountJsonDockerAuthV1Builder {
             service_account_json_secret_ref: ::std::result::Result<
                 super::SecretReferenceV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GcpServiceAccountJsonDockerAuthV1 {
+        impl ::std::default::Default for GcpServiceAccountJsonDockerAuthV1Builder {
             fn default() -> Self {
                 Self {
                     service_account_json_secret_ref: Err(
-                        "no value supplied for service_account_json_secret_ref"
+                        "missing required field `service_account_json_secret_ref`: set it with `.service_account_json_secret_ref(..)`"
                             .to_string(),
                     ),
                 }
             }
         }
-        impl GcpServiceAccountJsonDockerAuthV1 {
+        impl GcpServiceAccountJsonDockerAuthV1Builder {
             ///Sets `service_account_json_secret_ref`.
             pub fn service_account_json_secret_ref<T>(mut self, value: T) -> Self
             where
@@ -13068,11 +13433,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GcpServiceAccountJsonDockerAuthV1>
+        impl ::std::convert::TryFrom<GcpServiceAccountJsonDockerAuthV1Builder>
         for super::GcpServiceAccountJsonDockerAuthV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GcpServiceAccountJsonDockerAuthV1,
+                value: GcpServiceAccountJsonDockerAuthV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     service_account_json_secret_ref: value
@@ -13081,7 +13446,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GcpServiceAccountJsonDockerAuthV1>
-        for GcpServiceAccountJsonDockerAuthV1 {
+        for GcpServiceAccountJsonDockerAuthV1Builder {
             fn from(value: super::GcpServiceAccountJsonDockerAuthV1) -> Self {
                 Self {
                     service_account_json_secret_ref: Ok(
@@ -13092,20 +13457,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetAuthCodesResponseV1`](super::GetAuthCodesResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetAuthCodesResponseV1 {
+        pub struct GetAuthCodesResponseV1Builder {
             auth_codes: ::std::result::Result<
                 ::std::vec::Vec<super::AuthCodeV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetAuthCodesResponseV1 {
+        impl ::std::default::Default for GetAuthCodesResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    auth_codes: Err("no value supplied for auth_codes".to_string()),
+                    auth_codes: Err(
+                        "missing required field `auth_codes`: set it with `.auth_codes(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl GetAuthCodesResponseV1 {
+        impl GetAuthCodesResponseV1Builder {
             ///Sets `auth_codes`.
             pub fn auth_codes<T>(mut self, value: T) -> Self
             where
@@ -13120,11 +13488,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetAuthCodesResponseV1>
+        impl ::std::convert::TryFrom<GetAuthCodesResponseV1Builder>
         for super::GetAuthCodesResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetAuthCodesResponseV1,
+                value: GetAuthCodesResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     auth_codes: value.auth_codes?,
@@ -13132,7 +13500,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetAuthCodesResponseV1>
-        for GetAuthCodesResponseV1 {
+        for GetAuthCodesResponseV1Builder {
             fn from(value: super::GetAuthCodesResponseV1) -> Self {
                 Self {
                     auth_codes: Ok(value.auth_codes),
@@ -13141,7 +13509,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetCacheSummaryResponseV1`](super::GetCacheSummaryResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetCacheSummaryResponseV1 {
+        pub struct GetCacheSummaryResponseV1Builder {
             file_summaries: ::std::result::Result<
                 ::std::vec::Vec<super::FileSummary>,
                 ::std::string::String,
@@ -13155,18 +13523,25 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetCacheSummaryResponseV1 {
+        impl ::std::default::Default for GetCacheSummaryResponseV1Builder {
             fn default() -> Self {
                 Self {
                     file_summaries: Err(
-                        "no value supplied for file_summaries".to_string(),
+                        "missing required field `file_summaries`: set it with `.file_summaries(..)`"
+                            .to_string(),
                     ),
-                    project_id: Err("no value supplied for project_id".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    project_id: Err(
+                        "missing required field `project_id`: set it with `.project_id(..)`"
+                            .to_string(),
+                    ),
+                    timestamp: Err(
+                        "missing required field `timestamp`: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl GetCacheSummaryResponseV1 {
+        impl GetCacheSummaryResponseV1Builder {
             ///Sets `file_summaries`.
             pub fn file_summaries<T>(mut self, value: T) -> Self
             where
@@ -13209,11 +13584,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetCacheSummaryResponseV1>
+        impl ::std::convert::TryFrom<GetCacheSummaryResponseV1Builder>
         for super::GetCacheSummaryResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetCacheSummaryResponseV1,
+                value: GetCacheSummaryResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     file_summaries: value.file_summaries?,
@@ -13223,7 +13598,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetCacheSummaryResponseV1>
-        for GetCacheSummaryResponseV1 {
+        for GetCacheSummaryResponseV1Builder {
             fn from(value: super::GetCacheSummaryResponseV1) -> Self {
                 Self {
                     file_summaries: Ok(value.file_summaries),
@@ -13234,20 +13609,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetLogsResponseV1`](super::GetLogsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetLogsResponseV1 {
+        pub struct GetLogsResponseV1Builder {
             logs: ::std::result::Result<
                 ::std::vec::Vec<super::LogV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetLogsResponseV1 {
+        impl ::std::default::Default for GetLogsResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    logs: Err("no value supplied for logs".to_string()),
+                    logs: Err(
+                        "missing required field `logs`: set it with `.logs(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl GetLogsResponseV1 {
+        impl GetLogsResponseV1Builder {
             ///Sets `logs`.
             pub fn logs<T>(mut self, value: T) -> Self
             where
@@ -13262,22 +13640,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetLogsResponseV1> for super::GetLogsResponseV1 {
+        impl ::std::convert::TryFrom<GetLogsResponseV1Builder>
+        for super::GetLogsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetLogsResponseV1,
+                value: GetLogsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { logs: value.logs? })
             }
         }
-        impl ::std::convert::From<super::GetLogsResponseV1> for GetLogsResponseV1 {
+        impl ::std::convert::From<super::GetLogsResponseV1>
+        for GetLogsResponseV1Builder {
             fn from(value: super::GetLogsResponseV1) -> Self {
                 Self { logs: Ok(value.logs) }
             }
         }
         ///Builds a [`GetModelMetricsResponseV1`](super::GetModelMetricsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetModelMetricsResponseV1 {
+        pub struct GetModelMetricsResponseV1Builder {
             end_epoch_millis: ::std::result::Result<i64, ::std::string::String>,
             metric_descriptors: ::std::result::Result<
                 ::std::vec::Vec<super::ModelMetricDescriptorV1>,
@@ -13297,27 +13677,34 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetModelMetricsResponseV1 {
+        impl ::std::default::Default for GetModelMetricsResponseV1Builder {
             fn default() -> Self {
                 Self {
                     end_epoch_millis: Err(
-                        "no value supplied for end_epoch_millis".to_string(),
+                        "missing required field `end_epoch_millis`: set it with `.end_epoch_millis(..)`"
+                            .to_string(),
                     ),
                     metric_descriptors: Err(
-                        "no value supplied for metric_descriptors".to_string(),
+                        "missing required field `metric_descriptors`: set it with `.metric_descriptors(..)`"
+                            .to_string(),
                     ),
                     metric_values: Err(
-                        "no value supplied for metric_values".to_string(),
+                        "missing required field `metric_values`: set it with `.metric_values(..)`"
+                            .to_string(),
                     ),
-                    mode: Err("no value supplied for mode".to_string()),
+                    mode: Err(
+                        "missing required field `mode`: set it with `.mode(..)`"
+                            .to_string(),
+                    ),
                     start_epoch_millis: Err(
-                        "no value supplied for start_epoch_millis".to_string(),
+                        "missing required field `start_epoch_millis`: set it with `.start_epoch_millis(..)`"
+                            .to_string(),
                     ),
                     step_seconds: Ok(None),
                 }
             }
         }
-        impl GetModelMetricsResponseV1 {
+        impl GetModelMetricsResponseV1Builder {
             ///Sets `end_epoch_millis`.
             pub fn end_epoch_millis<T>(mut self, value: T) -> Self
             where
@@ -13407,11 +13794,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetModelMetricsResponseV1>
+        impl ::std::convert::TryFrom<GetModelMetricsResponseV1Builder>
         for super::GetModelMetricsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetModelMetricsResponseV1,
+                value: GetModelMetricsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     end_epoch_millis: value.end_epoch_millis?,
@@ -13424,7 +13811,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetModelMetricsResponseV1>
-        for GetModelMetricsResponseV1 {
+        for GetModelMetricsResponseV1Builder {
             fn from(value: super::GetModelMetricsResponseV1) -> Self {
                 Self {
                     end_epoch_millis: Ok(value.end_epoch_millis),
@@ -13438,7 +13825,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetTrainingJobCheckpointFilesResponseV1`](super::GetTrainingJobCheckpointFilesResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetTrainingJobCheckpointFilesResponseV1 {
+        pub struct GetTrainingJobCheckpointFilesResponseV1Builder {
             next_page_token: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -13449,18 +13836,22 @@ The server uses `20` when unset.*/
             >,
             total_count: ::std::result::Result<i64, ::std::string::String>,
         }
-        impl ::std::default::Default for GetTrainingJobCheckpointFilesResponseV1 {
+        impl ::std::default::Default for GetTrainingJobCheckpointFilesResponseV1Builder {
             fn default() -> Self {
                 Self {
                     next_page_token: Ok(Default::default()),
                     presigned_urls: Err(
-                        "no value supplied for presigned_urls".to_string(),
+                        "missing required field `presigned_urls`: set it with `.presigned_urls(..)`"
+                            .to_string(),
                     ),
-                    total_count: Err("no value supplied for total_count".to_string()),
+                    total_count: Err(
+                        "missing required field `total_count`: set it with `.total_count(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl GetTrainingJobCheckpointFilesResponseV1 {
+        impl GetTrainingJobCheckpointFilesResponseV1Builder {
             ///Sets `next_page_token`.
             pub fn next_page_token<T>(mut self, value: T) -> Self
             where
@@ -13505,11 +13896,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetTrainingJobCheckpointFilesResponseV1>
+        impl ::std::convert::TryFrom<GetTrainingJobCheckpointFilesResponseV1Builder>
         for super::GetTrainingJobCheckpointFilesResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetTrainingJobCheckpointFilesResponseV1,
+                value: GetTrainingJobCheckpointFilesResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     next_page_token: value.next_page_token?,
@@ -13519,7 +13910,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetTrainingJobCheckpointFilesResponseV1>
-        for GetTrainingJobCheckpointFilesResponseV1 {
+        for GetTrainingJobCheckpointFilesResponseV1Builder {
             fn from(value: super::GetTrainingJobCheckpointFilesResponseV1) -> Self {
                 Self {
                     next_page_token: Ok(value.next_page_token),
@@ -13530,7 +13921,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetTrainingJobCheckpointsResponseV1`](super::GetTrainingJobCheckpointsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetTrainingJobCheckpointsResponseV1 {
+        pub struct GetTrainingJobCheckpointsResponseV1Builder {
             checkpoints: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingJobCheckpointV1>,
                 ::std::string::String,
@@ -13540,15 +13931,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetTrainingJobCheckpointsResponseV1 {
+        impl ::std::default::Default for GetTrainingJobCheckpointsResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    checkpoints: Err("no value supplied for checkpoints".to_string()),
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    checkpoints: Err(
+                        "missing required field `checkpoints`: set it with `.checkpoints(..)`"
+                            .to_string(),
+                    ),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl GetTrainingJobCheckpointsResponseV1 {
+        impl GetTrainingJobCheckpointsResponseV1Builder {
             ///Sets `checkpoints`.
             pub fn checkpoints<T>(mut self, value: T) -> Self
             where
@@ -13578,11 +13975,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetTrainingJobCheckpointsResponseV1>
+        impl ::std::convert::TryFrom<GetTrainingJobCheckpointsResponseV1Builder>
         for super::GetTrainingJobCheckpointsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetTrainingJobCheckpointsResponseV1,
+                value: GetTrainingJobCheckpointsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     checkpoints: value.checkpoints?,
@@ -13591,7 +13988,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetTrainingJobCheckpointsResponseV1>
-        for GetTrainingJobCheckpointsResponseV1 {
+        for GetTrainingJobCheckpointsResponseV1Builder {
             fn from(value: super::GetTrainingJobCheckpointsResponseV1) -> Self {
                 Self {
                     checkpoints: Ok(value.checkpoints),
@@ -13601,7 +13998,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetTrainingJobMetricsResponseV1`](super::GetTrainingJobMetricsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetTrainingJobMetricsResponseV1 {
+        pub struct GetTrainingJobMetricsResponseV1Builder {
             cache: ::std::result::Result<
                 ::std::option::Option<super::StorageMetricsV1>,
                 ::std::string::String,
@@ -13641,31 +14038,42 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetTrainingJobMetricsResponseV1 {
+        impl ::std::default::Default for GetTrainingJobMetricsResponseV1Builder {
             fn default() -> Self {
                 Self {
                     cache: Ok(None),
                     cpu_memory_usage_bytes: Err(
-                        "no value supplied for cpu_memory_usage_bytes".to_string(),
+                        "missing required field `cpu_memory_usage_bytes`: set it with `.cpu_memory_usage_bytes(..)`"
+                            .to_string(),
                     ),
-                    cpu_usage: Err("no value supplied for cpu_usage".to_string()),
+                    cpu_usage: Err(
+                        "missing required field `cpu_usage`: set it with `.cpu_usage(..)`"
+                            .to_string(),
+                    ),
                     ephemeral_storage: Err(
-                        "no value supplied for ephemeral_storage".to_string(),
+                        "missing required field `ephemeral_storage`: set it with `.ephemeral_storage(..)`"
+                            .to_string(),
                     ),
                     gpu_memory_usage_bytes: Err(
-                        "no value supplied for gpu_memory_usage_bytes".to_string(),
+                        "missing required field `gpu_memory_usage_bytes`: set it with `.gpu_memory_usage_bytes(..)`"
+                            .to_string(),
                     ),
                     gpu_utilization: Err(
-                        "no value supplied for gpu_utilization".to_string(),
+                        "missing required field `gpu_utilization`: set it with `.gpu_utilization(..)`"
+                            .to_string(),
                     ),
                     per_node_metrics: Err(
-                        "no value supplied for per_node_metrics".to_string(),
+                        "missing required field `per_node_metrics`: set it with `.per_node_metrics(..)`"
+                            .to_string(),
                     ),
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl GetTrainingJobMetricsResponseV1 {
+        impl GetTrainingJobMetricsResponseV1Builder {
             ///Sets `cache`.
             pub fn cache<T>(mut self, value: T) -> Self
             where
@@ -13795,11 +14203,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetTrainingJobMetricsResponseV1>
+        impl ::std::convert::TryFrom<GetTrainingJobMetricsResponseV1Builder>
         for super::GetTrainingJobMetricsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetTrainingJobMetricsResponseV1,
+                value: GetTrainingJobMetricsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     cache: value.cache?,
@@ -13814,7 +14222,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetTrainingJobMetricsResponseV1>
-        for GetTrainingJobMetricsResponseV1 {
+        for GetTrainingJobMetricsResponseV1Builder {
             fn from(value: super::GetTrainingJobMetricsResponseV1) -> Self {
                 Self {
                     cache: Ok(value.cache),
@@ -13830,7 +14238,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetTrainingJobResponseV1`](super::GetTrainingJobResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetTrainingJobResponseV1 {
+        pub struct GetTrainingJobResponseV1Builder {
             training_job: ::std::result::Result<
                 super::TrainingJobV1,
                 ::std::string::String,
@@ -13840,17 +14248,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetTrainingJobResponseV1 {
+        impl ::std::default::Default for GetTrainingJobResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                     training_project: Err(
-                        "no value supplied for training_project".to_string(),
+                        "missing required field `training_project`: set it with `.training_project(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl GetTrainingJobResponseV1 {
+        impl GetTrainingJobResponseV1Builder {
             ///Sets `training_job`.
             pub fn training_job<T>(mut self, value: T) -> Self
             where
@@ -13880,11 +14292,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetTrainingJobResponseV1>
+        impl ::std::convert::TryFrom<GetTrainingJobResponseV1Builder>
         for super::GetTrainingJobResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetTrainingJobResponseV1,
+                value: GetTrainingJobResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_job: value.training_job?,
@@ -13893,7 +14305,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetTrainingJobResponseV1>
-        for GetTrainingJobResponseV1 {
+        for GetTrainingJobResponseV1Builder {
             fn from(value: super::GetTrainingJobResponseV1) -> Self {
                 Self {
                     training_job: Ok(value.training_job),
@@ -13903,22 +14315,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GetTrainingProjectResponseV1`](super::GetTrainingProjectResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GetTrainingProjectResponseV1 {
+        pub struct GetTrainingProjectResponseV1Builder {
             training_project: ::std::result::Result<
                 super::TrainingProjectV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetTrainingProjectResponseV1 {
+        impl ::std::default::Default for GetTrainingProjectResponseV1Builder {
             fn default() -> Self {
                 Self {
                     training_project: Err(
-                        "no value supplied for training_project".to_string(),
+                        "missing required field `training_project`: set it with `.training_project(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl GetTrainingProjectResponseV1 {
+        impl GetTrainingProjectResponseV1Builder {
             ///Sets `training_project`.
             pub fn training_project<T>(mut self, value: T) -> Self
             where
@@ -13935,11 +14348,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetTrainingProjectResponseV1>
+        impl ::std::convert::TryFrom<GetTrainingProjectResponseV1Builder>
         for super::GetTrainingProjectResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetTrainingProjectResponseV1,
+                value: GetTrainingProjectResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_project: value.training_project?,
@@ -13947,7 +14360,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::GetTrainingProjectResponseV1>
-        for GetTrainingProjectResponseV1 {
+        for GetTrainingProjectResponseV1Builder {
             fn from(value: super::GetTrainingProjectResponseV1) -> Self {
                 Self {
                     training_project: Ok(value.training_project),
@@ -13956,7 +14369,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`GitInfo`](super::GitInfo) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct GitInfo {
+        pub struct GitInfoBuilder {
             commits_since_tag: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -13971,21 +14384,23 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GitInfo {
+        impl ::std::default::Default for GitInfoBuilder {
             fn default() -> Self {
                 Self {
                     commits_since_tag: Ok(None),
                     has_uncommitted_changes: Err(
-                        "no value supplied for has_uncommitted_changes".to_string(),
+                        "missing required field `has_uncommitted_changes`: set it with `.has_uncommitted_changes(..)`"
+                            .to_string(),
                     ),
                     latest_commit_sha: Err(
-                        "no value supplied for latest_commit_sha".to_string(),
+                        "missing required field `latest_commit_sha`: set it with `.latest_commit_sha(..)`"
+                            .to_string(),
                     ),
                     latest_tag: Ok(None),
                 }
             }
         }
-        impl GitInfo {
+        impl GitInfoBuilder {
             ///Sets `commits_since_tag`.
             pub fn commits_since_tag<T>(mut self, value: T) -> Self
             where
@@ -14045,10 +14460,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<GitInfo> for super::GitInfo {
+        impl ::std::convert::TryFrom<GitInfoBuilder> for super::GitInfo {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GitInfo,
+                value: GitInfoBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     commits_since_tag: value.commits_since_tag?,
@@ -14058,7 +14473,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::GitInfo> for GitInfo {
+        impl ::std::convert::From<super::GitInfo> for GitInfoBuilder {
             fn from(value: super::GitInfo) -> Self {
                 Self {
                     commits_since_tag: Ok(value.commits_since_tag),
@@ -14070,22 +14485,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`InstanceTypePricesV1`](super::InstanceTypePricesV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct InstanceTypePricesV1 {
+        pub struct InstanceTypePricesV1Builder {
             instance_types: ::std::result::Result<
                 ::std::vec::Vec<super::InstanceTypeWithPriceV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for InstanceTypePricesV1 {
+        impl ::std::default::Default for InstanceTypePricesV1Builder {
             fn default() -> Self {
                 Self {
                     instance_types: Err(
-                        "no value supplied for instance_types".to_string(),
+                        "missing required field `instance_types`: set it with `.instance_types(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl InstanceTypePricesV1 {
+        impl InstanceTypePricesV1Builder {
             ///Sets `instance_types`.
             pub fn instance_types<T>(mut self, value: T) -> Self
             where
@@ -14104,18 +14520,19 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<InstanceTypePricesV1>
+        impl ::std::convert::TryFrom<InstanceTypePricesV1Builder>
         for super::InstanceTypePricesV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: InstanceTypePricesV1,
+                value: InstanceTypePricesV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     instance_types: value.instance_types?,
                 })
             }
         }
-        impl ::std::convert::From<super::InstanceTypePricesV1> for InstanceTypePricesV1 {
+        impl ::std::convert::From<super::InstanceTypePricesV1>
+        for InstanceTypePricesV1Builder {
             fn from(value: super::InstanceTypePricesV1) -> Self {
                 Self {
                     instance_types: Ok(value.instance_types),
@@ -14124,7 +14541,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`InstanceTypeV1`](super::InstanceTypeV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct InstanceTypeV1 {
+        pub struct InstanceTypeV1Builder {
             gpu_count: ::std::result::Result<i64, ::std::string::String>,
             gpu_memory_limit_mib: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -14139,24 +14556,34 @@ The server uses `20` when unset.*/
             millicpu_limit: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for InstanceTypeV1 {
+        impl ::std::default::Default for InstanceTypeV1Builder {
             fn default() -> Self {
                 Self {
-                    gpu_count: Err("no value supplied for gpu_count".to_string()),
+                    gpu_count: Err(
+                        "missing required field `gpu_count`: set it with `.gpu_count(..)`"
+                            .to_string(),
+                    ),
                     gpu_memory_limit_mib: Ok(None),
                     gpu_type: Ok(None),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                     memory_limit_mib: Err(
-                        "no value supplied for memory_limit_mib".to_string(),
+                        "missing required field `memory_limit_mib`: set it with `.memory_limit_mib(..)`"
+                            .to_string(),
                     ),
                     millicpu_limit: Err(
-                        "no value supplied for millicpu_limit".to_string(),
+                        "missing required field `millicpu_limit`: set it with `.millicpu_limit(..)`"
+                            .to_string(),
                     ),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl InstanceTypeV1 {
+        impl InstanceTypeV1Builder {
             ///Sets `gpu_count`.
             pub fn gpu_count<T>(mut self, value: T) -> Self
             where
@@ -14253,10 +14680,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<InstanceTypeV1> for super::InstanceTypeV1 {
+        impl ::std::convert::TryFrom<InstanceTypeV1Builder> for super::InstanceTypeV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: InstanceTypeV1,
+                value: InstanceTypeV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     gpu_count: value.gpu_count?,
@@ -14269,7 +14696,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::InstanceTypeV1> for InstanceTypeV1 {
+        impl ::std::convert::From<super::InstanceTypeV1> for InstanceTypeV1Builder {
             fn from(value: super::InstanceTypeV1) -> Self {
                 Self {
                     gpu_count: Ok(value.gpu_count),
@@ -14284,24 +14711,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`InstanceTypeWithPriceV1`](super::InstanceTypeWithPriceV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct InstanceTypeWithPriceV1 {
+        pub struct InstanceTypeWithPriceV1Builder {
             instance_type: ::std::result::Result<
                 super::InstanceTypeV1,
                 ::std::string::String,
             >,
             price: ::std::result::Result<f64, ::std::string::String>,
         }
-        impl ::std::default::Default for InstanceTypeWithPriceV1 {
+        impl ::std::default::Default for InstanceTypeWithPriceV1Builder {
             fn default() -> Self {
                 Self {
                     instance_type: Err(
-                        "no value supplied for instance_type".to_string(),
+                        "missing required field `instance_type`: set it with `.instance_type(..)`"
+                            .to_string(),
                     ),
-                    price: Err("no value supplied for price".to_string()),
+                    price: Err(
+                        "missing required field `price`: set it with `.price(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl InstanceTypeWithPriceV1 {
+        impl InstanceTypeWithPriceV1Builder {
             ///Sets `instance_type`.
             pub fn instance_type<T>(mut self, value: T) -> Self
             where
@@ -14329,11 +14760,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<InstanceTypeWithPriceV1>
+        impl ::std::convert::TryFrom<InstanceTypeWithPriceV1Builder>
         for super::InstanceTypeWithPriceV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: InstanceTypeWithPriceV1,
+                value: InstanceTypeWithPriceV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     instance_type: value.instance_type?,
@@ -14342,7 +14773,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::InstanceTypeWithPriceV1>
-        for InstanceTypeWithPriceV1 {
+        for InstanceTypeWithPriceV1Builder {
             fn from(value: super::InstanceTypeWithPriceV1) -> Self {
                 Self {
                     instance_type: Ok(value.instance_type),
@@ -14352,22 +14783,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`InstanceTypesV1`](super::InstanceTypesV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct InstanceTypesV1 {
+        pub struct InstanceTypesV1Builder {
             instance_types: ::std::result::Result<
                 ::std::vec::Vec<super::InstanceTypeV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for InstanceTypesV1 {
+        impl ::std::default::Default for InstanceTypesV1Builder {
             fn default() -> Self {
                 Self {
                     instance_types: Err(
-                        "no value supplied for instance_types".to_string(),
+                        "missing required field `instance_types`: set it with `.instance_types(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl InstanceTypesV1 {
+        impl InstanceTypesV1Builder {
             ///Sets `instance_types`.
             pub fn instance_types<T>(mut self, value: T) -> Self
             where
@@ -14384,17 +14816,17 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<InstanceTypesV1> for super::InstanceTypesV1 {
+        impl ::std::convert::TryFrom<InstanceTypesV1Builder> for super::InstanceTypesV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: InstanceTypesV1,
+                value: InstanceTypesV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     instance_types: value.instance_types?,
                 })
             }
         }
-        impl ::std::convert::From<super::InstanceTypesV1> for InstanceTypesV1 {
+        impl ::std::convert::From<super::InstanceTypesV1> for InstanceTypesV1Builder {
             fn from(value: super::InstanceTypesV1) -> Self {
                 Self {
                     instance_types: Ok(value.instance_types),
@@ -14403,7 +14835,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`InteractiveSessionConfigV1`](super::InteractiveSessionConfigV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct InteractiveSessionConfigV1 {
+        pub struct InteractiveSessionConfigV1Builder {
             auth_provider: ::std::result::Result<
                 ::std::option::Option<crate::types::V1InteractiveSessionAuthProvider>,
                 ::std::string::String,
@@ -14421,7 +14853,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for InteractiveSessionConfigV1 {
+        impl ::std::default::Default for InteractiveSessionConfigV1Builder {
             fn default() -> Self {
                 Self {
                     auth_provider: Ok(Default::default()),
@@ -14431,7 +14863,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl InteractiveSessionConfigV1 {
+        impl InteractiveSessionConfigV1Builder {
             ///Sets `auth_provider`.
             pub fn auth_provider<T>(mut self, value: T) -> Self
             where
@@ -14495,11 +14927,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<InteractiveSessionConfigV1>
+        impl ::std::convert::TryFrom<InteractiveSessionConfigV1Builder>
         for super::InteractiveSessionConfigV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: InteractiveSessionConfigV1,
+                value: InteractiveSessionConfigV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     auth_provider: value.auth_provider?,
@@ -14510,7 +14942,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::InteractiveSessionConfigV1>
-        for InteractiveSessionConfigV1 {
+        for InteractiveSessionConfigV1Builder {
             fn from(value: super::InteractiveSessionConfigV1) -> Self {
                 Self {
                     auth_provider: Ok(value.auth_provider),
@@ -14522,7 +14954,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`LibraryListingSourceV1`](super::LibraryListingSourceV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct LibraryListingSourceV1 {
+        pub struct LibraryListingSourceV1Builder {
             deployed_model_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -14540,21 +14972,23 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for LibraryListingSourceV1 {
+        impl ::std::default::Default for LibraryListingSourceV1Builder {
             fn default() -> Self {
                 Self {
                     deployed_model_name: Ok(Default::default()),
                     kind: Ok(Default::default()),
                     lab_display_name: Err(
-                        "no value supplied for lab_display_name".to_string(),
+                        "missing required field `lab_display_name`: set it with `.lab_display_name(..)`"
+                            .to_string(),
                     ),
                     user_defined_listing_id: Err(
-                        "no value supplied for user_defined_listing_id".to_string(),
+                        "missing required field `user_defined_listing_id`: set it with `.user_defined_listing_id(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl LibraryListingSourceV1 {
+        impl LibraryListingSourceV1Builder {
             ///Sets `deployed_model_name`.
             pub fn deployed_model_name<T>(mut self, value: T) -> Self
             where
@@ -14616,11 +15050,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<LibraryListingSourceV1>
+        impl ::std::convert::TryFrom<LibraryListingSourceV1Builder>
         for super::LibraryListingSourceV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: LibraryListingSourceV1,
+                value: LibraryListingSourceV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployed_model_name: value.deployed_model_name?,
@@ -14631,7 +15065,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::LibraryListingSourceV1>
-        for LibraryListingSourceV1 {
+        for LibraryListingSourceV1Builder {
             fn from(value: super::LibraryListingSourceV1) -> Self {
                 Self {
                     deployed_model_name: Ok(value.deployed_model_name),
@@ -14643,7 +15077,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ListTrainingJobsResponseV1`](super::ListTrainingJobsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ListTrainingJobsResponseV1 {
+        pub struct ListTrainingJobsResponseV1Builder {
             training_jobs: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingJobV1>,
                 ::std::string::String,
@@ -14653,19 +15087,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ListTrainingJobsResponseV1 {
+        impl ::std::default::Default for ListTrainingJobsResponseV1Builder {
             fn default() -> Self {
                 Self {
                     training_jobs: Err(
-                        "no value supplied for training_jobs".to_string(),
+                        "missing required field `training_jobs`: set it with `.training_jobs(..)`"
+                            .to_string(),
                     ),
                     training_project: Err(
-                        "no value supplied for training_project".to_string(),
+                        "missing required field `training_project`: set it with `.training_project(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl ListTrainingJobsResponseV1 {
+        impl ListTrainingJobsResponseV1Builder {
             ///Sets `training_jobs`.
             pub fn training_jobs<T>(mut self, value: T) -> Self
             where
@@ -14695,11 +15131,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ListTrainingJobsResponseV1>
+        impl ::std::convert::TryFrom<ListTrainingJobsResponseV1Builder>
         for super::ListTrainingJobsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListTrainingJobsResponseV1,
+                value: ListTrainingJobsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_jobs: value.training_jobs?,
@@ -14708,7 +15144,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ListTrainingJobsResponseV1>
-        for ListTrainingJobsResponseV1 {
+        for ListTrainingJobsResponseV1Builder {
             fn from(value: super::ListTrainingJobsResponseV1) -> Self {
                 Self {
                     training_jobs: Ok(value.training_jobs),
@@ -14718,22 +15154,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ListTrainingProjectsResponseV1`](super::ListTrainingProjectsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ListTrainingProjectsResponseV1 {
+        pub struct ListTrainingProjectsResponseV1Builder {
             training_projects: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingProjectV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ListTrainingProjectsResponseV1 {
+        impl ::std::default::Default for ListTrainingProjectsResponseV1Builder {
             fn default() -> Self {
                 Self {
                     training_projects: Err(
-                        "no value supplied for training_projects".to_string(),
+                        "missing required field `training_projects`: set it with `.training_projects(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl ListTrainingProjectsResponseV1 {
+        impl ListTrainingProjectsResponseV1Builder {
             ///Sets `training_projects`.
             pub fn training_projects<T>(mut self, value: T) -> Self
             where
@@ -14750,11 +15187,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ListTrainingProjectsResponseV1>
+        impl ::std::convert::TryFrom<ListTrainingProjectsResponseV1Builder>
         for super::ListTrainingProjectsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListTrainingProjectsResponseV1,
+                value: ListTrainingProjectsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_projects: value.training_projects?,
@@ -14762,7 +15199,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ListTrainingProjectsResponseV1>
-        for ListTrainingProjectsResponseV1 {
+        for ListTrainingProjectsResponseV1Builder {
             fn from(value: super::ListTrainingProjectsResponseV1) -> Self {
                 Self {
                     training_projects: Ok(value.training_projects),
@@ -14771,7 +15208,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`LoadCheckpointConfig`](super::LoadCheckpointConfig) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct LoadCheckpointConfig {
+        pub struct LoadCheckpointConfigBuilder {
             checkpoints: ::std::result::Result<
                 ::std::vec::Vec<super::LoadCheckpointConfigCheckpointsItem>,
                 ::std::string::String,
@@ -14785,7 +15222,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for LoadCheckpointConfig {
+        impl ::std::default::Default for LoadCheckpointConfigBuilder {
             fn default() -> Self {
                 Self {
                     checkpoints: Ok(Default::default()),
@@ -14794,7 +15231,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl LoadCheckpointConfig {
+        impl LoadCheckpointConfigBuilder {
             ///Sets `checkpoints`.
             pub fn checkpoints<T>(mut self, value: T) -> Self
             where
@@ -14839,11 +15276,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<LoadCheckpointConfig>
+        impl ::std::convert::TryFrom<LoadCheckpointConfigBuilder>
         for super::LoadCheckpointConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: LoadCheckpointConfig,
+                value: LoadCheckpointConfigBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     checkpoints: value.checkpoints?,
@@ -14852,7 +15289,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::LoadCheckpointConfig> for LoadCheckpointConfig {
+        impl ::std::convert::From<super::LoadCheckpointConfig>
+        for LoadCheckpointConfigBuilder {
             fn from(value: super::LoadCheckpointConfig) -> Self {
                 Self {
                     checkpoints: Ok(value.checkpoints),
@@ -14863,7 +15301,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`LogV1`](super::LogV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct LogV1 {
+        pub struct LogV1Builder {
             level: ::std::result::Result<
                 ::std::option::Option<crate::types::LogLevelV1>,
                 ::std::string::String,
@@ -14882,18 +15320,24 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for LogV1 {
+        impl ::std::default::Default for LogV1Builder {
             fn default() -> Self {
                 Self {
                     level: Ok(Default::default()),
-                    message: Err("no value supplied for message".to_string()),
+                    message: Err(
+                        "missing required field `message`: set it with `.message(..)`"
+                            .to_string(),
+                    ),
                     replica: Ok(None),
                     request_id: Ok(Default::default()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    timestamp: Err(
+                        "missing required field `timestamp`: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl LogV1 {
+        impl LogV1Builder {
             ///Sets `level`.
             pub fn level<T>(mut self, value: T) -> Self
             where
@@ -14962,10 +15406,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<LogV1> for super::LogV1 {
+        impl ::std::convert::TryFrom<LogV1Builder> for super::LogV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: LogV1,
+                value: LogV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     level: value.level?,
@@ -14976,7 +15420,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::LogV1> for LogV1 {
+        impl ::std::convert::From<super::LogV1> for LogV1Builder {
             fn from(value: super::LogV1) -> Self {
                 Self {
                     level: Ok(value.level),
@@ -14989,7 +15433,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`LoopsCheckpointConfig`](super::LoopsCheckpointConfig) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct LoopsCheckpointConfig {
+        pub struct LoopsCheckpointConfigBuilder {
             checkpoint_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -15004,19 +15448,23 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for LoopsCheckpointConfig {
+        impl ::std::default::Default for LoopsCheckpointConfigBuilder {
             fn default() -> Self {
                 Self {
                     checkpoint_name: Err(
-                        "no value supplied for checkpoint_name".to_string(),
+                        "missing required field `checkpoint_name`: set it with `.checkpoint_name(..)`"
+                            .to_string(),
                     ),
-                    run_id: Err("no value supplied for run_id".to_string()),
+                    run_id: Err(
+                        "missing required field `run_id`: set it with `.run_id(..)`"
+                            .to_string(),
+                    ),
                     target: Ok(Default::default()),
                     typ: Ok(Default::default()),
                 }
             }
         }
-        impl LoopsCheckpointConfig {
+        impl LoopsCheckpointConfigBuilder {
             ///Sets `checkpoint_name`.
             pub fn checkpoint_name<T>(mut self, value: T) -> Self
             where
@@ -15076,11 +15524,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<LoopsCheckpointConfig>
+        impl ::std::convert::TryFrom<LoopsCheckpointConfigBuilder>
         for super::LoopsCheckpointConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: LoopsCheckpointConfig,
+                value: LoopsCheckpointConfigBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     checkpoint_name: value.checkpoint_name?,
@@ -15091,7 +15539,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::LoopsCheckpointConfig>
-        for LoopsCheckpointConfig {
+        for LoopsCheckpointConfigBuilder {
             fn from(value: super::LoopsCheckpointConfig) -> Self {
                 Self {
                     checkpoint_name: Ok(value.checkpoint_name),
@@ -15103,7 +15551,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelApIsResponseV1`](super::ModelApIsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelApIsResponseV1 {
+        pub struct ModelApIsResponseV1Builder {
             items: ::std::result::Result<
                 ::std::vec::Vec<super::ModelApiv1>,
                 ::std::string::String,
@@ -15113,15 +15561,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelApIsResponseV1 {
+        impl ::std::default::Default for ModelApIsResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    items: Err("no value supplied for items".to_string()),
-                    pagination: Err("no value supplied for pagination".to_string()),
+                    items: Err(
+                        "missing required field `items`: set it with `.items(..)`"
+                            .to_string(),
+                    ),
+                    pagination: Err(
+                        "missing required field `pagination`: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelApIsResponseV1 {
+        impl ModelApIsResponseV1Builder {
             ///Sets `items`.
             pub fn items<T>(mut self, value: T) -> Self
             where
@@ -15149,11 +15603,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelApIsResponseV1>
+        impl ::std::convert::TryFrom<ModelApIsResponseV1Builder>
         for super::ModelApIsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelApIsResponseV1,
+                value: ModelApIsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     items: value.items?,
@@ -15161,7 +15615,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelApIsResponseV1> for ModelApIsResponseV1 {
+        impl ::std::convert::From<super::ModelApIsResponseV1>
+        for ModelApIsResponseV1Builder {
             fn from(value: super::ModelApIsResponseV1) -> Self {
                 Self {
                     items: Ok(value.items),
@@ -15171,7 +15626,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelApiItemV1`](super::ModelApiItemV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelApiItemV1 {
+        pub struct ModelApiItemV1Builder {
             cached_input_tokens: ::std::result::Result<i64, ::std::string::String>,
             daily: ::std::result::Result<
                 ::std::vec::Vec<super::DailyModelApiUsageV1>,
@@ -15192,24 +15647,35 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelApiItemV1 {
+        impl ::std::default::Default for ModelApiItemV1Builder {
             fn default() -> Self {
                 Self {
                     cached_input_tokens: Err(
-                        "no value supplied for cached_input_tokens".to_string(),
+                        "missing required field `cached_input_tokens`: set it with `.cached_input_tokens(..)`"
+                            .to_string(),
                     ),
                     daily: Ok(Default::default()),
-                    input_tokens: Err("no value supplied for input_tokens".to_string()),
-                    model_family: Ok(Default::default()),
-                    model_name: Err("no value supplied for model_name".to_string()),
-                    output_tokens: Err(
-                        "no value supplied for output_tokens".to_string(),
+                    input_tokens: Err(
+                        "missing required field `input_tokens`: set it with `.input_tokens(..)`"
+                            .to_string(),
                     ),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
+                    model_family: Ok(Default::default()),
+                    model_name: Err(
+                        "missing required field `model_name`: set it with `.model_name(..)`"
+                            .to_string(),
+                    ),
+                    output_tokens: Err(
+                        "missing required field `output_tokens`: set it with `.output_tokens(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelApiItemV1 {
+        impl ModelApiItemV1Builder {
             ///Sets `cached_input_tokens`.
             pub fn cached_input_tokens<T>(mut self, value: T) -> Self
             where
@@ -15304,10 +15770,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelApiItemV1> for super::ModelApiItemV1 {
+        impl ::std::convert::TryFrom<ModelApiItemV1Builder> for super::ModelApiItemV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelApiItemV1,
+                value: ModelApiItemV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     cached_input_tokens: value.cached_input_tokens?,
@@ -15320,7 +15786,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelApiItemV1> for ModelApiItemV1 {
+        impl ::std::convert::From<super::ModelApiItemV1> for ModelApiItemV1Builder {
             fn from(value: super::ModelApiItemV1) -> Self {
                 Self {
                     cached_input_tokens: Ok(value.cached_input_tokens),
@@ -15335,7 +15801,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelApiOrgDetailsV1`](super::ModelApiOrgDetailsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelApiOrgDetailsV1 {
+        pub struct ModelApiOrgDetailsV1Builder {
             added_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -15345,15 +15811,18 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelApiOrgDetailsV1 {
+        impl ::std::default::Default for ModelApiOrgDetailsV1Builder {
             fn default() -> Self {
                 Self {
-                    added_at: Err("no value supplied for added_at".to_string()),
+                    added_at: Err(
+                        "missing required field `added_at`: set it with `.added_at(..)`"
+                            .to_string(),
+                    ),
                     last_used_at: Ok(Default::default()),
                 }
             }
         }
-        impl ModelApiOrgDetailsV1 {
+        impl ModelApiOrgDetailsV1Builder {
             ///Sets `added_at`.
             pub fn added_at<T>(mut self, value: T) -> Self
             where
@@ -15383,11 +15852,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelApiOrgDetailsV1>
+        impl ::std::convert::TryFrom<ModelApiOrgDetailsV1Builder>
         for super::ModelApiOrgDetailsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelApiOrgDetailsV1,
+                value: ModelApiOrgDetailsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     added_at: value.added_at?,
@@ -15395,7 +15864,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelApiOrgDetailsV1> for ModelApiOrgDetailsV1 {
+        impl ::std::convert::From<super::ModelApiOrgDetailsV1>
+        for ModelApiOrgDetailsV1Builder {
             fn from(value: super::ModelApiOrgDetailsV1) -> Self {
                 Self {
                     added_at: Ok(value.added_at),
@@ -15405,7 +15875,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelApisUsageV1`](super::ModelApisUsageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelApisUsageV1 {
+        pub struct ModelApisUsageV1Builder {
             breakdown: ::std::result::Result<
                 ::std::vec::Vec<super::ModelApiItemV1>,
                 ::std::string::String,
@@ -15423,17 +15893,26 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelApisUsageV1 {
+        impl ::std::default::Default for ModelApisUsageV1Builder {
             fn default() -> Self {
                 Self {
                     breakdown: Ok(Default::default()),
-                    credits_used: Err("no value supplied for credits_used".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
-                    total: Err("no value supplied for total".to_string()),
+                    credits_used: Err(
+                        "missing required field `credits_used`: set it with `.credits_used(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
+                    total: Err(
+                        "missing required field `total`: set it with `.total(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelApisUsageV1 {
+        impl ModelApisUsageV1Builder {
             ///Sets `breakdown`.
             pub fn breakdown<T>(mut self, value: T) -> Self
             where
@@ -15487,10 +15966,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelApisUsageV1> for super::ModelApisUsageV1 {
+        impl ::std::convert::TryFrom<ModelApisUsageV1Builder>
+        for super::ModelApisUsageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelApisUsageV1,
+                value: ModelApisUsageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     breakdown: value.breakdown?,
@@ -15500,7 +15980,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelApisUsageV1> for ModelApisUsageV1 {
+        impl ::std::convert::From<super::ModelApisUsageV1> for ModelApisUsageV1Builder {
             fn from(value: super::ModelApisUsageV1) -> Self {
                 Self {
                     breakdown: Ok(value.breakdown),
@@ -15512,7 +15992,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelApiv1`](super::ModelApiv1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelApiv1 {
+        pub struct ModelApiv1Builder {
             context_length: ::std::result::Result<i64, ::std::string::String>,
             cost_per_million_input_tokens: ::std::result::Result<
                 ::std::option::Option<super::ModelApiv1CostPerMillionInputTokens>,
@@ -15552,26 +16032,45 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelApiv1 {
+        impl ::std::default::Default for ModelApiv1Builder {
             fn default() -> Self {
                 Self {
                     context_length: Err(
-                        "no value supplied for context_length".to_string(),
+                        "missing required field `context_length`: set it with `.context_length(..)`"
+                            .to_string(),
                     ),
                     cost_per_million_input_tokens: Ok(None),
                     cost_per_million_output_tokens: Ok(None),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    invoke_url: Err("no value supplied for invoke_url".to_string()),
+                    description: Err(
+                        "missing required field `description`: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "missing required field `display_name`: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    invoke_url: Err(
+                        "missing required field `invoke_url`: set it with `.invoke_url(..)`"
+                            .to_string(),
+                    ),
                     model_family: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     org_details: Ok(Default::default()),
-                    rate_limits: Err("no value supplied for rate_limits".to_string()),
-                    release_date: Err("no value supplied for release_date".to_string()),
+                    rate_limits: Err(
+                        "missing required field `rate_limits`: set it with `.rate_limits(..)`"
+                            .to_string(),
+                    ),
+                    release_date: Err(
+                        "missing required field `release_date`: set it with `.release_date(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelApiv1 {
+        impl ModelApiv1Builder {
             ///Sets `context_length`.
             pub fn context_length<T>(mut self, value: T) -> Self
             where
@@ -15728,10 +16227,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelApiv1> for super::ModelApiv1 {
+        impl ::std::convert::TryFrom<ModelApiv1Builder> for super::ModelApiv1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelApiv1,
+                value: ModelApiv1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     context_length: value.context_length?,
@@ -15749,7 +16248,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelApiv1> for ModelApiv1 {
+        impl ::std::convert::From<super::ModelApiv1> for ModelApiv1Builder {
             fn from(value: super::ModelApiv1) -> Self {
                 Self {
                     context_length: Ok(value.context_length),
@@ -15772,7 +16271,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelArchiveSourceV1`](super::ModelArchiveSourceV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelArchiveSourceV1 {
+        pub struct ModelArchiveSourceV1Builder {
             deployment: ::std::result::Result<
                 super::DeploymentArchivePayloadV1,
                 ::std::string::String,
@@ -15791,18 +16290,24 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelArchiveSourceV1 {
+        impl ::std::default::Default for ModelArchiveSourceV1Builder {
             fn default() -> Self {
                 Self {
-                    deployment: Err("no value supplied for deployment".to_string()),
+                    deployment: Err(
+                        "missing required field `deployment`: set it with `.deployment(..)`"
+                            .to_string(),
+                    ),
                     disable_archive_download: Ok(Default::default()),
                     kind: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     s3_key: Ok(Default::default()),
                 }
             }
         }
-        impl ModelArchiveSourceV1 {
+        impl ModelArchiveSourceV1Builder {
             ///Sets `deployment`.
             pub fn deployment<T>(mut self, value: T) -> Self
             where
@@ -15873,11 +16378,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelArchiveSourceV1>
+        impl ::std::convert::TryFrom<ModelArchiveSourceV1Builder>
         for super::ModelArchiveSourceV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelArchiveSourceV1,
+                value: ModelArchiveSourceV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment: value.deployment?,
@@ -15888,7 +16393,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelArchiveSourceV1> for ModelArchiveSourceV1 {
+        impl ::std::convert::From<super::ModelArchiveSourceV1>
+        for ModelArchiveSourceV1Builder {
             fn from(value: super::ModelArchiveSourceV1) -> Self {
                 Self {
                     deployment: Ok(value.deployment),
@@ -15901,7 +16407,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelMetricDescriptorV1`](super::ModelMetricDescriptorV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelMetricDescriptorV1 {
+        pub struct ModelMetricDescriptorV1Builder {
             kind: ::std::result::Result<
                 crate::types::ModelMetricKindV1,
                 ::std::string::String,
@@ -15921,17 +16427,29 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelMetricDescriptorV1 {
+        impl ::std::default::Default for ModelMetricDescriptorV1Builder {
             fn default() -> Self {
                 Self {
-                    kind: Err("no value supplied for kind".to_string()),
-                    label_sets: Err("no value supplied for label_sets".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    unit_hint: Err("no value supplied for unit_hint".to_string()),
+                    kind: Err(
+                        "missing required field `kind`: set it with `.kind(..)`"
+                            .to_string(),
+                    ),
+                    label_sets: Err(
+                        "missing required field `label_sets`: set it with `.label_sets(..)`"
+                            .to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
+                    unit_hint: Err(
+                        "missing required field `unit_hint`: set it with `.unit_hint(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelMetricDescriptorV1 {
+        impl ModelMetricDescriptorV1Builder {
             ///Sets `kind`.
             pub fn kind<T>(mut self, value: T) -> Self
             where
@@ -15992,11 +16510,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelMetricDescriptorV1>
+        impl ::std::convert::TryFrom<ModelMetricDescriptorV1Builder>
         for super::ModelMetricDescriptorV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelMetricDescriptorV1,
+                value: ModelMetricDescriptorV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     kind: value.kind?,
@@ -16007,7 +16525,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ModelMetricDescriptorV1>
-        for ModelMetricDescriptorV1 {
+        for ModelMetricDescriptorV1Builder {
             fn from(value: super::ModelMetricDescriptorV1) -> Self {
                 Self {
                     kind: Ok(value.kind),
@@ -16019,24 +16537,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelMetricValueSetV1`](super::ModelMetricValueSetV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelMetricValueSetV1 {
+        pub struct ModelMetricValueSetV1Builder {
             start_epoch_millis: ::std::result::Result<i64, ::std::string::String>,
             values: ::std::result::Result<
                 ::std::vec::Vec<::std::vec::Vec<::std::option::Option<f64>>>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelMetricValueSetV1 {
+        impl ::std::default::Default for ModelMetricValueSetV1Builder {
             fn default() -> Self {
                 Self {
                     start_epoch_millis: Err(
-                        "no value supplied for start_epoch_millis".to_string(),
+                        "missing required field `start_epoch_millis`: set it with `.start_epoch_millis(..)`"
+                            .to_string(),
                     ),
-                    values: Err("no value supplied for values".to_string()),
+                    values: Err(
+                        "missing required field `values`: set it with `.values(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelMetricValueSetV1 {
+        impl ModelMetricValueSetV1Builder {
             ///Sets `start_epoch_millis`.
             pub fn start_epoch_millis<T>(mut self, value: T) -> Self
             where
@@ -16068,11 +16590,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelMetricValueSetV1>
+        impl ::std::convert::TryFrom<ModelMetricValueSetV1Builder>
         for super::ModelMetricValueSetV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelMetricValueSetV1,
+                value: ModelMetricValueSetV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     start_epoch_millis: value.start_epoch_millis?,
@@ -16081,7 +16603,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::ModelMetricValueSetV1>
-        for ModelMetricValueSetV1 {
+        for ModelMetricValueSetV1Builder {
             fn from(value: super::ModelMetricValueSetV1) -> Self {
                 Self {
                     start_epoch_millis: Ok(value.start_epoch_millis),
@@ -16091,19 +16613,24 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelTombstoneV1`](super::ModelTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelTombstoneV1 {
+        pub struct ModelTombstoneV1Builder {
             deleted: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for ModelTombstoneV1 {
+        impl ::std::default::Default for ModelTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    deleted: Err(
+                        "missing required field `deleted`: set it with `.deleted(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                 }
             }
         }
-        impl ModelTombstoneV1 {
+        impl ModelTombstoneV1Builder {
             ///Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
@@ -16129,10 +16656,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelTombstoneV1> for super::ModelTombstoneV1 {
+        impl ::std::convert::TryFrom<ModelTombstoneV1Builder>
+        for super::ModelTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelTombstoneV1,
+                value: ModelTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deleted: value.deleted?,
@@ -16140,7 +16668,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelTombstoneV1> for ModelTombstoneV1 {
+        impl ::std::convert::From<super::ModelTombstoneV1> for ModelTombstoneV1Builder {
             fn from(value: super::ModelTombstoneV1) -> Self {
                 Self {
                     deleted: Ok(value.deleted),
@@ -16150,7 +16678,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelV1`](super::ModelV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelV1 {
+        pub struct ModelV1Builder {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -16175,25 +16703,38 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelV1 {
+        impl ::std::default::Default for ModelV1Builder {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     deployments_count: Err(
-                        "no value supplied for deployments_count".to_string(),
+                        "missing required field `deployments_count`: set it with `.deployments_count(..)`"
+                            .to_string(),
                     ),
                     development_deployment_id: Ok(None),
-                    id: Err("no value supplied for id".to_string()),
-                    instance_type_name: Err(
-                        "no value supplied for instance_type_name".to_string(),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
                     ),
-                    name: Err("no value supplied for name".to_string()),
+                    instance_type_name: Err(
+                        "missing required field `instance_type_name`: set it with `.instance_type_name(..)`"
+                            .to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     production_deployment_id: Ok(None),
-                    team_name: Err("no value supplied for team_name".to_string()),
+                    team_name: Err(
+                        "missing required field `team_name`: set it with `.team_name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelV1 {
+        impl ModelV1Builder {
             ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -16305,10 +16846,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelV1> for super::ModelV1 {
+        impl ::std::convert::TryFrom<ModelV1Builder> for super::ModelV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelV1,
+                value: ModelV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
@@ -16322,7 +16863,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::ModelV1> for ModelV1 {
+        impl ::std::convert::From<super::ModelV1> for ModelV1Builder {
             fn from(value: super::ModelV1) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
@@ -16338,20 +16879,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`ModelsV1`](super::ModelsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct ModelsV1 {
+        pub struct ModelsV1Builder {
             models: ::std::result::Result<
                 ::std::vec::Vec<super::ModelV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ModelsV1 {
+        impl ::std::default::Default for ModelsV1Builder {
             fn default() -> Self {
                 Self {
-                    models: Err("no value supplied for models".to_string()),
+                    models: Err(
+                        "missing required field `models`: set it with `.models(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl ModelsV1 {
+        impl ModelsV1Builder {
             ///Sets `models`.
             pub fn models<T>(mut self, value: T) -> Self
             where
@@ -16366,34 +16910,40 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<ModelsV1> for super::ModelsV1 {
+        impl ::std::convert::TryFrom<ModelsV1Builder> for super::ModelsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ModelsV1,
+                value: ModelsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { models: value.models? })
             }
         }
-        impl ::std::convert::From<super::ModelsV1> for ModelsV1 {
+        impl ::std::convert::From<super::ModelsV1> for ModelsV1Builder {
             fn from(value: super::ModelsV1) -> Self {
                 Self { models: Ok(value.models) }
             }
         }
         ///Builds a [`OrderByV1`](super::OrderByV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct OrderByV1 {
+        pub struct OrderByV1Builder {
             field: ::std::result::Result<::std::string::String, ::std::string::String>,
             order: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for OrderByV1 {
+        impl ::std::default::Default for OrderByV1Builder {
             fn default() -> Self {
                 Self {
-                    field: Err("no value supplied for field".to_string()),
-                    order: Err("no value supplied for order".to_string()),
+                    field: Err(
+                        "missing required field `field`: set it with `.field(..)`"
+                            .to_string(),
+                    ),
+                    order: Err(
+                        "missing required field `order`: set it with `.order(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl OrderByV1 {
+        impl OrderByV1Builder {
             ///Sets `field`.
             pub fn field<T>(mut self, value: T) -> Self
             where
@@ -16421,10 +16971,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderByV1> for super::OrderByV1 {
+        impl ::std::convert::TryFrom<OrderByV1Builder> for super::OrderByV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: OrderByV1,
+                value: OrderByV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     field: value.field?,
@@ -16432,7 +16982,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::OrderByV1> for OrderByV1 {
+        impl ::std::convert::From<super::OrderByV1> for OrderByV1Builder {
             fn from(value: super::OrderByV1) -> Self {
                 Self {
                     field: Ok(value.field),
@@ -16442,22 +16992,25 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PaginationResponseV1`](super::PaginationResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PaginationResponseV1 {
+        pub struct PaginationResponseV1Builder {
             cursor: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for PaginationResponseV1 {
+        impl ::std::default::Default for PaginationResponseV1Builder {
             fn default() -> Self {
                 Self {
                     cursor: Ok(Default::default()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    has_more: Err(
+                        "missing required field `has_more`: set it with `.has_more(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl PaginationResponseV1 {
+        impl PaginationResponseV1Builder {
             ///Sets `cursor`.
             pub fn cursor<T>(mut self, value: T) -> Self
             where
@@ -16485,11 +17038,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PaginationResponseV1>
+        impl ::std::convert::TryFrom<PaginationResponseV1Builder>
         for super::PaginationResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PaginationResponseV1,
+                value: PaginationResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     cursor: value.cursor?,
@@ -16497,7 +17050,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::PaginationResponseV1> for PaginationResponseV1 {
+        impl ::std::convert::From<super::PaginationResponseV1>
+        for PaginationResponseV1Builder {
             fn from(value: super::PaginationResponseV1) -> Self {
                 Self {
                     cursor: Ok(value.cursor),
@@ -16507,7 +17061,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PrepareModelUploadRequestV1`](super::PrepareModelUploadRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PrepareModelUploadRequestV1 {
+        pub struct PrepareModelUploadRequestV1Builder {
             deployment: ::std::result::Result<
                 super::DeploymentArchivePayloadV1,
                 ::std::string::String,
@@ -16529,10 +17083,13 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for PrepareModelUploadRequestV1 {
+        impl ::std::default::Default for PrepareModelUploadRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    deployment: Err("no value supplied for deployment".to_string()),
+                    deployment: Err(
+                        "missing required field `deployment`: set it with `.deployment(..)`"
+                            .to_string(),
+                    ),
                     dry_run: Ok(Default::default()),
                     model_id: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -16540,7 +17097,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl PrepareModelUploadRequestV1 {
+        impl PrepareModelUploadRequestV1Builder {
             ///Sets `deployment`.
             pub fn deployment<T>(mut self, value: T) -> Self
             where
@@ -16607,11 +17164,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PrepareModelUploadRequestV1>
+        impl ::std::convert::TryFrom<PrepareModelUploadRequestV1Builder>
         for super::PrepareModelUploadRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PrepareModelUploadRequestV1,
+                value: PrepareModelUploadRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment: value.deployment?,
@@ -16623,7 +17180,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::PrepareModelUploadRequestV1>
-        for PrepareModelUploadRequestV1 {
+        for PrepareModelUploadRequestV1Builder {
             fn from(value: super::PrepareModelUploadRequestV1) -> Self {
                 Self {
                     deployment: Ok(value.deployment),
@@ -16636,7 +17193,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PrepareModelUploadResponseV1`](super::PrepareModelUploadResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PrepareModelUploadResponseV1 {
+        pub struct PrepareModelUploadResponseV1Builder {
             creds: ::std::result::Result<
                 ::std::option::Option<super::AwsCredentialsV1>,
                 ::std::string::String,
@@ -16654,7 +17211,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for PrepareModelUploadResponseV1 {
+        impl ::std::default::Default for PrepareModelUploadResponseV1Builder {
             fn default() -> Self {
                 Self {
                     creds: Ok(Default::default()),
@@ -16664,7 +17221,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl PrepareModelUploadResponseV1 {
+        impl PrepareModelUploadResponseV1Builder {
             ///Sets `creds`.
             pub fn creds<T>(mut self, value: T) -> Self
             where
@@ -16720,11 +17277,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PrepareModelUploadResponseV1>
+        impl ::std::convert::TryFrom<PrepareModelUploadResponseV1Builder>
         for super::PrepareModelUploadResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PrepareModelUploadResponseV1,
+                value: PrepareModelUploadResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     creds: value.creds?,
@@ -16735,7 +17292,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::PrepareModelUploadResponseV1>
-        for PrepareModelUploadResponseV1 {
+        for PrepareModelUploadResponseV1Builder {
             fn from(value: super::PrepareModelUploadResponseV1) -> Self {
                 Self {
                     creds: Ok(value.creds),
@@ -16747,7 +17304,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PromoteRequestV1`](super::PromoteRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PromoteRequestV1 {
+        pub struct PromoteRequestV1Builder {
             preserve_env_instance_type: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -16757,7 +17314,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for PromoteRequestV1 {
+        impl ::std::default::Default for PromoteRequestV1Builder {
             fn default() -> Self {
                 Self {
                     preserve_env_instance_type: Ok(Default::default()),
@@ -16765,7 +17322,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl PromoteRequestV1 {
+        impl PromoteRequestV1Builder {
             ///Sets `preserve_env_instance_type`.
             pub fn preserve_env_instance_type<T>(mut self, value: T) -> Self
             where
@@ -16797,10 +17354,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PromoteRequestV1> for super::PromoteRequestV1 {
+        impl ::std::convert::TryFrom<PromoteRequestV1Builder>
+        for super::PromoteRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PromoteRequestV1,
+                value: PromoteRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     preserve_env_instance_type: value.preserve_env_instance_type?,
@@ -16808,7 +17366,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::PromoteRequestV1> for PromoteRequestV1 {
+        impl ::std::convert::From<super::PromoteRequestV1> for PromoteRequestV1Builder {
             fn from(value: super::PromoteRequestV1) -> Self {
                 Self {
                     preserve_env_instance_type: Ok(value.preserve_env_instance_type),
@@ -16820,7 +17378,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PromoteToChainEnvironmentRequestV1`](super::PromoteToChainEnvironmentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PromoteToChainEnvironmentRequestV1 {
+        pub struct PromoteToChainEnvironmentRequestV1Builder {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -16830,17 +17388,18 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for PromoteToChainEnvironmentRequestV1 {
+        impl ::std::default::Default for PromoteToChainEnvironmentRequestV1Builder {
             fn default() -> Self {
                 Self {
                     deployment_id: Err(
-                        "no value supplied for deployment_id".to_string(),
+                        "missing required field `deployment_id`: set it with `.deployment_id(..)`"
+                            .to_string(),
                     ),
                     scale_down_previous_deployment: Ok(Default::default()),
                 }
             }
         }
-        impl PromoteToChainEnvironmentRequestV1 {
+        impl PromoteToChainEnvironmentRequestV1Builder {
             ///Sets `deployment_id`.
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
@@ -16870,11 +17429,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PromoteToChainEnvironmentRequestV1>
+        impl ::std::convert::TryFrom<PromoteToChainEnvironmentRequestV1Builder>
         for super::PromoteToChainEnvironmentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PromoteToChainEnvironmentRequestV1,
+                value: PromoteToChainEnvironmentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment_id: value.deployment_id?,
@@ -16883,7 +17442,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::PromoteToChainEnvironmentRequestV1>
-        for PromoteToChainEnvironmentRequestV1 {
+        for PromoteToChainEnvironmentRequestV1Builder {
             fn from(value: super::PromoteToChainEnvironmentRequestV1) -> Self {
                 Self {
                     deployment_id: Ok(value.deployment_id),
@@ -16895,7 +17454,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PromoteToEnvironmentRequestV1`](super::PromoteToEnvironmentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PromoteToEnvironmentRequestV1 {
+        pub struct PromoteToEnvironmentRequestV1Builder {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -16909,18 +17468,19 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for PromoteToEnvironmentRequestV1 {
+        impl ::std::default::Default for PromoteToEnvironmentRequestV1Builder {
             fn default() -> Self {
                 Self {
                     deployment_id: Err(
-                        "no value supplied for deployment_id".to_string(),
+                        "missing required field `deployment_id`: set it with `.deployment_id(..)`"
+                            .to_string(),
                     ),
                     preserve_env_instance_type: Ok(Default::default()),
                     scale_down_previous_deployment: Ok(Default::default()),
                 }
             }
         }
-        impl PromoteToEnvironmentRequestV1 {
+        impl PromoteToEnvironmentRequestV1Builder {
             ///Sets `deployment_id`.
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
@@ -16965,11 +17525,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PromoteToEnvironmentRequestV1>
+        impl ::std::convert::TryFrom<PromoteToEnvironmentRequestV1Builder>
         for super::PromoteToEnvironmentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PromoteToEnvironmentRequestV1,
+                value: PromoteToEnvironmentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment_id: value.deployment_id?,
@@ -16979,7 +17539,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::PromoteToEnvironmentRequestV1>
-        for PromoteToEnvironmentRequestV1 {
+        for PromoteToEnvironmentRequestV1Builder {
             fn from(value: super::PromoteToEnvironmentRequestV1) -> Self {
                 Self {
                     deployment_id: Ok(value.deployment_id),
@@ -16992,7 +17552,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`PromotionSettingsV1`](super::PromotionSettingsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct PromotionSettingsV1 {
+        pub struct PromotionSettingsV1Builder {
             ramp_up_duration_seconds: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -17014,7 +17574,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for PromotionSettingsV1 {
+        impl ::std::default::Default for PromotionSettingsV1Builder {
             fn default() -> Self {
                 Self {
                     ramp_up_duration_seconds: Ok(
@@ -17033,7 +17593,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl PromotionSettingsV1 {
+        impl PromotionSettingsV1Builder {
             ///Sets `ramp_up_duration_seconds`.
             pub fn ramp_up_duration_seconds<T>(mut self, value: T) -> Self
             where
@@ -17112,11 +17672,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<PromotionSettingsV1>
+        impl ::std::convert::TryFrom<PromotionSettingsV1Builder>
         for super::PromotionSettingsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PromotionSettingsV1,
+                value: PromotionSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     ramp_up_duration_seconds: value.ramp_up_duration_seconds?,
@@ -17127,7 +17687,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::PromotionSettingsV1> for PromotionSettingsV1 {
+        impl ::std::convert::From<super::PromotionSettingsV1>
+        for PromotionSettingsV1Builder {
             fn from(value: super::PromotionSettingsV1) -> Self {
                 Self {
                     ramp_up_duration_seconds: Ok(value.ramp_up_duration_seconds),
@@ -17140,7 +17701,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`RateLimitV1`](super::RateLimitV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RateLimitV1 {
+        pub struct RateLimitV1Builder {
             threshold: ::std::result::Result<u64, ::std::string::String>,
             type_: ::std::result::Result<
                 crate::types::LimitTypeV1,
@@ -17151,16 +17712,25 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RateLimitV1 {
+        impl ::std::default::Default for RateLimitV1Builder {
             fn default() -> Self {
                 Self {
-                    threshold: Err("no value supplied for threshold".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unit: Err("no value supplied for unit".to_string()),
+                    threshold: Err(
+                        "missing required field `threshold`: set it with `.threshold(..)`"
+                            .to_string(),
+                    ),
+                    type_: Err(
+                        "missing required field `type_`: set it with `.type_(..)`"
+                            .to_string(),
+                    ),
+                    unit: Err(
+                        "missing required field `unit`: set it with `.unit(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl RateLimitV1 {
+        impl RateLimitV1Builder {
             ///Sets `threshold`.
             pub fn threshold<T>(mut self, value: T) -> Self
             where
@@ -17201,10 +17771,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RateLimitV1> for super::RateLimitV1 {
+        impl ::std::convert::TryFrom<RateLimitV1Builder> for super::RateLimitV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RateLimitV1,
+                value: RateLimitV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     threshold: value.threshold?,
@@ -17213,7 +17783,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::RateLimitV1> for RateLimitV1 {
+        impl ::std::convert::From<super::RateLimitV1> for RateLimitV1Builder {
             fn from(value: super::RateLimitV1) -> Self {
                 Self {
                     threshold: Ok(value.threshold),
@@ -17224,20 +17794,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`RecreateTrainingJobResponseV1`](super::RecreateTrainingJobResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RecreateTrainingJobResponseV1 {
+        pub struct RecreateTrainingJobResponseV1Builder {
             training_job: ::std::result::Result<
                 super::TrainingJobV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RecreateTrainingJobResponseV1 {
+        impl ::std::default::Default for RecreateTrainingJobResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl RecreateTrainingJobResponseV1 {
+        impl RecreateTrainingJobResponseV1Builder {
             ///Sets `training_job`.
             pub fn training_job<T>(mut self, value: T) -> Self
             where
@@ -17252,11 +17825,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RecreateTrainingJobResponseV1>
+        impl ::std::convert::TryFrom<RecreateTrainingJobResponseV1Builder>
         for super::RecreateTrainingJobResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RecreateTrainingJobResponseV1,
+                value: RecreateTrainingJobResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_job: value.training_job?,
@@ -17264,7 +17837,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::RecreateTrainingJobResponseV1>
-        for RecreateTrainingJobResponseV1 {
+        for RecreateTrainingJobResponseV1Builder {
             fn from(value: super::RecreateTrainingJobResponseV1) -> Self {
                 Self {
                     training_job: Ok(value.training_job),
@@ -17273,22 +17846,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`RegionV1`](super::RegionV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RegionV1 {
+        pub struct RegionV1Builder {
             display_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             slug: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for RegionV1 {
+        impl ::std::default::Default for RegionV1Builder {
             fn default() -> Self {
                 Self {
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
+                    display_name: Err(
+                        "missing required field `display_name`: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    slug: Err(
+                        "missing required field `slug`: set it with `.slug(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl RegionV1 {
+        impl RegionV1Builder {
             ///Sets `display_name`.
             pub fn display_name<T>(mut self, value: T) -> Self
             where
@@ -17316,10 +17895,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RegionV1> for super::RegionV1 {
+        impl ::std::convert::TryFrom<RegionV1Builder> for super::RegionV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RegionV1,
+                value: RegionV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     display_name: value.display_name?,
@@ -17327,7 +17906,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::RegionV1> for RegionV1 {
+        impl ::std::convert::From<super::RegionV1> for RegionV1Builder {
             fn from(value: super::RegionV1) -> Self {
                 Self {
                     display_name: Ok(value.display_name),
@@ -17337,20 +17916,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`RegistrySecretDockerAuthV1`](super::RegistrySecretDockerAuthV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RegistrySecretDockerAuthV1 {
+        pub struct RegistrySecretDockerAuthV1Builder {
             secret_ref: ::std::result::Result<
                 super::SecretReferenceV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RegistrySecretDockerAuthV1 {
+        impl ::std::default::Default for RegistrySecretDockerAuthV1Builder {
             fn default() -> Self {
                 Self {
-                    secret_ref: Err("no value supplied for secret_ref".to_string()),
+                    secret_ref: Err(
+                        "missing required field `secret_ref`: set it with `.secret_ref(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl RegistrySecretDockerAuthV1 {
+        impl RegistrySecretDockerAuthV1Builder {
             ///Sets `secret_ref`.
             pub fn secret_ref<T>(mut self, value: T) -> Self
             where
@@ -17365,11 +17947,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RegistrySecretDockerAuthV1>
+        impl ::std::convert::TryFrom<RegistrySecretDockerAuthV1Builder>
         for super::RegistrySecretDockerAuthV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RegistrySecretDockerAuthV1,
+                value: RegistrySecretDockerAuthV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     secret_ref: value.secret_ref?,
@@ -17377,7 +17959,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::RegistrySecretDockerAuthV1>
-        for RegistrySecretDockerAuthV1 {
+        for RegistrySecretDockerAuthV1Builder {
             fn from(value: super::RegistrySecretDockerAuthV1) -> Self {
                 Self {
                     secret_ref: Ok(value.secret_ref),
@@ -17386,20 +17968,20 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`RequestBackpressureSettingsV1`](super::RequestBackpressureSettingsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RequestBackpressureSettingsV1 {
+        pub struct RequestBackpressureSettingsV1Builder {
             policy: ::std::result::Result<
                 ::std::option::Option<crate::types::RequestBackpressurePolicyV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RequestBackpressureSettingsV1 {
+        impl ::std::default::Default for RequestBackpressureSettingsV1Builder {
             fn default() -> Self {
                 Self {
                     policy: Ok(Default::default()),
                 }
             }
         }
-        impl RequestBackpressureSettingsV1 {
+        impl RequestBackpressureSettingsV1Builder {
             ///Sets `policy`.
             pub fn policy<T>(mut self, value: T) -> Self
             where
@@ -17416,24 +17998,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RequestBackpressureSettingsV1>
+        impl ::std::convert::TryFrom<RequestBackpressureSettingsV1Builder>
         for super::RequestBackpressureSettingsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RequestBackpressureSettingsV1,
+                value: RequestBackpressureSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { policy: value.policy? })
             }
         }
         impl ::std::convert::From<super::RequestBackpressureSettingsV1>
-        for RequestBackpressureSettingsV1 {
+        for RequestBackpressureSettingsV1Builder {
             fn from(value: super::RequestBackpressureSettingsV1) -> Self {
                 Self { policy: Ok(value.policy) }
             }
         }
         ///Builds a [`RetryDeploymentResponseV1`](super::RetryDeploymentResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RetryDeploymentResponseV1 {
+        pub struct RetryDeploymentResponseV1Builder {
             deployment: ::std::result::Result<
                 super::DeploymentV1,
                 ::std::string::String,
@@ -17444,16 +18026,22 @@ The server uses `20` when unset.*/
             >,
             retried: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for RetryDeploymentResponseV1 {
+        impl ::std::default::Default for RetryDeploymentResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    deployment: Err("no value supplied for deployment".to_string()),
+                    deployment: Err(
+                        "missing required field `deployment`: set it with `.deployment(..)`"
+                            .to_string(),
+                    ),
                     reason: Ok(Default::default()),
-                    retried: Err("no value supplied for retried".to_string()),
+                    retried: Err(
+                        "missing required field `retried`: set it with `.retried(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl RetryDeploymentResponseV1 {
+        impl RetryDeploymentResponseV1Builder {
             ///Sets `deployment`.
             pub fn deployment<T>(mut self, value: T) -> Self
             where
@@ -17494,11 +18082,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RetryDeploymentResponseV1>
+        impl ::std::convert::TryFrom<RetryDeploymentResponseV1Builder>
         for super::RetryDeploymentResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RetryDeploymentResponseV1,
+                value: RetryDeploymentResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment: value.deployment?,
@@ -17508,7 +18096,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::RetryDeploymentResponseV1>
-        for RetryDeploymentResponseV1 {
+        for RetryDeploymentResponseV1Builder {
             fn from(value: super::RetryDeploymentResponseV1) -> Self {
                 Self {
                     deployment: Ok(value.deployment),
@@ -17519,7 +18107,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`RollingDeployConfigV1`](super::RollingDeployConfigV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct RollingDeployConfigV1 {
+        pub struct RollingDeployConfigV1Builder {
             max_surge_percent: ::std::result::Result<i64, ::std::string::String>,
             max_unavailable_percent: ::std::result::Result<i64, ::std::string::String>,
             promotion_cleanup_strategy: ::std::result::Result<
@@ -17535,7 +18123,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RollingDeployConfigV1 {
+        impl ::std::default::Default for RollingDeployConfigV1Builder {
             fn default() -> Self {
                 Self {
                     max_surge_percent: Ok(super::defaults::default_u64::<i64, 20>()),
@@ -17550,7 +18138,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl RollingDeployConfigV1 {
+        impl RollingDeployConfigV1Builder {
             ///Sets `max_surge_percent`.
             pub fn max_surge_percent<T>(mut self, value: T) -> Self
             where
@@ -17627,11 +18215,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<RollingDeployConfigV1>
+        impl ::std::convert::TryFrom<RollingDeployConfigV1Builder>
         for super::RollingDeployConfigV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RollingDeployConfigV1,
+                value: RollingDeployConfigV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     max_surge_percent: value.max_surge_percent?,
@@ -17643,7 +18231,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::RollingDeployConfigV1>
-        for RollingDeployConfigV1 {
+        for RollingDeployConfigV1Builder {
             fn from(value: super::RollingDeployConfigV1) -> Self {
                 Self {
                     max_surge_percent: Ok(value.max_surge_percent),
@@ -17656,7 +18244,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`SearchTrainingJobsRequestV1`](super::SearchTrainingJobsRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct SearchTrainingJobsRequestV1 {
+        pub struct SearchTrainingJobsRequestV1Builder {
             job_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17674,7 +18262,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for SearchTrainingJobsRequestV1 {
+        impl ::std::default::Default for SearchTrainingJobsRequestV1Builder {
             fn default() -> Self {
                 Self {
                     job_id: Ok(Default::default()),
@@ -17684,7 +18272,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl SearchTrainingJobsRequestV1 {
+        impl SearchTrainingJobsRequestV1Builder {
             ///Sets `job_id`.
             pub fn job_id<T>(mut self, value: T) -> Self
             where
@@ -17740,11 +18328,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<SearchTrainingJobsRequestV1>
+        impl ::std::convert::TryFrom<SearchTrainingJobsRequestV1Builder>
         for super::SearchTrainingJobsRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SearchTrainingJobsRequestV1,
+                value: SearchTrainingJobsRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     job_id: value.job_id?,
@@ -17755,7 +18343,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::SearchTrainingJobsRequestV1>
-        for SearchTrainingJobsRequestV1 {
+        for SearchTrainingJobsRequestV1Builder {
             fn from(value: super::SearchTrainingJobsRequestV1) -> Self {
                 Self {
                     job_id: Ok(value.job_id),
@@ -17767,20 +18355,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`SearchTrainingJobsResponseV1`](super::SearchTrainingJobsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct SearchTrainingJobsResponseV1 {
+        pub struct SearchTrainingJobsResponseV1Builder {
             training_jobs: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingJobV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for SearchTrainingJobsResponseV1 {
+        impl ::std::default::Default for SearchTrainingJobsResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    training_jobs: Err("no value supplied for training_jobs".to_string()),
+                    training_jobs: Err(
+                        "missing required field `training_jobs`: set it with `.training_jobs(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl SearchTrainingJobsResponseV1 {
+        impl SearchTrainingJobsResponseV1Builder {
             ///Sets `training_jobs`.
             pub fn training_jobs<T>(mut self, value: T) -> Self
             where
@@ -17795,11 +18386,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<SearchTrainingJobsResponseV1>
+        impl ::std::convert::TryFrom<SearchTrainingJobsResponseV1Builder>
         for super::SearchTrainingJobsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SearchTrainingJobsResponseV1,
+                value: SearchTrainingJobsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_jobs: value.training_jobs?,
@@ -17807,7 +18398,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::SearchTrainingJobsResponseV1>
-        for SearchTrainingJobsResponseV1 {
+        for SearchTrainingJobsResponseV1Builder {
             fn from(value: super::SearchTrainingJobsResponseV1) -> Self {
                 Self {
                     training_jobs: Ok(value.training_jobs),
@@ -17816,17 +18407,20 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`SecretReferenceV1`](super::SecretReferenceV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct SecretReferenceV1 {
+        pub struct SecretReferenceV1Builder {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for SecretReferenceV1 {
+        impl ::std::default::Default for SecretReferenceV1Builder {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl SecretReferenceV1 {
+        impl SecretReferenceV1Builder {
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -17841,22 +18435,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<SecretReferenceV1> for super::SecretReferenceV1 {
+        impl ::std::convert::TryFrom<SecretReferenceV1Builder>
+        for super::SecretReferenceV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SecretReferenceV1,
+                value: SecretReferenceV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { name: value.name? })
             }
         }
-        impl ::std::convert::From<super::SecretReferenceV1> for SecretReferenceV1 {
+        impl ::std::convert::From<super::SecretReferenceV1>
+        for SecretReferenceV1Builder {
             fn from(value: super::SecretReferenceV1) -> Self {
                 Self { name: Ok(value.name) }
             }
         }
         ///Builds a [`SecretV1`](super::SecretV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct SecretV1 {
+        pub struct SecretV1Builder {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -17867,16 +18463,25 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for SecretV1 {
+        impl ::std::default::Default for SecretV1Builder {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    team_name: Err("no value supplied for team_name".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
+                    team_name: Err(
+                        "missing required field `team_name`: set it with `.team_name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl SecretV1 {
+        impl SecretV1Builder {
             ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -17917,10 +18522,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<SecretV1> for super::SecretV1 {
+        impl ::std::convert::TryFrom<SecretV1Builder> for super::SecretV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SecretV1,
+                value: SecretV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
@@ -17929,7 +18534,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::SecretV1> for SecretV1 {
+        impl ::std::convert::From<super::SecretV1> for SecretV1Builder {
             fn from(value: super::SecretV1) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
@@ -17940,20 +18545,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`SecretsV1`](super::SecretsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct SecretsV1 {
+        pub struct SecretsV1Builder {
             secrets: ::std::result::Result<
                 ::std::vec::Vec<super::SecretV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for SecretsV1 {
+        impl ::std::default::Default for SecretsV1Builder {
             fn default() -> Self {
                 Self {
-                    secrets: Err("no value supplied for secrets".to_string()),
+                    secrets: Err(
+                        "missing required field `secrets`: set it with `.secrets(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl SecretsV1 {
+        impl SecretsV1Builder {
             ///Sets `secrets`.
             pub fn secrets<T>(mut self, value: T) -> Self
             where
@@ -17968,32 +18576,35 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<SecretsV1> for super::SecretsV1 {
+        impl ::std::convert::TryFrom<SecretsV1Builder> for super::SecretsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SecretsV1,
+                value: SecretsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { secrets: value.secrets? })
             }
         }
-        impl ::std::convert::From<super::SecretsV1> for SecretsV1 {
+        impl ::std::convert::From<super::SecretsV1> for SecretsV1Builder {
             fn from(value: super::SecretsV1) -> Self {
                 Self { secrets: Ok(value.secrets) }
             }
         }
         ///Builds a [`SignalPromotionResponseV1`](super::SignalPromotionResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct SignalPromotionResponseV1 {
+        pub struct SignalPromotionResponseV1Builder {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for SignalPromotionResponseV1 {
+        impl ::std::default::Default for SignalPromotionResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    success: Err("no value supplied for success".to_string()),
+                    success: Err(
+                        "missing required field `success`: set it with `.success(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl SignalPromotionResponseV1 {
+        impl SignalPromotionResponseV1Builder {
             ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -18008,37 +18619,40 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<SignalPromotionResponseV1>
+        impl ::std::convert::TryFrom<SignalPromotionResponseV1Builder>
         for super::SignalPromotionResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SignalPromotionResponseV1,
+                value: SignalPromotionResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { success: value.success? })
             }
         }
         impl ::std::convert::From<super::SignalPromotionResponseV1>
-        for SignalPromotionResponseV1 {
+        for SignalPromotionResponseV1Builder {
             fn from(value: super::SignalPromotionResponseV1) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
         ///Builds a [`StopTrainingJobResponseV1`](super::StopTrainingJobResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct StopTrainingJobResponseV1 {
+        pub struct StopTrainingJobResponseV1Builder {
             training_job: ::std::result::Result<
                 super::TrainingJobV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for StopTrainingJobResponseV1 {
+        impl ::std::default::Default for StopTrainingJobResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    training_job: Err("no value supplied for training_job".to_string()),
+                    training_job: Err(
+                        "missing required field `training_job`: set it with `.training_job(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl StopTrainingJobResponseV1 {
+        impl StopTrainingJobResponseV1Builder {
             ///Sets `training_job`.
             pub fn training_job<T>(mut self, value: T) -> Self
             where
@@ -18053,11 +18667,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<StopTrainingJobResponseV1>
+        impl ::std::convert::TryFrom<StopTrainingJobResponseV1Builder>
         for super::StopTrainingJobResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: StopTrainingJobResponseV1,
+                value: StopTrainingJobResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_job: value.training_job?,
@@ -18065,7 +18679,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::StopTrainingJobResponseV1>
-        for StopTrainingJobResponseV1 {
+        for StopTrainingJobResponseV1Builder {
             fn from(value: super::StopTrainingJobResponseV1) -> Self {
                 Self {
                     training_job: Ok(value.training_job),
@@ -18074,7 +18688,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`StorageMetricsV1`](super::StorageMetricsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct StorageMetricsV1 {
+        pub struct StorageMetricsV1Builder {
             usage_bytes: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingJobMetricV1>,
                 ::std::string::String,
@@ -18084,15 +18698,21 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for StorageMetricsV1 {
+        impl ::std::default::Default for StorageMetricsV1Builder {
             fn default() -> Self {
                 Self {
-                    usage_bytes: Err("no value supplied for usage_bytes".to_string()),
-                    utilization: Err("no value supplied for utilization".to_string()),
+                    usage_bytes: Err(
+                        "missing required field `usage_bytes`: set it with `.usage_bytes(..)`"
+                            .to_string(),
+                    ),
+                    utilization: Err(
+                        "missing required field `utilization`: set it with `.utilization(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl StorageMetricsV1 {
+        impl StorageMetricsV1Builder {
             ///Sets `usage_bytes`.
             pub fn usage_bytes<T>(mut self, value: T) -> Self
             where
@@ -18120,10 +18740,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<StorageMetricsV1> for super::StorageMetricsV1 {
+        impl ::std::convert::TryFrom<StorageMetricsV1Builder>
+        for super::StorageMetricsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: StorageMetricsV1,
+                value: StorageMetricsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     usage_bytes: value.usage_bytes?,
@@ -18131,7 +18752,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::StorageMetricsV1> for StorageMetricsV1 {
+        impl ::std::convert::From<super::StorageMetricsV1> for StorageMetricsV1Builder {
             fn from(value: super::StorageMetricsV1) -> Self {
                 Self {
                     usage_bytes: Ok(value.usage_bytes),
@@ -18141,7 +18762,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TeamV1`](super::TeamV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TeamV1 {
+        pub struct TeamV1Builder {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -18150,17 +18771,28 @@ The server uses `20` when unset.*/
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for TeamV1 {
+        impl ::std::default::Default for TeamV1Builder {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    default: Err("no value supplied for default".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    default: Err(
+                        "missing required field `default`: set it with `.default(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TeamV1 {
+        impl TeamV1Builder {
             ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -18212,10 +18844,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TeamV1> for super::TeamV1 {
+        impl ::std::convert::TryFrom<TeamV1Builder> for super::TeamV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TeamV1,
+                value: TeamV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
@@ -18225,7 +18857,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TeamV1> for TeamV1 {
+        impl ::std::convert::From<super::TeamV1> for TeamV1Builder {
             fn from(value: super::TeamV1) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
@@ -18237,20 +18869,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TeamsV1`](super::TeamsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TeamsV1 {
+        pub struct TeamsV1Builder {
             teams: ::std::result::Result<
                 ::std::vec::Vec<super::TeamV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TeamsV1 {
+        impl ::std::default::Default for TeamsV1Builder {
             fn default() -> Self {
                 Self {
-                    teams: Err("no value supplied for teams".to_string()),
+                    teams: Err(
+                        "missing required field `teams`: set it with `.teams(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TeamsV1 {
+        impl TeamsV1Builder {
             ///Sets `teams`.
             pub fn teams<T>(mut self, value: T) -> Self
             where
@@ -18265,32 +18900,32 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TeamsV1> for super::TeamsV1 {
+        impl ::std::convert::TryFrom<TeamsV1Builder> for super::TeamsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TeamsV1,
+                value: TeamsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { teams: value.teams? })
             }
         }
-        impl ::std::convert::From<super::TeamsV1> for TeamsV1 {
+        impl ::std::convert::From<super::TeamsV1> for TeamsV1Builder {
             fn from(value: super::TeamsV1) -> Self {
                 Self { teams: Ok(value.teams) }
             }
         }
         ///Builds a [`TerminateReplicaResponseV1`](super::TerminateReplicaResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TerminateReplicaResponseV1 {
+        pub struct TerminateReplicaResponseV1Builder {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for TerminateReplicaResponseV1 {
+        impl ::std::default::Default for TerminateReplicaResponseV1Builder {
             fn default() -> Self {
                 Self {
                     success: Ok(super::defaults::default_bool::<true>()),
                 }
             }
         }
-        impl TerminateReplicaResponseV1 {
+        impl TerminateReplicaResponseV1Builder {
             ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
@@ -18305,24 +18940,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TerminateReplicaResponseV1>
+        impl ::std::convert::TryFrom<TerminateReplicaResponseV1Builder>
         for super::TerminateReplicaResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TerminateReplicaResponseV1,
+                value: TerminateReplicaResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { success: value.success? })
             }
         }
         impl ::std::convert::From<super::TerminateReplicaResponseV1>
-        for TerminateReplicaResponseV1 {
+        for TerminateReplicaResponseV1Builder {
             fn from(value: super::TerminateReplicaResponseV1) -> Self {
                 Self { success: Ok(value.success) }
             }
         }
         ///Builds a [`TrainingItemV1`](super::TrainingItemV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingItemV1 {
+        pub struct TrainingItemV1Builder {
             billable_resource: ::std::result::Result<
                 super::BillableResourceV1,
                 ::std::string::String,
@@ -18337,19 +18972,26 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingItemV1 {
+        impl ::std::default::Default for TrainingItemV1Builder {
             fn default() -> Self {
                 Self {
                     billable_resource: Err(
-                        "no value supplied for billable_resource".to_string(),
+                        "missing required field `billable_resource`: set it with `.billable_resource(..)`"
+                            .to_string(),
                     ),
                     daily: Ok(Default::default()),
-                    minutes: Err("no value supplied for minutes".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
+                    minutes: Err(
+                        "missing required field `minutes`: set it with `.minutes(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingItemV1 {
+        impl TrainingItemV1Builder {
             ///Sets `billable_resource`.
             pub fn billable_resource<T>(mut self, value: T) -> Self
             where
@@ -18405,10 +19047,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingItemV1> for super::TrainingItemV1 {
+        impl ::std::convert::TryFrom<TrainingItemV1Builder> for super::TrainingItemV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingItemV1,
+                value: TrainingItemV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     billable_resource: value.billable_resource?,
@@ -18418,7 +19060,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrainingItemV1> for TrainingItemV1 {
+        impl ::std::convert::From<super::TrainingItemV1> for TrainingItemV1Builder {
             fn from(value: super::TrainingItemV1) -> Self {
                 Self {
                     billable_resource: Ok(value.billable_resource),
@@ -18430,7 +19072,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingJobCheckpointV1`](super::TrainingJobCheckpointV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingJobCheckpointV1 {
+        pub struct TrainingJobCheckpointV1Builder {
             base_model: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -18463,27 +19105,36 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingJobCheckpointV1 {
+        impl ::std::default::Default for TrainingJobCheckpointV1Builder {
             fn default() -> Self {
                 Self {
                     base_model: Ok(None),
                     checkpoint_id: Err(
-                        "no value supplied for checkpoint_id".to_string(),
+                        "missing required field `checkpoint_id`: set it with `.checkpoint_id(..)`"
+                            .to_string(),
                     ),
                     checkpoint_type: Err(
-                        "no value supplied for checkpoint_type".to_string(),
+                        "missing required field `checkpoint_type`: set it with `.checkpoint_type(..)`"
+                            .to_string(),
                     ),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     lora_adapter_config: Ok(None),
-                    size_bytes: Err("no value supplied for size_bytes".to_string()),
+                    size_bytes: Err(
+                        "missing required field `size_bytes`: set it with `.size_bytes(..)`"
+                            .to_string(),
+                    ),
                     sync_status: Ok(Default::default()),
                     training_job_id: Err(
-                        "no value supplied for training_job_id".to_string(),
+                        "missing required field `training_job_id`: set it with `.training_job_id(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl TrainingJobCheckpointV1 {
+        impl TrainingJobCheckpointV1Builder {
             ///Sets `base_model`.
             pub fn base_model<T>(mut self, value: T) -> Self
             where
@@ -18599,11 +19250,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingJobCheckpointV1>
+        impl ::std::convert::TryFrom<TrainingJobCheckpointV1Builder>
         for super::TrainingJobCheckpointV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingJobCheckpointV1,
+                value: TrainingJobCheckpointV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     base_model: value.base_model?,
@@ -18618,7 +19269,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::TrainingJobCheckpointV1>
-        for TrainingJobCheckpointV1 {
+        for TrainingJobCheckpointV1Builder {
             fn from(value: super::TrainingJobCheckpointV1) -> Self {
                 Self {
                     base_model: Ok(value.base_model),
@@ -18634,22 +19285,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingJobMetricV1`](super::TrainingJobMetricV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingJobMetricV1 {
+        pub struct TrainingJobMetricV1Builder {
             timestamp: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<f64, ::std::string::String>,
         }
-        impl ::std::default::Default for TrainingJobMetricV1 {
+        impl ::std::default::Default for TrainingJobMetricV1Builder {
             fn default() -> Self {
                 Self {
-                    timestamp: Err("no value supplied for timestamp".to_string()),
-                    value: Err("no value supplied for value".to_string()),
+                    timestamp: Err(
+                        "missing required field `timestamp`: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
+                    value: Err(
+                        "missing required field `value`: set it with `.value(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingJobMetricV1 {
+        impl TrainingJobMetricV1Builder {
             ///Sets `timestamp`.
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
@@ -18677,11 +19334,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingJobMetricV1>
+        impl ::std::convert::TryFrom<TrainingJobMetricV1Builder>
         for super::TrainingJobMetricV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingJobMetricV1,
+                value: TrainingJobMetricV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     timestamp: value.timestamp?,
@@ -18689,7 +19346,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrainingJobMetricV1> for TrainingJobMetricV1 {
+        impl ::std::convert::From<super::TrainingJobMetricV1>
+        for TrainingJobMetricV1Builder {
             fn from(value: super::TrainingJobMetricV1) -> Self {
                 Self {
                     timestamp: Ok(value.timestamp),
@@ -18699,7 +19357,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingJobMetricsV1`](super::TrainingJobMetricsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingJobMetricsV1 {
+        pub struct TrainingJobMetricsV1Builder {
             cpu_memory_usage_bytes: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingJobMetricV1>,
                 ::std::string::String,
@@ -18727,26 +19385,33 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingJobMetricsV1 {
+        impl ::std::default::Default for TrainingJobMetricsV1Builder {
             fn default() -> Self {
                 Self {
                     cpu_memory_usage_bytes: Err(
-                        "no value supplied for cpu_memory_usage_bytes".to_string(),
+                        "missing required field `cpu_memory_usage_bytes`: set it with `.cpu_memory_usage_bytes(..)`"
+                            .to_string(),
                     ),
-                    cpu_usage: Err("no value supplied for cpu_usage".to_string()),
+                    cpu_usage: Err(
+                        "missing required field `cpu_usage`: set it with `.cpu_usage(..)`"
+                            .to_string(),
+                    ),
                     ephemeral_storage: Err(
-                        "no value supplied for ephemeral_storage".to_string(),
+                        "missing required field `ephemeral_storage`: set it with `.ephemeral_storage(..)`"
+                            .to_string(),
                     ),
                     gpu_memory_usage_bytes: Err(
-                        "no value supplied for gpu_memory_usage_bytes".to_string(),
+                        "missing required field `gpu_memory_usage_bytes`: set it with `.gpu_memory_usage_bytes(..)`"
+                            .to_string(),
                     ),
                     gpu_utilization: Err(
-                        "no value supplied for gpu_utilization".to_string(),
+                        "missing required field `gpu_utilization`: set it with `.gpu_utilization(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl TrainingJobMetricsV1 {
+        impl TrainingJobMetricsV1Builder {
             ///Sets `cpu_memory_usage_bytes`.
             pub fn cpu_memory_usage_bytes<T>(mut self, value: T) -> Self
             where
@@ -18831,11 +19496,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingJobMetricsV1>
+        impl ::std::convert::TryFrom<TrainingJobMetricsV1Builder>
         for super::TrainingJobMetricsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingJobMetricsV1,
+                value: TrainingJobMetricsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     cpu_memory_usage_bytes: value.cpu_memory_usage_bytes?,
@@ -18846,7 +19511,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrainingJobMetricsV1> for TrainingJobMetricsV1 {
+        impl ::std::convert::From<super::TrainingJobMetricsV1>
+        for TrainingJobMetricsV1Builder {
             fn from(value: super::TrainingJobMetricsV1) -> Self {
                 Self {
                     cpu_memory_usage_bytes: Ok(value.cpu_memory_usage_bytes),
@@ -18859,22 +19525,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingJobNodeMetricsV1`](super::TrainingJobNodeMetricsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingJobNodeMetricsV1 {
+        pub struct TrainingJobNodeMetricsV1Builder {
             metrics: ::std::result::Result<
                 super::TrainingJobMetricsV1,
                 ::std::string::String,
             >,
             node_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for TrainingJobNodeMetricsV1 {
+        impl ::std::default::Default for TrainingJobNodeMetricsV1Builder {
             fn default() -> Self {
                 Self {
-                    metrics: Err("no value supplied for metrics".to_string()),
-                    node_id: Err("no value supplied for node_id".to_string()),
+                    metrics: Err(
+                        "missing required field `metrics`: set it with `.metrics(..)`"
+                            .to_string(),
+                    ),
+                    node_id: Err(
+                        "missing required field `node_id`: set it with `.node_id(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingJobNodeMetricsV1 {
+        impl TrainingJobNodeMetricsV1Builder {
             ///Sets `metrics`.
             pub fn metrics<T>(mut self, value: T) -> Self
             where
@@ -18902,11 +19574,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingJobNodeMetricsV1>
+        impl ::std::convert::TryFrom<TrainingJobNodeMetricsV1Builder>
         for super::TrainingJobNodeMetricsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingJobNodeMetricsV1,
+                value: TrainingJobNodeMetricsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     metrics: value.metrics?,
@@ -18915,7 +19587,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::TrainingJobNodeMetricsV1>
-        for TrainingJobNodeMetricsV1 {
+        for TrainingJobNodeMetricsV1Builder {
             fn from(value: super::TrainingJobNodeMetricsV1) -> Self {
                 Self {
                     metrics: Ok(value.metrics),
@@ -18925,7 +19597,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingJobTombstoneV1`](super::TrainingJobTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingJobTombstoneV1 {
+        pub struct TrainingJobTombstoneV1Builder {
             deleted: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             training_project_id: ::std::result::Result<
@@ -18933,18 +19605,24 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingJobTombstoneV1 {
+        impl ::std::default::Default for TrainingJobTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    deleted: Err(
+                        "missing required field `deleted`: set it with `.deleted(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                     training_project_id: Err(
-                        "no value supplied for training_project_id".to_string(),
+                        "missing required field `training_project_id`: set it with `.training_project_id(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl TrainingJobTombstoneV1 {
+        impl TrainingJobTombstoneV1Builder {
             ///Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
@@ -18985,11 +19663,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingJobTombstoneV1>
+        impl ::std::convert::TryFrom<TrainingJobTombstoneV1Builder>
         for super::TrainingJobTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingJobTombstoneV1,
+                value: TrainingJobTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deleted: value.deleted?,
@@ -18999,7 +19677,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::TrainingJobTombstoneV1>
-        for TrainingJobTombstoneV1 {
+        for TrainingJobTombstoneV1Builder {
             fn from(value: super::TrainingJobTombstoneV1) -> Self {
                 Self {
                     deleted: Ok(value.deleted),
@@ -19010,7 +19688,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingJobV1`](super::TrainingJobV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingJobV1 {
+        pub struct TrainingJobV1Builder {
             availability_model: ::std::result::Result<
                 crate::types::V1AvailabilityModel,
                 ::std::string::String,
@@ -19062,21 +19740,28 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingJobV1 {
+        impl ::std::default::Default for TrainingJobV1Builder {
             fn default() -> Self {
                 Self {
                     availability_model: Ok(
                         super::defaults::training_job_v1_availability_model(),
                     ),
                     checkpoint_sync_status: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
                     current_status: Err(
-                        "no value supplied for current_status".to_string(),
+                        "missing required field `current_status`: set it with `.current_status(..)`"
+                            .to_string(),
                     ),
                     error_message: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                     instance_type: Err(
-                        "no value supplied for instance_type".to_string(),
+                        "missing required field `instance_type`: set it with `.instance_type(..)`"
+                            .to_string(),
                     ),
                     name: Ok(Default::default()),
                     node_count: Ok(
@@ -19084,17 +19769,22 @@ The server uses `20` when unset.*/
                     ),
                     priority: Ok(Default::default()),
                     training_project: Err(
-                        "no value supplied for training_project".to_string(),
+                        "missing required field `training_project`: set it with `.training_project(..)`"
+                            .to_string(),
                     ),
                     training_project_id: Err(
-                        "no value supplied for training_project_id".to_string(),
+                        "missing required field `training_project_id`: set it with `.training_project_id(..)`"
+                            .to_string(),
                     ),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    updated_at: Err(
+                        "missing required field `updated_at`: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                     user: Ok(Default::default()),
                 }
             }
         }
-        impl TrainingJobV1 {
+        impl TrainingJobV1Builder {
             ///Sets `availability_model`.
             pub fn availability_model<T>(mut self, value: T) -> Self
             where
@@ -19288,10 +19978,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingJobV1> for super::TrainingJobV1 {
+        impl ::std::convert::TryFrom<TrainingJobV1Builder> for super::TrainingJobV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingJobV1,
+                value: TrainingJobV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     availability_model: value.availability_model?,
@@ -19311,7 +20001,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrainingJobV1> for TrainingJobV1 {
+        impl ::std::convert::From<super::TrainingJobV1> for TrainingJobV1Builder {
             fn from(value: super::TrainingJobV1) -> Self {
                 Self {
                     availability_model: Ok(value.availability_model),
@@ -19333,19 +20023,24 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingProjectSummaryV1`](super::TrainingProjectSummaryV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingProjectSummaryV1 {
+        pub struct TrainingProjectSummaryV1Builder {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for TrainingProjectSummaryV1 {
+        impl ::std::default::Default for TrainingProjectSummaryV1Builder {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingProjectSummaryV1 {
+        impl TrainingProjectSummaryV1Builder {
             ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -19371,11 +20066,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingProjectSummaryV1>
+        impl ::std::convert::TryFrom<TrainingProjectSummaryV1Builder>
         for super::TrainingProjectSummaryV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingProjectSummaryV1,
+                value: TrainingProjectSummaryV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
@@ -19384,7 +20079,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::TrainingProjectSummaryV1>
-        for TrainingProjectSummaryV1 {
+        for TrainingProjectSummaryV1Builder {
             fn from(value: super::TrainingProjectSummaryV1) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -19394,19 +20089,24 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingProjectTombstoneV1`](super::TrainingProjectTombstoneV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingProjectTombstoneV1 {
+        pub struct TrainingProjectTombstoneV1Builder {
             deleted: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for TrainingProjectTombstoneV1 {
+        impl ::std::default::Default for TrainingProjectTombstoneV1Builder {
             fn default() -> Self {
                 Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    deleted: Err(
+                        "missing required field `deleted`: set it with `.deleted(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingProjectTombstoneV1 {
+        impl TrainingProjectTombstoneV1Builder {
             ///Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
@@ -19432,11 +20132,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingProjectTombstoneV1>
+        impl ::std::convert::TryFrom<TrainingProjectTombstoneV1Builder>
         for super::TrainingProjectTombstoneV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingProjectTombstoneV1,
+                value: TrainingProjectTombstoneV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deleted: value.deleted?,
@@ -19445,7 +20145,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::TrainingProjectTombstoneV1>
-        for TrainingProjectTombstoneV1 {
+        for TrainingProjectTombstoneV1Builder {
             fn from(value: super::TrainingProjectTombstoneV1) -> Self {
                 Self {
                     deleted: Ok(value.deleted),
@@ -19455,7 +20155,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingProjectV1`](super::TrainingProjectV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingProjectV1 {
+        pub struct TrainingProjectV1Builder {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -19475,19 +20175,30 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingProjectV1 {
+        impl ::std::default::Default for TrainingProjectV1Builder {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    created_at: Err(
+                        "missing required field `created_at`: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err(
+                        "missing required field `id`: set it with `.id(..)`".to_string(),
+                    ),
                     latest_job: Ok(None),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                     team_name: Ok(Default::default()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    updated_at: Err(
+                        "missing required field `updated_at`: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingProjectV1 {
+        impl TrainingProjectV1Builder {
             ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -19565,10 +20276,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingProjectV1> for super::TrainingProjectV1 {
+        impl ::std::convert::TryFrom<TrainingProjectV1Builder>
+        for super::TrainingProjectV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingProjectV1,
+                value: TrainingProjectV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
@@ -19580,7 +20292,8 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrainingProjectV1> for TrainingProjectV1 {
+        impl ::std::convert::From<super::TrainingProjectV1>
+        for TrainingProjectV1Builder {
             fn from(value: super::TrainingProjectV1) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
@@ -19594,7 +20307,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrainingUsageV1`](super::TrainingUsageV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrainingUsageV1 {
+        pub struct TrainingUsageV1Builder {
             breakdown: ::std::result::Result<
                 ::std::vec::Vec<super::TrainingItemV1>,
                 ::std::string::String,
@@ -19613,18 +20326,30 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrainingUsageV1 {
+        impl ::std::default::Default for TrainingUsageV1Builder {
             fn default() -> Self {
                 Self {
                     breakdown: Ok(Default::default()),
-                    credits_used: Err("no value supplied for credits_used".to_string()),
-                    minutes: Err("no value supplied for minutes".to_string()),
-                    subtotal: Err("no value supplied for subtotal".to_string()),
-                    total: Err("no value supplied for total".to_string()),
+                    credits_used: Err(
+                        "missing required field `credits_used`: set it with `.credits_used(..)`"
+                            .to_string(),
+                    ),
+                    minutes: Err(
+                        "missing required field `minutes`: set it with `.minutes(..)`"
+                            .to_string(),
+                    ),
+                    subtotal: Err(
+                        "missing required field `subtotal`: set it with `.subtotal(..)`"
+                            .to_string(),
+                    ),
+                    total: Err(
+                        "missing required field `total`: set it with `.total(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl TrainingUsageV1 {
+        impl TrainingUsageV1Builder {
             ///Sets `breakdown`.
             pub fn breakdown<T>(mut self, value: T) -> Self
             where
@@ -19691,10 +20416,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrainingUsageV1> for super::TrainingUsageV1 {
+        impl ::std::convert::TryFrom<TrainingUsageV1Builder> for super::TrainingUsageV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrainingUsageV1,
+                value: TrainingUsageV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     breakdown: value.breakdown?,
@@ -19705,7 +20430,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrainingUsageV1> for TrainingUsageV1 {
+        impl ::std::convert::From<super::TrainingUsageV1> for TrainingUsageV1Builder {
             fn from(value: super::TrainingUsageV1) -> Self {
                 Self {
                     breakdown: Ok(value.breakdown),
@@ -19718,7 +20443,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`TrussUserEnv`](super::TrussUserEnv) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct TrussUserEnv {
+        pub struct TrussUserEnvBuilder {
             git_info: ::std::result::Result<
                 ::std::option::Option<super::GitInfo>,
                 ::std::string::String,
@@ -19748,7 +20473,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TrussUserEnv {
+        impl ::std::default::Default for TrussUserEnvBuilder {
             fn default() -> Self {
                 Self {
                     git_info: Ok(Default::default()),
@@ -19761,7 +20486,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl TrussUserEnv {
+        impl TrussUserEnvBuilder {
             ///Sets `git_info`.
             pub fn git_info<T>(mut self, value: T) -> Self
             where
@@ -19864,10 +20589,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<TrussUserEnv> for super::TrussUserEnv {
+        impl ::std::convert::TryFrom<TrussUserEnvBuilder> for super::TrussUserEnv {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TrussUserEnv,
+                value: TrussUserEnvBuilder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     git_info: value.git_info?,
@@ -19880,7 +20605,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::TrussUserEnv> for TrussUserEnv {
+        impl ::std::convert::From<super::TrussUserEnv> for TrussUserEnvBuilder {
             fn from(value: super::TrussUserEnv) -> Self {
                 Self {
                     git_info: Ok(value.git_info),
@@ -19895,22 +20620,28 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateAutoscalingSettingsResponseV1`](super::UpdateAutoscalingSettingsResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateAutoscalingSettingsResponseV1 {
+        pub struct UpdateAutoscalingSettingsResponseV1Builder {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<
                 crate::types::UpdateAutoscalingSettingsStatusV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateAutoscalingSettingsResponseV1 {
+        impl ::std::default::Default for UpdateAutoscalingSettingsResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    message: Err(
+                        "missing required field `message`: set it with `.message(..)`"
+                            .to_string(),
+                    ),
+                    status: Err(
+                        "missing required field `status`: set it with `.status(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl UpdateAutoscalingSettingsResponseV1 {
+        impl UpdateAutoscalingSettingsResponseV1Builder {
             ///Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
@@ -19940,11 +20671,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateAutoscalingSettingsResponseV1>
+        impl ::std::convert::TryFrom<UpdateAutoscalingSettingsResponseV1Builder>
         for super::UpdateAutoscalingSettingsResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateAutoscalingSettingsResponseV1,
+                value: UpdateAutoscalingSettingsResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
@@ -19953,7 +20684,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdateAutoscalingSettingsResponseV1>
-        for UpdateAutoscalingSettingsResponseV1 {
+        for UpdateAutoscalingSettingsResponseV1Builder {
             fn from(value: super::UpdateAutoscalingSettingsResponseV1) -> Self {
                 Self {
                     message: Ok(value.message),
@@ -19963,7 +20694,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateAutoscalingSettingsV1`](super::UpdateAutoscalingSettingsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateAutoscalingSettingsV1 {
+        pub struct UpdateAutoscalingSettingsV1Builder {
             autoscaling_window: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -19997,7 +20728,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateAutoscalingSettingsV1 {
+        impl ::std::default::Default for UpdateAutoscalingSettingsV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_window: Ok(Default::default()),
@@ -20011,7 +20742,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl UpdateAutoscalingSettingsV1 {
+        impl UpdateAutoscalingSettingsV1Builder {
             ///Sets `autoscaling_window`.
             pub fn autoscaling_window<T>(mut self, value: T) -> Self
             where
@@ -20131,11 +20862,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateAutoscalingSettingsV1>
+        impl ::std::convert::TryFrom<UpdateAutoscalingSettingsV1Builder>
         for super::UpdateAutoscalingSettingsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateAutoscalingSettingsV1,
+                value: UpdateAutoscalingSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_window: value.autoscaling_window?,
@@ -20150,7 +20881,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdateAutoscalingSettingsV1>
-        for UpdateAutoscalingSettingsV1 {
+        for UpdateAutoscalingSettingsV1Builder {
             fn from(value: super::UpdateAutoscalingSettingsV1) -> Self {
                 Self {
                     autoscaling_window: Ok(value.autoscaling_window),
@@ -20168,20 +20899,20 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateChainEnvironmentRequestV1`](super::UpdateChainEnvironmentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateChainEnvironmentRequestV1 {
+        pub struct UpdateChainEnvironmentRequestV1Builder {
             promotion_settings: ::std::result::Result<
                 ::std::option::Option<super::UpdatePromotionSettingsV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateChainEnvironmentRequestV1 {
+        impl ::std::default::Default for UpdateChainEnvironmentRequestV1Builder {
             fn default() -> Self {
                 Self {
                     promotion_settings: Ok(Default::default()),
                 }
             }
         }
-        impl UpdateChainEnvironmentRequestV1 {
+        impl UpdateChainEnvironmentRequestV1Builder {
             ///Sets `promotion_settings`.
             pub fn promotion_settings<T>(mut self, value: T) -> Self
             where
@@ -20200,11 +20931,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateChainEnvironmentRequestV1>
+        impl ::std::convert::TryFrom<UpdateChainEnvironmentRequestV1Builder>
         for super::UpdateChainEnvironmentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateChainEnvironmentRequestV1,
+                value: UpdateChainEnvironmentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     promotion_settings: value.promotion_settings?,
@@ -20212,7 +20943,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdateChainEnvironmentRequestV1>
-        for UpdateChainEnvironmentRequestV1 {
+        for UpdateChainEnvironmentRequestV1Builder {
             fn from(value: super::UpdateChainEnvironmentRequestV1) -> Self {
                 Self {
                     promotion_settings: Ok(value.promotion_settings),
@@ -20221,17 +20952,19 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateChainEnvironmentResponseV1`](super::UpdateChainEnvironmentResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateChainEnvironmentResponseV1 {
+        pub struct UpdateChainEnvironmentResponseV1Builder {
             ok: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateChainEnvironmentResponseV1 {
+        impl ::std::default::Default for UpdateChainEnvironmentResponseV1Builder {
             fn default() -> Self {
                 Self {
-                    ok: Err("no value supplied for ok".to_string()),
+                    ok: Err(
+                        "missing required field `ok`: set it with `.ok(..)`".to_string(),
+                    ),
                 }
             }
         }
-        impl UpdateChainEnvironmentResponseV1 {
+        impl UpdateChainEnvironmentResponseV1Builder {
             ///Sets `ok`.
             pub fn ok<T>(mut self, value: T) -> Self
             where
@@ -20244,38 +20977,41 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateChainEnvironmentResponseV1>
+        impl ::std::convert::TryFrom<UpdateChainEnvironmentResponseV1Builder>
         for super::UpdateChainEnvironmentResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateChainEnvironmentResponseV1,
+                value: UpdateChainEnvironmentResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { ok: value.ok? })
             }
         }
         impl ::std::convert::From<super::UpdateChainEnvironmentResponseV1>
-        for UpdateChainEnvironmentResponseV1 {
+        for UpdateChainEnvironmentResponseV1Builder {
             fn from(value: super::UpdateChainEnvironmentResponseV1) -> Self {
                 Self { ok: Ok(value.ok) }
             }
         }
         ///Builds a [`UpdateChainletEnvironmentAutoscalingSettingsRequestV1`](super::UpdateChainletEnvironmentAutoscalingSettingsRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
+        pub struct UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder {
             updates: ::std::result::Result<
                 ::std::vec::Vec<super::ChainletEnvironmentAutoscalingSettingsUpdateV1>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default
-        for UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
+        for UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    updates: Err("no value supplied for updates".to_string()),
+                    updates: Err(
+                        "missing required field `updates`: set it with `.updates(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
+        impl UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder {
             ///Sets `updates`.
             pub fn updates<T>(mut self, value: T) -> Self
             where
@@ -20295,18 +21031,18 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::TryFrom<
-            UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
+            UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder,
         > for super::UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
+                value: UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { updates: value.updates? })
             }
         }
         impl ::std::convert::From<
             super::UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
-        > for UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
+        > for UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder {
             fn from(
                 value: super::UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
             ) -> Self {
@@ -20315,20 +21051,24 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateChainletEnvironmentInstanceTypeRequestV1`](super::UpdateChainletEnvironmentInstanceTypeRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateChainletEnvironmentInstanceTypeRequestV1 {
+        pub struct UpdateChainletEnvironmentInstanceTypeRequestV1Builder {
             updates: ::std::result::Result<
                 ::std::vec::Vec<super::ChainletEnvironmentInstanceTypeUpdateV1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateChainletEnvironmentInstanceTypeRequestV1 {
+        impl ::std::default::Default
+        for UpdateChainletEnvironmentInstanceTypeRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    updates: Err("no value supplied for updates".to_string()),
+                    updates: Err(
+                        "missing required field `updates`: set it with `.updates(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl UpdateChainletEnvironmentInstanceTypeRequestV1 {
+        impl UpdateChainletEnvironmentInstanceTypeRequestV1Builder {
             ///Sets `updates`.
             pub fn updates<T>(mut self, value: T) -> Self
             where
@@ -20345,17 +21085,18 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateChainletEnvironmentInstanceTypeRequestV1>
-        for super::UpdateChainletEnvironmentInstanceTypeRequestV1 {
+        impl ::std::convert::TryFrom<
+            UpdateChainletEnvironmentInstanceTypeRequestV1Builder,
+        > for super::UpdateChainletEnvironmentInstanceTypeRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateChainletEnvironmentInstanceTypeRequestV1,
+                value: UpdateChainletEnvironmentInstanceTypeRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { updates: value.updates? })
             }
         }
         impl ::std::convert::From<super::UpdateChainletEnvironmentInstanceTypeRequestV1>
-        for UpdateChainletEnvironmentInstanceTypeRequestV1 {
+        for UpdateChainletEnvironmentInstanceTypeRequestV1Builder {
             fn from(
                 value: super::UpdateChainletEnvironmentInstanceTypeRequestV1,
             ) -> Self {
@@ -20364,7 +21105,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateChainletEnvironmentInstanceTypeResponseV1`](super::UpdateChainletEnvironmentInstanceTypeResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateChainletEnvironmentInstanceTypeResponseV1 {
+        pub struct UpdateChainletEnvironmentInstanceTypeResponseV1Builder {
             chain_deployment: ::std::result::Result<
                 ::std::option::Option<super::ChainDeploymentV1>,
                 ::std::string::String,
@@ -20376,20 +21117,22 @@ The server uses `20` when unset.*/
             requires_redeployment: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default
-        for UpdateChainletEnvironmentInstanceTypeResponseV1 {
+        for UpdateChainletEnvironmentInstanceTypeResponseV1Builder {
             fn default() -> Self {
                 Self {
                     chain_deployment: Ok(None),
                     chainlet_environment_settings: Err(
-                        "no value supplied for chainlet_environment_settings".to_string(),
+                        "missing required field `chainlet_environment_settings`: set it with `.chainlet_environment_settings(..)`"
+                            .to_string(),
                     ),
                     requires_redeployment: Err(
-                        "no value supplied for requires_redeployment".to_string(),
+                        "missing required field `requires_redeployment`: set it with `.requires_redeployment(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl UpdateChainletEnvironmentInstanceTypeResponseV1 {
+        impl UpdateChainletEnvironmentInstanceTypeResponseV1Builder {
             ///Sets `chain_deployment`.
             pub fn chain_deployment<T>(mut self, value: T) -> Self
             where
@@ -20440,11 +21183,12 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateChainletEnvironmentInstanceTypeResponseV1>
-        for super::UpdateChainletEnvironmentInstanceTypeResponseV1 {
+        impl ::std::convert::TryFrom<
+            UpdateChainletEnvironmentInstanceTypeResponseV1Builder,
+        > for super::UpdateChainletEnvironmentInstanceTypeResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateChainletEnvironmentInstanceTypeResponseV1,
+                value: UpdateChainletEnvironmentInstanceTypeResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     chain_deployment: value.chain_deployment?,
@@ -20454,7 +21198,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdateChainletEnvironmentInstanceTypeResponseV1>
-        for UpdateChainletEnvironmentInstanceTypeResponseV1 {
+        for UpdateChainletEnvironmentInstanceTypeResponseV1Builder {
             fn from(
                 value: super::UpdateChainletEnvironmentInstanceTypeResponseV1,
             ) -> Self {
@@ -20469,7 +21213,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateEnvironmentRequestV1`](super::UpdateEnvironmentRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateEnvironmentRequestV1 {
+        pub struct UpdateEnvironmentRequestV1Builder {
             autoscaling_settings: ::std::result::Result<
                 ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
                 ::std::string::String,
@@ -20479,7 +21223,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateEnvironmentRequestV1 {
+        impl ::std::default::Default for UpdateEnvironmentRequestV1Builder {
             fn default() -> Self {
                 Self {
                     autoscaling_settings: Ok(Default::default()),
@@ -20487,7 +21231,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl UpdateEnvironmentRequestV1 {
+        impl UpdateEnvironmentRequestV1Builder {
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
@@ -20523,11 +21267,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateEnvironmentRequestV1>
+        impl ::std::convert::TryFrom<UpdateEnvironmentRequestV1Builder>
         for super::UpdateEnvironmentRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateEnvironmentRequestV1,
+                value: UpdateEnvironmentRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autoscaling_settings: value.autoscaling_settings?,
@@ -20536,7 +21280,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdateEnvironmentRequestV1>
-        for UpdateEnvironmentRequestV1 {
+        for UpdateEnvironmentRequestV1Builder {
             fn from(value: super::UpdateEnvironmentRequestV1) -> Self {
                 Self {
                     autoscaling_settings: Ok(value.autoscaling_settings),
@@ -20546,7 +21290,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdatePromotionSettingsV1`](super::UpdatePromotionSettingsV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdatePromotionSettingsV1 {
+        pub struct UpdatePromotionSettingsV1Builder {
             ramp_up_duration_seconds: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -20568,7 +21312,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdatePromotionSettingsV1 {
+        impl ::std::default::Default for UpdatePromotionSettingsV1Builder {
             fn default() -> Self {
                 Self {
                     ramp_up_duration_seconds: Ok(Default::default()),
@@ -20579,7 +21323,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl UpdatePromotionSettingsV1 {
+        impl UpdatePromotionSettingsV1Builder {
             ///Sets `ramp_up_duration_seconds`.
             pub fn ramp_up_duration_seconds<T>(mut self, value: T) -> Self
             where
@@ -20658,11 +21402,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdatePromotionSettingsV1>
+        impl ::std::convert::TryFrom<UpdatePromotionSettingsV1Builder>
         for super::UpdatePromotionSettingsV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdatePromotionSettingsV1,
+                value: UpdatePromotionSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     ramp_up_duration_seconds: value.ramp_up_duration_seconds?,
@@ -20674,7 +21418,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdatePromotionSettingsV1>
-        for UpdatePromotionSettingsV1 {
+        for UpdatePromotionSettingsV1Builder {
             fn from(value: super::UpdatePromotionSettingsV1) -> Self {
                 Self {
                     ramp_up_duration_seconds: Ok(value.ramp_up_duration_seconds),
@@ -20687,7 +21431,7 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpdateRollingDeployConfigV1`](super::UpdateRollingDeployConfigV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpdateRollingDeployConfigV1 {
+        pub struct UpdateRollingDeployConfigV1Builder {
             max_surge_percent: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -20709,7 +21453,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateRollingDeployConfigV1 {
+        impl ::std::default::Default for UpdateRollingDeployConfigV1Builder {
             fn default() -> Self {
                 Self {
                     max_surge_percent: Ok(Default::default()),
@@ -20720,7 +21464,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl UpdateRollingDeployConfigV1 {
+        impl UpdateRollingDeployConfigV1Builder {
             ///Sets `max_surge_percent`.
             pub fn max_surge_percent<T>(mut self, value: T) -> Self
             where
@@ -20801,11 +21545,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateRollingDeployConfigV1>
+        impl ::std::convert::TryFrom<UpdateRollingDeployConfigV1Builder>
         for super::UpdateRollingDeployConfigV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateRollingDeployConfigV1,
+                value: UpdateRollingDeployConfigV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     max_surge_percent: value.max_surge_percent?,
@@ -20817,7 +21561,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpdateRollingDeployConfigV1>
-        for UpdateRollingDeployConfigV1 {
+        for UpdateRollingDeployConfigV1Builder {
             fn from(value: super::UpdateRollingDeployConfigV1) -> Self {
                 Self {
                     max_surge_percent: Ok(value.max_surge_percent),
@@ -20830,19 +21574,25 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpsertSecretRequestV1`](super::UpsertSecretRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpsertSecretRequestV1 {
+        pub struct UpsertSecretRequestV1Builder {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for UpsertSecretRequestV1 {
+        impl ::std::default::Default for UpsertSecretRequestV1Builder {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
-                    value: Err("no value supplied for value".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
+                    value: Err(
+                        "missing required field `value`: set it with `.value(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl UpsertSecretRequestV1 {
+        impl UpsertSecretRequestV1Builder {
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -20870,11 +21620,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpsertSecretRequestV1>
+        impl ::std::convert::TryFrom<UpsertSecretRequestV1Builder>
         for super::UpsertSecretRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpsertSecretRequestV1,
+                value: UpsertSecretRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
@@ -20883,7 +21633,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpsertSecretRequestV1>
-        for UpsertSecretRequestV1 {
+        for UpsertSecretRequestV1Builder {
             fn from(value: super::UpsertSecretRequestV1) -> Self {
                 Self {
                     name: Ok(value.name),
@@ -20893,22 +21643,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpsertTrainingProjectRequestV1`](super::UpsertTrainingProjectRequestV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpsertTrainingProjectRequestV1 {
+        pub struct UpsertTrainingProjectRequestV1Builder {
             training_project: ::std::result::Result<
                 super::UpsertTrainingProjectV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpsertTrainingProjectRequestV1 {
+        impl ::std::default::Default for UpsertTrainingProjectRequestV1Builder {
             fn default() -> Self {
                 Self {
                     training_project: Err(
-                        "no value supplied for training_project".to_string(),
+                        "missing required field `training_project`: set it with `.training_project(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl UpsertTrainingProjectRequestV1 {
+        impl UpsertTrainingProjectRequestV1Builder {
             ///Sets `training_project`.
             pub fn training_project<T>(mut self, value: T) -> Self
             where
@@ -20925,11 +21676,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpsertTrainingProjectRequestV1>
+        impl ::std::convert::TryFrom<UpsertTrainingProjectRequestV1Builder>
         for super::UpsertTrainingProjectRequestV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpsertTrainingProjectRequestV1,
+                value: UpsertTrainingProjectRequestV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_project: value.training_project?,
@@ -20937,7 +21688,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpsertTrainingProjectRequestV1>
-        for UpsertTrainingProjectRequestV1 {
+        for UpsertTrainingProjectRequestV1Builder {
             fn from(value: super::UpsertTrainingProjectRequestV1) -> Self {
                 Self {
                     training_project: Ok(value.training_project),
@@ -20946,22 +21697,23 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpsertTrainingProjectResponseV1`](super::UpsertTrainingProjectResponseV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpsertTrainingProjectResponseV1 {
+        pub struct UpsertTrainingProjectResponseV1Builder {
             training_project: ::std::result::Result<
                 super::TrainingProjectV1,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpsertTrainingProjectResponseV1 {
+        impl ::std::default::Default for UpsertTrainingProjectResponseV1Builder {
             fn default() -> Self {
                 Self {
                     training_project: Err(
-                        "no value supplied for training_project".to_string(),
+                        "missing required field `training_project`: set it with `.training_project(..)`"
+                            .to_string(),
                     ),
                 }
             }
         }
-        impl UpsertTrainingProjectResponseV1 {
+        impl UpsertTrainingProjectResponseV1Builder {
             ///Sets `training_project`.
             pub fn training_project<T>(mut self, value: T) -> Self
             where
@@ -20978,11 +21730,11 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpsertTrainingProjectResponseV1>
+        impl ::std::convert::TryFrom<UpsertTrainingProjectResponseV1Builder>
         for super::UpsertTrainingProjectResponseV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpsertTrainingProjectResponseV1,
+                value: UpsertTrainingProjectResponseV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     training_project: value.training_project?,
@@ -20990,7 +21742,7 @@ The server uses `20` when unset.*/
             }
         }
         impl ::std::convert::From<super::UpsertTrainingProjectResponseV1>
-        for UpsertTrainingProjectResponseV1 {
+        for UpsertTrainingProjectResponseV1Builder {
             fn from(value: super::UpsertTrainingProjectResponseV1) -> Self {
                 Self {
                     training_project: Ok(value.training_project),
@@ -20999,17 +21751,20 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UpsertTrainingProjectV1`](super::UpsertTrainingProjectV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UpsertTrainingProjectV1 {
+        pub struct UpsertTrainingProjectV1Builder {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for UpsertTrainingProjectV1 {
+        impl ::std::default::Default for UpsertTrainingProjectV1Builder {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "missing required field `name`: set it with `.name(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
-        impl UpsertTrainingProjectV1 {
+        impl UpsertTrainingProjectV1Builder {
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -21024,24 +21779,24 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpsertTrainingProjectV1>
+        impl ::std::convert::TryFrom<UpsertTrainingProjectV1Builder>
         for super::UpsertTrainingProjectV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpsertTrainingProjectV1,
+                value: UpsertTrainingProjectV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { name: value.name? })
             }
         }
         impl ::std::convert::From<super::UpsertTrainingProjectV1>
-        for UpsertTrainingProjectV1 {
+        for UpsertTrainingProjectV1Builder {
             fn from(value: super::UpsertTrainingProjectV1) -> Self {
                 Self { name: Ok(value.name) }
             }
         }
         ///Builds a [`UsageSummaryV1`](super::UsageSummaryV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UsageSummaryV1 {
+        pub struct UsageSummaryV1Builder {
             dedicated_usage: ::std::result::Result<
                 ::std::option::Option<super::DedicatedUsageV1>,
                 ::std::string::String,
@@ -21055,7 +21810,7 @@ The server uses `20` when unset.*/
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UsageSummaryV1 {
+        impl ::std::default::Default for UsageSummaryV1Builder {
             fn default() -> Self {
                 Self {
                     dedicated_usage: Ok(Default::default()),
@@ -21064,7 +21819,7 @@ The server uses `20` when unset.*/
                 }
             }
         }
-        impl UsageSummaryV1 {
+        impl UsageSummaryV1Builder {
             ///Sets `dedicated_usage`.
             pub fn dedicated_usage<T>(mut self, value: T) -> Self
             where
@@ -21117,10 +21872,10 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UsageSummaryV1> for super::UsageSummaryV1 {
+        impl ::std::convert::TryFrom<UsageSummaryV1Builder> for super::UsageSummaryV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UsageSummaryV1,
+                value: UsageSummaryV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     dedicated_usage: value.dedicated_usage?,
@@ -21129,7 +21884,7 @@ The server uses `20` when unset.*/
                 })
             }
         }
-        impl ::std::convert::From<super::UsageSummaryV1> for UsageSummaryV1 {
+        impl ::std::convert::From<super::UsageSummaryV1> for UsageSummaryV1Builder {
             fn from(value: super::UsageSummaryV1) -> Self {
                 Self {
                     dedicated_usage: Ok(value.dedicated_usage),
@@ -21140,20 +21895,20 @@ The server uses `20` when unset.*/
         }
         ///Builds a [`UserV1`](super::UserV1) field by field; `try_into()` checks the required ones.
         #[derive(Clone, Debug)]
-        pub struct UserV1 {
+        pub struct UserV1Builder {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UserV1 {
+        impl ::std::default::Default for UserV1Builder {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
                 }
             }
         }
-        impl UserV1 {
+        impl UserV1Builder {
             ///Sets `email`.
             pub fn email<T>(mut self, value: T) -> Self
             where
@@ -21168,15 +21923,15 @@ The server uses `20` when unset.*/
                 self
             }
         }
-        impl ::std::convert::TryFrom<UserV1> for super::UserV1 {
+        impl ::std::convert::TryFrom<UserV1Builder> for super::UserV1 {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UserV1,
+                value: UserV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { email: value.email? })
             }
         }
-        impl ::std::convert::From<super::UserV1> for UserV1 {
+        impl ::std::convert::From<super::UserV1> for UserV1Builder {
             fn from(value: super::UserV1) -> Self {
                 Self { email: Ok(value.email) }
             }
@@ -22340,6 +23095,7 @@ impl Client {
         }
     }
 }
+#[doc(hidden)]
 impl ClientInfo<crate::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
@@ -22368,34 +23124,34 @@ impl Client {
     /**Gets all models
 
 Sends a `GET` request to `/v1/models`*/
-    pub fn list_models(&self) -> builder::ListModels<'_> {
-        builder::ListModels::new(self)
+    pub fn list_models(&self) -> requests::ListModels<'_> {
+        requests::ListModels::new(self)
     }
     /**Creates a new model from a source
 
 Creates a new model in the caller's organization. The `source` field selects how the model is constructed (currently `library_listing`, which forks an accessible listing from `GET /v1/library_models`). The deployment isn't instantly ready; poll the GET endpoint until status is ACTIVE.
 
 Sends a `POST` request to `/v1/models`*/
-    pub fn create_model(&self) -> builder::CreateModel<'_> {
-        builder::CreateModel::new(self)
+    pub fn create_model(&self) -> requests::CreateModel<'_> {
+        requests::CreateModel::new(self)
     }
     /**Gets a model by ID
 
 Sends a `GET` request to `/v1/models/{model_id}`*/
-    pub fn get_model(&self) -> builder::GetModel<'_> {
-        builder::GetModel::new(self)
+    pub fn get_model(&self) -> requests::GetModel<'_> {
+        requests::GetModel::new(self)
     }
     /**Deletes a model by ID
 
 Sends a `DELETE` request to `/v1/models/{model_id}`*/
-    pub fn delete_model(&self) -> builder::DeleteModel<'_> {
-        builder::DeleteModel::new(self)
+    pub fn delete_model(&self) -> requests::DeleteModel<'_> {
+        requests::DeleteModel::new(self)
     }
     /**Validates a model push payload and issues upload credentials
 
 Sends a `POST` request to `/v1/prepare_model_upload`*/
-    pub fn prepare_model_upload(&self) -> builder::PrepareModelUpload<'_> {
-        builder::PrepareModelUpload::new(self)
+    pub fn prepare_model_upload(&self) -> requests::PrepareModelUpload<'_> {
+        requests::PrepareModelUpload::new(self)
     }
 }
 /**# Deployments
@@ -22405,28 +23161,30 @@ impl Client {
     /**Gets all chain deployments
 
 Sends a `GET` request to `/v1/chains/{chain_id}/deployments`*/
-    pub fn list_chain_deployments(&self) -> builder::ListChainDeployments<'_> {
-        builder::ListChainDeployments::new(self)
+    pub fn list_chain_deployments(&self) -> requests::ListChainDeployments<'_> {
+        requests::ListChainDeployments::new(self)
     }
     /**Gets a chain deployment by ID
 
 Sends a `GET` request to `/v1/chains/{chain_id}/deployments/{chain_deployment_id}`*/
-    pub fn get_chain_deployment(&self) -> builder::GetChainDeployment<'_> {
-        builder::GetChainDeployment::new(self)
+    pub fn get_chain_deployment(&self) -> requests::GetChainDeployment<'_> {
+        requests::GetChainDeployment::new(self)
     }
     /**Deletes a chain deployment by ID
 
 Sends a `DELETE` request to `/v1/chains/{chain_id}/deployments/{chain_deployment_id}`*/
-    pub fn delete_chain_deployment(&self) -> builder::DeleteChainDeployment<'_> {
-        builder::DeleteChainDeployment::new(self)
+    pub fn delete_chain_deployment(&self) -> requests::DeleteChainDeployment<'_> {
+        requests::DeleteChainDeployment::new(self)
     }
     /**Deactivates a chain deployment
 
 Deactivates a chain deployment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/chains/{chain_id}/deployments/{chain_deployment_id}/deactivate`*/
-    pub fn deactivate_chain_deployment(&self) -> builder::DeactivateChainDeployment<'_> {
-        builder::DeactivateChainDeployment::new(self)
+    pub fn deactivate_chain_deployment(
+        &self,
+    ) -> requests::DeactivateChainDeployment<'_> {
+        requests::DeactivateChainDeployment::new(self)
     }
     /**Update a chainlet environment's autoscaling settings
 
@@ -22435,36 +23193,36 @@ Updates a chainlet environment's autoscaling settings and returns the updated ch
 Sends a `PATCH` request to `/v1/chains/{chain_id}/environments/{env_name}/chainlet_settings/autoscaling_settings`*/
     pub fn update_chain_environment_chainlet_settings_autoscaling_settings(
         &self,
-    ) -> builder::UpdateChainEnvironmentChainletSettingsAutoscalingSettings<'_> {
-        builder::UpdateChainEnvironmentChainletSettingsAutoscalingSettings::new(self)
+    ) -> requests::UpdateChainEnvironmentChainletSettingsAutoscalingSettings<'_> {
+        requests::UpdateChainEnvironmentChainletSettingsAutoscalingSettings::new(self)
     }
     /**Promotes a chain deployment to an environment
 
 Promotes an existing chain deployment to an environment and returns the promoted chain deployment.
 
 Sends a `POST` request to `/v1/chains/{chain_id}/environments/{env_name}/promote`*/
-    pub fn promote_chain_environment(&self) -> builder::PromoteChainEnvironment<'_> {
-        builder::PromoteChainEnvironment::new(self)
+    pub fn promote_chain_environment(&self) -> requests::PromoteChainEnvironment<'_> {
+        requests::PromoteChainEnvironment::new(self)
     }
     /**Gets all deployments of a model
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments`*/
-    pub fn list_deployments(&self) -> builder::ListDeployments<'_> {
-        builder::ListDeployments::new(self)
+    pub fn list_deployments(&self) -> requests::ListDeployments<'_> {
+        requests::ListDeployments::new(self)
     }
     /**Adds a new deployment to a model
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments`*/
-    pub fn create_deployment(&self) -> builder::CreateDeployment<'_> {
-        builder::CreateDeployment::new(self)
+    pub fn create_deployment(&self) -> requests::CreateDeployment<'_> {
+        requests::CreateDeployment::new(self)
     }
     /**Gets a model's development deployment
 
 Gets a model's development deployment and returns the deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/development`*/
-    pub fn get_development_deployment(&self) -> builder::GetDevelopmentDeployment<'_> {
-        builder::GetDevelopmentDeployment::new(self)
+    pub fn get_development_deployment(&self) -> requests::GetDevelopmentDeployment<'_> {
+        requests::GetDevelopmentDeployment::new(self)
     }
     /**Activates a development deployment
 
@@ -22473,8 +23231,8 @@ Activates an inactive development deployment and returns the activation status.
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/activate`*/
     pub fn activate_development_deployment(
         &self,
-    ) -> builder::ActivateDevelopmentDeployment<'_> {
-        builder::ActivateDevelopmentDeployment::new(self)
+    ) -> requests::ActivateDevelopmentDeployment<'_> {
+        requests::ActivateDevelopmentDeployment::new(self)
     }
     /**Updates a development deployment's autoscaling settings
 
@@ -22483,8 +23241,8 @@ Updates a development deployment's autoscaling settings and returns the update s
 Sends a `PATCH` request to `/v1/models/{model_id}/deployments/development/autoscaling_settings`*/
     pub fn update_development_deployment_autoscaling_settings(
         &self,
-    ) -> builder::UpdateDevelopmentDeploymentAutoscalingSettings<'_> {
-        builder::UpdateDevelopmentDeploymentAutoscalingSettings::new(self)
+    ) -> requests::UpdateDevelopmentDeploymentAutoscalingSettings<'_> {
+        requests::UpdateDevelopmentDeploymentAutoscalingSettings::new(self)
     }
     /**Deactivates a development deployment
 
@@ -22493,8 +23251,8 @@ Deactivates a development deployment and returns the deactivation status.
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/deactivate`*/
     pub fn deactivate_development_deployment(
         &self,
-    ) -> builder::DeactivateDevelopmentDeployment<'_> {
-        builder::DeactivateDevelopmentDeployment::new(self)
+    ) -> requests::DeactivateDevelopmentDeployment<'_> {
+        requests::DeactivateDevelopmentDeployment::new(self)
     }
     /**Promotes a development deployment to production
 
@@ -22503,8 +23261,8 @@ Creates a new production deployment from the development deployment, the current
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/promote`*/
     pub fn promote_development_deployment(
         &self,
-    ) -> builder::PromoteDevelopmentDeployment<'_> {
-        builder::PromoteDevelopmentDeployment::new(self)
+    ) -> requests::PromoteDevelopmentDeployment<'_> {
+        requests::PromoteDevelopmentDeployment::new(self)
     }
     /**Retries a failed development deployment
 
@@ -22513,16 +23271,16 @@ Retries a failed development deployment and returns the retry status and updated
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/retry`*/
     pub fn retry_development_deployment(
         &self,
-    ) -> builder::RetryDevelopmentDeployment<'_> {
-        builder::RetryDevelopmentDeployment::new(self)
+    ) -> requests::RetryDevelopmentDeployment<'_> {
+        requests::RetryDevelopmentDeployment::new(self)
     }
     /**Gets a model's production deployment
 
 Gets a model's production deployment and returns the deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/production`*/
-    pub fn get_production_deployment(&self) -> builder::GetProductionDeployment<'_> {
-        builder::GetProductionDeployment::new(self)
+    pub fn get_production_deployment(&self) -> requests::GetProductionDeployment<'_> {
+        requests::GetProductionDeployment::new(self)
     }
     /**Activates a production deployment
 
@@ -22531,8 +23289,8 @@ Activates an inactive production deployment and returns the activation status.
 Sends a `POST` request to `/v1/models/{model_id}/deployments/production/activate`*/
     pub fn activate_production_deployment(
         &self,
-    ) -> builder::ActivateProductionDeployment<'_> {
-        builder::ActivateProductionDeployment::new(self)
+    ) -> requests::ActivateProductionDeployment<'_> {
+        requests::ActivateProductionDeployment::new(self)
     }
     /**Updates a production deployment's autoscaling settings
 
@@ -22541,8 +23299,8 @@ Updates a production deployment's autoscaling settings and returns the update st
 Sends a `PATCH` request to `/v1/models/{model_id}/deployments/production/autoscaling_settings`*/
     pub fn update_production_deployment_autoscaling_settings(
         &self,
-    ) -> builder::UpdateProductionDeploymentAutoscalingSettings<'_> {
-        builder::UpdateProductionDeploymentAutoscalingSettings::new(self)
+    ) -> requests::UpdateProductionDeploymentAutoscalingSettings<'_> {
+        requests::UpdateProductionDeploymentAutoscalingSettings::new(self)
     }
     /**Deactivates a production deployment
 
@@ -22551,40 +23309,42 @@ Deactivates a production deployment and returns the deactivation status.
 Sends a `POST` request to `/v1/models/{model_id}/deployments/production/deactivate`*/
     pub fn deactivate_production_deployment(
         &self,
-    ) -> builder::DeactivateProductionDeployment<'_> {
-        builder::DeactivateProductionDeployment::new(self)
+    ) -> requests::DeactivateProductionDeployment<'_> {
+        requests::DeactivateProductionDeployment::new(self)
     }
     /**Retries a failed production deployment
 
 Retries a failed production deployment and returns the retry status and updated deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/production/retry`*/
-    pub fn retry_production_deployment(&self) -> builder::RetryProductionDeployment<'_> {
-        builder::RetryProductionDeployment::new(self)
+    pub fn retry_production_deployment(
+        &self,
+    ) -> requests::RetryProductionDeployment<'_> {
+        requests::RetryProductionDeployment::new(self)
     }
     /**Gets a model's deployment by ID
 
 Gets a model's deployment by ID and returns the deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/{deployment_id}`*/
-    pub fn get_deployment(&self) -> builder::GetDeployment<'_> {
-        builder::GetDeployment::new(self)
+    pub fn get_deployment(&self) -> requests::GetDeployment<'_> {
+        requests::GetDeployment::new(self)
     }
     /**Deletes a model's deployment by ID
 
 Deletes a model's deployment by ID and returns the tombstone of the deployment.
 
 Sends a `DELETE` request to `/v1/models/{model_id}/deployments/{deployment_id}`*/
-    pub fn delete_deployment(&self) -> builder::DeleteDeployment<'_> {
-        builder::DeleteDeployment::new(self)
+    pub fn delete_deployment(&self) -> requests::DeleteDeployment<'_> {
+        requests::DeleteDeployment::new(self)
     }
     /**Activates a deployment
 
 Activates an inactive deployment and returns the activation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/activate`*/
-    pub fn activate_deployment(&self) -> builder::ActivateDeployment<'_> {
-        builder::ActivateDeployment::new(self)
+    pub fn activate_deployment(&self) -> requests::ActivateDeployment<'_> {
+        requests::ActivateDeployment::new(self)
     }
     /**Updates a deployment's autoscaling settings
 
@@ -22593,8 +23353,8 @@ Updates a deployment's autoscaling settings and returns the update status.
 Sends a `PATCH` request to `/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings`*/
     pub fn update_deployment_autoscaling_settings(
         &self,
-    ) -> builder::UpdateDeploymentAutoscalingSettings<'_> {
-        builder::UpdateDeploymentAutoscalingSettings::new(self)
+    ) -> requests::UpdateDeploymentAutoscalingSettings<'_> {
+        requests::UpdateDeploymentAutoscalingSettings::new(self)
     }
     /**Gets a deployment's config
 
@@ -22608,24 +23368,24 @@ Arguments:
 - `output_format`: 'raw': verbatim config.yaml with comments (not available for deployments created before 2026-04-30). 'parsed': dict with server-side defaults applied (always available). 'both': both fields populated.
 
 The server uses `both` when unset.*/
-    pub fn get_deployment_config(&self) -> builder::GetDeploymentConfig<'_> {
-        builder::GetDeploymentConfig::new(self)
+    pub fn get_deployment_config(&self) -> requests::GetDeploymentConfig<'_> {
+        requests::GetDeploymentConfig::new(self)
     }
     /**Deactivates a deployment
 
 Deactivates a deployment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/deactivate`*/
-    pub fn deactivate_deployment(&self) -> builder::DeactivateDeployment<'_> {
-        builder::DeactivateDeployment::new(self)
+    pub fn deactivate_deployment(&self) -> requests::DeactivateDeployment<'_> {
+        requests::DeactivateDeployment::new(self)
     }
     /**Gets a presigned download URL for a deployment's truss
 
 Gets a presigned URL to download the truss tar file for a deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/{deployment_id}/download`*/
-    pub fn get_deployment_download(&self) -> builder::GetDeploymentDownload<'_> {
-        builder::GetDeploymentDownload::new(self)
+    pub fn get_deployment_download(&self) -> requests::GetDeploymentDownload<'_> {
+        requests::GetDeploymentDownload::new(self)
     }
     /**Gets the logs for a model deployment
 
@@ -22649,8 +23409,8 @@ The server uses `500` when unset.
 - `request_id`: Only return logs tagged with this inference request ID.
 - `search_pattern`: RE2 regular expression matched against the log message. Prefer `includes` and `excludes` for plain substring matches.
 - `start_epoch_millis`: Epoch milliseconds at which to start fetching logs. Defaults to 30 minutes before the end. The window from start to end must not exceed 7 days.*/
-    pub fn list_deployment_logs(&self) -> builder::ListDeploymentLogs<'_> {
-        builder::ListDeploymentLogs::new(self)
+    pub fn list_deployment_logs(&self) -> requests::ListDeploymentLogs<'_> {
+        requests::ListDeploymentLogs::new(self)
     }
     /**Gets the metrics for a model deployment
 
@@ -22667,32 +23427,32 @@ Arguments:
 
 The server uses `CURRENT` when unset.
 - `start_epoch_millis`: Epoch millis timestamp to start fetching metrics. Defaults to one hour before the end.*/
-    pub fn list_deployment_metrics(&self) -> builder::ListDeploymentMetrics<'_> {
-        builder::ListDeploymentMetrics::new(self)
+    pub fn list_deployment_metrics(&self) -> requests::ListDeploymentMetrics<'_> {
+        requests::ListDeploymentMetrics::new(self)
     }
     /**Promotes a deployment to production
 
 Promotes an existing deployment to production and returns the same deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/promote`*/
-    pub fn promote_deployment(&self) -> builder::PromoteDeployment<'_> {
-        builder::PromoteDeployment::new(self)
+    pub fn promote_deployment(&self) -> requests::PromoteDeployment<'_> {
+        requests::PromoteDeployment::new(self)
     }
     /**Terminates a replica in a deployment
 
 Terminates a deployment replica and returns the termination status.
 
 Sends a `DELETE` request to `/v1/models/{model_id}/deployments/{deployment_id}/replicas/{replica_id}`*/
-    pub fn delete_deployment_replica(&self) -> builder::DeleteDeploymentReplica<'_> {
-        builder::DeleteDeploymentReplica::new(self)
+    pub fn delete_deployment_replica(&self) -> requests::DeleteDeploymentReplica<'_> {
+        requests::DeleteDeploymentReplica::new(self)
     }
     /**Retries a failed deployment
 
 Retries a failed deployment and returns the retry status and updated deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/retry`*/
-    pub fn retry_deployment(&self) -> builder::RetryDeployment<'_> {
-        builder::RetryDeployment::new(self)
+    pub fn retry_deployment(&self) -> requests::RetryDeployment<'_> {
+        requests::RetryDeployment::new(self)
     }
     /**Activates a deployment associated with an environment
 
@@ -22701,8 +23461,8 @@ Activates an inactive deployment associated with an environment and returns the 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/activate`*/
     pub fn activate_environment_deployment(
         &self,
-    ) -> builder::ActivateEnvironmentDeployment<'_> {
-        builder::ActivateEnvironmentDeployment::new(self)
+    ) -> requests::ActivateEnvironmentDeployment<'_> {
+        requests::ActivateEnvironmentDeployment::new(self)
     }
     /**Cancels a promotion to an environment
 
@@ -22711,8 +23471,8 @@ Cancels an ongoing promotion to an environment and returns the cancellation stat
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/cancel_promotion`*/
     pub fn cancel_environment_promotion(
         &self,
-    ) -> builder::CancelEnvironmentPromotion<'_> {
-        builder::CancelEnvironmentPromotion::new(self)
+    ) -> requests::CancelEnvironmentPromotion<'_> {
+        requests::CancelEnvironmentPromotion::new(self)
     }
     /**Deactivates a deployment associated with an environment
 
@@ -22721,8 +23481,8 @@ Deactivates a deployment associated with an environment and returns the deactiva
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/deactivate`*/
     pub fn deactivate_environment_deployment(
         &self,
-    ) -> builder::DeactivateEnvironmentDeployment<'_> {
-        builder::DeactivateEnvironmentDeployment::new(self)
+    ) -> requests::DeactivateEnvironmentDeployment<'_> {
+        requests::DeactivateEnvironmentDeployment::new(self)
     }
     /**Force cancels a rolling promotion
 
@@ -22731,8 +23491,8 @@ Immediately cancels an in-progress rolling promotion and triggers rollback to th
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/force_cancel_promotion`*/
     pub fn force_cancel_environment_promotion(
         &self,
-    ) -> builder::ForceCancelEnvironmentPromotion<'_> {
-        builder::ForceCancelEnvironmentPromotion::new(self)
+    ) -> requests::ForceCancelEnvironmentPromotion<'_> {
+        requests::ForceCancelEnvironmentPromotion::new(self)
     }
     /**Force rolls forward a rolling promotion
 
@@ -22741,24 +23501,26 @@ Immediately completes the rolling promotion, shifting all traffic to the new ver
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion`*/
     pub fn force_roll_forward_environment_promotion(
         &self,
-    ) -> builder::ForceRollForwardEnvironmentPromotion<'_> {
-        builder::ForceRollForwardEnvironmentPromotion::new(self)
+    ) -> requests::ForceRollForwardEnvironmentPromotion<'_> {
+        requests::ForceRollForwardEnvironmentPromotion::new(self)
     }
     /**Pauses a rolling promotion
 
 Pauses an in-progress rolling promotion after the current step completes. No further scaling changes are made until resumed.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/pause_promotion`*/
-    pub fn pause_environment_promotion(&self) -> builder::PauseEnvironmentPromotion<'_> {
-        builder::PauseEnvironmentPromotion::new(self)
+    pub fn pause_environment_promotion(
+        &self,
+    ) -> requests::PauseEnvironmentPromotion<'_> {
+        requests::PauseEnvironmentPromotion::new(self)
     }
     /**Promotes a deployment to an environment
 
 Promotes an existing deployment to an environment and returns the promoted deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/promote`*/
-    pub fn promote_environment(&self) -> builder::PromoteEnvironment<'_> {
-        builder::PromoteEnvironment::new(self)
+    pub fn promote_environment(&self) -> requests::PromoteEnvironment<'_> {
+        requests::PromoteEnvironment::new(self)
     }
     /**Resumes a paused rolling promotion
 
@@ -22767,8 +23529,8 @@ Resumes a paused rolling promotion, continuing from where it was paused.
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/resume_promotion`*/
     pub fn resume_environment_promotion(
         &self,
-    ) -> builder::ResumeEnvironmentPromotion<'_> {
-        builder::ResumeEnvironmentPromotion::new(self)
+    ) -> requests::ResumeEnvironmentPromotion<'_> {
+        requests::ResumeEnvironmentPromotion::new(self)
     }
 }
 /**# Environments
@@ -22782,32 +23544,32 @@ Gets all chain environments for a given chain
 **Docs erratum.** Baseten's page for this endpoint declares the model environments' list (`EnvironmentsV1`); the chain environment endpoints beside it answer `ChainEnvironmentV1`. Each item is read as either: [`ChainOrModelEnvironmentV1`](crate::types::ChainOrModelEnvironmentV1), the chain's shape first.
 
 Sends a `GET` request to `/v1/chains/{chain_id}/environments`*/
-    pub fn list_chain_environments(&self) -> builder::ListChainEnvironments<'_> {
-        builder::ListChainEnvironments::new(self)
+    pub fn list_chain_environments(&self) -> requests::ListChainEnvironments<'_> {
+        requests::ListChainEnvironments::new(self)
     }
     /**Create a chain environment
 
 Create a chain environment. Returns the resulting environment.
 
 Sends a `POST` request to `/v1/chains/{chain_id}/environments`*/
-    pub fn create_chain_environment(&self) -> builder::CreateChainEnvironment<'_> {
-        builder::CreateChainEnvironment::new(self)
+    pub fn create_chain_environment(&self) -> requests::CreateChainEnvironment<'_> {
+        requests::CreateChainEnvironment::new(self)
     }
     /**Get a chain environment's details
 
 Gets a chain environment's details and returns the chain environment.
 
 Sends a `GET` request to `/v1/chains/{chain_id}/environments/{env_name}`*/
-    pub fn get_chain_environment(&self) -> builder::GetChainEnvironment<'_> {
-        builder::GetChainEnvironment::new(self)
+    pub fn get_chain_environment(&self) -> requests::GetChainEnvironment<'_> {
+        requests::GetChainEnvironment::new(self)
     }
     /**Update a chain environment's settings
 
 Update a chain environment's settings and returns the chain environment.
 
 Sends a `PATCH` request to `/v1/chains/{chain_id}/environments/{env_name}`*/
-    pub fn update_chain_environment(&self) -> builder::UpdateChainEnvironment<'_> {
-        builder::UpdateChainEnvironment::new(self)
+    pub fn update_chain_environment(&self) -> requests::UpdateChainEnvironment<'_> {
+        requests::UpdateChainEnvironment::new(self)
     }
     /**Update a chainlet environment's instance type settings
 
@@ -22816,40 +23578,40 @@ Updates a chainlet environment's instance type settings. The chainlet environmen
 Sends a `POST` request to `/v1/chains/{chain_id}/environments/{env_name}/chainlet_settings/instance_types/update`*/
     pub fn update_chain_environment_chainlet_settings_instance_types(
         &self,
-    ) -> builder::UpdateChainEnvironmentChainletSettingsInstanceTypes<'_> {
-        builder::UpdateChainEnvironmentChainletSettingsInstanceTypes::new(self)
+    ) -> requests::UpdateChainEnvironmentChainletSettingsInstanceTypes<'_> {
+        requests::UpdateChainEnvironmentChainletSettingsInstanceTypes::new(self)
     }
     /**Get all environments
 
 Gets all environments for a given model
 
 Sends a `GET` request to `/v1/models/{model_id}/environments`*/
-    pub fn list_environments(&self) -> builder::ListEnvironments<'_> {
-        builder::ListEnvironments::new(self)
+    pub fn list_environments(&self) -> requests::ListEnvironments<'_> {
+        requests::ListEnvironments::new(self)
     }
     /**Create an environment
 
 Creates an environment for the specified model and returns the environment.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments`*/
-    pub fn create_environment(&self) -> builder::CreateEnvironment<'_> {
-        builder::CreateEnvironment::new(self)
+    pub fn create_environment(&self) -> requests::CreateEnvironment<'_> {
+        requests::CreateEnvironment::new(self)
     }
     /**Get an environment's details
 
 Gets an environment's details and returns the environment.
 
 Sends a `GET` request to `/v1/models/{model_id}/environments/{env_name}`*/
-    pub fn get_environment(&self) -> builder::GetEnvironment<'_> {
-        builder::GetEnvironment::new(self)
+    pub fn get_environment(&self) -> requests::GetEnvironment<'_> {
+        requests::GetEnvironment::new(self)
     }
     /**Update an environment's settings
 
 Updates an environment's settings and returns the updated environment.
 
 Sends a `PATCH` request to `/v1/models/{model_id}/environments/{env_name}`*/
-    pub fn update_environment(&self) -> builder::UpdateEnvironment<'_> {
-        builder::UpdateEnvironment::new(self)
+    pub fn update_environment(&self) -> requests::UpdateEnvironment<'_> {
+        requests::UpdateEnvironment::new(self)
     }
 }
 /**# Chains
@@ -22859,20 +23621,20 @@ impl Client {
     /**Gets all chains
 
 Sends a `GET` request to `/v1/chains`*/
-    pub fn list_chains(&self) -> builder::ListChains<'_> {
-        builder::ListChains::new(self)
+    pub fn list_chains(&self) -> requests::ListChains<'_> {
+        requests::ListChains::new(self)
     }
     /**Gets a chain by ID
 
 Sends a `GET` request to `/v1/chains/{chain_id}`*/
-    pub fn get_chain(&self) -> builder::GetChain<'_> {
-        builder::GetChain::new(self)
+    pub fn get_chain(&self) -> requests::GetChain<'_> {
+        requests::GetChain::new(self)
     }
     /**Deletes a chain by ID
 
 Sends a `DELETE` request to `/v1/chains/{chain_id}`*/
-    pub fn delete_chain(&self) -> builder::DeleteChain<'_> {
-        builder::DeleteChain::new(self)
+    pub fn delete_chain(&self) -> requests::DeleteChain<'_> {
+        requests::DeleteChain::new(self)
     }
 }
 /**# Secrets
@@ -22882,16 +23644,16 @@ impl Client {
     /**Gets all secrets
 
 Sends a `GET` request to `/v1/secrets`*/
-    pub fn list_secrets(&self) -> builder::ListSecrets<'_> {
-        builder::ListSecrets::new(self)
+    pub fn list_secrets(&self) -> requests::ListSecrets<'_> {
+        requests::ListSecrets::new(self)
     }
     /**Upserts a secret
 
 Creates a new secret or updates an existing secret if one with the provided name already exists. The name and creation date of the created or updated secret is returned.
 
 Sends a `POST` request to `/v1/secrets`*/
-    pub fn create_secret(&self) -> builder::CreateSecret<'_> {
-        builder::CreateSecret::new(self)
+    pub fn create_secret(&self) -> requests::CreateSecret<'_> {
+        requests::CreateSecret::new(self)
     }
 }
 /**# API keys
@@ -22901,24 +23663,24 @@ impl Client {
     /**Lists the user's API keys
 
 Sends a `GET` request to `/v1/api_keys`*/
-    pub fn list_api_keys(&self) -> builder::ListApiKeys<'_> {
-        builder::ListApiKeys::new(self)
+    pub fn list_api_keys(&self) -> requests::ListApiKeys<'_> {
+        requests::ListApiKeys::new(self)
     }
     /**Creates an API key
 
 Creates an API key with the provided name and type. The API key is returned in the response.
 
 Sends a `POST` request to `/v1/api_keys`*/
-    pub fn create_api_key(&self) -> builder::CreateApiKey<'_> {
-        builder::CreateApiKey::new(self)
+    pub fn create_api_key(&self) -> requests::CreateApiKey<'_> {
+        requests::CreateApiKey::new(self)
     }
     /**Deletes an API key by prefix
 
 Deletes an API key by prefix and returns info about the API key.
 
 Sends a `DELETE` request to `/v1/api_keys/{api_key_prefix}`*/
-    pub fn delete_api_key(&self) -> builder::DeleteApiKey<'_> {
-        builder::DeleteApiKey::new(self)
+    pub fn delete_api_key(&self) -> requests::DeleteApiKey<'_> {
+        requests::DeleteApiKey::new(self)
     }
 }
 /**# Teams
@@ -22930,30 +23692,30 @@ impl Client {
 Returns a list of all teams the authenticated user has access to.
 
 Sends a `GET` request to `/v1/teams`*/
-    pub fn list_teams(&self) -> builder::ListTeams<'_> {
-        builder::ListTeams::new(self)
+    pub fn list_teams(&self) -> requests::ListTeams<'_> {
+        requests::ListTeams::new(self)
     }
     /**Creates a team API key
 
 Creates a team API key with the provided name and type. The API key is returned in the response.
 
 Sends a `POST` request to `/v1/teams/{team_id}/api_keys`*/
-    pub fn create_team_api_key(&self) -> builder::CreateTeamApiKey<'_> {
-        builder::CreateTeamApiKey::new(self)
+    pub fn create_team_api_key(&self) -> requests::CreateTeamApiKey<'_> {
+        requests::CreateTeamApiKey::new(self)
     }
     /**Gets all secrets for a team
 
 Sends a `GET` request to `/v1/teams/{team_id}/secrets`*/
-    pub fn list_team_secrets(&self) -> builder::ListTeamSecrets<'_> {
-        builder::ListTeamSecrets::new(self)
+    pub fn list_team_secrets(&self) -> requests::ListTeamSecrets<'_> {
+        requests::ListTeamSecrets::new(self)
     }
     /**Upserts a secret in a team
 
 Creates a new secret or updates an existing secret if one with the provided name already exists. The name and creation date of the created or updated secret is returned. This secret belongs to the specified team
 
 Sends a `POST` request to `/v1/teams/{team_id}/secrets`*/
-    pub fn create_team_secret(&self) -> builder::CreateTeamSecret<'_> {
-        builder::CreateTeamSecret::new(self)
+    pub fn create_team_secret(&self) -> requests::CreateTeamSecret<'_> {
+        requests::CreateTeamSecret::new(self)
     }
     /**Upsert a training project in a specific team
 
@@ -22962,8 +23724,8 @@ Upserts a training project with the specified metadata for a team.
 Sends a `POST` request to `/v1/teams/{team_id}/training_projects`*/
     pub fn create_team_training_project(
         &self,
-    ) -> builder::CreateTeamTrainingProject<'_> {
-        builder::CreateTeamTrainingProject::new(self)
+    ) -> requests::CreateTeamTrainingProject<'_> {
+        requests::CreateTeamTrainingProject::new(self)
     }
 }
 /**# Instance types
@@ -22973,14 +23735,14 @@ impl Client {
     /**Gets prices for available instance types
 
 Sends a `GET` request to `/v1/instance_type_prices`*/
-    pub fn list_instance_type_prices(&self) -> builder::ListInstanceTypePrices<'_> {
-        builder::ListInstanceTypePrices::new(self)
+    pub fn list_instance_type_prices(&self) -> requests::ListInstanceTypePrices<'_> {
+        requests::ListInstanceTypePrices::new(self)
     }
     /**Gets all available instance types
 
 Sends a `GET` request to `/v1/instance_types`*/
-    pub fn list_instance_types(&self) -> builder::ListInstanceTypes<'_> {
-        builder::ListInstanceTypes::new(self)
+    pub fn list_instance_types(&self) -> requests::ListInstanceTypes<'_> {
+        requests::ListInstanceTypes::new(self)
     }
 }
 /**# Model APIs
@@ -23001,16 +23763,16 @@ The server uses `false` when unset.
 - `limit`: Maximum number of items to return.
 
 The server uses `100` when unset.*/
-    pub fn list_model_apis(&self) -> builder::ListModelApis<'_> {
-        builder::ListModelApis::new(self)
+    pub fn list_model_apis(&self) -> requests::ListModelApis<'_> {
+        requests::ListModelApis::new(self)
     }
     /**Gets a Model API
 
 Fetches a Model API by name, with workspace overlay when added.
 
 Sends a `GET` request to `/v1/model_apis/{model_api_name}`*/
-    pub fn get_model_api(&self) -> builder::GetModelApi<'_> {
-        builder::GetModelApi::new(self)
+    pub fn get_model_api(&self) -> requests::GetModelApi<'_> {
+        requests::GetModelApi::new(self)
     }
 }
 /**# Billing
@@ -23026,8 +23788,8 @@ Sends a `GET` request to `/v1/billing/usage_summary`
 Arguments:
 - `end_date`: End date in ISO 8601 format (UTC). Date range cannot exceed 31 days.
 - `start_date`: Start date (ISO 8601, UTC). Earliest queryable: 2026-01-01.*/
-    pub fn get_billing_usage_summary(&self) -> builder::GetBillingUsageSummary<'_> {
-        builder::GetBillingUsageSummary::new(self)
+    pub fn get_billing_usage_summary(&self) -> requests::GetBillingUsageSummary<'_> {
+        requests::GetBillingUsageSummary::new(self)
     }
 }
 /**# Training
@@ -23039,40 +23801,40 @@ impl Client {
 Searches training jobs for the organization.
 
 Sends a `POST` request to `/v1/training_jobs/search`*/
-    pub fn search_training_jobs(&self) -> builder::SearchTrainingJobs<'_> {
-        builder::SearchTrainingJobs::new(self)
+    pub fn search_training_jobs(&self) -> requests::SearchTrainingJobs<'_> {
+        requests::SearchTrainingJobs::new(self)
     }
     /**List training projects
 
 List all training projects for the organization.
 
 Sends a `GET` request to `/v1/training_projects`*/
-    pub fn list_training_projects(&self) -> builder::ListTrainingProjects<'_> {
-        builder::ListTrainingProjects::new(self)
+    pub fn list_training_projects(&self) -> requests::ListTrainingProjects<'_> {
+        requests::ListTrainingProjects::new(self)
     }
     /**Upserts a training project
 
 Upserts a training project with the specified metadata.
 
 Sends a `POST` request to `/v1/training_projects`*/
-    pub fn create_training_project(&self) -> builder::CreateTrainingProject<'_> {
-        builder::CreateTrainingProject::new(self)
+    pub fn create_training_project(&self) -> requests::CreateTrainingProject<'_> {
+        requests::CreateTrainingProject::new(self)
     }
     /**Gets a training project
 
 Gets the details of an existing training project.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}`*/
-    pub fn get_training_project(&self) -> builder::GetTrainingProject<'_> {
-        builder::GetTrainingProject::new(self)
+    pub fn get_training_project(&self) -> requests::GetTrainingProject<'_> {
+        requests::GetTrainingProject::new(self)
     }
     /**Deletes a training project
 
 Deletes a training project and all associated training jobs.
 
 Sends a `DELETE` request to `/v1/training_projects/{training_project_id}`*/
-    pub fn delete_training_project(&self) -> builder::DeleteTrainingProject<'_> {
-        builder::DeleteTrainingProject::new(self)
+    pub fn delete_training_project(&self) -> requests::DeleteTrainingProject<'_> {
+        requests::DeleteTrainingProject::new(self)
     }
     /**Gets training project cache summary
 
@@ -23081,40 +23843,40 @@ Gets the cache summary for the most recent training job in the project.
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/cache/summary`*/
     pub fn get_training_project_cache_summary(
         &self,
-    ) -> builder::GetTrainingProjectCacheSummary<'_> {
-        builder::GetTrainingProjectCacheSummary::new(self)
+    ) -> requests::GetTrainingProjectCacheSummary<'_> {
+        requests::GetTrainingProjectCacheSummary::new(self)
     }
     /**List training jobs
 
 List all training jobs for the training project.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs`*/
-    pub fn list_training_project_jobs(&self) -> builder::ListTrainingProjectJobs<'_> {
-        builder::ListTrainingProjectJobs::new(self)
+    pub fn list_training_project_jobs(&self) -> requests::ListTrainingProjectJobs<'_> {
+        requests::ListTrainingProjectJobs::new(self)
     }
     /**Creates a training job
 
 Creates a training job with the specified configuration.
 
 Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs`*/
-    pub fn create_training_project_job(&self) -> builder::CreateTrainingProjectJob<'_> {
-        builder::CreateTrainingProjectJob::new(self)
+    pub fn create_training_project_job(&self) -> requests::CreateTrainingProjectJob<'_> {
+        requests::CreateTrainingProjectJob::new(self)
     }
     /**Get a training job
 
 Get the details of an existing training job.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}`*/
-    pub fn get_training_project_job(&self) -> builder::GetTrainingProjectJob<'_> {
-        builder::GetTrainingProjectJob::new(self)
+    pub fn get_training_project_job(&self) -> requests::GetTrainingProjectJob<'_> {
+        requests::GetTrainingProjectJob::new(self)
     }
     /**Deletes a training job
 
 Deletes a training job. Stops it first if still running.
 
 Sends a `DELETE` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}`*/
-    pub fn delete_training_project_job(&self) -> builder::DeleteTrainingProjectJob<'_> {
-        builder::DeleteTrainingProjectJob::new(self)
+    pub fn delete_training_project_job(&self) -> requests::DeleteTrainingProjectJob<'_> {
+        requests::DeleteTrainingProjectJob::new(self)
     }
     /**Gets auth codes for a training job
 
@@ -23123,8 +23885,8 @@ Gets authentication codes for all nodes of a training job's interactive sessions
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/auth_codes`*/
     pub fn list_training_project_job_auth_codes(
         &self,
-    ) -> builder::ListTrainingProjectJobAuthCodes<'_> {
-        builder::ListTrainingProjectJobAuthCodes::new(self)
+    ) -> requests::ListTrainingProjectJobAuthCodes<'_> {
+        requests::ListTrainingProjectJobAuthCodes::new(self)
     }
     /**Gets training job checkpoint files
 
@@ -23143,8 +23905,8 @@ The server uses `1000` when unset.
 The server uses `0` when unset.*/
     pub fn list_training_project_job_checkpoint_files(
         &self,
-    ) -> builder::ListTrainingProjectJobCheckpointFiles<'_> {
-        builder::ListTrainingProjectJobCheckpointFiles::new(self)
+    ) -> requests::ListTrainingProjectJobCheckpointFiles<'_> {
+        requests::ListTrainingProjectJobCheckpointFiles::new(self)
     }
     /**Gets training job checkpoints
 
@@ -23153,8 +23915,8 @@ Gets the checkpoints for a training job.
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/checkpoints`*/
     pub fn list_training_project_job_checkpoints(
         &self,
-    ) -> builder::ListTrainingProjectJobCheckpoints<'_> {
-        builder::ListTrainingProjectJobCheckpoints::new(self)
+    ) -> requests::ListTrainingProjectJobCheckpoints<'_> {
+        requests::ListTrainingProjectJobCheckpoints::new(self)
     }
     /**Get the uploaded training job as a S3 Artifact
 
@@ -23163,8 +23925,8 @@ Get the uploaded training job as a S3 Artifact
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/download`*/
     pub fn get_training_project_job_download(
         &self,
-    ) -> builder::GetTrainingProjectJobDownload<'_> {
-        builder::GetTrainingProjectJobDownload::new(self)
+    ) -> requests::GetTrainingProjectJobDownload<'_> {
+        requests::GetTrainingProjectJobDownload::new(self)
     }
     /**Gets the logs for a training job
 
@@ -23184,8 +23946,8 @@ The server uses `500` when unset.
 - `start_epoch_millis`: Epoch milliseconds at which to start fetching logs. Defaults to 30 minutes before the end. The window from start to end must not exceed 7 days.*/
     pub fn list_training_project_job_logs(
         &self,
-    ) -> builder::ListTrainingProjectJobLogs<'_> {
-        builder::ListTrainingProjectJobLogs::new(self)
+    ) -> requests::ListTrainingProjectJobLogs<'_> {
+        requests::ListTrainingProjectJobLogs::new(self)
     }
     /**Gets the metrics for a training job
 
@@ -23201,8 +23963,8 @@ Arguments:
 - `step_seconds`: Resolution of the returned series, in seconds. When omitted, a step is derived from the time range so large windows return fewer points.*/
     pub fn list_training_project_job_metrics(
         &self,
-    ) -> builder::ListTrainingProjectJobMetrics<'_> {
-        builder::ListTrainingProjectJobMetrics::new(self)
+    ) -> requests::ListTrainingProjectJobMetrics<'_> {
+        requests::ListTrainingProjectJobMetrics::new(self)
     }
     /**Recreates a training job
 
@@ -23211,21 +23973,21 @@ Creates a new training job with the same configuration as an existing training j
 Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/recreate`*/
     pub fn recreate_training_project_job(
         &self,
-    ) -> builder::RecreateTrainingProjectJob<'_> {
-        builder::RecreateTrainingProjectJob::new(self)
+    ) -> requests::RecreateTrainingProjectJob<'_> {
+        requests::RecreateTrainingProjectJob::new(self)
     }
     /**Stops a training job
 
 Stops a training job.
 
 Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/stop`*/
-    pub fn stop_training_project_job(&self) -> builder::StopTrainingProjectJob<'_> {
-        builder::StopTrainingProjectJob::new(self)
+    pub fn stop_training_project_job(&self) -> requests::StopTrainingProjectJob<'_> {
+        requests::StopTrainingProjectJob::new(self)
     }
 }
-/// Types for composing operation parameters.
+///The request builder of each operation: set its arguments, then `send()`.
 #[allow(clippy::all)]
-pub mod builder {
+pub mod requests {
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -23289,12 +24051,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ApiKeysV1>, crate::Error> {
-            crate::call::send("list_api_keys", self.send_raw()).await
+            crate::call::send(
+                    "list_api_keys",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23303,6 +24079,15 @@ pub mod builder {
             self.options.retry = Some(policy);
             self
         }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
+        }
     }
     /**Builder for [`Client::create_api_key`]
 
@@ -23310,7 +24095,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateApiKey<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateApiKeyRequestV1, String>,
+        body: Result<types::builders::CreateApiKeyRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateApiKey<'a> {
@@ -23344,8 +24129,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateApiKeyRequestV1,
-            ) -> types::builder::CreateApiKeyRequestV1,
+                types::builders::CreateApiKeyRequestV1Builder,
+            ) -> types::builders::CreateApiKeyRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -23356,7 +24141,8 @@ pub mod builder {
             let Self { client, body, options } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreateApiKeyRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::CreateApiKeyRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/api_keys", client.baseurl,);
@@ -23397,12 +24183,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ApiKeyV1>, crate::Error> {
-            crate::call::send("create_api_key", self.send_raw()).await
+            crate::call::send(
+                    "create_api_key",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23410,6 +24210,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_api_key`]
@@ -23426,7 +24235,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                api_key_prefix: Err("api_key_prefix was not initialized".to_string()),
+                api_key_prefix: Err(
+                    "missing required argument `api_key_prefix`: set it with `.api_key_prefix(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -23491,12 +24303,26 @@ pub mod builder {
             ResponseValue<types::ApiKeyTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_api_key", self.send_raw()).await
+            crate::call::send(
+                    "delete_api_key",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23504,6 +24330,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_billing_usage_summary`]
@@ -23521,8 +24356,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                end_date: Err("end_date was not initialized".to_string()),
-                start_date: Err("start_date was not initialized".to_string()),
+                end_date: Err(
+                    "missing required argument `end_date`: set it with `.end_date(..)`"
+                        .to_string(),
+                ),
+                start_date: Err(
+                    "missing required argument `start_date`: set it with `.start_date(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -23597,12 +24438,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::UsageSummaryV1>, crate::Error> {
-            crate::call::send("get_billing_usage_summary", self.send_raw()).await
+            crate::call::send(
+                    "get_billing_usage_summary",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23610,6 +24465,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_chains`]
@@ -23669,12 +24533,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ChainsV1>, crate::Error> {
-            crate::call::send("list_chains", self.send_raw()).await
+            crate::call::send(
+                    "list_chains",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23682,6 +24560,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_chain`]
@@ -23698,7 +24585,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -23759,12 +24649,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ChainV1>, crate::Error> {
-            crate::call::send("get_chain", self.send_raw()).await
+            crate::call::send(
+                    "get_chain",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23772,6 +24676,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_chain`]
@@ -23788,7 +24701,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -23852,12 +24768,26 @@ pub mod builder {
             ResponseValue<types::ChainTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_chain", self.send_raw()).await
+            crate::call::send(
+                    "delete_chain",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23865,6 +24795,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_chain_deployments`]
@@ -23881,7 +24820,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -23946,12 +24888,26 @@ pub mod builder {
             ResponseValue<types::ChainDeploymentsV1>,
             crate::Error,
         > {
-            crate::call::send("list_chain_deployments", self.send_raw()).await
+            crate::call::send(
+                    "list_chain_deployments",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -23959,6 +24915,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_chain_deployment`]
@@ -23976,9 +24941,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 chain_deployment_id: Err(
-                    "chain_deployment_id was not initialized".to_string(),
+                    "missing required argument `chain_deployment_id`: set it with `.chain_deployment_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -24059,12 +25028,26 @@ pub mod builder {
             ResponseValue<types::ChainDeploymentV1>,
             crate::Error,
         > {
-            crate::call::send("get_chain_deployment", self.send_raw()).await
+            crate::call::send(
+                    "get_chain_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24072,6 +25055,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_chain_deployment`]
@@ -24089,9 +25081,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 chain_deployment_id: Err(
-                    "chain_deployment_id was not initialized".to_string(),
+                    "missing required argument `chain_deployment_id`: set it with `.chain_deployment_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -24172,12 +25168,26 @@ pub mod builder {
             ResponseValue<types::ChainDeploymentTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_chain_deployment", self.send_raw()).await
+            crate::call::send(
+                    "delete_chain_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24185,6 +25195,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::deactivate_chain_deployment`]
@@ -24202,9 +25221,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 chain_deployment_id: Err(
-                    "chain_deployment_id was not initialized".to_string(),
+                    "missing required argument `chain_deployment_id`: set it with `.chain_deployment_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -24286,12 +25309,26 @@ pub mod builder {
             ResponseValue<types::DeactivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("deactivate_chain_deployment", self.send_raw()).await
+            crate::call::send(
+                    "deactivate_chain_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24299,6 +25336,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_chain_environments`]
@@ -24315,7 +25361,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -24380,12 +25429,26 @@ pub mod builder {
             ResponseValue<types::ChainEnvironmentsV1>,
             crate::Error,
         > {
-            crate::call::send("list_chain_environments", self.send_raw()).await
+            crate::call::send(
+                    "list_chain_environments",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24393,6 +25456,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_chain_environment`]
@@ -24402,7 +25474,7 @@ pub mod builder {
     pub struct CreateChainEnvironment<'a> {
         client: &'a super::Client,
         chain_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateChainEnvironmentRequestV1, String>,
+        body: Result<types::builders::CreateChainEnvironmentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateChainEnvironment<'a> {
@@ -24410,7 +25482,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -24451,8 +25526,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateChainEnvironmentRequestV1,
-            ) -> types::builder::CreateChainEnvironmentRequestV1,
+                types::builders::CreateChainEnvironmentRequestV1Builder,
+            ) -> types::builders::CreateChainEnvironmentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -24465,7 +25540,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::CreateChainEnvironmentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24512,12 +25587,26 @@ pub mod builder {
             ResponseValue<types::ChainEnvironmentV1>,
             crate::Error,
         > {
-            crate::call::send("create_chain_environment", self.send_raw()).await
+            crate::call::send(
+                    "create_chain_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24525,6 +25614,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_chain_environment`]
@@ -24542,8 +25640,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -24622,12 +25726,26 @@ pub mod builder {
             ResponseValue<types::ChainEnvironmentV1>,
             crate::Error,
         > {
-            crate::call::send("get_chain_environment", self.send_raw()).await
+            crate::call::send(
+                    "get_chain_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24635,6 +25753,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_chain_environment`]
@@ -24645,7 +25772,7 @@ pub mod builder {
         client: &'a super::Client,
         chain_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateChainEnvironmentRequestV1, String>,
+        body: Result<types::builders::UpdateChainEnvironmentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> UpdateChainEnvironment<'a> {
@@ -24653,8 +25780,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -24708,8 +25841,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateChainEnvironmentRequestV1,
-            ) -> types::builder::UpdateChainEnvironmentRequestV1,
+                types::builders::UpdateChainEnvironmentRequestV1Builder,
+            ) -> types::builders::UpdateChainEnvironmentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -24726,7 +25859,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpdateChainEnvironmentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24773,12 +25906,26 @@ pub mod builder {
             ResponseValue<types::UpdateChainEnvironmentResponseV1>,
             crate::Error,
         > {
-            crate::call::send("update_chain_environment", self.send_raw()).await
+            crate::call::send(
+                    "update_chain_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24786,6 +25933,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_chain_environment_chainlet_settings_autoscaling_settings`]
@@ -24797,7 +25953,7 @@ pub mod builder {
         chain_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
         body: Result<
-            types::builder::UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
+            types::builders::UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder,
             String,
         >,
         options: crate::call::CallOptions,
@@ -24807,8 +25963,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -24864,8 +26026,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
-            ) -> types::builder::UpdateChainletEnvironmentAutoscalingSettingsRequestV1,
+                types::builders::UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder,
+            ) -> types::builders::UpdateChainletEnvironmentAutoscalingSettingsRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -24884,7 +26046,7 @@ pub mod builder {
                     types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1::try_from(
                             v,
                         )
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24934,14 +26096,24 @@ pub mod builder {
         > {
             crate::call::send(
                     "update_chain_environment_chainlet_settings_autoscaling_settings",
+                    self.client,
+                    self.options.operation_timeout,
                     self.send_raw(),
                 )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -24949,6 +26121,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_chain_environment_chainlet_settings_instance_types`]
@@ -24960,7 +26141,7 @@ pub mod builder {
         chain_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
         body: Result<
-            types::builder::UpdateChainletEnvironmentInstanceTypeRequestV1,
+            types::builders::UpdateChainletEnvironmentInstanceTypeRequestV1Builder,
             String,
         >,
         options: crate::call::CallOptions,
@@ -24970,8 +26151,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -25027,8 +26214,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateChainletEnvironmentInstanceTypeRequestV1,
-            ) -> types::builder::UpdateChainletEnvironmentInstanceTypeRequestV1,
+                types::builders::UpdateChainletEnvironmentInstanceTypeRequestV1Builder,
+            ) -> types::builders::UpdateChainletEnvironmentInstanceTypeRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -25045,7 +26232,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpdateChainletEnvironmentInstanceTypeRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25095,14 +26282,24 @@ pub mod builder {
         > {
             crate::call::send(
                     "update_chain_environment_chainlet_settings_instance_types",
+                    self.client,
+                    self.options.operation_timeout,
                     self.send_raw(),
                 )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25110,6 +26307,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::promote_chain_environment`]
@@ -25120,7 +26326,7 @@ pub mod builder {
         client: &'a super::Client,
         chain_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
-        body: Result<types::builder::PromoteToChainEnvironmentRequestV1, String>,
+        body: Result<types::builders::PromoteToChainEnvironmentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> PromoteChainEnvironment<'a> {
@@ -25128,8 +26334,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                chain_id: Err("chain_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                chain_id: Err(
+                    "missing required argument `chain_id`: set it with `.chain_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -25183,8 +26395,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PromoteToChainEnvironmentRequestV1,
-            ) -> types::builder::PromoteToChainEnvironmentRequestV1,
+                types::builders::PromoteToChainEnvironmentRequestV1Builder,
+            ) -> types::builders::PromoteToChainEnvironmentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -25198,7 +26410,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::PromoteToChainEnvironmentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25245,12 +26457,26 @@ pub mod builder {
             ResponseValue<types::ChainDeploymentV1>,
             crate::Error,
         > {
-            crate::call::send("promote_chain_environment", self.send_raw()).await
+            crate::call::send(
+                    "promote_chain_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25258,6 +26484,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_instance_type_prices`]
@@ -25320,12 +26555,26 @@ pub mod builder {
             ResponseValue<types::InstanceTypePricesV1>,
             crate::Error,
         > {
-            crate::call::send("list_instance_type_prices", self.send_raw()).await
+            crate::call::send(
+                    "list_instance_type_prices",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25333,6 +26582,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_instance_types`]
@@ -25392,12 +26650,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::InstanceTypesV1>, crate::Error> {
-            crate::call::send("list_instance_types", self.send_raw()).await
+            crate::call::send(
+                    "list_instance_types",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25405,6 +26677,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_model_apis`]
@@ -25509,7 +26790,7 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Every item of every page, in order: follows `pagination.cursor` while `pagination.has_more`, with this call's other arguments (its `limit`, its filters) on every page. A failed page ends the stream with its error.
+        ///Every item of every page, in order: follows `pagination.cursor` while `pagination.has_more`, with this call's other arguments (its `limit`, its filters) on every page. A failed page ends the stream with its error; a cursor an earlier page gave ends it with [`crate::Error::RepeatedCursor`] (a server that would loop forever).
         pub fn stream(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -25517,30 +26798,54 @@ pub mod builder {
             ::std::result::Result<types::ModelApiv1, crate::Error>,
         > {
             use ::futures::{StreamExt as _, TryStreamExt as _};
+            let start = (
+                ::std::option::Option::Some(::std::result::Result::Ok(self)),
+                ::std::collections::BTreeSet::new(),
+            );
             ::futures::stream::try_unfold(
-                    ::std::option::Option::Some(self),
-                    |next| async move {
-                        let ::std::option::Option::Some(builder) = next else {
-                            return ::std::result::Result::Ok::<
-                                _,
-                                crate::Error,
-                            >(::std::option::Option::None);
+                    start,
+                    |(next, mut seen)| async move {
+                        let builder = match next {
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Ok(
+                                    ::std::option::Option::None,
+                                );
+                            }
+                            ::std::option::Option::Some(next) => next?,
                         };
                         let page = builder.clone().send().await?.into_inner();
-                        let next = match (
+                        let next = match match (
                             page.pagination.has_more,
                             page.pagination.cursor,
                         ) {
                             (true, ::std::option::Option::Some(cursor)) => {
-                                ::std::option::Option::Some(builder.cursor(cursor))
+                                ::std::option::Option::Some(cursor)
                             }
                             _ => ::std::option::Option::None,
+                        } {
+                            ::std::option::Option::Some(
+                                token,
+                            ) if !seen.insert(token.to_string()) => {
+                                let cursor = token.to_string();
+                                ::std::option::Option::Some(
+                                    ::std::result::Result::Err(crate::Error::RepeatedCursor {
+                                        operation: "list_model_apis",
+                                        cursor,
+                                    }),
+                                )
+                            }
+                            ::std::option::Option::Some(token) => {
+                                ::std::option::Option::Some(
+                                    ::std::result::Result::Ok(builder.cursor(token)),
+                                )
+                            }
+                            ::std::option::Option::None => ::std::option::Option::None,
                         };
                         let items = ::futures::stream::iter(
                             page.items.into_iter().map(::std::result::Result::Ok),
                         );
                         ::std::result::Result::Ok(
-                            ::std::option::Option::Some((items, next)),
+                            ::std::option::Option::Some((items, (next, seen))),
                         )
                     },
                 )
@@ -25556,12 +26861,26 @@ pub mod builder {
             ResponseValue<types::ModelApIsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_model_apis", self.send_raw()).await
+            crate::call::send(
+                    "list_model_apis",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25569,6 +26888,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_model_api`]
@@ -25585,7 +26913,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_api_name: Err("model_api_name was not initialized".to_string()),
+                model_api_name: Err(
+                    "missing required argument `model_api_name`: set it with `.model_api_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -25647,12 +26978,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ModelApiv1>, crate::Error> {
-            crate::call::send("get_model_api", self.send_raw()).await
+            crate::call::send(
+                    "get_model_api",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25660,6 +27005,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_models`]
@@ -25719,12 +27073,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ModelsV1>, crate::Error> {
-            crate::call::send("list_models", self.send_raw()).await
+            crate::call::send(
+                    "list_models",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25733,6 +27101,15 @@ pub mod builder {
             self.options.retry = Some(policy);
             self
         }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
+        }
     }
     /**Builder for [`Client::create_model`]
 
@@ -25740,7 +27117,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateModel<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateModelRequestV1, String>,
+        body: Result<types::builders::CreateModelRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateModel<'a> {
@@ -25774,8 +27151,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateModelRequestV1,
-            ) -> types::builder::CreateModelRequestV1,
+                types::builders::CreateModelRequestV1Builder,
+            ) -> types::builders::CreateModelRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -25786,7 +27163,8 @@ pub mod builder {
             let Self { client, body, options } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreateModelRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::CreateModelRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/models", client.baseurl,);
@@ -25830,12 +27208,26 @@ pub mod builder {
             ResponseValue<types::CreatedModelDeploymentV1>,
             crate::Error,
         > {
-            crate::call::send("create_model", self.send_raw()).await
+            crate::call::send(
+                    "create_model",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25843,6 +27235,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_model`]
@@ -25859,7 +27260,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -25920,12 +27324,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ModelV1>, crate::Error> {
-            crate::call::send("get_model", self.send_raw()).await
+            crate::call::send(
+                    "get_model",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -25933,6 +27351,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_model`]
@@ -25949,7 +27376,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26013,12 +27443,26 @@ pub mod builder {
             ResponseValue<types::ModelTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_model", self.send_raw()).await
+            crate::call::send(
+                    "delete_model",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26026,6 +27470,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_deployments`]
@@ -26042,7 +27495,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26104,12 +27560,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentsV1>, crate::Error> {
-            crate::call::send("list_deployments", self.send_raw()).await
+            crate::call::send(
+                    "list_deployments",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26117,6 +27587,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_deployment`]
@@ -26126,7 +27605,7 @@ pub mod builder {
     pub struct CreateDeployment<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateModelDeploymentRequestV1, String>,
+        body: Result<types::builders::CreateModelDeploymentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateDeployment<'a> {
@@ -26134,7 +27613,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -26175,8 +27657,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateModelDeploymentRequestV1,
-            ) -> types::builder::CreateModelDeploymentRequestV1,
+                types::builders::CreateModelDeploymentRequestV1Builder,
+            ) -> types::builders::CreateModelDeploymentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -26189,7 +27671,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::CreateModelDeploymentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26236,12 +27718,26 @@ pub mod builder {
             ResponseValue<types::CreatedModelDeploymentV1>,
             crate::Error,
         > {
-            crate::call::send("create_deployment", self.send_raw()).await
+            crate::call::send(
+                    "create_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26249,6 +27745,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_development_deployment`]
@@ -26265,7 +27770,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26327,12 +27835,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            crate::call::send("get_development_deployment", self.send_raw()).await
+            crate::call::send(
+                    "get_development_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26340,6 +27862,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::activate_development_deployment`]
@@ -26356,7 +27887,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26421,12 +27955,26 @@ pub mod builder {
             ResponseValue<types::ActivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("activate_development_deployment", self.send_raw()).await
+            crate::call::send(
+                    "activate_development_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26434,6 +27982,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_development_deployment_autoscaling_settings`]
@@ -26443,7 +28000,7 @@ pub mod builder {
     pub struct UpdateDevelopmentDeploymentAutoscalingSettings<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateAutoscalingSettingsV1, String>,
+        body: Result<types::builders::UpdateAutoscalingSettingsV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> UpdateDevelopmentDeploymentAutoscalingSettings<'a> {
@@ -26451,7 +28008,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -26492,8 +28052,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateAutoscalingSettingsV1,
-            ) -> types::builder::UpdateAutoscalingSettingsV1,
+                types::builders::UpdateAutoscalingSettingsV1Builder,
+            ) -> types::builders::UpdateAutoscalingSettingsV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -26509,7 +28069,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpdateAutoscalingSettingsV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26558,14 +28118,24 @@ pub mod builder {
         > {
             crate::call::send(
                     "update_development_deployment_autoscaling_settings",
+                    self.client,
+                    self.options.operation_timeout,
                     self.send_raw(),
                 )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26573,6 +28143,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::deactivate_development_deployment`]
@@ -26589,7 +28168,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26654,12 +28236,26 @@ pub mod builder {
             ResponseValue<types::DeactivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("deactivate_development_deployment", self.send_raw()).await
+            crate::call::send(
+                    "deactivate_development_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26667,6 +28263,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::promote_development_deployment`]
@@ -26676,7 +28281,7 @@ pub mod builder {
     pub struct PromoteDevelopmentDeployment<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
-        body: Result<types::builder::PromoteRequestV1, String>,
+        body: Result<types::builders::PromoteRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> PromoteDevelopmentDeployment<'a> {
@@ -26684,7 +28289,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -26722,8 +28330,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PromoteRequestV1,
-            ) -> types::builder::PromoteRequestV1,
+                types::builders::PromoteRequestV1Builder,
+            ) -> types::builders::PromoteRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -26735,7 +28343,8 @@ pub mod builder {
             let model_id = model_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::PromoteRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::PromoteRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26779,12 +28388,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            crate::call::send("promote_development_deployment", self.send_raw()).await
+            crate::call::send(
+                    "promote_development_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26792,6 +28415,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::retry_development_deployment`]
@@ -26808,7 +28440,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26873,12 +28508,26 @@ pub mod builder {
             ResponseValue<types::RetryDeploymentResponseV1>,
             crate::Error,
         > {
-            crate::call::send("retry_development_deployment", self.send_raw()).await
+            crate::call::send(
+                    "retry_development_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26886,6 +28535,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_production_deployment`]
@@ -26902,7 +28560,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -26964,12 +28625,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            crate::call::send("get_production_deployment", self.send_raw()).await
+            crate::call::send(
+                    "get_production_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -26977,6 +28652,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::activate_production_deployment`]
@@ -26993,7 +28677,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -27058,12 +28745,26 @@ pub mod builder {
             ResponseValue<types::ActivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("activate_production_deployment", self.send_raw()).await
+            crate::call::send(
+                    "activate_production_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27071,6 +28772,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_production_deployment_autoscaling_settings`]
@@ -27080,7 +28790,7 @@ pub mod builder {
     pub struct UpdateProductionDeploymentAutoscalingSettings<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateAutoscalingSettingsV1, String>,
+        body: Result<types::builders::UpdateAutoscalingSettingsV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> UpdateProductionDeploymentAutoscalingSettings<'a> {
@@ -27088,7 +28798,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -27129,8 +28842,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateAutoscalingSettingsV1,
-            ) -> types::builder::UpdateAutoscalingSettingsV1,
+                types::builders::UpdateAutoscalingSettingsV1Builder,
+            ) -> types::builders::UpdateAutoscalingSettingsV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -27146,7 +28859,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpdateAutoscalingSettingsV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -27195,14 +28908,24 @@ pub mod builder {
         > {
             crate::call::send(
                     "update_production_deployment_autoscaling_settings",
+                    self.client,
+                    self.options.operation_timeout,
                     self.send_raw(),
                 )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27210,6 +28933,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::deactivate_production_deployment`]
@@ -27226,7 +28958,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -27291,12 +29026,26 @@ pub mod builder {
             ResponseValue<types::DeactivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("deactivate_production_deployment", self.send_raw()).await
+            crate::call::send(
+                    "deactivate_production_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27304,6 +29053,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::retry_production_deployment`]
@@ -27320,7 +29078,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -27385,12 +29146,26 @@ pub mod builder {
             ResponseValue<types::RetryDeploymentResponseV1>,
             crate::Error,
         > {
-            crate::call::send("retry_production_deployment", self.send_raw()).await
+            crate::call::send(
+                    "retry_production_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27398,6 +29173,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_deployment`]
@@ -27415,8 +29199,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -27492,12 +29282,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            crate::call::send("get_deployment", self.send_raw()).await
+            crate::call::send(
+                    "get_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27505,6 +29309,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_deployment`]
@@ -27522,8 +29335,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -27602,12 +29421,26 @@ pub mod builder {
             ResponseValue<types::DeploymentTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_deployment", self.send_raw()).await
+            crate::call::send(
+                    "delete_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27615,6 +29448,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::activate_deployment`]
@@ -27632,8 +29474,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -27712,12 +29560,26 @@ pub mod builder {
             ResponseValue<types::ActivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("activate_deployment", self.send_raw()).await
+            crate::call::send(
+                    "activate_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27725,6 +29587,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_deployment_autoscaling_settings`]
@@ -27735,7 +29606,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         deployment_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateAutoscalingSettingsV1, String>,
+        body: Result<types::builders::UpdateAutoscalingSettingsV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> UpdateDeploymentAutoscalingSettings<'a> {
@@ -27743,8 +29614,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -27798,8 +29675,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateAutoscalingSettingsV1,
-            ) -> types::builder::UpdateAutoscalingSettingsV1,
+                types::builders::UpdateAutoscalingSettingsV1Builder,
+            ) -> types::builders::UpdateAutoscalingSettingsV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -27816,7 +29693,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpdateAutoscalingSettingsV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -27864,13 +29741,26 @@ pub mod builder {
             ResponseValue<types::UpdateAutoscalingSettingsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("update_deployment_autoscaling_settings", self.send_raw())
+            crate::call::send(
+                    "update_deployment_autoscaling_settings",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -27878,6 +29768,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_deployment_config`]
@@ -27899,8 +29798,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 output_format: Ok(None),
                 options: ::std::default::Default::default(),
             }
@@ -27998,12 +29903,26 @@ pub mod builder {
             ResponseValue<types::DeploymentConfigResponseV1>,
             crate::Error,
         > {
-            crate::call::send("get_deployment_config", self.send_raw()).await
+            crate::call::send(
+                    "get_deployment_config",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -28011,6 +29930,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::deactivate_deployment`]
@@ -28028,8 +29956,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -28109,12 +30043,26 @@ pub mod builder {
             ResponseValue<types::DeactivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("deactivate_deployment", self.send_raw()).await
+            crate::call::send(
+                    "deactivate_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -28122,6 +30070,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_deployment_download`]
@@ -28139,8 +30096,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -28222,12 +30185,26 @@ pub mod builder {
             ResponseValue<types::DownloadDeploymentResponseV1>,
             crate::Error,
         > {
-            crate::call::send("get_deployment_download", self.send_raw()).await
+            crate::call::send(
+                    "get_deployment_download",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -28235,6 +30212,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_deployment_logs`]
@@ -28263,8 +30249,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 component: Ok(None),
                 direction: Ok(None),
                 end_epoch_millis: Ok(None),
@@ -28553,12 +30545,26 @@ pub mod builder {
             ResponseValue<types::GetLogsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_deployment_logs", self.send_raw()).await
+            crate::call::send(
+                    "list_deployment_logs",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -28566,6 +30572,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_deployment_metrics`]
@@ -28587,8 +30602,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 end_epoch_millis: Ok(None),
                 metrics: Ok(None),
                 mode: Ok(None),
@@ -28752,12 +30773,26 @@ pub mod builder {
             ResponseValue<types::GetModelMetricsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_deployment_metrics", self.send_raw()).await
+            crate::call::send(
+                    "list_deployment_metrics",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -28765,6 +30800,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::promote_deployment`]
@@ -28775,7 +30819,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         deployment_id: Result<::std::string::String, String>,
-        body: Result<types::builder::PromoteRequestV1, String>,
+        body: Result<types::builders::PromoteRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> PromoteDeployment<'a> {
@@ -28783,8 +30827,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -28835,8 +30885,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PromoteRequestV1,
-            ) -> types::builder::PromoteRequestV1,
+                types::builders::PromoteRequestV1Builder,
+            ) -> types::builders::PromoteRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -28849,7 +30899,8 @@ pub mod builder {
             let deployment_id = deployment_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::PromoteRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::PromoteRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28893,12 +30944,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            crate::call::send("promote_deployment", self.send_raw()).await
+            crate::call::send(
+                    "promote_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -28906,6 +30971,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_deployment_replica`]
@@ -28924,9 +30998,18 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
-                replica_id: Err("replica_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
+                replica_id: Err(
+                    "missing required argument `replica_id`: set it with `.replica_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29020,12 +31103,26 @@ pub mod builder {
             ResponseValue<types::TerminateReplicaResponseV1>,
             crate::Error,
         > {
-            crate::call::send("delete_deployment_replica", self.send_raw()).await
+            crate::call::send(
+                    "delete_deployment_replica",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29033,6 +31130,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::retry_deployment`]
@@ -29050,8 +31156,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                deployment_id: Err("deployment_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                deployment_id: Err(
+                    "missing required argument `deployment_id`: set it with `.deployment_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29130,12 +31242,26 @@ pub mod builder {
             ResponseValue<types::RetryDeploymentResponseV1>,
             crate::Error,
         > {
-            crate::call::send("retry_deployment", self.send_raw()).await
+            crate::call::send(
+                    "retry_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29143,6 +31269,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_environments`]
@@ -29159,7 +31294,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29221,12 +31359,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::EnvironmentsV1>, crate::Error> {
-            crate::call::send("list_environments", self.send_raw()).await
+            crate::call::send(
+                    "list_environments",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29234,6 +31386,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_environment`]
@@ -29243,7 +31404,7 @@ pub mod builder {
     pub struct CreateEnvironment<'a> {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateEnvironmentRequestV1, String>,
+        body: Result<types::builders::CreateEnvironmentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateEnvironment<'a> {
@@ -29251,7 +31412,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -29292,8 +31456,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateEnvironmentRequestV1,
-            ) -> types::builder::CreateEnvironmentRequestV1,
+                types::builders::CreateEnvironmentRequestV1Builder,
+            ) -> types::builders::CreateEnvironmentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -29306,7 +31470,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::CreateEnvironmentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29350,12 +31514,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::EnvironmentV1>, crate::Error> {
-            crate::call::send("create_environment", self.send_raw()).await
+            crate::call::send(
+                    "create_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29363,6 +31541,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_environment`]
@@ -29380,8 +31567,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29457,12 +31650,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::EnvironmentV1>, crate::Error> {
-            crate::call::send("get_environment", self.send_raw()).await
+            crate::call::send(
+                    "get_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29470,6 +31677,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::update_environment`]
@@ -29480,7 +31696,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateEnvironmentRequestV1, String>,
+        body: Result<types::builders::UpdateEnvironmentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> UpdateEnvironment<'a> {
@@ -29488,8 +31704,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -29543,8 +31765,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateEnvironmentRequestV1,
-            ) -> types::builder::UpdateEnvironmentRequestV1,
+                types::builders::UpdateEnvironmentRequestV1Builder,
+            ) -> types::builders::UpdateEnvironmentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -29561,7 +31783,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpdateEnvironmentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29608,12 +31830,26 @@ pub mod builder {
             ResponseValue<types::UpdateAutoscalingSettingsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("update_environment", self.send_raw()).await
+            crate::call::send(
+                    "update_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29621,6 +31857,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::activate_environment_deployment`]
@@ -29638,8 +31883,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29718,12 +31969,26 @@ pub mod builder {
             ResponseValue<types::ActivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("activate_environment_deployment", self.send_raw()).await
+            crate::call::send(
+                    "activate_environment_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29731,6 +31996,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::cancel_environment_promotion`]
@@ -29748,8 +32022,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29828,12 +32108,26 @@ pub mod builder {
             ResponseValue<types::CancelPromotionResponseV1>,
             crate::Error,
         > {
-            crate::call::send("cancel_environment_promotion", self.send_raw()).await
+            crate::call::send(
+                    "cancel_environment_promotion",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29841,6 +32135,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::deactivate_environment_deployment`]
@@ -29858,8 +32161,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -29938,12 +32247,26 @@ pub mod builder {
             ResponseValue<types::DeactivateResponseV1>,
             crate::Error,
         > {
-            crate::call::send("deactivate_environment_deployment", self.send_raw()).await
+            crate::call::send(
+                    "deactivate_environment_deployment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -29951,6 +32274,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::force_cancel_environment_promotion`]
@@ -29968,8 +32300,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -30048,13 +32386,26 @@ pub mod builder {
             ResponseValue<types::SignalPromotionResponseV1>,
             crate::Error,
         > {
-            crate::call::send("force_cancel_environment_promotion", self.send_raw())
+            crate::call::send(
+                    "force_cancel_environment_promotion",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30062,6 +32413,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::force_roll_forward_environment_promotion`]
@@ -30079,8 +32439,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -30162,14 +32528,24 @@ pub mod builder {
         > {
             crate::call::send(
                     "force_roll_forward_environment_promotion",
+                    self.client,
+                    self.options.operation_timeout,
                     self.send_raw(),
                 )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30177,6 +32553,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::pause_environment_promotion`]
@@ -30194,8 +32579,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -30274,12 +32665,26 @@ pub mod builder {
             ResponseValue<types::SignalPromotionResponseV1>,
             crate::Error,
         > {
-            crate::call::send("pause_environment_promotion", self.send_raw()).await
+            crate::call::send(
+                    "pause_environment_promotion",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30287,6 +32692,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::promote_environment`]
@@ -30297,7 +32711,7 @@ pub mod builder {
         client: &'a super::Client,
         model_id: Result<::std::string::String, String>,
         env_name: Result<::std::string::String, String>,
-        body: Result<types::builder::PromoteToEnvironmentRequestV1, String>,
+        body: Result<types::builders::PromoteToEnvironmentRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> PromoteEnvironment<'a> {
@@ -30305,8 +32719,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -30360,8 +32780,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PromoteToEnvironmentRequestV1,
-            ) -> types::builder::PromoteToEnvironmentRequestV1,
+                types::builders::PromoteToEnvironmentRequestV1Builder,
+            ) -> types::builders::PromoteToEnvironmentRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -30375,7 +32795,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::PromoteToEnvironmentRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -30419,12 +32839,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::DeploymentV1>, crate::Error> {
-            crate::call::send("promote_environment", self.send_raw()).await
+            crate::call::send(
+                    "promote_environment",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30432,6 +32866,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::resume_environment_promotion`]
@@ -30449,8 +32892,14 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                model_id: Err("model_id was not initialized".to_string()),
-                env_name: Err("env_name was not initialized".to_string()),
+                model_id: Err(
+                    "missing required argument `model_id`: set it with `.model_id(..)`"
+                        .to_string(),
+                ),
+                env_name: Err(
+                    "missing required argument `env_name`: set it with `.env_name(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -30529,12 +32978,26 @@ pub mod builder {
             ResponseValue<types::SignalPromotionResponseV1>,
             crate::Error,
         > {
-            crate::call::send("resume_environment_promotion", self.send_raw()).await
+            crate::call::send(
+                    "resume_environment_promotion",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30543,6 +33006,15 @@ pub mod builder {
             self.options.retry = Some(policy);
             self
         }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
+        }
     }
     /**Builder for [`Client::prepare_model_upload`]
 
@@ -30550,7 +33022,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PrepareModelUpload<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::PrepareModelUploadRequestV1, String>,
+        body: Result<types::builders::PrepareModelUploadRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> PrepareModelUpload<'a> {
@@ -30585,8 +33057,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PrepareModelUploadRequestV1,
-            ) -> types::builder::PrepareModelUploadRequestV1,
+                types::builders::PrepareModelUploadRequestV1Builder,
+            ) -> types::builders::PrepareModelUploadRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -30601,7 +33073,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::PrepareModelUploadRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/prepare_model_upload", client.baseurl,);
@@ -30645,12 +33117,26 @@ pub mod builder {
             ResponseValue<types::PrepareModelUploadResponseV1>,
             crate::Error,
         > {
-            crate::call::send("prepare_model_upload", self.send_raw()).await
+            crate::call::send(
+                    "prepare_model_upload",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30658,6 +33144,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_secrets`]
@@ -30717,12 +33212,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::SecretsV1>, crate::Error> {
-            crate::call::send("list_secrets", self.send_raw()).await
+            crate::call::send(
+                    "list_secrets",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30731,6 +33240,15 @@ pub mod builder {
             self.options.retry = Some(policy);
             self
         }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
+        }
     }
     /**Builder for [`Client::create_secret`]
 
@@ -30738,7 +33256,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateSecret<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::UpsertSecretRequestV1, String>,
+        body: Result<types::builders::UpsertSecretRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateSecret<'a> {
@@ -30772,8 +33290,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpsertSecretRequestV1,
-            ) -> types::builder::UpsertSecretRequestV1,
+                types::builders::UpsertSecretRequestV1Builder,
+            ) -> types::builders::UpsertSecretRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -30784,7 +33302,8 @@ pub mod builder {
             let Self { client, body, options } = self;
             let body = body
                 .and_then(|v| {
-                    types::UpsertSecretRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::UpsertSecretRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/secrets", client.baseurl,);
@@ -30825,12 +33344,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::SecretV1>, crate::Error> {
-            crate::call::send("create_secret", self.send_raw()).await
+            crate::call::send(
+                    "create_secret",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30838,6 +33371,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_teams`]
@@ -30897,12 +33439,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::TeamsV1>, crate::Error> {
-            crate::call::send("list_teams", self.send_raw()).await
+            crate::call::send(
+                    "list_teams",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -30910,6 +33466,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_team_api_key`]
@@ -30919,7 +33484,7 @@ pub mod builder {
     pub struct CreateTeamApiKey<'a> {
         client: &'a super::Client,
         team_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateApiKeyRequestV1, String>,
+        body: Result<types::builders::CreateApiKeyRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateTeamApiKey<'a> {
@@ -30927,7 +33492,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                team_id: Err("team_id was not initialized".to_string()),
+                team_id: Err(
+                    "missing required argument `team_id`: set it with `.team_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -30967,8 +33535,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateApiKeyRequestV1,
-            ) -> types::builder::CreateApiKeyRequestV1,
+                types::builders::CreateApiKeyRequestV1Builder,
+            ) -> types::builders::CreateApiKeyRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -30980,7 +33548,8 @@ pub mod builder {
             let team_id = team_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CreateApiKeyRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::CreateApiKeyRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -31024,12 +33593,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ApiKeyV1>, crate::Error> {
-            crate::call::send("create_team_api_key", self.send_raw()).await
+            crate::call::send(
+                    "create_team_api_key",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31037,6 +33620,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_team_secrets`]
@@ -31053,7 +33645,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                team_id: Err("team_id was not initialized".to_string()),
+                team_id: Err(
+                    "missing required argument `team_id`: set it with `.team_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -31115,12 +33710,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::SecretsV1>, crate::Error> {
-            crate::call::send("list_team_secrets", self.send_raw()).await
+            crate::call::send(
+                    "list_team_secrets",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31128,6 +33737,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_team_secret`]
@@ -31137,7 +33755,7 @@ pub mod builder {
     pub struct CreateTeamSecret<'a> {
         client: &'a super::Client,
         team_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpsertSecretRequestV1, String>,
+        body: Result<types::builders::UpsertSecretRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateTeamSecret<'a> {
@@ -31145,7 +33763,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                team_id: Err("team_id was not initialized".to_string()),
+                team_id: Err(
+                    "missing required argument `team_id`: set it with `.team_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -31185,8 +33806,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpsertSecretRequestV1,
-            ) -> types::builder::UpsertSecretRequestV1,
+                types::builders::UpsertSecretRequestV1Builder,
+            ) -> types::builders::UpsertSecretRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -31198,7 +33819,8 @@ pub mod builder {
             let team_id = team_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UpsertSecretRequestV1::try_from(v).map_err(|e| e.to_string())
+                    types::UpsertSecretRequestV1::try_from(v)
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -31242,12 +33864,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::SecretV1>, crate::Error> {
-            crate::call::send("create_team_secret", self.send_raw()).await
+            crate::call::send(
+                    "create_team_secret",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31255,6 +33891,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_team_training_project`]
@@ -31264,7 +33909,7 @@ pub mod builder {
     pub struct CreateTeamTrainingProject<'a> {
         client: &'a super::Client,
         team_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpsertTrainingProjectRequestV1, String>,
+        body: Result<types::builders::UpsertTrainingProjectRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateTeamTrainingProject<'a> {
@@ -31272,7 +33917,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                team_id: Err("team_id was not initialized".to_string()),
+                team_id: Err(
+                    "missing required argument `team_id`: set it with `.team_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
             }
@@ -31313,8 +33961,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpsertTrainingProjectRequestV1,
-            ) -> types::builder::UpsertTrainingProjectRequestV1,
+                types::builders::UpsertTrainingProjectRequestV1Builder,
+            ) -> types::builders::UpsertTrainingProjectRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -31330,7 +33978,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpsertTrainingProjectRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -31377,12 +34025,26 @@ pub mod builder {
             ResponseValue<types::UpsertTrainingProjectResponseV1>,
             crate::Error,
         > {
-            crate::call::send("create_team_training_project", self.send_raw()).await
+            crate::call::send(
+                    "create_team_training_project",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31391,6 +34053,15 @@ pub mod builder {
             self.options.retry = Some(policy);
             self
         }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
+        }
     }
     /**Builder for [`Client::search_training_jobs`]
 
@@ -31398,7 +34069,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SearchTrainingJobs<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::SearchTrainingJobsRequestV1, String>,
+        body: Result<types::builders::SearchTrainingJobsRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> SearchTrainingJobs<'a> {
@@ -31433,8 +34104,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::SearchTrainingJobsRequestV1,
-            ) -> types::builder::SearchTrainingJobsRequestV1,
+                types::builders::SearchTrainingJobsRequestV1Builder,
+            ) -> types::builders::SearchTrainingJobsRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -31449,7 +34120,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::SearchTrainingJobsRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/training_jobs/search", client.baseurl,);
@@ -31493,12 +34164,26 @@ pub mod builder {
             ResponseValue<types::SearchTrainingJobsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("search_training_jobs", self.send_raw()).await
+            crate::call::send(
+                    "search_training_jobs",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31506,6 +34191,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_projects`]
@@ -31571,12 +34265,26 @@ pub mod builder {
             ResponseValue<types::ListTrainingProjectsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_training_projects", self.send_raw()).await
+            crate::call::send(
+                    "list_training_projects",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31585,6 +34293,15 @@ pub mod builder {
             self.options.retry = Some(policy);
             self
         }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
+        }
     }
     /**Builder for [`Client::create_training_project`]
 
@@ -31592,7 +34309,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateTrainingProject<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::UpsertTrainingProjectRequestV1, String>,
+        body: Result<types::builders::UpsertTrainingProjectRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateTrainingProject<'a> {
@@ -31627,8 +34344,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpsertTrainingProjectRequestV1,
-            ) -> types::builder::UpsertTrainingProjectRequestV1,
+                types::builders::UpsertTrainingProjectRequestV1Builder,
+            ) -> types::builders::UpsertTrainingProjectRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -31643,7 +34360,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::UpsertTrainingProjectRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/training_projects", client.baseurl,);
@@ -31687,12 +34404,26 @@ pub mod builder {
             ResponseValue<types::UpsertTrainingProjectResponseV1>,
             crate::Error,
         > {
-            crate::call::send("create_training_project", self.send_raw()).await
+            crate::call::send(
+                    "create_training_project",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31700,6 +34431,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_training_project`]
@@ -31717,7 +34457,8 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -31787,12 +34528,26 @@ pub mod builder {
             ResponseValue<types::GetTrainingProjectResponseV1>,
             crate::Error,
         > {
-            crate::call::send("get_training_project", self.send_raw()).await
+            crate::call::send(
+                    "get_training_project",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31800,6 +34555,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_training_project`]
@@ -31817,7 +34581,8 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -31884,12 +34649,26 @@ pub mod builder {
             ResponseValue<types::TrainingProjectTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_training_project", self.send_raw()).await
+            crate::call::send(
+                    "delete_training_project",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31897,6 +34676,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_training_project_cache_summary`]
@@ -31914,7 +34702,8 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -31981,13 +34770,26 @@ pub mod builder {
             ResponseValue<types::GetCacheSummaryResponseV1>,
             crate::Error,
         > {
-            crate::call::send("get_training_project_cache_summary", self.send_raw())
+            crate::call::send(
+                    "get_training_project_cache_summary",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -31995,6 +34797,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_project_jobs`]
@@ -32012,7 +34823,8 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
                 options: ::std::default::Default::default(),
             }
@@ -32079,12 +34891,26 @@ pub mod builder {
             ResponseValue<types::ListTrainingJobsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_training_project_jobs", self.send_raw()).await
+            crate::call::send(
+                    "list_training_project_jobs",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32092,6 +34918,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::create_training_project_job`]
@@ -32101,7 +34936,7 @@ pub mod builder {
     pub struct CreateTrainingProjectJob<'a> {
         client: &'a super::Client,
         training_project_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateTrainingJobRequestV1, String>,
+        body: Result<types::builders::CreateTrainingJobRequestV1Builder, String>,
         options: crate::call::CallOptions,
     }
     impl<'a> CreateTrainingProjectJob<'a> {
@@ -32110,7 +34945,8 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
                 body: Ok(::std::default::Default::default()),
                 options: ::std::default::Default::default(),
@@ -32152,8 +34988,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateTrainingJobRequestV1,
-            ) -> types::builder::CreateTrainingJobRequestV1,
+                types::builders::CreateTrainingJobRequestV1Builder,
+            ) -> types::builders::CreateTrainingJobRequestV1Builder,
         {
             self.body = self.body.map(f);
             self
@@ -32170,7 +35006,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| {
                     types::CreateTrainingJobRequestV1::try_from(v)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("the body: {e}"))
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32217,12 +35053,26 @@ pub mod builder {
             ResponseValue<types::CreateTrainingJobResponseV1>,
             crate::Error,
         > {
-            crate::call::send("create_training_project_job", self.send_raw()).await
+            crate::call::send(
+                    "create_training_project_job",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32230,6 +35080,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_training_project_job`]
@@ -32248,9 +35107,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -32331,12 +35194,26 @@ pub mod builder {
             ResponseValue<types::GetTrainingJobResponseV1>,
             crate::Error,
         > {
-            crate::call::send("get_training_project_job", self.send_raw()).await
+            crate::call::send(
+                    "get_training_project_job",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32344,6 +35221,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::delete_training_project_job`]
@@ -32362,9 +35248,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -32445,12 +35335,26 @@ pub mod builder {
             ResponseValue<types::TrainingJobTombstoneV1>,
             crate::Error,
         > {
-            crate::call::send("delete_training_project_job", self.send_raw()).await
+            crate::call::send(
+                    "delete_training_project_job",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32458,6 +35362,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_project_job_auth_codes`]
@@ -32476,9 +35389,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -32559,13 +35476,26 @@ pub mod builder {
             ResponseValue<types::GetAuthCodesResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_training_project_job_auth_codes", self.send_raw())
+            crate::call::send(
+                    "list_training_project_job_auth_codes",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32573,6 +35503,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_project_job_checkpoint_files`]
@@ -32593,9 +35532,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 page_size: Ok(None),
                 page_token: Ok(None),
                 options: ::std::default::Default::default(),
@@ -32708,7 +35651,7 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Every item of every page, in order: follows `next_page_token` until it is `null`, with this call's other arguments on every page. A failed page ends the stream with its error.
+        ///Every item of every page, in order: follows `next_page_token` until it is `null`, with this call's other arguments on every page. A failed page ends the stream with its error; a token an earlier page gave ends it with [`crate::Error::RepeatedCursor`] (a server that would loop forever).
         pub fn stream(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -32716,19 +35659,41 @@ pub mod builder {
             ::std::result::Result<types::CheckpointFile, crate::Error>,
         > {
             use ::futures::{StreamExt as _, TryStreamExt as _};
+            let start = (
+                ::std::option::Option::Some(::std::result::Result::Ok(self)),
+                ::std::collections::BTreeSet::new(),
+            );
             ::futures::stream::try_unfold(
-                    ::std::option::Option::Some(self),
-                    |next| async move {
-                        let ::std::option::Option::Some(builder) = next else {
-                            return ::std::result::Result::Ok::<
-                                _,
-                                crate::Error,
-                            >(::std::option::Option::None);
+                    start,
+                    |(next, mut seen)| async move {
+                        let builder = match next {
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Ok(
+                                    ::std::option::Option::None,
+                                );
+                            }
+                            ::std::option::Option::Some(next) => next?,
                         };
                         let page = builder.clone().send().await?.into_inner();
-                        let next = page
-                            .next_page_token
-                            .map(|token| builder.page_token(token));
+                        let next = match page.next_page_token {
+                            ::std::option::Option::Some(
+                                token,
+                            ) if !seen.insert(token.to_string()) => {
+                                let cursor = token.to_string();
+                                ::std::option::Option::Some(
+                                    ::std::result::Result::Err(crate::Error::RepeatedCursor {
+                                        operation: "list_training_project_job_checkpoint_files",
+                                        cursor,
+                                    }),
+                                )
+                            }
+                            ::std::option::Option::Some(token) => {
+                                ::std::option::Option::Some(
+                                    ::std::result::Result::Ok(builder.page_token(token)),
+                                )
+                            }
+                            ::std::option::Option::None => ::std::option::Option::None,
+                        };
                         let items = ::futures::stream::iter(
                             page
                                 .presigned_urls
@@ -32736,7 +35701,7 @@ pub mod builder {
                                 .map(::std::result::Result::Ok),
                         );
                         ::std::result::Result::Ok(
-                            ::std::option::Option::Some((items, next)),
+                            ::std::option::Option::Some((items, (next, seen))),
                         )
                     },
                 )
@@ -32754,14 +35719,24 @@ pub mod builder {
         > {
             crate::call::send(
                     "list_training_project_job_checkpoint_files",
+                    self.client,
+                    self.options.operation_timeout,
                     self.send_raw(),
                 )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32769,6 +35744,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_project_job_checkpoints`]
@@ -32787,9 +35771,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -32873,13 +35861,26 @@ pub mod builder {
             ResponseValue<types::GetTrainingJobCheckpointsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_training_project_job_checkpoints", self.send_raw())
+            crate::call::send(
+                    "list_training_project_job_checkpoints",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
                 .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -32887,6 +35888,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::get_training_project_job_download`]
@@ -32905,9 +35915,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -32991,12 +36005,26 @@ pub mod builder {
             ResponseValue<types::DownloadTrainingJobResponseV1>,
             crate::Error,
         > {
-            crate::call::send("get_training_project_job_download", self.send_raw()).await
+            crate::call::send(
+                    "get_training_project_job_download",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -33004,6 +36032,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_project_job_logs`]
@@ -33027,9 +36064,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 direction: Ok(None),
                 end_epoch_millis: Ok(None),
                 limit: Ok(None),
@@ -33213,12 +36254,26 @@ pub mod builder {
             ResponseValue<types::GetLogsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_training_project_job_logs", self.send_raw()).await
+            crate::call::send(
+                    "list_training_project_job_logs",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -33226,6 +36281,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::list_training_project_job_metrics`]
@@ -33247,9 +36311,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 end_epoch_millis: Ok(None),
                 start_epoch_millis: Ok(None),
                 step_seconds: Ok(None),
@@ -33399,12 +36467,26 @@ pub mod builder {
             ResponseValue<types::GetTrainingJobMetricsResponseV1>,
             crate::Error,
         > {
-            crate::call::send("list_training_project_job_metrics", self.send_raw()).await
+            crate::call::send(
+                    "list_training_project_job_metrics",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -33412,6 +36494,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::recreate_training_project_job`]
@@ -33430,9 +36521,13 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -33516,12 +36611,26 @@ pub mod builder {
             ResponseValue<types::RecreateTrainingJobResponseV1>,
             crate::Error,
         > {
-            crate::call::send("recreate_training_project_job", self.send_raw()).await
+            crate::call::send(
+                    "recreate_training_project_job",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -33529,6 +36638,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
     /**Builder for [`Client::stop_training_project_job`]
@@ -33548,10 +36666,17 @@ pub mod builder {
             Self {
                 client: client,
                 training_project_id: Err(
-                    "training_project_id was not initialized".to_string(),
+                    "missing required argument `training_project_id`: set it with `.training_project_id(..)`"
+                        .to_string(),
                 ),
-                training_job_id: Err("training_job_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                training_job_id: Err(
+                    "missing required argument `training_job_id`: set it with `.training_job_id(..)`"
+                        .to_string(),
+                ),
+                body: Err(
+                    "missing required argument `body`: set it with `.body(..)`"
+                        .to_string(),
+                ),
                 options: ::std::default::Default::default(),
             }
         }
@@ -33647,12 +36772,26 @@ pub mod builder {
             ResponseValue<types::StopTrainingJobResponseV1>,
             crate::Error,
         > {
-            crate::call::send("stop_training_project_job", self.send_raw()).await
+            crate::call::send(
+                    "stop_training_project_job",
+                    self.client,
+                    self.options.operation_timeout,
+                    self.send_raw(),
+                )
+                .await
         }
         /// The limit on each attempt of this call, instead of the client's
-        /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+        /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+        /// retry gets a fresh one.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// The limit on this whole call, every attempt and wait included, instead of the
+        /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+        /// past it, [`crate::Error::Timeout`].
+        pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.operation_timeout = Some(timeout);
             self
         }
         /// When and how often this call is sent again, instead of the client's
@@ -33660,6 +36799,15 @@ pub mod builder {
         pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
+        }
+        /// The limit on each attempt of this call.
+        #[doc(hidden)]
+        #[deprecated(
+            since = "0.4.0",
+            note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+        )]
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            self.attempt_timeout(timeout)
         }
     }
 }
@@ -34312,9 +37460,20 @@ pub(crate) fn route(operation_id: &str) -> ::std::option::Option<crate::call::Ro
         },
     )
 }
-/// # Waiting for deployments
-///
-/// Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
+/**# Waiting for deployments
+
+Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
+
+What to wait on after each action:
+
+| after | wait on | why |
+|---|---|---|
+| `create_deployment` | `wait_for_deployment(model_id, &created.deployment.id, ..)` | the answer names the new deployment |
+| `promote_development_deployment`, `promote_deployment` | `wait_for_promotion(model_id, &promoted.id, "production", ..)` | the answer is the deployment being promoted; production stays the previous deployment (already `ACTIVE`) until this one is ready, so waiting on production would return at once |
+| `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)` | as above, for that environment |
+| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment`, `wait_for_development_deployment` or `wait_for_production_deployment`, with [`Wait::active_only`](crate::Wait::active_only) | the answer says only that the request was taken; `SCALED_TO_ZERO` would count as ready |
+| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment` | it goes `UPDATING`, then back to `ACTIVE` |
+*/
 impl Client {
     ///Polls [`Client::get_deployment`] until the deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the deployment, its last status and how long it waited.
     pub async fn wait_for_deployment(
@@ -34336,6 +37495,7 @@ impl Client {
                 wait,
                 get,
                 |deployment| deployment.status.as_str(),
+                |_| true,
             )
             .await
     }
@@ -34357,6 +37517,7 @@ impl Client {
                 wait,
                 get,
                 |deployment| deployment.status.as_str(),
+                |_| true,
             )
             .await
     }
@@ -34378,6 +37539,39 @@ impl Client {
                 wait,
                 get,
                 |deployment| deployment.status.as_str(),
+                |_| true,
+            )
+            .await
+    }
+    ///Polls [`Client::get_deployment`] until the deployment is ready and serves `environment` (`"production"` after `promote_development_deployment` or `promote_deployment`; the environment's name after `promote_environment`). A promotion answers the deployment it builds, while the environment keeps its previous deployment until this one is ready: wait on the id the promotion answered. Otherwise as [`Client::wait_for_deployment`]; the error names the deployment and the environment.
+    pub async fn wait_for_promotion(
+        &self,
+        model_id: &str,
+        deployment_id: &str,
+        environment: &str,
+        wait: &crate::Wait,
+    ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        let get = || async move {
+            self.get_deployment()
+                .model_id(model_id)
+                .deployment_id(deployment_id)
+                .send()
+                .await
+                .map(ResponseValue::into_inner)
+        };
+        let arrived = |deployment: &types::DeploymentV1| {
+            deployment.environment.as_deref() == Some(environment)
+                || (environment == "production" && deployment.is_production)
+        };
+        let named = format!(
+            "deployment {deployment_id} of model {model_id}, promoted to {environment},"
+        );
+        crate::wait::poll(
+                named,
+                wait,
+                get,
+                |deployment| deployment.status.as_str(),
+                arrived,
             )
             .await
     }

@@ -30,7 +30,7 @@ pub enum AuthScheme {
 }
 
 /// What the operations read from the client besides the HTTP connection pool: the credentials,
-/// the retry policy, the limit on each attempt. Made by [`ClientBuilder`] only; `Debug` never
+/// the retry policy, the limits on each attempt and on each call. Made by [`ClientBuilder`] only; `Debug` never
 /// shows the key.
 #[derive(Clone)]
 pub struct ClientConfig {
@@ -41,6 +41,7 @@ pub struct ClientConfig {
     /// Set on each request: a caller's own `reqwest::Client` has its own limits, which the
     /// builder cannot change. `None` when the client's own timeout applies.
     attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
 }
 
 impl ClientConfig {
@@ -61,6 +62,11 @@ impl ClientConfig {
     pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
         self.attempt_timeout
     }
+
+    /// The limit on each call, all its attempts and waits together; `None` when unbounded.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
 }
 
 impl fmt::Debug for ClientConfig {
@@ -69,6 +75,8 @@ impl fmt::Debug for ClientConfig {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("scheme", &self.scheme)
             .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .finish()
     }
 }
@@ -81,8 +89,9 @@ impl fmt::Debug for ClientConfig {
 ///
 /// let client = Client::builder()
 ///     .api_key("my-key")
-///     .timeout(Duration::from_secs(10))
-///     .retry(RetryPolicy::disabled())
+///     .attempt_timeout(Duration::from_secs(10))
+///     .operation_timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy::default())
 ///     .build()?;
 /// assert_eq!(client.base_url(), "https://api.baseten.co");
 /// # Ok::<(), baseten_management::Error>(())
@@ -94,7 +103,8 @@ pub struct ClientBuilder {
     scheme: Option<AuthScheme>,
     connect_timeout: Duration,
     /// `None` until set: a caller's own `reqwest::Client` then keeps its own limit.
-    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
 }
@@ -106,7 +116,8 @@ impl Default for ClientBuilder {
             api_key: None,
             scheme: None,
             connect_timeout: ClientBuilder::CONNECT_TIMEOUT,
-            timeout: None,
+            attempt_timeout: None,
+            operation_timeout: None,
             retry: RetryPolicy::default(),
             http: None,
         }
@@ -120,7 +131,8 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("scheme", &self.scheme)
             .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .field("retry", &self.retry)
             .field("http_client", &self.http.as_ref().map(|_| "<the caller's>"))
             .finish()
@@ -134,7 +146,10 @@ impl ClientBuilder {
     /// The default limit on establishing a connection.
     pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// The default limit on one attempt, from sending the request to reading the whole body.
-    pub const TIMEOUT: Duration = Duration::from_secs(60);
+    pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The default limit on one attempt.
+    #[deprecated(since = "0.4.0", note = "renamed ATTEMPT_TIMEOUT: it bounds each attempt, not the call")]
+    pub const TIMEOUT: Duration = Self::ATTEMPT_TIMEOUT;
 
     /// The server to talk to, such as `http://127.0.0.1:8080` for a test server; defaults to
     /// the one the pages declare. A key only goes over `https`, or plain `http` to a loopback
@@ -144,7 +159,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The API key to authenticate with.
+    /// The API key to authenticate with; [`Self::build`] refuses an empty or blank one.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -192,11 +207,32 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit on each attempt; default [`Self::TIMEOUT`]. Retries get a fresh limit each;
-    /// an operation's `.timeout(..)` replaces it for one call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// The limit on each attempt, from sending the request to reading the whole body; default
+    /// [`Self::ATTEMPT_TIMEOUT`]. Each retry gets a fresh limit, so a call may take longer: bound
+    /// the whole call with [`Self::operation_timeout`]. A call's `.attempt_timeout(..)` replaces
+    /// it for that call.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
+    }
+
+    /// The limit on each call, from its first attempt to its answer, every retry and every wait
+    /// between them included; past it the call ends with [`Error::Timeout`]. Unbounded by
+    /// default (the attempts and [`RetryPolicy::max_total_wait`] bound it). A call's
+    /// `.operation_timeout(..)` replaces it for that call. Not for the waiters, whose
+    /// [`Wait::deadline`](crate::Wait::deadline) bounds a wait, each poll a call of its own.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// The limit on each attempt.
+    #[deprecated(
+        since = "0.4.0",
+        note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+    )]
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.attempt_timeout(timeout)
     }
 
     /// When and how often failed requests are sent again; default [`RetryPolicy::default`]. An
@@ -207,16 +243,23 @@ impl ClientBuilder {
     }
 
     /// Sends through the caller's own `reqwest::Client` (its connection pool, proxy, TLS and
-    /// limits), still adding the key, the retries and the User-Agent. [`Self::timeout`], when
-    /// set, applies to each request; [`Self::connect_timeout`] does not apply.
+    /// limits), still adding the key, the retries and the User-Agent. [`Self::attempt_timeout`]
+    /// and [`Self::operation_timeout`], when set, apply; [`Self::connect_timeout`] does not.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
-    /// Builds the client; an error for a base URL that does not parse, a key that cannot go in
-    /// a header, or a key that would go over plain `http` to a host other than loopback.
+    /// Builds the client; an error for a base URL that does not parse, an empty or blank key, a
+    /// key that cannot go in a header, or a key that would go over plain `http` to a host other
+    /// than loopback.
     pub fn build(self) -> Result<Client, Error> {
+        if self.api_key.as_deref().is_some_and(|key| key.trim().is_empty()) {
+            return Err(Error::config(
+                "the API key is empty; give a key from https://app.baseten.co/settings/api_keys (every call would \
+                 answer 401)",
+            ));
+        }
         let base_url = self.base_url.trim_end_matches('/').to_string();
         let url = match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => url,
@@ -239,10 +282,17 @@ impl ClientBuilder {
             None => (None, None),
         };
         let (http, attempt_timeout) = match self.http {
-            Some(http) => (http, self.timeout),
-            None => (http_client(self.connect_timeout, self.timeout.unwrap_or(Self::TIMEOUT))?, None),
+            Some(http) => (http, self.attempt_timeout),
+            None => (http_client(self.connect_timeout, self.attempt_timeout.unwrap_or(Self::ATTEMPT_TIMEOUT))?, None),
         };
-        let config = ClientConfig { api_key, bearer, scheme: self.scheme, retry: self.retry, attempt_timeout };
+        let config = ClientConfig {
+            api_key,
+            bearer,
+            scheme: self.scheme,
+            retry: self.retry,
+            attempt_timeout,
+            operation_timeout: self.operation_timeout,
+        };
         Ok(Client::new_with_client(&base_url, http, config))
     }
 }
@@ -268,12 +318,13 @@ fn http_client(connect_timeout: Duration, timeout: Duration) -> Result<reqwest::
 
 impl Client {
     /// A [`ClientBuilder`] with the defaults: the pages' server, no key, a 10 s connect and a
-    /// 60 s request timeout, [`RetryPolicy::default`].
+    /// 60 s attempt timeout, no operation timeout, [`RetryPolicy::default`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client for the default server that authenticates with `key`.
+    /// A client for the default server that authenticates with `key`; an error for an empty or
+    /// blank key.
     pub fn with_api_key(key: impl Into<String>) -> Result<Client, Error> {
         Client::builder().api_key(key).build()
     }
@@ -291,6 +342,8 @@ impl Client {
     }
 }
 
+/// The hooks progenitor's operations call: plumbing, hidden from the docs.
+#[doc(hidden)]
 impl ClientHooks<ClientConfig> for Client {
     async fn pre<E>(
         &self,

@@ -13,7 +13,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 ///
 /// `Display` is one line naming the operation, the HTTP status and the server's message (and
 /// the request id, when the server sent one), so a log line or an `anyhow` chain says what to
-/// fix. The API key never appears in it. Variants may gain fields: match them with `..`.
+/// fix. A cause (reqwest's error, serde's) is not repeated in it but given by
+/// [`source()`](std::error::Error::source): print the chain (`{:#}` with `anyhow`) to see it.
+/// The API key never appears in it. Variants may gain fields: match them with `..`.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -40,6 +42,25 @@ pub enum Error {
         operation: &'static str,
         /// reqwest's account of the failure.
         source: reqwest::Error,
+    },
+    /// The call's operation timeout ([`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)
+    /// or the call's own) passed before an answer: every attempt and every wait between them
+    /// count.
+    #[non_exhaustive]
+    Timeout {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// The limit that passed.
+        limit: Duration,
+    },
+    /// A paginated list's `.stream()` was given a cursor (or page token) an earlier page gave:
+    /// a server that would send the same pages forever. The items before it were yielded.
+    #[non_exhaustive]
+    RepeatedCursor {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// The cursor given twice.
+        cursor: String,
     },
     /// The server answered with a status the operation does not document (a 4xx or 5xx, or a
     /// 429 the retry policy gave up on).
@@ -83,6 +104,8 @@ impl Error {
             Error::Config { .. } => None,
             Error::InvalidRequest { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::RepeatedCursor { operation, .. }
             | Error::Api { operation, .. }
             | Error::Decode { operation, .. } => Some(operation),
         }
@@ -129,6 +152,8 @@ impl Error {
             Error::Transport { source, .. } if source.is_timeout() => "timeout".into(),
             Error::Transport { source, .. } if source.is_connect() => "connect".into(),
             Error::Transport { .. } => "transport".into(),
+            Error::Timeout { .. } => "timeout".into(),
+            Error::RepeatedCursor { .. } => "repeated_cursor".into(),
             Error::Api { status, .. } => status.as_str().to_string().into(),
             Error::Decode { .. } => "decode".into(),
         }
@@ -215,18 +240,26 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config { message } => write!(f, "cannot build the Baseten client: {message}"),
-            Error::InvalidRequest { operation, message } => {
-                write!(f, "{operation}: invalid argument, nothing was sent: {message}")
-            }
+            Error::InvalidRequest { operation, message } => write!(f, "{operation}: nothing was sent: {message}"),
+            // The cause is `source()`'s, not repeated here: an `anyhow` chain or a reporter
+            // prints each link once (the Rust API guidelines' rule).
             Error::Transport { operation, source } => {
-                write!(f, "{operation}: request failed: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(inner) = cause {
-                    write!(f, ": {inner}")?;
-                    cause = inner.source();
-                }
-                Ok(())
+                let what = match () {
+                    _ if source.is_timeout() => "timed out",
+                    _ if source.is_connect() => "could not connect",
+                    _ => "no usable response",
+                };
+                write!(f, "{operation}: {what}")
             }
+            Error::Timeout { operation, limit } => write!(
+                f,
+                "{operation}: no answer within the operation timeout of {} s, retries and their waits included",
+                limit.as_secs_f64()
+            ),
+            Error::RepeatedCursor { operation, cursor } => write!(
+                f,
+                "{operation}: the server gave the cursor {cursor:?} a second time: the stream ends here, not in a loop"
+            ),
             Error::Api { operation, status, message, retry_after, body, headers } => {
                 write!(f, "{operation}: HTTP {status}")?;
                 match message {
@@ -242,12 +275,10 @@ impl fmt::Display for Error {
                 }
                 with_request_id(f, headers)
             }
-            Error::Decode { operation, status, headers, body, source } => {
+            // serde's account of where decoding failed is `source()`'s.
+            Error::Decode { operation, status, headers, body, .. } => {
                 let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no content type");
-                write!(
-                    f,
-                    "{operation}: HTTP {status} ({content_type}), but the body is not the documented JSON: {source}"
-                )?;
+                write!(f, "{operation}: HTTP {status} ({content_type}), but the body is not the documented JSON")?;
                 match body.trim() {
                     "" => f.write_str("; the body is empty")?,
                     text => write!(f, "; the body starts: {}", one_line(text, BODY_IN_DECODE))?,

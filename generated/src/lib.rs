@@ -3,10 +3,13 @@
 //! Typed async client for Baseten's management API, generated from Baseten's API reference
 //! pages.
 //!
-//! Every operation is a method on [`Client`] that returns a builder: set its arguments, then
-//! `.send().await`. The result is a [`ResponseValue`] (which derefs to the typed body, and
+//! Every operation is a method on [`Client`] that returns its request builder (in
+//! [`requests`]): set its arguments, then `.send().await`. Required arguments are checked at
+//! `send()`, before anything is sent: a missing one is an [`Error::InvalidRequest`] that names
+//! it and its setter. The result is a [`ResponseValue`] (which derefs to the typed body, and
 //! carries the status and headers) or an [`Error`] naming the operation, the HTTP status and
-//! what the server said.
+//! what the server said; its cause, when it has one, is its
+//! [`source()`](std::error::Error::source), so `anyhow`'s `{:#}` prints each part once.
 //!
 //! ## Operations by section
 //!
@@ -50,7 +53,7 @@
 //! ```
 //!
 //! A request body is built in place with `body_map` (or passed whole with `body`); only the
-//! fields set are sent. A call can carry its own timeout and retry policy, on the same client
+//! fields set are sent. A call can carry its own timeouts and retry policy, on the same client
 //! and connection pool:
 //!
 //! ```no_run
@@ -64,8 +67,9 @@
 //!     .model_id("abc123")
 //!     .deployment_id("xyz789")
 //!     .body_map(|settings| settings.min_replica(0).max_replica(2))
-//!     .timeout(Duration::from_secs(5))
-//!     .retry(RetryPolicy::disabled())
+//!     .attempt_timeout(Duration::from_secs(5))
+//!     .operation_timeout(Duration::from_secs(20))
+//!     .retry(RetryPolicy::default().max_attempts(2))
 //!     .send()
 //!     .await;
 //! match updated {
@@ -83,8 +87,12 @@
 //! # }
 //! ```
 //!
-//! Promote a development deployment, then wait until it is ready (`ACTIVE`, or
-//! `SCALED_TO_ZERO`, which wakes on the first request; [`Wait::active_only`] waits for `ACTIVE`):
+//! Promote a development deployment to production, then wait until the deployment the promotion
+//! builds is ready (`ACTIVE`, or `SCALED_TO_ZERO`, which wakes on the first request;
+//! [`Wait::active_only`] waits for `ACTIVE`) and serves production. Production keeps its previous
+//! deployment, already `ACTIVE`, until then, so wait on the deployment the promotion answers,
+//! not on production ([`Client`]'s *Waiting for deployments* says what to wait on after each
+//! action):
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -92,12 +100,12 @@
 //! use baseten_management::{Client, Wait, WaitErrorKind};
 //!
 //! # async fn example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-//! client.promote_development_deployment().model_id("abc123").send().await?;
+//! let promoted = client.promote_development_deployment().model_id("abc123").send().await?;
 //! let wait = Wait::default().deadline(Duration::from_secs(20 * 60));
-//! match client.wait_for_development_deployment("abc123", &wait).await {
-//!     Ok(deployment) => println!("{} is {}", deployment.id, deployment.status),
+//! match client.wait_for_promotion("abc123", &promoted.id, "production", &wait).await {
+//!     Ok(deployment) => println!("{} serves production, {}", deployment.id, deployment.status),
 //!     Err(error) if matches!(error.kind, WaitErrorKind::Failed { retryable: true }) => {
-//!         client.retry_development_deployment().model_id("abc123").send().await?;
+//!         client.retry_deployment().model_id("abc123").deployment_id(&promoted.id).send().await?;
 //!     }
 //!     Err(error) => return Err(error.into()), // names the deployment, its last status, the time waited
 //! }
@@ -122,8 +130,11 @@
 //! ```
 //!
 //! The types are `#[non_exhaustive]`, so a docs update that adds a field breaks no caller; a
-//! test fixture is built through the type's builder (`DeploymentV1::builder()`), in which a
-//! field the docs allow `null` in starts as `None`.
+//! test fixture is built through the type's builder (`DeploymentV1::builder()` starts a
+//! `types::builders::DeploymentV1Builder`), in which a field the docs allow `null` in starts as
+//! `None`. Timestamps are [`chrono`]'s, re-exported; `chrono::Utc::now()` needs chrono's `clock`
+//! feature, which the `mock` feature turns on (or add `chrono = { version = "0.4", features =
+//! ["clock"] }` to your dev-dependencies: features add up).
 //!
 //! # Behaviour
 //! - **Auth**: [`Client::with_api_key`], [`Client::from_env`] or [`Client::builder`]. Each
@@ -132,7 +143,10 @@
 //! - **Retries** ([`RetryPolicy`]): a `429` waits for the server's `retry_after`, for every
 //!   method; connection errors and `502`/`503`/`504` back off and retry for idempotent methods
 //!   only. At most 3 attempts and 60 s of waiting by default.
-//! - **Timeouts**: 10 s to connect, 60 s per attempt, both configurable on [`ClientBuilder`].
+//! - **Timeouts**: 10 s to connect and 60 s per attempt (each retry gets a fresh one); an
+//!   operation timeout over all attempts and waits is off unless set
+//!   ([`ClientBuilder::operation_timeout`], or `.operation_timeout(..)` on one call), and ends a
+//!   call with [`Error::Timeout`].
 //! - **Only what you set**: a request field left unset is not sent, whatever default the
 //!   reference documents (the field's docs say what the server uses then): the server's current
 //!   default applies.
@@ -177,13 +191,13 @@ mod retry;
 mod tls;
 mod wait;
 
-pub use api::{Client, builder, types};
+pub use api::{Client, requests, types};
 /// The `chrono` the types' timestamps are, for fixtures that build them (`chrono::DateTime<Utc>`).
 #[doc(no_inline)]
 pub use chrono;
 pub use client::{API_KEY_VAR, AuthScheme, BASE_URL_VAR, ClientBuilder, ClientConfig};
 pub use error::Error;
-#[doc(no_inline)]
+#[doc(inline)]
 pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;

@@ -2,139 +2,171 @@
 // change the pages (or xtask/) and run `cargo xtask codegen` again.
 //! Every paginated list's `.stream()` against mocks: it follows the pages to the last
 //! (through an empty one), sends the call's page size on each, and ends with the error of a
-//! page that fails. Needs the `mock` feature (`cargo test --all-features --test streams`).
-#[cfg(not(feature = "mock"))]
-#[test]
-fn needs_the_mock_feature() {
-    panic!(
-        "tests/streams.rs drives the client through the `mock` feature: cargo test --all-features --test streams"
+//! page that fails, or with an error naming a cursor the server gives twice. Needs the
+//! `mock` feature (`Cargo.toml` says so).
+use baseten_management::mock::httpmock::Method::GET;
+use baseten_management::mock::{self, MockServer};
+use baseten_management::{Error, StatusCode};
+use futures::{StreamExt as _, TryStreamExt as _};
+use serde_json::{json, Value};
+/// How one operation's pages link, as the mocks serve them.
+struct Pages {
+    path: &'static str,
+    argument: &'static str,
+    cursor: bool,
+    items: &'static str,
+    size: Option<&'static str>,
+    page: &'static str,
+    item: &'static str,
+}
+impl Pages {
+    /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500; the
+    /// last page links to itself when `repeat`.
+    fn serve(
+        &self,
+        server: &MockServer,
+        sizes: &[usize],
+        fail: Option<usize>,
+        repeat: bool,
+    ) {
+        let item: Value = serde_json::from_str(self.item).expect("an item");
+        for (n, size) in sizes.iter().enumerate() {
+            let next = match n + 1 < sizes.len() {
+                true => Some(n + 1),
+                false => repeat.then_some(n),
+            };
+            let mut page: Value = serde_json::from_str(self.page).expect("a page");
+            page[self.items] = Value::Array(vec![item.clone(); * size]);
+            if self.cursor {
+                let cursor = next.map(|n| self.token(n));
+                page["pagination"] = json!(
+                    { "has_more" : next.is_some(), "cursor" : cursor }
+                );
+            } else {
+                page["next_page_token"] = json!(next);
+            }
+            server
+                .mock(|when, then| {
+                    let when = when.method(GET).path(self.path);
+                    let when = match n {
+                        0 => when.query_param_missing(self.argument),
+                        _ => when.query_param(self.argument, self.token(n)),
+                    };
+                    let _ = match self.size {
+                        Some(size) => when.query_param(size, "2"),
+                        None => when,
+                    };
+                    match fail == Some(n) {
+                        true => {
+                            then.status(500)
+                                .json_body(json!({ "error" : "this page failed" }))
+                        }
+                        false => then.status(200).json_body(page),
+                    };
+                });
+        }
+    }
+    fn token(&self, n: usize) -> String {
+        if self.cursor { format!("c{n}") } else { n.to_string() }
+    }
+}
+#[tokio::test]
+async fn list_model_apis_streams_every_page() {
+    let pages = Pages {
+        path: "/v1/model_apis",
+        argument: "cursor",
+        cursor: true,
+        items: "items",
+        size: Some("limit"),
+        page: r#"{"items":[{"name":"x","display_name":"x","description":"x","release_date":"2026-01-01","invoke_url":"x","context_length":1,"cost_per_million_input_tokens":null,"cost_per_million_output_tokens":null,"rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1}]}],"pagination":{"has_more":false}}"#,
+        item: r#"{"name":"x","display_name":"x","description":"x","release_date":"2026-01-01","invoke_url":"x","context_length":1,"cost_per_million_input_tokens":null,"cost_per_million_output_tokens":null,"rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1}]}"#,
+    };
+    let server = MockServer::start_async().await;
+    pages.serve(&server, &[2, 0, 1], None, false);
+    let client = mock::client_builder(&server).build().expect("a client");
+    let call = || client.list_model_apis().limit(2);
+    let items: Vec<_> = call().stream().try_collect().await.expect("every page");
+    assert_eq!(items.len(), 3, "two items, an empty page, then one item");
+    let server = MockServer::start_async().await;
+    pages.serve(&server, &[2, 1], Some(1), false);
+    let client = mock::client_builder(&server).build().expect("a client");
+    let call = || client.list_model_apis().limit(2);
+    let got: Vec<_> = call().stream().collect().await;
+    assert_eq!(
+        got.len(), 3, "the first page's two items, then page two's error: {got:?}"
+    );
+    assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
+    let error = got[2].as_ref().expect_err("page two failed");
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
+    let server = MockServer::start_async().await;
+    pages.serve(&server, &[2, 1], None, true);
+    let client = mock::client_builder(&server).build().expect("a client");
+    let call = || client.list_model_apis().limit(2);
+    let got: Vec<_> = call().stream().take(10).collect().await;
+    assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
+    let error = got[3].as_ref().expect_err("page two links to itself");
+    let repeated = pages.token(1);
+    assert!(
+        matches!(error, Error::RepeatedCursor { cursor, .. } if * cursor == repeated),
+        "{error:?}"
     );
 }
-#[cfg(feature = "mock")]
-mod mocked {
-    use baseten_management::mock::httpmock::Method::GET;
-    use baseten_management::mock::{self, MockServer};
-    use baseten_management::StatusCode;
-    use futures::{StreamExt as _, TryStreamExt as _};
-    use serde_json::{json, Value};
-    /// How one operation's pages link, as the mocks serve them.
-    struct Pages {
-        path: &'static str,
-        argument: &'static str,
-        cursor: bool,
-        items: &'static str,
-        size: Option<&'static str>,
-        page: &'static str,
-        item: &'static str,
-    }
-    impl Pages {
-        /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500.
-        fn serve(&self, server: &MockServer, sizes: &[usize], fail: Option<usize>) {
-            let item: Value = serde_json::from_str(self.item).expect("an item");
-            for (n, size) in sizes.iter().enumerate() {
-                let more = n + 1 < sizes.len();
-                let mut page: Value = serde_json::from_str(self.page).expect("a page");
-                page[self.items] = Value::Array(vec![item.clone(); * size]);
-                if self.cursor {
-                    page["pagination"] = json!(
-                        { "has_more" : more, "cursor" : more.then(|| self.token(n + 1)) }
-                    );
-                } else {
-                    page["next_page_token"] = json!(more.then_some(n + 1));
-                }
-                server
-                    .mock(|when, then| {
-                        let when = when.method(GET).path(self.path);
-                        let when = match n {
-                            0 => when.query_param_missing(self.argument),
-                            _ => when.query_param(self.argument, self.token(n)),
-                        };
-                        let _ = match self.size {
-                            Some(size) => when.query_param(size, "2"),
-                            None => when,
-                        };
-                        match fail == Some(n) {
-                            true => {
-                                then.status(500)
-                                    .json_body(json!({ "error" : "this page failed" }))
-                            }
-                            false => then.status(200).json_body(page),
-                        };
-                    });
-            }
-        }
-        fn token(&self, n: usize) -> String {
-            if self.cursor { format!("c{n}") } else { n.to_string() }
-        }
-    }
-    #[tokio::test]
-    async fn list_model_apis_streams_every_page() {
-        let pages = Pages {
-            path: "/v1/model_apis",
-            argument: "cursor",
-            cursor: true,
-            items: "items",
-            size: Some("limit"),
-            page: r#"{"items":[{"name":"x","display_name":"x","description":"x","release_date":"2026-01-01","invoke_url":"x","context_length":1,"cost_per_million_input_tokens":null,"cost_per_million_output_tokens":null,"rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1}]}],"pagination":{"has_more":false}}"#,
-            item: r#"{"name":"x","display_name":"x","description":"x","release_date":"2026-01-01","invoke_url":"x","context_length":1,"cost_per_million_input_tokens":null,"cost_per_million_output_tokens":null,"rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1}]}"#,
-        };
-        let server = MockServer::start_async().await;
-        pages.serve(&server, &[2, 0, 1], None);
-        let client = mock::client_builder(&server).build().expect("a client");
-        let call = || client.list_model_apis().limit(2);
-        let items: Vec<_> = call().stream().try_collect().await.expect("every page");
-        assert_eq!(items.len(), 3, "two items, an empty page, then one item");
-        let server = MockServer::start_async().await;
-        pages.serve(&server, &[2, 1], Some(1));
-        let client = mock::client_builder(&server).build().expect("a client");
-        let call = || client.list_model_apis().limit(2);
-        let got: Vec<_> = call().stream().collect().await;
-        assert_eq!(
-            got.len(), 3, "the first page's two items, then page two's error: {got:?}"
-        );
-        assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
-        let error = got[2].as_ref().expect_err("page two failed");
-        assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
-    }
-    #[tokio::test]
-    async fn list_training_project_job_checkpoint_files_streams_every_page() {
-        let pages = Pages {
-            path: "/v1/training_projects/p1/jobs/p1/checkpoint_files",
-            argument: "page_token",
-            cursor: false,
-            items: "presigned_urls",
-            size: Some("page_size"),
-            page: r#"{"presigned_urls":[{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}],"total_count":1}"#,
-            item: r#"{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}"#,
-        };
-        let server = MockServer::start_async().await;
-        pages.serve(&server, &[2, 0, 1], None);
-        let client = mock::client_builder(&server).build().expect("a client");
-        let call = || {
-            client
-                .list_training_project_job_checkpoint_files()
-                .training_project_id("p1")
-                .training_job_id("p1")
-                .page_size(2)
-        };
-        let items: Vec<_> = call().stream().try_collect().await.expect("every page");
-        assert_eq!(items.len(), 3, "two items, an empty page, then one item");
-        let server = MockServer::start_async().await;
-        pages.serve(&server, &[2, 1], Some(1));
-        let client = mock::client_builder(&server).build().expect("a client");
-        let call = || {
-            client
-                .list_training_project_job_checkpoint_files()
-                .training_project_id("p1")
-                .training_job_id("p1")
-                .page_size(2)
-        };
-        let got: Vec<_> = call().stream().collect().await;
-        assert_eq!(
-            got.len(), 3, "the first page's two items, then page two's error: {got:?}"
-        );
-        assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
-        let error = got[2].as_ref().expect_err("page two failed");
-        assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
-    }
+#[tokio::test]
+async fn list_training_project_job_checkpoint_files_streams_every_page() {
+    let pages = Pages {
+        path: "/v1/training_projects/p1/jobs/p1/checkpoint_files",
+        argument: "page_token",
+        cursor: false,
+        items: "presigned_urls",
+        size: Some("page_size"),
+        page: r#"{"presigned_urls":[{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}],"total_count":1}"#,
+        item: r#"{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}"#,
+    };
+    let server = MockServer::start_async().await;
+    pages.serve(&server, &[2, 0, 1], None, false);
+    let client = mock::client_builder(&server).build().expect("a client");
+    let call = || {
+        client
+            .list_training_project_job_checkpoint_files()
+            .training_project_id("p1")
+            .training_job_id("p1")
+            .page_size(2)
+    };
+    let items: Vec<_> = call().stream().try_collect().await.expect("every page");
+    assert_eq!(items.len(), 3, "two items, an empty page, then one item");
+    let server = MockServer::start_async().await;
+    pages.serve(&server, &[2, 1], Some(1), false);
+    let client = mock::client_builder(&server).build().expect("a client");
+    let call = || {
+        client
+            .list_training_project_job_checkpoint_files()
+            .training_project_id("p1")
+            .training_job_id("p1")
+            .page_size(2)
+    };
+    let got: Vec<_> = call().stream().collect().await;
+    assert_eq!(
+        got.len(), 3, "the first page's two items, then page two's error: {got:?}"
+    );
+    assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
+    let error = got[2].as_ref().expect_err("page two failed");
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
+    let server = MockServer::start_async().await;
+    pages.serve(&server, &[2, 1], None, true);
+    let client = mock::client_builder(&server).build().expect("a client");
+    let call = || {
+        client
+            .list_training_project_job_checkpoint_files()
+            .training_project_id("p1")
+            .training_job_id("p1")
+            .page_size(2)
+    };
+    let got: Vec<_> = call().stream().take(10).collect().await;
+    assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
+    let error = got[3].as_ref().expect_err("page two links to itself");
+    let repeated = pages.token(1);
+    assert!(
+        matches!(error, Error::RepeatedCursor { cursor, .. } if * cursor == repeated),
+        "{error:?}"
+    );
 }

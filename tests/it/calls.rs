@@ -1,6 +1,6 @@
-//! The generated client's per-call control and its surface: a timeout and a retry policy for one
-//! call, a caller's own `reqwest::Client`, errors that keep the response's status and headers,
-//! and where the key may go.
+//! The generated client's per-call control and its surface: attempt and operation timeouts and a
+//! retry policy for one call, a caller's own `reqwest::Client`, errors that keep the response's
+//! status and headers, where the key may go, and what a call without its arguments says.
 
 use std::time::{Duration, Instant};
 
@@ -16,12 +16,12 @@ async fn a_timeout_set_on_one_call_applies_to_that_call_only() {
     let client = Client::builder()
         .base_url(&url)
         .api_key(KEY)
-        .timeout(Duration::from_secs(30))
+        .attempt_timeout(Duration::from_secs(30))
         .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
     let start = Instant::now();
-    let error = client.list_secrets().timeout(Duration::from_millis(150)).send().await.unwrap_err();
+    let error = client.list_secrets().attempt_timeout(Duration::from_millis(150)).send().await.unwrap_err();
     assert!(matches!(&error, Error::Transport { source, .. } if source.is_timeout()), "{error:?}");
     assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
     check("per-call timeout", "kind", error.kind().into_owned(), "timeout".to_string());
@@ -71,7 +71,7 @@ async fn the_builders_timeout_applies_to_a_callers_client_when_set() {
         .base_url(&url)
         .api_key(KEY)
         .http_client(reqwest::Client::new())
-        .timeout(Duration::from_millis(150))
+        .attempt_timeout(Duration::from_millis(150))
         .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
@@ -130,11 +130,86 @@ async fn a_200_carrying_an_html_page_says_what_it_is() {
         "HTML page",
         "Display",
         error.to_string(),
-        "list_secrets: HTTP 200 OK (text/html; charset=utf-8), but the body is not the documented JSON: expected \
-         value at line 1 column 1; the body starts: <!DOCTYPE html> <html><head><title>Sign in to the corporate \
+        "list_secrets: HTTP 200 OK (text/html; charset=utf-8), but the body is not the documented JSON; the body \
+         starts: <!DOCTYPE html> <html><head><title>Sign in to the corporate \
          proxy</title></head><body>Please sign in…; an HTML page, not the API: check the base URL \
          (Baseten's API is https://api.baseten.co) and any proxy between (request id b-123)"
             .to_string(),
     );
     check("HTML page", "request_id", error.request_id(), Some("b-123"));
+    let cause = std::error::Error::source(&error).map(ToString::to_string);
+    check("HTML page", "source", cause.as_deref(), Some("expected value at line 1 column 1"));
+}
+
+#[test]
+fn an_empty_or_blank_api_key_is_refused_when_the_client_is_built() {
+    let built = [
+        ("with_api_key(\"\")", Client::with_api_key("")),
+        ("with_api_key(\" \\t\")", Client::with_api_key(" \t")),
+        ("builder().api_key(\"\")", Client::builder().api_key("").build()),
+    ];
+    for (how, result) in built {
+        let error = result.expect_err(how);
+        assert!(matches!(error, Error::Config { .. }), "{how}: {error:?}");
+        assert!(error.to_string().contains("the API key is empty"), "{how}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn an_operation_timeout_bounds_every_attempt_and_wait_of_a_call() {
+    let (url, _hold) = silent().await;
+    let policy = RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(20));
+    let builder = Client::builder()
+        .base_url(&url)
+        .api_key(KEY)
+        .retry(policy)
+        .attempt_timeout(Duration::from_millis(150));
+
+    // Attempts only: three of 150 ms and two waits, about 490 ms.
+    let client = builder.clone().build().unwrap();
+    let start = Instant::now();
+    let error = client.list_secrets().send().await.unwrap_err();
+    let attempts_only = start.elapsed();
+    assert!(matches!(&error, Error::Transport { source, .. } if source.is_timeout()), "{error:?}");
+    assert!(attempts_only >= Duration::from_millis(450), "three attempts took {attempts_only:?}");
+
+    // The client's operation timeout ends the call at 200 ms, between attempts.
+    let client = builder.operation_timeout(Duration::from_millis(200)).build().unwrap();
+    let start = Instant::now();
+    let error = client.list_secrets().send().await.unwrap_err();
+    let bounded = start.elapsed();
+    let Error::Timeout { operation, limit, .. } = &error else { panic!("not an operation timeout: {error:?}") };
+    check("operation timeout", "operation, limit", (*operation, *limit), ("list_secrets", Duration::from_millis(200)));
+    check("operation timeout", "kind", error.kind().into_owned(), "timeout".to_string());
+    assert!(bounded < Duration::from_millis(400), "the 200 ms operation timeout took {bounded:?}");
+    eprintln!("150 ms attempts, 3 of them: {attempts_only:?} without an operation timeout, {bounded:?} with 200 ms");
+
+    // One call's own operation timeout replaces the client's.
+    let start = Instant::now();
+    let error = client.list_secrets().operation_timeout(Duration::from_millis(60)).send().await.unwrap_err();
+    assert!(matches!(&error, Error::Timeout { limit, .. } if *limit == Duration::from_millis(60)), "{error:?}");
+    assert!(start.elapsed() < Duration::from_millis(190), "the call's 60 ms took {:?}", start.elapsed());
+}
+
+#[tokio::test]
+async fn a_missing_required_argument_names_its_setter_and_nothing_is_sent() {
+    let server = Server::start(vec![Reply::json(200, SECRETS)]).await;
+    let client = client(&server, quick());
+    let error = client.get_deployment().model_id("m1").send().await.unwrap_err();
+    let Error::InvalidRequest { operation, message, .. } = &error else { panic!("{error:?}") };
+    check(
+        "missing argument",
+        "operation, message",
+        (*operation, message.as_str()),
+        ("get_deployment", "missing required argument `deployment_id`: set it with `.deployment_id(..)`"),
+    );
+    let error = client.create_api_key().body_map(|body| body.name(Some("ci".to_string()))).send().await.unwrap_err();
+    check(
+        "missing body field",
+        "message",
+        error.to_string(),
+        "create_api_key: nothing was sent: the body: missing required field `type_`: set it with `.type_(..)`"
+            .to_string(),
+    );
+    check("missing argument", "requests sent", server.requests().len(), 0);
 }

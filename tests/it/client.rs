@@ -348,10 +348,12 @@ async fn a_truncated_or_malformed_body_is_an_error_naming_the_operation() {
         "truncated JSON",
         "Display",
         error.to_string(),
-        "list_secrets: HTTP 200 OK (application/json), but the body is not the documented JSON: EOF while parsing \
-         a string at line 1 column 55; the body starts: {\"secrets\": [{\"created_at\": \"2026-01-02T03:04:05Z\", \"na"
+        "list_secrets: HTTP 200 OK (application/json), but the body is not the documented JSON; the body starts: \
+         {\"secrets\": [{\"created_at\": \"2026-01-02T03:04:05Z\", \"na"
             .to_string(),
     );
+    let cause = std::error::Error::source(&error).map(ToString::to_string);
+    check("truncated JSON", "source", cause.as_deref(), Some("EOF while parsing a string at line 1 column 55"));
 
     let server = Server::start(vec![Reply::json(200, r#"{"secrets": "none"}"#)]).await;
     let error = client(&server, RetryPolicy::default()).list_secrets().send().await.unwrap_err();
@@ -361,7 +363,7 @@ async fn a_truncated_or_malformed_body_is_an_error_naming_the_operation() {
     let server = Server::start(vec![Reply::Truncated { announced: 500, body: SECRETS[..40].to_string() }]).await;
     let error = client(&server, RetryPolicy::disabled()).list_secrets().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { operation: "list_secrets", .. }), "{error:?}");
-    assert!(error.to_string().starts_with("list_secrets: request failed"), "{error}");
+    check("truncated body", "Display", error.to_string(), "list_secrets: no usable response".to_string());
 }
 
 #[tokio::test]
@@ -370,7 +372,7 @@ async fn a_slow_server_hits_the_request_timeout() {
     let client = Client::builder()
         .base_url(&url)
         .api_key(KEY)
-        .timeout(Duration::from_millis(200))
+        .attempt_timeout(Duration::from_millis(200))
         .retry(RetryPolicy::disabled())
         .build()
         .unwrap();

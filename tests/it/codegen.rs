@@ -40,7 +40,7 @@ fn client_public_surface() {
 }
 
 /// Public items with their signatures and fields: no bodies, attributes or trait impls.
-/// `types::builder` is left out: it mirrors `types` field for field.
+/// `types::builders` is left out: it mirrors `types` field for field.
 fn public(items: &[syn::Item], module: &str) -> Vec<syn::Item> {
     let is_pub = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
     let mut out = Vec::new();
@@ -85,7 +85,7 @@ fn public(items: &[syn::Item], module: &str) -> Vec<syn::Item> {
                     out.push(syn::Item::Impl(i));
                 }
             }
-            syn::Item::Mod(mut m) if is_pub(&m.vis) && !(module == "types" && m.ident == "builder") => {
+            syn::Item::Mod(mut m) if is_pub(&m.vis) && !(module == "types" && m.ident == "builders") => {
                 m.attrs.clear();
                 let name = m.ident.to_string();
                 if let Some((_, content)) = &mut m.content {

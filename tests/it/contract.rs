@@ -163,7 +163,7 @@ fn typed_cases() -> &'static [Case] {
                 path: "/v1/api_keys",
                 arguments: "a typed enum and an optional name",
                 call: |c| {
-                    let body = |b: baseten_management::types::builder::CreateApiKeyRequestV1| {
+                    let body = |b: baseten_management::types::builders::CreateApiKeyRequestV1Builder| {
                         b.name(Some("ci".to_string())).type_(ApiKeyCategory::Personal)
                     };
                     outcome(c.create_api_key().body_map(body).send())

@@ -196,11 +196,11 @@ fn every_operation_has_a_contract_case() {
 /// The operations whose builders have a `.stream()`.
 fn streamed_operations(api: &syn::File) -> Vec<String> {
     let builders = api.items.iter().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "builder" => module.content.as_ref().map(|(_, items)| &items[..]),
+        syn::Item::Mod(module) if module.ident == "requests" => module.content.as_ref().map(|(_, items)| &items[..]),
         _ => None,
     });
     let mut out = Vec::new();
-    for item in builders.expect("a `builder` module") {
+    for item in builders.expect("a `requests` module") {
         let syn::Item::Impl(block) = item else { continue };
         let streams = block.items.iter().any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == "stream"));
         let text = quote::quote!(#block).to_string();
@@ -236,13 +236,18 @@ fn every_paginated_list_streams_and_every_deployment_read_waits() {
     );
     let streams = full().streams_text.as_deref().expect("tests/streams.rs for the paginated lists");
     check(SPEC, "stream tests", streams.matches("_streams_every_page()").count(), 8);
-    let waiters: Vec<&str> =
-        ["wait_for_deployment", "wait_for_development_deployment", "wait_for_production_deployment"]
-            .into_iter()
-            .filter(|waiter| full().api_text.contains(&format!("pub async fn {waiter}(")))
-            .collect();
-    check(SPEC, "waiters", waiters.len(), 3);
+    let waiters: Vec<&str> = [
+        "wait_for_deployment",
+        "wait_for_development_deployment",
+        "wait_for_production_deployment",
+        "wait_for_promotion",
+    ]
+    .into_iter()
+    .filter(|waiter| full().api_text.contains(&format!("pub async fn {waiter}(")))
+    .collect();
+    check(SPEC, "waiters", waiters.len(), 4);
     check(SPEC, "waiter tests", full().waiters_text.matches("_waits_for_active_and_names_a_failure()").count(), 3);
+    check(SPEC, "promotion tests", full().waiters_text.matches("fn wait_for_promotion_waits_until").count(), 1);
     assert!(full().has_wait_module && full().lib_text.contains("\nmod wait;\n"), "the wait module is declared");
     assert!(!full().lib_text.contains("codegen: with"), "a template marker was left in lib.rs");
 }

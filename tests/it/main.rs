@@ -11,7 +11,11 @@ mod codegen;
 mod contract;
 mod determinism;
 mod downgrade;
+#[cfg(feature = "client")]
+mod downstream;
 mod drift;
+#[cfg(feature = "client")]
+mod errors;
 mod fetch;
 mod full_api;
 mod fuzz;

@@ -119,3 +119,35 @@ async fn a_fixture_sets_only_the_fields_it_needs() {
     let got = client.get_development_deployment().model_id("m1").send().await.expect("the fixture, served");
     check("fixture", "read back", (got.id.as_str(), got.instance_type_name.as_deref()), ("d1", None));
 }
+
+#[tokio::test]
+async fn an_answer_carries_the_headers_a_test_gives_it() {
+    let server = MockServer::start_async().await;
+    server.get_model(|when, then| {
+        when.model_id("m1");
+        then.error(503, "try later").header("x-request-id", "req-42").header("retry-after", "0");
+    });
+    let client = mock::client_builder(&server).retry(RetryPolicy::disabled()).build().unwrap();
+    let error = client.get_model().model_id("m1").send().await.unwrap_err();
+    check("answer with headers", "request id", error.request_id(), Some("req-42"));
+    check("answer with headers", "retry after", error.retry_after(), Some(Duration::ZERO));
+}
+
+#[test]
+fn a_fixture_can_read_the_clock_through_the_re_exported_chrono() {
+    use baseten_management::chrono::{Duration as Span, Utc};
+    use baseten_management::types::{DeploymentStatusV1, DeploymentV1};
+    let now = Utc::now();
+    let fixture: DeploymentV1 = DeploymentV1::builder()
+        .id("d1")
+        .model_id("m1")
+        .name("dev")
+        .created_at(now - Span::minutes(5))
+        .status(DeploymentStatusV1::Active)
+        .is_development(true)
+        .is_production(false)
+        .active_replica_count(1)
+        .try_into()
+        .unwrap();
+    assert!(fixture.created_at < Utc::now(), "{fixture:?}");
+}

@@ -10,7 +10,8 @@ use baseten_management::{Client, Phase, StatusCode, Wait, WaitError, WaitErrorKi
 
 use crate::check;
 
-fn deployment(status: &str) -> DeploymentV1 {
+/// A development deployment `d1` of model `m1` in `status`: the wait and error tests' fixture.
+pub(crate) fn deployment(status: &str) -> DeploymentV1 {
     let created: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
     DeploymentV1::builder()
         .id("d1")

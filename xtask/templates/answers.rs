@@ -23,6 +23,11 @@ pub trait Answer: Sized {
         Self::from_then(self.into_then().status(status).header("content-type", "application/json").json_body(body))
     }
 
+    /// Adds a response header, to any answer: `then.error(500, "..").header("x-request-id", "r1")`.
+    fn header(self, name: &str, value: &str) -> Self {
+        Self::from_then(self.into_then().header(name, value))
+    }
+
     /// Responds `429 Too Many Requests` as Baseten does: `{"error": ..., "retry_after": seconds}`.
     fn rate_limited(self, retry_after: Duration) -> Self {
         let body = serde_json::json!({ "error": "Rate limit exceeded", "retry_after": retry_after.as_secs_f64() });

@@ -12,11 +12,12 @@ use tracing::Instrument;
 
 use crate::{Client, Error, RetryPolicy};
 
-/// What one call sets for itself, through its builder's `.timeout(..)` and `.retry(..)`; unset,
-/// the client's settings apply.
+/// What one call sets for itself, through its builder's `.attempt_timeout(..)`,
+/// `.operation_timeout(..)` and `.retry(..)`; unset, the client's settings apply.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CallOptions {
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
 }
 
@@ -38,23 +39,50 @@ pub(crate) struct Undecodable {
 /// progenitor's error as the rewritten `send_raw` returns it.
 pub(crate) type Raw = progenitor_client::Error<Undecodable>;
 
-/// Runs an operation's `send_raw` in its span and turns a failure into [`Error`]. With no
-/// subscriber that wants the span, the call runs bare: a call nobody traces pays for no span.
-pub(crate) async fn send<T>(operation: &'static str, call: impl Future<Output = Result<T, Raw>>) -> Result<T, Error> {
+/// Runs an operation's `send_raw` in its span, within the call's operation timeout (`limit`,
+/// else the client's), and turns a failure into [`Error`]. With no subscriber that wants the
+/// span, the call runs bare: a call nobody traces pays for no span.
+pub(crate) async fn send<T>(
+    operation: &'static str,
+    client: &Client,
+    limit: Option<Duration>,
+    call: impl Future<Output = Result<T, Raw>>,
+) -> Result<T, Error> {
+    let limit = limit.or(client.inner().operation_timeout());
     let span = span(operation);
     if span.is_disabled() {
-        return outcome(operation, call.await, &span).await;
+        return outcome(within(operation, limit, call).await, &span);
     }
-    async { outcome(operation, call.await, &tracing::Span::current()).await }.instrument(span).await
+    async { outcome(within(operation, limit, call).await, &tracing::Span::current()) }
+        .instrument(span)
+        .await
 }
 
-/// The call's result as [`Error`], the failure recorded on its span.
-async fn outcome<T>(operation: &'static str, result: Result<T, Raw>, span: &tracing::Span) -> Result<T, Error> {
-    let raw = match result {
-        Ok(value) => return Ok(value),
-        Err(raw) => raw,
+/// `call`'s result as [`Error`], or [`Error::Timeout`] once `limit` passes; the body of an
+/// undocumented answer is read within the limit too.
+async fn within<T>(
+    operation: &'static str,
+    limit: Option<Duration>,
+    call: impl Future<Output = Result<T, Raw>>,
+) -> Result<T, Error> {
+    let answered = async {
+        match call.await {
+            Ok(value) => Ok(value),
+            Err(raw) => Err(Error::from_raw(raw, operation).await),
+        }
     };
-    let error = Error::from_raw(raw, operation).await;
+    match limit {
+        None => answered.await,
+        Some(limit) => tokio::time::timeout(limit, answered).await.unwrap_or(Err(Error::Timeout { operation, limit })),
+    }
+}
+
+/// The call's result, a failure recorded on its span.
+fn outcome<T>(result: Result<T, Error>, span: &tracing::Span) -> Result<T, Error> {
+    let error = match result {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
     span.record("error.type", error.kind().as_ref());
     span.record("otel.status_code", "ERROR");
     if let Some(id) = error.request_id() {
@@ -98,7 +126,7 @@ pub(crate) async fn exec(
     options: &CallOptions,
 ) -> reqwest::Result<Response> {
     let config = client.inner();
-    if let Some(timeout) = options.timeout.or(config.attempt_timeout()) {
+    if let Some(timeout) = options.attempt_timeout.or(config.attempt_timeout()) {
         *request.timeout_mut() = Some(timeout);
     }
     let span = tracing::Span::current();

@@ -168,8 +168,8 @@ impl fmt::Display for WaitError {
             WaitErrorKind::TimedOut => {
                 write!(f, "{what} is not ready after {waited} (the deadline); last status {status}")
             }
-            WaitErrorKind::Call(error) => {
-                write!(f, "{what}: the poll after {waited} failed ({status} before): {error}")
+            WaitErrorKind::Call(_) => {
+                write!(f, "{what}: the poll after {waited} failed ({status} before)")
             }
         }
     }
@@ -197,13 +197,15 @@ impl fmt::Display for Waited {
     }
 }
 
-/// Polls `get` as `wait` says until the status `status_of` reads is ready; a 404 within the
-/// grace period is polled through, every other error ends the wait.
+/// Polls `get` as `wait` says until the status `status_of` reads is ready and `arrived` holds
+/// (a promotion: the deployment is ready before it is production); a 404 within the grace
+/// period is polled through, every other error ends the wait.
 pub(crate) async fn poll<T, F, Fut>(
     deployment: String,
     wait: &Wait,
     mut get: F,
     status_of: fn(&T) -> &str,
+    arrived: impl Fn(&T) -> bool,
 ) -> Result<T, WaitError>
 where
     F: FnMut() -> Fut,
@@ -219,7 +221,8 @@ where
                 event(&deployment, status, waited);
                 last_status = Some(status.to_string());
                 match wait.phase_of(status) {
-                    Some(Phase::Ready) => return Ok(value),
+                    Some(Phase::Ready) if arrived(&value) => return Ok(value),
+                    Some(Phase::Ready) => Some(Phase::InProgress),
                     phase => phase,
                 }
             }

@@ -1,7 +1,8 @@
 //! Builders: takes progenitor's operation builders (the `builder` module), gives them the shape
-//! the support code expects: per-call `.timeout(..)` and `.retry(..)`, a `send` that runs in the
-//! call's span and returns [`crate::Error`] (progenitor's lives on as a private `send_raw`), a
-//! body read by `crate::call::decode`, and attempts made by `crate::call::exec`.
+//! the support code expects: per-call `.attempt_timeout(..)`, `.operation_timeout(..)` and
+//! `.retry(..)`, a `send` that runs in the call's span and returns [`crate::Error`] (progenitor's
+//! lives on as a private `send_raw`), a body read by `crate::call::decode`, attempts made by
+//! `crate::call::exec`, and a missing argument named with the setter that gives it.
 
 use quote::{format_ident, quote};
 use syn::parse::Parser;
@@ -14,7 +15,7 @@ use super::trees::{argument_of, last_ident};
 pub(super) type Streams<'a> = std::collections::BTreeMap<String, (&'a super::pages::Paginated, syn::Type)>;
 
 /// The per-call setters each builder gains; an operation argument of the same name would clash.
-const CALL_OPTIONS: &[&str] = &["timeout", "retry"];
+const CALL_OPTIONS: &[&str] = &["attempt_timeout", "operation_timeout", "retry", "timeout"];
 
 /// Rewrites every builder in `module`; gives how many `send` methods it wrapped. An error when a
 /// builder lacks a shape this relies on, so a progenitor upgrade cannot silently skip a step.
@@ -123,7 +124,7 @@ fn wrap_send(send: &mut syn::ImplItemFn, name: &str) -> Result<syn::ImplItem, St
         ///
         /// Failures come back as [`crate::Error`], naming this operation.
         pub async fn send(self) -> ::std::result::Result<#value, crate::Error> {
-            crate::call::send(#operation, self.send_raw()).await
+            crate::call::send(#operation, self.client, self.options.operation_timeout, self.send_raw()).await
         }
     })
 }
@@ -156,6 +157,11 @@ impl VisitMut for Calls {
             self.executed = true;
             return;
         }
+        // The body's builder names a missing field; say it is the body's.
+        if text == "| e | e . to_string ()" {
+            *expr = syn::parse_quote!(|e| format!("the body: {e}"));
+            return;
+        }
         if let syn::Expr::Call(call) = expr
             && let func = &call.func
             && quote!(#func).to_string().replace(' ', "") == "ResponseValue::from_response"
@@ -168,14 +174,23 @@ impl VisitMut for Calls {
     }
 }
 
-/// `.timeout(..)` and `.retry(..)`, for this call only.
+/// `.attempt_timeout(..)`, `.operation_timeout(..)` and `.retry(..)`, for this call only (and
+/// the deprecated `.timeout(..)`, hidden).
 fn setters_for_call_options() -> Vec<syn::ImplItem> {
     let block: syn::ItemImpl = syn::parse_quote! {
         impl X {
             /// The limit on each attempt of this call, instead of the client's
-            /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
+            /// [`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout); each
+            /// retry gets a fresh one.
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.attempt_timeout = Some(timeout);
+                self
+            }
+            /// The limit on this whole call, every attempt and wait included, instead of the
+            /// client's [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout):
+            /// past it, [`crate::Error::Timeout`].
+            pub fn operation_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.operation_timeout = Some(timeout);
                 self
             }
             /// When and how often this call is sent again, instead of the client's
@@ -183,6 +198,15 @@ fn setters_for_call_options() -> Vec<syn::ImplItem> {
             pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
                 self
+            }
+            /// The limit on each attempt of this call.
+            #[doc(hidden)]
+            #[deprecated(
+                since = "0.4.0",
+                note = "bounds each attempt, not the call: use attempt_timeout, or operation_timeout for the whole call"
+            )]
+            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+                self.attempt_timeout(timeout)
             }
         }
     };

@@ -14,11 +14,12 @@ pub(crate) fn manifest(header: &str, code: &str, version: &str) -> Result<String
     let mut out = header.to_string();
     let mut section = "";
     for line in TEMPLATE.lines() {
-        if line.starts_with('[') {
-            section = line.split(" #").next().unwrap_or(line);
-        }
         if line.contains("# templates only") {
             continue;
+        }
+        let line = line.strip_prefix("# generated:").map_or(line, str::trim_start);
+        if line.starts_with('[') {
+            section = line.split(" #").next().unwrap_or(line);
         }
         if let Some(line) = render(line, section, code, version)? {
             out.push_str(&line);

@@ -4,6 +4,7 @@
 //! code reads, the manifest, README, licenses and example. Every file opens with a header
 //! naming the command that regenerates it.
 
+mod builder_modules;
 mod builders;
 mod contract;
 mod enums;
@@ -74,6 +75,9 @@ fn sections_table(document: &Value) -> String {
 /// Opens a region of a template kept only when the crate has waiters (the `wait` module, what
 /// names it and its example, in `lib.rs`); `// codegen: }` closes it. The two marker lines go.
 const WITH_WAITERS: &str = "// codegen: with waiters {";
+
+/// Opens a region kept only when the crate can wait for a promotion (`wait_for_promotion`).
+const WITH_PROMOTION: &str = "// codegen: with promotion {";
 
 /// Opens a region kept only when the crate has paginated lists (their `.stream()`).
 const WITH_STREAMS: &str = "// codegen: with streams {";
@@ -213,6 +217,7 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
             continue;
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
+        let text = with_or_without(&text, WITH_PROMOTION, waits && waiters::can_wait_for_promotion(document));
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
         let text = text.replace(SECTIONS, &sections);
         let text = match &stream_example {

@@ -178,41 +178,52 @@ fn token_items(answer: &Value) -> Option<String> {
 pub(crate) fn stream_method(paginated: &Paginated, item: &syn::Type) -> syn::ImplItem {
     let items = format_ident!("{}", paginated.items);
     let argument = format_ident!("{}", paginated.form.argument());
-    let next = match (paginated.form, paginated.optional_cursor) {
+    let operation = &paginated.operation;
+    let token = match (paginated.form, paginated.optional_cursor) {
         (Form::Cursor, true) => quote! {
             match (page.pagination.has_more, page.pagination.cursor) {
-                (true, ::std::option::Option::Some(cursor)) => ::std::option::Option::Some(builder.#argument(cursor)),
+                (true, ::std::option::Option::Some(cursor)) => ::std::option::Option::Some(cursor),
                 _ => ::std::option::Option::None,
             }
         },
-        (Form::Cursor, false) => quote! {
-            page.pagination.has_more.then(|| builder.#argument(page.pagination.cursor))
-        },
-        (Form::Token, _) => quote!(page.next_page_token.map(|token| builder.#argument(token))),
+        (Form::Cursor, false) => quote!(page.pagination.has_more.then(|| page.pagination.cursor)),
+        (Form::Token, _) => quote!(page.next_page_token),
     };
     let doc = match paginated.form {
         Form::Cursor => {
             "Every item of every page, in order: follows `pagination.cursor` while `pagination.has_more`, \
-                         with this call's other arguments (its `limit`, its filters) on every page. A failed page \
-                         ends the stream with its error."
+             with this call's other arguments (its `limit`, its filters) on every page. A failed page ends the \
+             stream with its error; a cursor an earlier page gave ends it with [`crate::Error::RepeatedCursor`] \
+             (a server that would loop forever)."
         }
         Form::Token => {
             "Every item of every page, in order: follows `next_page_token` until it is `null`, with this \
-                        call's other arguments on every page. A failed page ends the stream with its error."
+             call's other arguments on every page. A failed page ends the stream with its error; a token an \
+             earlier page gave ends it with [`crate::Error::RepeatedCursor`] (a server that would loop forever)."
         }
     };
     syn::parse_quote! {
         #[doc = #doc]
         pub fn stream(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#item, crate::Error>> {
             use ::futures::{StreamExt as _, TryStreamExt as _};
-            ::futures::stream::try_unfold(::std::option::Option::Some(self), |next| async move {
-                let ::std::option::Option::Some(builder) = next else {
-                    return ::std::result::Result::Ok::<_, crate::Error>(::std::option::Option::None);
+            // The next page's builder, or the error that ends the stream after this page's items.
+            let start = (::std::option::Option::Some(::std::result::Result::Ok(self)), ::std::collections::BTreeSet::new());
+            ::futures::stream::try_unfold(start, |(next, mut seen)| async move {
+                let builder = match next {
+                    ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
+                    ::std::option::Option::Some(next) => next?,
                 };
                 let page = builder.clone().send().await?.into_inner();
-                let next = #next;
+                let next = match #token {
+                    ::std::option::Option::Some(token) if !seen.insert(token.to_string()) => {
+                        let cursor = token.to_string();
+                        ::std::option::Option::Some(::std::result::Result::Err(crate::Error::RepeatedCursor { operation: #operation, cursor }))
+                    }
+                    ::std::option::Option::Some(token) => ::std::option::Option::Some(::std::result::Result::Ok(builder.#argument(token))),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                };
                 let items = ::futures::stream::iter(page.#items.into_iter().map(::std::result::Result::Ok));
-                ::std::result::Result::Ok(::std::option::Option::Some((items, next)))
+                ::std::result::Result::Ok(::std::option::Option::Some((items, (next, seen))))
             })
             .try_flatten()
             .boxed()
@@ -249,19 +260,12 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
     let file: syn::File = syn::parse_quote! {
         //! Every paginated list's `.stream()` against mocks: it follows the pages to the last
         //! (through an empty one), sends the call's page size on each, and ends with the error of a
-        //! page that fails. Needs the `mock` feature (`cargo test --all-features --test streams`).
-        #[cfg(not(feature = "mock"))]
-        #[test]
-        fn needs_the_mock_feature() {
-            panic!("tests/streams.rs drives the client through the `mock` feature: cargo test --all-features --test streams");
-        }
-
-        #[cfg(feature = "mock")]
-        mod mocked {
+        //! page that fails, or with an error naming a cursor the server gives twice. Needs the
+        //! `mock` feature (`Cargo.toml` says so).
 
         use baseten_management::mock::httpmock::Method::GET;
         use baseten_management::mock::{self, MockServer};
-        use baseten_management::StatusCode;
+        use baseten_management::{Error, StatusCode};
         use futures::{StreamExt as _, TryStreamExt as _};
         use serde_json::{json, Value};
 
@@ -277,17 +281,22 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
         }
 
         impl Pages {
-            /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500.
-            fn serve(&self, server: &MockServer, sizes: &[usize], fail: Option<usize>) {
+            /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500; the
+            /// last page links to itself when `repeat`.
+            fn serve(&self, server: &MockServer, sizes: &[usize], fail: Option<usize>, repeat: bool) {
                 let item: Value = serde_json::from_str(self.item).expect("an item");
                 for (n, size) in sizes.iter().enumerate() {
-                    let more = n + 1 < sizes.len();
+                    let next = match n + 1 < sizes.len() {
+                        true => Some(n + 1),
+                        false => repeat.then_some(n),
+                    };
                     let mut page: Value = serde_json::from_str(self.page).expect("a page");
                     page[self.items] = Value::Array(vec![item.clone(); *size]);
                     if self.cursor {
-                        page["pagination"] = json!({ "has_more": more, "cursor": more.then(|| self.token(n + 1)) });
+                        let cursor = next.map(|n| self.token(n));
+                        page["pagination"] = json!({ "has_more": next.is_some(), "cursor": cursor });
                     } else {
-                        page["next_page_token"] = json!(more.then_some(n + 1));
+                        page["next_page_token"] = json!(next);
                     }
                     server.mock(|when, then| {
                         let when = when.method(GET).path(self.path);
@@ -313,7 +322,6 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
         }
 
         #(#cases)*
-        }
     };
     Some(prettyplease::unparse(&file))
 }
@@ -344,14 +352,14 @@ fn test_function(paginated: &Paginated) -> syn::ItemFn {
         async fn #name() {
             let pages = Pages { path: #path, argument: #argument, cursor: #cursor, items: #items, size: #size, page: #page, item: #item };
             let server = MockServer::start_async().await;
-            pages.serve(&server, &[2, 0, 1], None);
+            pages.serve(&server, &[2, 0, 1], None, false);
             let client = mock::client_builder(&server).build().expect("a client");
             let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
             let items: Vec<_> = call().stream().try_collect().await.expect("every page");
             assert_eq!(items.len(), 3, "two items, an empty page, then one item");
 
             let server = MockServer::start_async().await;
-            pages.serve(&server, &[2, 1], Some(1));
+            pages.serve(&server, &[2, 1], Some(1), false);
             let client = mock::client_builder(&server).build().expect("a client");
             let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
             let got: Vec<_> = call().stream().collect().await;
@@ -359,6 +367,17 @@ fn test_function(paginated: &Paginated) -> syn::ItemFn {
             assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
             let error = got[2].as_ref().expect_err("page two failed");
             assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
+
+            let server = MockServer::start_async().await;
+            pages.serve(&server, &[2, 1], None, true);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
+            // At most 10: a stream that followed the repeated cursor would never end.
+            let got: Vec<_> = call().stream().take(10).collect().await;
+            assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
+            let error = got[3].as_ref().expect_err("page two links to itself");
+            let repeated = pages.token(1);
+            assert!(matches!(error, Error::RepeatedCursor { cursor, .. } if *cursor == repeated), "{error:?}");
         }
     }
 }

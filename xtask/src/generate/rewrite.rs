@@ -65,10 +65,13 @@ pub(crate) fn client(
             _ => {}
         }
     }
+    name_what_is_missing(file);
+    hide_progenitor_hooks(&mut file.items);
     split_by_section(&mut file.items, groups)?;
     // progenitor's prelude re-exports `Client`, which the crate root already does.
     file.items.retain(|item| !matches!(item, syn::Item::Mod(module) if module.ident == "prelude"));
     document(&mut file.items, &[], &client_doc);
+    super::builder_modules::rename(&mut file.items)?;
     link_bare_urls(file);
     if sends != operations {
         return Err(format!(
@@ -76,6 +79,40 @@ pub(crate) fn client(
         ));
     }
     Ok(renames)
+}
+
+/// progenitor's `impl ClientInfo for Client` (`baseurl()`, `client()`, `inner()`) is plumbing the
+/// operations use; `Client::base_url` is the user's. Hidden from the docs.
+fn hide_progenitor_hooks(items: &mut [syn::Item]) {
+    for item in items {
+        if let syn::Item::Impl(block) = item
+            && block
+                .trait_
+                .as_ref()
+                .is_some_and(|(.., path, _)| path.segments.last().is_some_and(|s| s.ident == "ClientInfo"))
+        {
+            block.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+        }
+    }
+}
+
+/// progenitor's "`model_id` was not initialized" and typify's "no value supplied for `name`",
+/// as a caller reads them at `send()`: what is missing and the setter that gives it.
+fn name_what_is_missing(file: &mut syn::File) {
+    struct Messages;
+    impl VisitMut for Messages {
+        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+            let text = lit.value();
+            let message = match (text.strip_suffix(" was not initialized"), text.strip_prefix("no value supplied for "))
+            {
+                (Some(argument), _) => format!("missing required argument `{argument}`: set it with `.{argument}(..)`"),
+                (_, Some(field)) => format!("missing required field `{field}`: set it with `.{field}(..)`"),
+                _ => return,
+            };
+            *lit = syn::LitStr::new(&message, lit.span());
+        }
+    }
+    Messages.visit_file_mut(file);
 }
 
 /// Rewrites the httpmock extensions (`src/mock.rs`): documents what progenitor leaves bare, so

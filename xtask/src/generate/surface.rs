@@ -28,15 +28,15 @@ impl<'a> Surface<'a> {
         Surface {
             items: &api.items,
             types,
-            builders: module(types, "builder"),
-            operations: module(&api.items, "builder"),
+            builders: module(types, "builders"),
+            operations: module(&api.items, "requests"),
         }
     }
 
     /// The struct `name`'s fields by JSON name, when it is a struct with a builder.
     pub(crate) fn struct_fields(&self, name: &str) -> Option<BTreeMap<String, Field>> {
         let declared = find_struct(self.types, name)?;
-        let builder = find_struct(self.builders, name)?;
+        let builder = find_struct(self.builders, &format!("{name}Builder"))?;
         let mut out = BTreeMap::new();
         for field in &declared.fields {
             let ident = field.ident.clone()?;
@@ -105,7 +105,7 @@ fn try_into_bound(signature: &syn::Signature) -> Option<syn::Type> {
 /// Where in the client a type was written: its relative paths mean different things.
 #[derive(Clone, Copy)]
 enum Scope {
-    /// `types::builder`: `super::X` is `types::X`.
+    /// `types::builders`: `super::X` is `types::X`.
     TypesBuilder,
     /// The operation builders: `types::X` is `types::X`, `super::X` the client's `X`.
     Operations,

@@ -42,24 +42,96 @@ struct Found {
     read: &'static Read,
     operation: String,
     answer: String,
+    /// The answer's schema, followed.
+    schema: Value,
     value: Value,
 }
+
+/// What to wait on after each action that starts a deployment on its way: the waiters' block
+/// docs. Operations in code spans, not links: a document may lack some of them.
+const AFTER_EACH_ACTION: &str = "\
+Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
+
+What to wait on after each action:
+
+| after | wait on | why |
+|---|---|---|
+| `create_deployment` | `wait_for_deployment(model_id, &created.deployment.id, ..)` | the answer names the new deployment |
+| `promote_development_deployment`, `promote_deployment` | `wait_for_promotion(model_id, &promoted.id, \"production\", ..)` | the answer is the deployment being promoted; production stays the previous deployment (already `ACTIVE`) until this one is ready, so waiting on production would return at once |
+| `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)` | as above, for that environment |
+| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment`, `wait_for_development_deployment` or `wait_for_production_deployment`, with [`Wait::active_only`](crate::Wait::active_only) | the answer says only that the request was taken; `SCALED_TO_ZERO` would count as ready |
+| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment` | it goes `UPDATING`, then back to `ACTIVE` |
+";
 
 /// The waiters' `impl Client` block, or `None` when the document has no deployment read whose
 /// answer carries a `status`.
 pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
-    let methods: Vec<TokenStream> = found(document).iter().map(waiter).collect();
+    let found = found(document);
+    let mut methods: Vec<TokenStream> = found.iter().map(waiter).collect();
     if methods.is_empty() {
         return None;
     }
+    methods.extend(found.iter().find(|f| can_follow_a_promotion(f)).map(promotion_waiter));
+    let heading = format!("# Waiting for deployments\n\n{AFTER_EACH_ACTION}");
     Some(quote! {
-        /// # Waiting for deployments
-        ///
-        /// Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
+        #[doc = #heading]
         impl Client {
             #(#methods)*
         }
     })
+}
+
+/// Whether the document gives the client a `wait_for_promotion`.
+pub(super) fn can_wait_for_promotion(document: &Value) -> bool {
+    found(document).iter().any(can_follow_a_promotion)
+}
+
+/// Whether `found` reads a deployment by id whose answer says which environment it serves
+/// (`environment`, an `Option`: optional or nullable) and whether it is production (`is_production`, required): what
+/// [`promotion_waiter`] reads.
+fn can_follow_a_promotion(found: &Found) -> bool {
+    let (schema, by_id) = (&found.schema, found.read.path.contains("{deployment_id}"));
+    let kind = |field: &str| schema.pointer(&format!("/properties/{field}/type")).and_then(Value::as_str);
+    by_id
+        && kind("is_production") == Some("boolean")
+        && schema::requires(schema, "is_production")
+        && kind("environment") == Some("string")
+        && (!schema::requires(schema, "environment")
+            || schema.pointer("/properties/environment/nullable") == Some(&Value::Bool(true)))
+}
+
+/// `wait_for_promotion`: the deployment by id until it is ready *and* serves the environment.
+fn promotion_waiter(found: &Found) -> TokenStream {
+    let ty = format_ident!("{}", found.answer);
+    let get = format_ident!("{}", found.operation);
+    let doc = format!(
+        "Polls [`Client::{}`] until the deployment is ready and serves `environment` (`\"production\"` after \
+         `promote_development_deployment` or `promote_deployment`; the environment's name after \
+         `promote_environment`). A promotion answers the deployment it builds, while the environment keeps its \
+         previous deployment until this one is ready: wait on the id the promotion answered. Otherwise as \
+         [`Client::wait_for_deployment`]; the error names the deployment and the environment.",
+        found.operation
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn wait_for_promotion(
+            &self,
+            model_id: &str,
+            deployment_id: &str,
+            environment: &str,
+            wait: &crate::Wait,
+        ) -> ::std::result::Result<types::#ty, crate::WaitError> {
+            let get = || async move {
+                self.#get().model_id(model_id).deployment_id(deployment_id).send().await.map(ResponseValue::into_inner)
+            };
+            let arrived = |deployment: &types::#ty| {
+                deployment.environment.as_deref() == Some(environment)
+                    || (environment == "production" && deployment.is_production)
+            };
+            let named = format!("deployment {deployment_id} of model {model_id}, promoted to {environment},");
+            crate::wait::poll(named, wait, get, |deployment| deployment.status.as_str(), arrived).await
+        }
+    }
 }
 
 fn found(document: &Value) -> Vec<Found> {
@@ -77,6 +149,7 @@ fn find(document: &Value, read: &'static Read) -> Option<Found> {
         read,
         operation,
         answer: rust_name(name),
+        schema: answer_schema.clone(),
         value: super::values::required(document, answer_schema),
     })
 }
@@ -111,7 +184,51 @@ fn waiter(found: &Found) -> TokenStream {
             wait: &crate::Wait,
         ) -> ::std::result::Result<types::#ty, crate::WaitError> {
             let get = || async move { self.#get() #args .send().await.map(ResponseValue::into_inner) };
-            crate::wait::poll(#named, wait, get, |deployment| deployment.status.as_str()).await
+            crate::wait::poll(#named, wait, get, |deployment| deployment.status.as_str(), |_| true).await
+        }
+    }
+}
+
+/// `wait_for_promotion`: ready and not yet production is waited through, to production; for
+/// another environment, to that environment.
+fn promotion_test(found: &Found) -> syn::ItemFn {
+    let answer = super::contract::raw_string(&found.value.to_string());
+    syn::parse_quote! {
+        #[tokio::test]
+        async fn wait_for_promotion_waits_until_the_deployment_serves_the_environment() {
+            let path = "/v1/models/m1/deployments/d1";
+            let server = MockServer::start_async().await;
+            let sequence = Sequence::new();
+            let changes = [
+                json!({ "status": "BUILDING", "is_production": false, "environment": null }),
+                json!({ "status": "ACTIVE", "is_production": false, "environment": null }),
+                json!({ "status": "ACTIVE", "is_production": true, "environment": "production" }),
+            ];
+            serve_changed(&server, &sequence, path, #answer, &changes);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let promoted = client.wait_for_promotion("m1", "d1", "production", &quick()).await.expect("production");
+            assert_eq!((promoted.is_production, sequence.answered()), (true, 3));
+
+            let server = MockServer::start_async().await;
+            let sequence = Sequence::new();
+            let changes = [
+                json!({ "status": "ACTIVE", "is_production": false, "environment": null }),
+                json!({ "status": "ACTIVE", "is_production": false, "environment": "staging" }),
+            ];
+            serve_changed(&server, &sequence, path, #answer, &changes);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let wait = quick().deadline(Duration::from_secs(30));
+            let staged = client.wait_for_promotion("m1", "d1", "staging", &wait).await.expect("staging");
+            assert_eq!((staged.environment.as_deref(), sequence.answered()), (Some("staging"), 2));
+
+            let server = MockServer::start_async().await;
+            let sequence = Sequence::new();
+            serve_changed(&server, &sequence, path, #answer, &[json!({ "status": "ACTIVE", "is_production": false })]);
+            let client = mock::client_builder(&server).build().expect("a client");
+            let wait = quick().deadline(Duration::from_millis(50));
+            let error = client.wait_for_promotion("m1", "d1", "production", &wait).await.expect_err("never production");
+            assert!(matches!(error.kind, WaitErrorKind::TimedOut), "{error:?}");
+            assert!(error.to_string().starts_with("deployment d1 of model m1, promoted to production,"), "{error}");
         }
     }
 }
@@ -127,20 +244,13 @@ pub(super) fn tests(document: &Value) -> Option<String> {
     if found.is_empty() {
         return None;
     }
-    let cases = found.iter().map(test_function);
+    let mut cases: Vec<syn::ItemFn> = found.iter().map(test_function).collect();
+    cases.extend(found.iter().find(|f| can_follow_a_promotion(f)).map(promotion_test));
     let file: syn::File = syn::parse_quote! {
         //! Each deployment waiter against mocks: a 404 (not visible yet), then `BUILDING`,
         //! `SCALED_TO_ZERO`, `WAKING_UP`, `ACTIVE` when waiting for `ACTIVE` only; a
-        //! `BUILD_STOPPED` is an error naming the deployment. Needs the `mock` feature
-        //! (`cargo test --all-features --test waiters`).
-        #[cfg(not(feature = "mock"))]
-        #[test]
-        fn needs_the_mock_feature() {
-            panic!("tests/waiters.rs drives the client through the `mock` feature: cargo test --all-features --test waiters");
-        }
-
-        #[cfg(feature = "mock")]
-        mod mocked {
+        //! `BUILD_STOPPED` is an error naming the deployment; a promotion is waited for until the
+        //! deployment serves its environment. Needs the `mock` feature (`Cargo.toml` says so).
 
         use std::time::Duration;
 
@@ -148,6 +258,20 @@ pub(super) fn tests(document: &Value) -> Option<String> {
         use baseten_management::mock::{self, MockServer, Sequence};
         use baseten_management::{Wait, WaitErrorKind};
         use serde_json::{json, Value};
+
+        /// Answers `path` in turn with `answer` and each change of it.
+        fn serve_changed(server: &MockServer, sequence: &Sequence, path: &str, answer: &str, changes: &[Value]) {
+            for change in changes {
+                let mut body: Value = serde_json::from_str(answer).expect("an answer");
+                for (field, value) in change.as_object().expect("fields") {
+                    body[field] = value.clone();
+                }
+                server.mock(|when, then| {
+                    sequence.step(when.method(GET).path(path));
+                    then.status(200).json_body(body);
+                });
+            }
+        }
 
         /// Answers `path` in turn: a 404 for `None`, else `answer` with that status.
         fn serve(server: &MockServer, sequence: &Sequence, path: &str, answer: &str, statuses: &[Option<&str>]) {
@@ -173,7 +297,6 @@ pub(super) fn tests(document: &Value) -> Option<String> {
         }
 
         #(#cases)*
-        }
     };
     Some(prettyplease::unparse(&file))
 }
