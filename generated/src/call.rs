@@ -30,16 +30,8 @@ pub(crate) struct Route {
     pub(crate) template: &'static str,
 }
 
-/// A documented status whose body is not the documented type: the body and serde's account,
-/// carried to [`Error::from_raw`] in progenitor's error with the status and headers.
-#[derive(Debug)]
-pub(crate) struct Undecodable {
-    pub(crate) body: bytes::Bytes,
-    pub(crate) source: serde_json::Error,
-}
-
-/// progenitor's error as the rewritten `send_raw` returns it.
-pub(crate) type Raw = progenitor_client::Error<Undecodable>;
+// The operation builders name them here; the error module, below this one, defines them.
+pub(crate) use crate::error::{Raw, Undecodable};
 
 /// Runs an operation's `send_raw` in its span, within the call's operation timeout (`limit`,
 /// else the client's), and turns a failure into [`Error`]. With no subscriber that wants the

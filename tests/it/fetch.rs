@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use xtask::fetch::{Options, Outcome};
+use xtask::fetch::{Fetched, Options};
 
 use crate::server::{Reply, Server};
 use crate::{check, repo_root};
@@ -61,7 +61,7 @@ fn run(
     routes: Vec<(&str, Vec<Reply>)>,
     root: &Path,
     tweak: impl FnOnce(&mut Options),
-) -> (Result<Outcome, String>, Vec<String>) {
+) -> (Result<Fetched, String>, Vec<String>) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let server = runtime.block_on(Server::routes(routes));
     let mut options = options(&server);
@@ -102,7 +102,7 @@ fn adds_changes_reports_unlisted_skips_guides_and_recovers_from_a_500() {
         "the fetch",
         "outcome",
         outcome,
-        Outcome {
+        Fetched {
             added: strings(&["spec/models/gets-all-models.md"]),
             changed: strings(&["spec/secrets/gets-all-secrets.md"]),
             unchanged: vec![],

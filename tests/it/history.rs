@@ -131,7 +131,7 @@ fn every_version_generates_and_every_step_is_reported() {
     assert!(failures.is_empty(), "{} of 102 steps:\n{}", failures.len(), failures.join("\n\n"));
 }
 
-/// The semver rule, as README's "After the docs change" states it.
+/// The semver rule, as CONTRIBUTING.md's "After the docs change" states it.
 fn expected_bump(version: &str, worst: Option<Impact>) -> String {
     let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap()).collect();
     let (major, minor, patch) = (parts[0], parts[1], parts[2]);

@@ -20,6 +20,7 @@ mod fetch;
 mod full_api;
 mod fuzz;
 mod history;
+mod imports;
 mod merge;
 #[cfg(feature = "client")]
 mod mocks;

@@ -203,7 +203,7 @@ fn a_default_the_client_stops_filling_in_is_breaking() {
 #[test]
 fn the_report_lists_the_drift_under_its_own_heading() {
     let run = crate::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
-    let markdown = xtask::report::drift_markdown(&run.reconciliations);
+    let markdown = xtask::merge::drift_markdown(&run.reconciliations);
     let section = markdown
         .split("## Drift between pages")
         .nth(1)

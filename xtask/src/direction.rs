@@ -1,12 +1,11 @@
-//! Direction: takes the operations (or a merged document), gives for each component schema
+//! Direction: takes a merged document (or the references a stage's operations hold), gives for each component schema
 //! whether requests reach it (a body or a parameter), responses reach it, or both. The merge
 //! reconciles `required` by it, and `defaults` keeps defaults off the request side.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::normalize::Operation;
 use crate::schema;
 
 /// Which way a schema travels.
@@ -43,27 +42,15 @@ impl Directions {
         self.request.contains(name)
     }
 
-    /// From every page's operation: a component reaches what any page's declaration of it
-    /// references.
-    pub fn of_operations(operations: &[&Operation]) -> Directions {
-        let mut declared: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-        for op in operations {
-            for (name, value) in op.components.schemas.iter().chain(&op.components.parameters) {
-                declared.entry(name.as_str()).or_default().push(value);
-            }
-        }
-        let mut request = Vec::new();
-        let mut response = Vec::new();
-        for op in operations {
-            let parameters = op.path_parameters.iter().chain(&op.parameters);
-            request.extend(parameters.flat_map(schema::refs));
-            if let Some(body) = &op.request_body {
-                request.extend(body.content.values().flat_map(schema::refs));
-            }
-            response.extend(op.responses.values().flat_map(schema::refs));
-        }
-        let refs_of = |name: &str| declared.get(name).into_iter().flatten().flat_map(|v| schema::refs(v)).collect();
-        Directions { request: reach(request, &refs_of), response: reach(response, &refs_of) }
+    /// From the references `request` and `response` hold, following `refs_of` (a component's
+    /// own references): for a stage that holds its operations in another shape (the merge's
+    /// pages).
+    pub fn reached<'a>(
+        request: Vec<&'a str>,
+        response: Vec<&'a str>,
+        refs_of: &dyn Fn(&str) -> Vec<&'a str>,
+    ) -> Directions {
+        Directions { request: reach(request, refs_of), response: reach(response, refs_of) }
     }
 
     /// From a merged document.

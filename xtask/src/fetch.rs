@@ -85,7 +85,7 @@ impl Default for Options {
 
 /// What a fetch found, page by page (paths relative to the repository root).
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Fetched {
     pub added: Vec<String>,
     pub changed: Vec<String>,
     pub unchanged: Vec<String>,
@@ -96,7 +96,7 @@ pub struct Outcome {
 }
 
 /// Brings `spec/` under `root` up to date with the index.
-pub fn fetch(root: &Path, options: &Options) -> Result<Outcome, Errors> {
+pub fn fetch(root: &Path, options: &Options) -> Result<Fetched, Errors> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -104,7 +104,7 @@ pub fn fetch(root: &Path, options: &Options) -> Result<Outcome, Errors> {
     runtime.block_on(fetch_async(root, options))
 }
 
-async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> {
+async fn fetch_async(root: &Path, options: &Options) -> Result<Fetched, Errors> {
     let client = reqwest::Client::builder()
         .timeout(options.timeout)
         .connect_timeout(options.timeout)
@@ -122,7 +122,7 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Outcome, Errors> 
 
     let downloaded = download_all(&client, listed, options).await?;
     let spec_dir = root.join(crate::SPEC_DIR);
-    let mut outcome = Outcome::default();
+    let mut outcome = Fetched::default();
     let mut files = BTreeMap::new();
     for (relative, text) in downloaded {
         let shown = format!("{}/{relative}", crate::SPEC_DIR);

@@ -37,10 +37,8 @@ pub use error::{Error, Errors};
 pub use merge::{Endpoint, Reconciliation};
 pub use normalize::Operation;
 pub use page::Page;
-pub use write::Written;
-
-pub const SPEC_DIR: &str = "spec";
-pub const GENERATED_DIR: &str = "generated";
+pub use page::SPEC_DIR;
+pub use write::{GENERATED_DIR, Written};
 
 /// What a run reads: the docs pages, and the reviewed decisions beside them.
 pub struct Input {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::report::Impact;
-use xtask::write::{self, Change};
+use xtask::write::{self, FileChange};
 use xtask::{Codegen, GENERATED_DIR, Input, Previous, Run, VersionBump, Written};
 
 #[global_allocator]
@@ -192,7 +192,7 @@ fn fetch_options(args: &[&str]) -> Result<Option<xtask::fetch::Options>, String>
 }
 
 /// The pages `fetch` added, changed, left, skipped and found no longer listed.
-fn print_fetched(outcome: &xtask::fetch::Outcome, options: &xtask::fetch::Options) {
+fn print_fetched(outcome: &xtask::fetch::Fetched, options: &xtask::fetch::Options) {
     let unlisted =
         if options.prune { "removed (no longer listed)" } else { "no longer listed (kept; --prune removes)" };
     for (label, pages) in [
@@ -331,7 +331,7 @@ fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
     let Some(file) = file else { return ExitCode::SUCCESS };
     let VersionBump { before, after } = &run.version;
     let markdown =
-        format!("{}{}", run.report.to_markdown(before, after), xtask::report::drift_markdown(&run.reconciliations));
+        format!("{}{}", run.report.to_markdown(before, after), xtask::merge::drift_markdown(&run.reconciliations));
     match std::fs::write(file, markdown) {
         Ok(()) => {
             println!("change report written to {}", file.display());
@@ -384,9 +384,9 @@ fn print_written(codegen: &Codegen) {
     }
     for Written { path, change } in &codegen.written {
         let verb = match change {
-            Change::Created => "created",
-            Change::Updated => "updated",
-            Change::Removed => "removed",
+            FileChange::Created => "created",
+            FileChange::Updated => "updated",
+            FileChange::Removed => "removed",
         };
         println!("  {verb} {path}");
     }

@@ -5,6 +5,9 @@ use std::path::Path;
 
 use crate::error::{Error, Errors};
 
+/// The folder of the docs pages, under the repository root.
+pub const SPEC_DIR: &str = "spec";
+
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Relative to the repository root, `/`-separated: the name every message uses.

@@ -8,7 +8,6 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::direction::{Direction, Directions};
-use crate::merge::{Outcome, Reconciliation};
 use crate::naming::rust_name;
 use crate::schema;
 
@@ -308,32 +307,6 @@ impl Report {
         }
         out
     }
-}
-
-/// The drift the merge settled between pages, and the reviewed decisions it applied, as
-/// Markdown sections for the same pull request.
-pub fn drift_markdown(reconciliations: &[Reconciliation]) -> String {
-    let (decided, reconciled): (Vec<&Reconciliation>, Vec<&Reconciliation>) =
-        reconciliations.iter().partition(|r| matches!(r.outcome, Outcome::Decided { .. }));
-    let mut out = String::from("\n## Drift between pages\n\n");
-    if reconciliations.is_empty() {
-        out.push_str("The pages agree: nothing to reconcile.\n");
-        return out;
-    }
-    out.push_str(&format!(
-        "{} disagreements settled by the drift policy, {} by reviewed decisions.\n",
-        reconciled.len(),
-        decided.len()
-    ));
-    for (title, list) in [("Reconciled by the drift policy", reconciled), ("Settled by decisions", decided)] {
-        if !list.is_empty() {
-            out.push_str(&format!("\n### {title}\n\n"));
-            for r in list {
-                out.push_str(&format!("- {r}\n"));
-            }
-        }
-    }
-    out
 }
 
 impl fmt::Display for Impact {

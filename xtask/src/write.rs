@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Errors};
 use crate::page::display_path;
 
+/// The folder of the generated crate, under the repository root.
+pub const GENERATED_DIR: &str = "generated";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub enum FileChange {
     Created,
     Updated,
     Removed,
@@ -19,13 +22,13 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub path: String,
-    pub change: Change,
+    pub change: FileChange,
 }
 
 /// A file a write is about to change: its new text, or none to remove it.
 struct Pending<'a> {
     path: String,
-    change: Change,
+    change: FileChange,
     text: Option<&'a str>,
 }
 
@@ -94,12 +97,12 @@ pub fn apply_some(root: &Path, files: &BTreeMap<String, String>, remove: &[Strin
     for (shown, text) in files {
         let change = match std::fs::read(root.join(shown)) {
             Ok(old) if old == text.as_bytes() => continue,
-            Ok(_) => Change::Updated,
-            Err(_) => Change::Created,
+            Ok(_) => FileChange::Updated,
+            Err(_) => FileChange::Created,
         };
         pending.push(Pending { path: shown.clone(), change, text: Some(text.as_str()) });
     }
-    pending.extend(remove.iter().map(|shown| Pending { path: shown.clone(), change: Change::Removed, text: None }));
+    pending.extend(remove.iter().map(|shown| Pending { path: shown.clone(), change: FileChange::Removed, text: None }));
     commit_all(root, pending)
 }
 
@@ -157,7 +160,7 @@ impl Transaction {
         Ok(())
     }
 
-    fn commit(&mut self, target: &Path, change: Change) -> std::io::Result<()> {
+    fn commit(&mut self, target: &Path, change: FileChange) -> std::io::Result<()> {
         let kept = match target.exists() {
             true => {
                 let kept = aside(target, "old");
@@ -167,7 +170,7 @@ impl Transaction {
             false => None,
         };
         self.committed.push((target.to_path_buf(), kept));
-        if change != Change::Removed {
+        if change != FileChange::Removed {
             let temporary = self.staged.iter().find(|(t, _)| t == target).map(|(_, tmp)| tmp.clone());
             let temporary = temporary.ok_or_else(|| std::io::Error::other("the file was never staged"))?;
             std::fs::rename(&temporary, target)?;

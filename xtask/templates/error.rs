@@ -7,6 +7,17 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
+/// A documented status whose body is not the documented type: the body and serde's account,
+/// carried to [`Error::from_raw`] in progenitor's error with the status and headers.
+#[derive(Debug)]
+pub(crate) struct Undecodable {
+    pub(crate) body: bytes::Bytes,
+    pub(crate) source: serde_json::Error,
+}
+
+/// progenitor's error as the rewritten `send_raw` returns it.
+pub(crate) type Raw = progenitor_client::Error<Undecodable>;
+
 /// Everything that can go wrong building a client or calling an operation.
 ///
 /// `Display` is one line naming the operation, the HTTP status and the server's message (and
@@ -168,7 +179,7 @@ impl Error {
 
     /// Turns progenitor's error into ours; reads the body of an undocumented response, so the
     /// error carries what the server said.
-    pub(crate) async fn from_raw(raw: crate::call::Raw, operation: &'static str) -> Error {
+    pub(crate) async fn from_raw(raw: Raw, operation: &'static str) -> Error {
         use progenitor_client::Error as Raw;
         match raw {
             Raw::InvalidRequest(message) | Raw::Custom(message) => Error::InvalidRequest { operation, message },
@@ -177,7 +188,7 @@ impl Error {
             }
             Raw::ErrorResponse(value) => {
                 let (status, headers) = (value.status(), Box::new(value.headers().clone()));
-                let crate::call::Undecodable { body, source } = value.into_inner();
+                let Undecodable { body, source } = value.into_inner();
                 Error::Decode {
                     operation,
                     status,

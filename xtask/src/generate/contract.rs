@@ -1,4 +1,4 @@
-//! Contract: takes the rewritten client and the document progenitor read, gives the generated
+//! Contract: takes the rewritten client and the model of the document progenitor read, gives the generated
 //! crate's `tests/contract/cases.rs`: for every operation, a call through the typed client with
 //! schema-valid arguments (its required ones; and a second case with every optional one too),
 //! its body built through its typed builder. `tests/contract.rs` runs them against Prism.
@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::surface::Surface;
+use super::model::{Call, Model};
+use super::surface::{Setter, Surface};
 use super::values;
 use crate::error::Error;
 use crate::naming::rust_name;
@@ -40,33 +41,19 @@ impl Arguments {
     }
 }
 
-/// One operation as the cases need it.
-struct Operation<'a> {
-    id: &'a str,
-    /// `GET`, and the path template.
-    method: String,
-    path: &'a str,
-    /// Its parameters, path-level ones first, `$ref`s followed.
-    parameters: Vec<&'a Value>,
-    /// The JSON schema of its request body, if it has one.
-    body: Option<&'a Value>,
-    /// Where the merged document declares it, for errors.
-    at: String,
-}
-
 /// The cases file; an error, on the operation's page, when the client lacks a setter a
 /// parameter or a body field needs.
-pub(crate) fn cases(api: &syn::File, document: &Value, provenance: &Provenance) -> Result<String, Error> {
-    let surface = Surface::of(api);
+pub(crate) fn cases(api: &syn::File, model: &Model<'_>, provenance: &Provenance) -> Result<String, Error> {
+    let (surface, document) = (Surface::of(api), model.document);
     let mut calls = Vec::new();
-    for operation in operations(document) {
-        let setters = |arguments| setters(&surface, document, &operation, arguments);
+    for operation in &model.calls {
+        let setters = |arguments| setters(&surface, document, operation, arguments);
         let required = setters(Arguments::Required).map_err(|e| provenance.error(&operation.at, e))?;
         let every = setters(Arguments::Every).map_err(|e| provenance.error(&operation.at, e))?;
         let differs = required.to_string() != every.to_string();
-        calls.push(call(&operation, Arguments::Required, required));
+        calls.push(call(operation, Arguments::Required, required));
         if differs {
-            calls.push(call(&operation, Arguments::Every, every));
+            calls.push(call(operation, Arguments::Every, every));
         }
     }
     let file: syn::File = syn::parse_quote! {
@@ -87,29 +74,11 @@ pub(crate) fn cases(api: &syn::File, document: &Value, provenance: &Provenance) 
     Ok(prettyplease::unparse(&file))
 }
 
-/// Every operation of `document`, in its order.
-fn operations(document: &Value) -> Vec<Operation<'_>> {
-    let mut out = Vec::new();
-    for (path, item) in document.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
-        let shared: Vec<&Value> = shared.map(|p| schema::follow(document, p)).collect();
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-            let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
-            let parameters = shared.iter().copied().chain(own.map(|p| schema::follow(document, p))).collect();
-            let body = op.pointer("/requestBody/content/application~1json/schema");
-            let at = format!("/paths/{}/{method}", schema::token(path));
-            out.push(Operation { id, method: method.to_uppercase(), path, parameters, body, at });
-        }
-    }
-    out
-}
-
 /// The builder calls that set `arguments` of `operation`: `.model_id(from::<String>("\"x\""))`.
 fn setters(
     surface: &Surface<'_>,
     document: &Value,
-    operation: &Operation<'_>,
+    operation: &Call<'_>,
     arguments: Arguments,
 ) -> Result<TokenStream, String> {
     let setters = surface
@@ -125,7 +94,7 @@ fn setters(
         let setter = heck::ToSnakeCase::to_snake_case(name);
         let ty = setters.get(&setter).ok_or_else(|| format!("the builder has no setter `{setter}` for `{name}`"))?;
         let value = arguments.value(document, parameter.get("schema").unwrap_or(&Value::Null));
-        let (setter, json) = (format_ident!("{setter}"), raw_string(&value.to_string()));
+        let (setter, json) = (format_ident!("{setter}"), values::raw_string(&value.to_string()));
         out.extend(quote!(.#setter(from::<#ty>(#json))));
     }
     if let Some(body) = operation.body {
@@ -149,7 +118,7 @@ fn body_value(
     let schema = schema::follow(document, body);
     let fields = component.as_ref().and_then(|(_, name)| surface.struct_fields(&rust_name(name)));
     let Some(fields) = fields else {
-        let json = raw_string(&arguments.value(document, body).to_string());
+        let json = values::raw_string(&arguments.value(document, body).to_string());
         return Ok(quote!(from::<#ty>(#json)));
     };
     let required: Vec<&str> = schema
@@ -165,16 +134,16 @@ fn body_value(
         if arguments == Arguments::Required && !required.contains(&property.as_str()) {
             continue;
         }
-        let (setter, field_ty) =
+        let Setter { name: setter, takes: field_ty } =
             fields.get(property).ok_or_else(|| format!("the body's builder has no field for `{property}`"))?;
-        let json = raw_string(&arguments.value(document, property_schema).to_string());
+        let json = values::raw_string(&arguments.value(document, property_schema).to_string());
         out.extend(quote!(.#setter(from::<#field_ty>(#json))));
     }
     Ok(out)
 }
 
-fn call(operation: &Operation<'_>, arguments: Arguments, setters: TokenStream) -> TokenStream {
-    let (id, method, path) = (operation.id, &operation.method, operation.path);
+fn call(operation: &Call<'_>, arguments: Arguments, setters: TokenStream) -> TokenStream {
+    let (id, method, path) = (operation.id, operation.method.to_uppercase(), operation.path);
     let client_method = format_ident!("{id}");
     let label = arguments.label();
     quote! {
@@ -186,12 +155,4 @@ fn call(operation: &Operation<'_>, arguments: Arguments, setters: TokenStream) -
             call: |client| outcome(client.#client_method() #setters .send()),
         }
     }
-}
-
-/// `text` as a raw string literal, with as many `#`s as it needs: JSON reads better unescaped.
-pub(crate) fn raw_string(text: &str) -> proc_macro2::Literal {
-    let hashes = (1..).map(|n| "#".repeat(n)).find(|h| !text.contains(&format!("\"{h}"))).unwrap_or_default();
-    format!("r{hashes}\"{text}\"{hashes}")
-        .parse()
-        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }

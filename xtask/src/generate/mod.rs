@@ -9,6 +9,7 @@ mod builders;
 mod contract;
 mod enums;
 mod manifest;
+mod model;
 mod pages;
 mod progenitor;
 mod rewrite;
@@ -126,6 +127,10 @@ pub struct Code {
     streams: Option<String>,
     /// `tests/waiters.rs`, printed; `None` without waiters.
     waiters: Option<String>,
+    /// Whether the client has `wait_for_promotion`, for the crate docs' example.
+    promotion: bool,
+    /// The call the crate docs' stream example makes; `None` without paginated lists.
+    stream_example: Option<String>,
 }
 
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
@@ -136,7 +141,8 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
     let enums = open_enums(&hoisted, provenance)?;
     let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted.document)
         .map_err(|e| provenance.error_naming(format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
-    let paginated = pages::paginated(document);
+    let model = model::Model::of(&hoisted.document);
+    let paginated = pages::paginated(&model);
     let unions = enums::discriminated_unions(&hoisted.document);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
     let (spec, enums) = (&spec, &enums);
@@ -148,14 +154,14 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
             rewrite::mock(&mut mock, &renames);
             Ok(Some(prettyplease::unparse(&mock)))
         });
-        let api = client(spec, enums, &unions, document, &paginated, provenance).inspect(|(_, renames)| {
+        let api = client(spec, enums, &unions, &model, &paginated, provenance).inspect(|(_, renames)| {
             let _ = renames_to_mock.send(renames.clone());
         });
         drop(renames_to_mock);
         let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (api, _) = api?;
         let unset = unset::tests(&api, &hoisted.document, provenance)?;
-        let contract = contract::cases(&api, &hoisted.document, provenance)?;
+        let contract = contract::cases(&api, &model, provenance)?;
         match mock? {
             Some(mock) => Ok(Code {
                 api,
@@ -163,7 +169,9 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
                 unset,
                 contract,
                 streams: pages::tests(&paginated),
-                waiters: waiters::tests(document),
+                waiters: waiters::tests(&model),
+                promotion: waiters::can_wait_for_promotion(&model),
+                stream_example: pages::example_call(&paginated),
             }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
         }
@@ -177,16 +185,16 @@ fn client(
     spec: &openapiv3::OpenAPI,
     enums: &[OpenEnum],
     unions: &[String],
-    document: &Value,
+    model: &model::Model<'_>,
     paginated: &BTreeMap<String, pages::Paginated>,
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let groups = crate::sections::groups(document);
+    let groups = crate::sections::groups(model.document);
     let renames = rewrite::client(&mut api, enums, unions, paginated, &groups)
-        .map_err(|e| Error::new("xtask/src/generate/rewrite.rs", e))?;
-    api.items.extend(parse(tables::tables(document, provenance)?)?.items);
-    if let Some(waiters) = waiters::waiters(document) {
+        .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
+    api.items.extend(parse(tables::tables(model, provenance)?)?.items);
+    if let Some(waiters) = waiters::waiters(model) {
         api.items.extend(parse(waiters)?.items);
     }
     Ok((api, renames))
@@ -211,13 +219,13 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     // The waiters' tests come with the waiters.
     let waits = code.waiters.is_some();
     let sections = sections_table(document);
-    let stream_example = pages::example_call(&pages::paginated(document));
+    let stream_example = &code.stream_example;
     for (path, template, text) in TEMPLATES {
         if *path == "src/wait.rs" && !waits {
             continue;
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
-        let text = with_or_without(&text, WITH_PROMOTION, waits && waiters::can_wait_for_promotion(document));
+        let text = with_or_without(&text, WITH_PROMOTION, waits && code.promotion);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
         let text = text.replace(SECTIONS, &sections);
         let text = match &stream_example {

@@ -1,4 +1,4 @@
-//! Pages: takes the OpenAPI 3.0.3 document, gives its paginated list operations, found by their
+//! Pages: takes the model of the OpenAPI 3.0.3 document, gives its paginated list operations, found by their
 //! shape (not by name): a `cursor` query argument and an answer with `items` and
 //! `pagination { has_more, cursor }`, or a `page_token` argument and an answer with a
 //! `next_page_token` and one array. Each one's builder gets a `.stream()` of every item of every
@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::model::{Call, Model};
 use crate::naming::rust_name;
 use crate::schema;
 
@@ -67,38 +68,19 @@ pub(crate) fn example_call(paginated: &BTreeMap<String, Paginated>) -> Option<St
 }
 
 /// The document's paginated list operations, by operation id.
-pub(crate) fn paginated(document: &Value) -> BTreeMap<String, Paginated> {
-    let mut out = BTreeMap::new();
-    let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();
-    for (path, item) in paths {
-        let Some(op) = item.get("get") else { continue };
-        if let Some(found) = shape(document, path, item, op) {
-            out.insert(found.operation.clone(), found);
-        }
-    }
-    out
+pub(crate) fn paginated(model: &Model<'_>) -> BTreeMap<String, Paginated> {
+    let lists = model.calls.iter().filter(|call| call.method == "get");
+    lists
+        .filter_map(|call| shape(model.document, call))
+        .map(|found| (found.operation.clone(), found))
+        .collect()
 }
 
-/// `op` at `path` (whose `item` may declare parameters for all its operations) as a paginated list.
-fn shape(document: &Value, path: &str, item: &Value, op: &Value) -> Option<Paginated> {
-    let operation = op.get("operationId").and_then(Value::as_str)?.to_string();
-    let parameters: Vec<&Value> = [item, op]
-        .into_iter()
-        .filter_map(|declares| declares.get("parameters").and_then(Value::as_array))
-        .flatten()
-        .map(|p| schema::follow(document, p))
-        .collect();
-    let query: Vec<&str> = parameters
-        .iter()
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
-        .filter_map(|p| p.get("name").and_then(Value::as_str))
-        .collect();
-    let path_arguments = parameters
-        .iter()
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
-        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect();
-    let answer_ref = op.pointer("/responses/200/content/application~1json/schema")?;
+/// `call` as a paginated list.
+fn shape(document: &Value, call: &Call<'_>) -> Option<Paginated> {
+    let query = call.arguments_in("query");
+    let path_arguments = call.arguments_in("path").into_iter().map(str::to_string).collect();
+    let answer_ref = call.answer?;
     let answer_name = answer_ref.get("$ref").and_then(Value::as_str)?.rsplit('/').next()?;
     let answer = schema::follow(document, answer_ref);
     let form = match (query.contains(&"cursor"), query.contains(&"page_token")) {
@@ -113,8 +95,8 @@ fn shape(document: &Value, path: &str, item: &Value, op: &Value) -> Option<Pagin
     let size = ["limit", "page_size"].into_iter().find(|name| query.contains(name)).map(str::to_string);
     let item_schema = answer.pointer(&format!("/properties/{}/items", schema::token(&items)))?;
     Some(Paginated {
-        operation,
-        path: path.to_string(),
+        operation: call.id.to_string(),
+        path: call.path.to_string(),
         form,
         answer: rust_name(answer_name),
         items,
@@ -344,8 +326,8 @@ fn test_function(paginated: &Paginated) -> syn::ItemFn {
         None => quote!(None),
     };
     let (page, item) = (
-        super::contract::raw_string(&paginated.page.to_string()),
-        super::contract::raw_string(&paginated.item.to_string()),
+        super::values::raw_string(&paginated.page.to_string()),
+        super::values::raw_string(&paginated.item.to_string()),
     );
     syn::parse_quote! {
         #[tokio::test]

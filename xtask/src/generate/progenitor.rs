@@ -54,8 +54,7 @@ fn settings(enums: &[OpenEnum]) -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         // The client's own `ClientHooks` impl (templates/client.rs) adds auth and retries.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::ClientConfig))
-        .with_timeout(60);
+        .with_inner_type(quote!(crate::ClientConfig));
     for open in enums {
         // typify would emit a closed enum; the open one is declared in `rewrite::client`.
         settings.with_replacement(

@@ -11,7 +11,7 @@ pub(super) fn rewrite(items: &mut [syn::Item]) -> Result<(), String> {
     let mut builders = None;
     for item in items.iter_mut() {
         match item {
-            syn::Item::Struct(item) if has_named_fields(item) && super::rewrite::is_public(&item.vis) => {
+            syn::Item::Struct(item) if has_named_fields(item) && super::trees::is_public(&item.vis) => {
                 item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
             }
             syn::Item::Mod(module) if module.ident == "builder" => builders = module.content.as_mut(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
-use super::rewrite::serde_rename;
+use super::trees::serde_rename;
 use super::trees::{argument_of, find_struct, last_ident};
 
 /// The client's modules a test looks into.
@@ -18,8 +18,11 @@ pub(crate) struct Surface<'a> {
     operations: &'a [syn::Item],
 }
 
-/// A struct field: the builder's setter and the type it takes.
-pub(crate) type Field = (syn::Ident, syn::Type);
+/// A struct field as its builder sets it: the setter and the type it takes.
+pub(crate) struct Setter {
+    pub(crate) name: syn::Ident,
+    pub(crate) takes: syn::Type,
+}
 
 impl<'a> Surface<'a> {
     pub(crate) fn of(api: &'a syn::File) -> Self {
@@ -34,7 +37,7 @@ impl<'a> Surface<'a> {
     }
 
     /// The struct `name`'s fields by JSON name, when it is a struct with a builder.
-    pub(crate) fn struct_fields(&self, name: &str) -> Option<BTreeMap<String, Field>> {
+    pub(crate) fn struct_fields(&self, name: &str) -> Option<BTreeMap<String, Setter>> {
         let declared = find_struct(self.types, name)?;
         let builder = find_struct(self.builders, &format!("{name}Builder"))?;
         let mut out = BTreeMap::new();
@@ -44,7 +47,10 @@ impl<'a> Surface<'a> {
             let built = builder.fields.iter().find(|f| f.ident.as_ref() == Some(&ident))?;
             out.insert(
                 property,
-                (ident, outside_the_crate(argument_of(&built.ty, "Result")?.clone(), Scope::TypesBuilder)),
+                Setter {
+                    name: ident,
+                    takes: outside_the_crate(argument_of(&built.ty, "Result")?.clone(), Scope::TypesBuilder),
+                },
             );
         }
         Some(out)

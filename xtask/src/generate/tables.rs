@@ -1,37 +1,32 @@
-//! Tables: takes the OpenAPI 3.0.3 document, gives what the support code looks up at run
-//! time: the default server, and each operation's auth scheme and route (for its span).
+//! Tables: takes the model of the OpenAPI 3.0.3 document, gives what the support code looks up
+//! at run time: the default server, and each operation's auth scheme and route (for its span).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::model::Model;
 use crate::error::Error;
 use crate::provenance::Provenance;
-use crate::schema;
 
 /// `DEFAULT_BASE_URL`, `auth_scheme(operation_id)` and `route(operation_id)`; an operation whose security scheme the
 /// client cannot send is an error on its page.
-pub(crate) fn tables(document: &Value, provenance: &Provenance) -> Result<TokenStream, Error> {
+pub(crate) fn tables(model: &Model<'_>, provenance: &Provenance) -> Result<TokenStream, Error> {
+    let document = model.document;
     let server = document.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("https://api.baseten.co");
     let server = server.trim_end_matches('/');
     let schemes = document.pointer("/components/securitySchemes").cloned().unwrap_or(Value::Null);
-    let default = document.get("security");
 
     let mut arms = Vec::new();
     let mut routes = Vec::new();
-    let paths = document.get("paths").and_then(Value::as_object).into_iter().flatten();
-    for (path, item) in paths {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-            let at = format!("/paths/{}/{method}", schema::token(path));
-            let scheme = match op.get("security").or(default) {
-                Some(requirements) => scheme(requirements, &schemes).map_err(|e| provenance.error(&at, e))?,
-                None => quote!(None),
-            };
-            arms.push(quote!(#id => #scheme,));
-            let method = method.to_uppercase();
-            routes.push(quote!(#id => crate::call::Route { method: #method, template: #path },));
-        }
+    for call in &model.calls {
+        let scheme = match call.security {
+            Some(requirements) => scheme(requirements, &schemes).map_err(|e| provenance.error(&call.at, e))?,
+            None => quote!(None),
+        };
+        let (id, path, method) = (call.id, call.path, call.method.to_uppercase());
+        arms.push(quote!(#id => #scheme,));
+        routes.push(quote!(#id => crate::call::Route { method: #method, template: #path },));
     }
     Ok(quote! {
         /// The server the pages declare.

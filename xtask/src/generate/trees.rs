@@ -1,8 +1,11 @@
 //! Trees: takes the syntax trees progenitor and typify write, gives the small readings of them
 //! the rewrites and the test generators share: a module or struct by name, the last name of a
-//! type path, the `T` of a `Result<T, _>` or a `Vec<T>`.
+//! type path, the `T` of a `Result<T, _>` or a `Vec<T>`, a `#[serde(rename)]`, whether an item
+//! is public.
 
 use std::collections::BTreeSet;
+
+use quote::quote;
 
 /// The items of the inline module `name` among `items`.
 pub(super) fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
@@ -50,4 +53,36 @@ pub(super) fn argument_of<'a>(ty: &'a syn::Type, outer: &str) -> Option<&'a syn:
         syn::GenericArgument::Type(inner) => Some(inner),
         _ => None,
     }
+}
+
+/// The value of `#[serde(rename = "...")]`.
+pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut value = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                value = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    value
+}
+
+/// Whether an item is `pub` (not `pub(crate)`, not private).
+pub(super) fn is_public(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+pub(super) fn type_name_of_output(output: &syn::ReturnType) -> String {
+    match output {
+        syn::ReturnType::Type(_, ty) => type_name(ty),
+        syn::ReturnType::Default => String::new(),
+    }
+}
+
+pub(super) fn type_name(ty: &syn::Type) -> String {
+    quote!(#ty).to_string().replace(' ', "")
 }

@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::contract::raw_string;
-use super::surface::Surface;
-use super::values;
+use super::surface::{Setter, Surface};
+use super::values::{self, raw_string};
 use crate::direction::Directions;
 use crate::error::Error;
 use crate::naming::rust_name;
@@ -73,18 +72,13 @@ pub(crate) fn tests(api: &syn::File, document: &Value, provenance: &Provenance) 
     Ok(prettyplease::unparse(&file))
 }
 
-fn case(
-    name: &str,
-    schema: &Value,
-    fields: &BTreeMap<String, (syn::Ident, syn::Type)>,
-    document: &Value,
-) -> Result<Case, String> {
+fn case(name: &str, schema: &Value, fields: &BTreeMap<String, Setter>, document: &Value) -> Result<Case, String> {
     let properties = schema.get("properties").and_then(Value::as_object);
     let required = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
     let mut out = Vec::new();
     let mut expected = serde_json::Map::new();
     for property in required {
-        let Some((setter, ty)) = fields.get(property) else {
+        let Some(Setter { name: setter, takes: ty }) = fields.get(property) else {
             return Err(format!("`{name}` requires `{property}`, which its Rust struct has no field for"));
         };
         let value = values::required(document, properties.and_then(|p| p.get(property)).unwrap_or(&Value::Null));

@@ -3,7 +3,7 @@
 //! complete (every property, a value where `null` would do). Numbers start from 1 and arrays
 //! hold one item where the bounds allow: a stricter era of the server (a `minimum: 1`, a
 //! `minItems: 1` the merge loosened) accepts them too. The generated tests build arguments from
-//! them.
+//! them, written into the tests as raw string literals ([`raw_string`]).
 
 use serde_json::{Map, Value, json};
 
@@ -18,21 +18,21 @@ const FULL_DEPTH: usize = 6;
 
 /// A value of `schema` with its required parts only, `$ref`s resolved in `document`.
 pub(crate) fn required(document: &Value, schema: &Value) -> Value {
-    Values { document, full: false }.value(schema, 0)
+    Example { document, full: false }.value(schema, 0)
 }
 
 /// A value of `schema` with every optional part set too, `$ref`s resolved in `document`.
 pub(crate) fn complete(document: &Value, schema: &Value) -> Value {
-    Values { document, full: true }.value(schema, 0)
+    Example { document, full: true }.value(schema, 0)
 }
 
-struct Values<'a> {
+struct Example<'a> {
     document: &'a Value,
     /// Every property and item, or only what is required.
     full: bool,
 }
 
-impl Values<'_> {
+impl Example<'_> {
     fn value(&self, schema: &Value, depth: usize) -> Value {
         let schema = schema::follow(self.document, schema);
         if depth > MAX_DEPTH {
@@ -160,4 +160,12 @@ fn merge(a: Value, b: Value) -> Value {
         (a, Value::Null) => a,
         (_, b) => b,
     }
+}
+
+/// `text` as a raw string literal, with as many `#`s as it needs: JSON reads better unescaped.
+pub(super) fn raw_string(text: &str) -> proc_macro2::Literal {
+    let hashes = (1..).map(|n| "#".repeat(n)).find(|h| !text.contains(&format!("\"{h}"))).unwrap_or_default();
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }

@@ -1,4 +1,4 @@
-//! Waiters: takes the OpenAPI 3.0.3 document, gives the `Client::wait_for_*` methods for the
+//! Waiters: takes the model of the OpenAPI 3.0.3 document, gives the `Client::wait_for_*` methods for the
 //! deployment reads it has (by id, development, production), each polling its get operation
 //! through `crate::wait::poll`; none when the document has none of them, and then the crate
 //! has no `wait` module either. The crate's `tests/waiters.rs` drives each against mocks.
@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::model::Model;
 use crate::naming::rust_name;
 use crate::schema;
 
@@ -65,8 +66,8 @@ What to wait on after each action:
 
 /// The waiters' `impl Client` block, or `None` when the document has no deployment read whose
 /// answer carries a `status`.
-pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
-    let found = found(document);
+pub(super) fn waiters(model: &Model<'_>) -> Option<TokenStream> {
+    let found = found(model);
     let mut methods: Vec<TokenStream> = found.iter().map(waiter).collect();
     if methods.is_empty() {
         return None;
@@ -82,8 +83,8 @@ pub(super) fn waiters(document: &Value) -> Option<TokenStream> {
 }
 
 /// Whether the document gives the client a `wait_for_promotion`.
-pub(super) fn can_wait_for_promotion(document: &Value) -> bool {
-    found(document).iter().any(can_follow_a_promotion)
+pub(super) fn can_wait_for_promotion(model: &Model<'_>) -> bool {
+    found(model).iter().any(can_follow_a_promotion)
 }
 
 /// Whether `found` reads a deployment by id whose answer says which environment it serves
@@ -134,14 +135,14 @@ fn promotion_waiter(found: &Found) -> TokenStream {
     }
 }
 
-fn found(document: &Value) -> Vec<Found> {
-    READS.iter().filter_map(|read| find(document, read)).collect()
+fn found(model: &Model<'_>) -> Vec<Found> {
+    READS.iter().filter_map(|read| find(model, read)).collect()
 }
 
-fn find(document: &Value, read: &'static Read) -> Option<Found> {
-    let op = document.get("paths")?.get(read.path)?.get("get")?;
-    let operation = op.get("operationId").and_then(Value::as_str)?.to_string();
-    let answer = op.pointer("/responses/200/content/application~1json/schema")?;
+fn find(model: &Model<'_>, read: &'static Read) -> Option<Found> {
+    let (document, call) = (model.document, model.call("get", read.path)?);
+    let operation = call.id.to_string();
+    let answer = call.answer?;
     let name = answer.get("$ref").and_then(Value::as_str)?.rsplit('/').next()?;
     let answer_schema = schema::follow(document, answer);
     let has_status = answer_schema.pointer("/properties/status").is_some() && schema::requires(answer_schema, "status");
@@ -192,7 +193,7 @@ fn waiter(found: &Found) -> TokenStream {
 /// `wait_for_promotion`: ready and not yet production is waited through, to production; for
 /// another environment, to that environment.
 fn promotion_test(found: &Found) -> syn::ItemFn {
-    let answer = super::contract::raw_string(&found.value.to_string());
+    let answer = super::values::raw_string(&found.value.to_string());
     syn::parse_quote! {
         #[tokio::test]
         async fn wait_for_promotion_waits_until_the_deployment_serves_the_environment() {
@@ -239,8 +240,8 @@ pub(super) const FILE: &str = "tests/waiters.rs";
 /// `tests/waiters.rs`: each waiter through a 404, `BUILDING`, `SCALED_TO_ZERO`, `WAKING_UP` to
 /// `ACTIVE` (waiting for `ACTIVE` only), then to a `BUILD_STOPPED` it names; `None` without
 /// waiters.
-pub(super) fn tests(document: &Value) -> Option<String> {
-    let found = found(document);
+pub(super) fn tests(model: &Model<'_>) -> Option<String> {
+    let found = found(model);
     if found.is_empty() {
         return None;
     }
@@ -308,7 +309,7 @@ fn test_function(found: &Found) -> syn::ItemFn {
     let by_id = found.read.path.contains("{deployment_id}");
     let args = if by_id { quote!("m1", "d1",) } else { quote!("m1",) };
     let what = if by_id { "deployment d1 of model m1".to_string() } else { format!("{} of model m1", found.read.what) };
-    let answer = super::contract::raw_string(&found.value.to_string());
+    let answer = super::values::raw_string(&found.value.to_string());
     syn::parse_quote! {
         #[tokio::test]
         async fn #name() {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-pub use reconcile::{ALIASES, Conflict, Outcome, Reconciliation, Side};
+pub use reconcile::{ALIASES, Conflict, Outcome, Reconciliation, Side, drift_markdown};
 use reconcile::{Declaration, Reconciler, Sizes};
 
 use crate::decisions::Decisions;
@@ -21,7 +21,7 @@ use crate::extract::METHODS;
 use crate::naming;
 use crate::normalize::Operation;
 use crate::provenance::Provenance;
-use crate::schema::token as escape;
+use crate::schema::{self, token as escape};
 
 pub struct Merged {
     pub document: Value,
@@ -56,7 +56,7 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let sizes = sizes(&declaring);
     let mut drift = Drift::new(decisions, &sizes);
     let mut provenance = Provenance::new(unique.first().map_or("spec/", |op| op.page.as_str()));
-    let directions = Directions::of_operations(&declaring);
+    let directions = directions(&declaring);
     let components = components(&declaring, &directions, &mut drift, &mut provenance);
     let servers = most_common(unique.iter().map(|op| &op.servers));
     let security = most_common(unique.iter().map(|op| &op.security));
@@ -334,6 +334,29 @@ impl<'a> Drift<'a> {
 }
 
 /// Each component schema's property count, the most any page declares.
+/// Which way each component travels, from every page's operation: a component reaches what
+/// any page's declaration of it references.
+fn directions(operations: &[&Operation]) -> Directions {
+    let mut declared: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for op in operations {
+        for (name, value) in op.components.schemas.iter().chain(&op.components.parameters) {
+            declared.entry(name.as_str()).or_default().push(value);
+        }
+    }
+    let mut request = Vec::new();
+    let mut response = Vec::new();
+    for op in operations {
+        let parameters = op.path_parameters.iter().chain(&op.parameters);
+        request.extend(parameters.flat_map(schema::refs));
+        if let Some(body) = &op.request_body {
+            request.extend(body.content.values().flat_map(schema::refs));
+        }
+        response.extend(op.responses.values().flat_map(schema::refs));
+    }
+    let refs_of = |name: &str| declared.get(name).into_iter().flatten().flat_map(|v| schema::refs(v)).collect();
+    Directions::reached(request, response, &refs_of)
+}
+
 fn sizes(declaring: &[&Operation]) -> Sizes {
     let mut sizes = Sizes::new();
     for (name, schema) in declaring.iter().flat_map(|op| &op.components.schemas) {

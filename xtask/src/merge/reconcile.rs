@@ -180,7 +180,7 @@ pub(crate) struct Reconciler<'a> {
     pub errors: Vec<Error>,
 }
 
-type Values<'a> = [(&'a str, Option<&'a Value>)];
+type PageValues<'a> = [(&'a str, Option<&'a Value>)];
 
 /// Component schema name → how many properties it has.
 pub(crate) type Sizes = std::collections::BTreeMap<String, usize>;
@@ -278,7 +278,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// One keyword of the declarations at `at`, as its policy row says; `None` drops it.
-    fn keyword(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Option<Value>, Box<Conflict>> {
+    fn keyword(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Option<Value>, Box<Conflict>> {
         let present: Vec<(&str, &Value)> = values.iter().filter_map(|(p, v)| v.map(|v| (*p, v))).collect();
         if present.len() == values.len() && present.iter().all(|(_, v)| *v == present[0].1) {
             return Ok(Some(present[0].1.clone()));
@@ -311,7 +311,7 @@ impl<'a> Reconciler<'a> {
         Ok(value)
     }
 
-    fn record(&mut self, at: &str, keyword: &str, outcome: Outcome, values: &Values<'_>) {
+    fn record(&mut self, at: &str, keyword: &str, outcome: Outcome, values: &PageValues<'_>) {
         self.log.push(Reconciliation {
             at: at.to_string(),
             keyword: keyword.to_string(),
@@ -321,7 +321,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// The union of `properties` (or other subschemas by name), each reconciled.
-    fn named(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
+    fn named(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
         let mut names: Vec<&String> = Vec::new();
         for (page, value) in values {
             match value {
@@ -351,7 +351,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// The union of enum values, in order of first appearance.
-    fn enum_values(&mut self, at: &str, values: &Values<'_>) -> Value {
+    fn enum_values(&mut self, at: &str, values: &PageValues<'_>) -> Value {
         let lists: Vec<(&str, &[Value])> = values
             .iter()
             .map(|(p, v)| (*p, v.and_then(Value::as_array).map_or(&[][..], Vec::as_slice)))
@@ -373,7 +373,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// `required` by direction: a list on a schema, a flag on a parameter.
-    fn required(&mut self, at: &str, values: &Values<'_>) -> Option<Value> {
+    fn required(&mut self, at: &str, values: &PageValues<'_>) -> Option<Value> {
         if values.iter().any(|(_, v)| v.is_some_and(Value::is_boolean)) {
             let any = values.iter().any(|(_, v)| *v == Some(&json!(true)));
             self.record(at, "required", if any { Outcome::True } else { Outcome::Dropped }, values);
@@ -411,7 +411,7 @@ impl<'a> Reconciler<'a> {
 
     /// `anyOf`/`oneOf` members matched by shape, each reconciled. Read, a member some pages lack
     /// is kept, the largest objects first; sent, it is dropped, and nothing left is a conflict.
-    fn members(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
+    fn members(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
         let mut lists: Vec<(&str, &Vec<Value>)> = Vec::new();
         for (page, value) in values {
             match value {
@@ -467,7 +467,7 @@ impl<'a> Reconciler<'a> {
 
     /// A discriminator: the same `propertyName`; its `mapping` every page's entries when read,
     /// the entries every page has when sent. One tag mapped to two targets is a conflict.
-    fn discriminator(&mut self, at: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
+    fn discriminator(&mut self, at: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
         let here = format!("{at}/discriminator");
         let property = |v: Option<&Value>| v.and_then(|v| v.get("propertyName")).cloned();
         if let Some(differs) = values.iter().find(|(_, v)| property(*v) != property(values[0].1)) {
@@ -620,7 +620,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// `allOf`, `prefixItems`: position by position.
-    fn positional(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Value, Box<Conflict>> {
+    fn positional(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
         let lists: Vec<(&str, &Vec<Value>)> =
             values.iter().filter_map(|(p, v)| v.and_then(Value::as_array).map(|l| (*p, l))).collect();
         let length = lists.first().map(|(_, l)| l.len());
@@ -641,7 +641,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// `items`, `additionalProperties`, ...: reconciled, or dropped where a page allows anything.
-    fn subschema(&mut self, at: &str, key: &str, values: &Values<'_>) -> Result<Option<Value>, Box<Conflict>> {
+    fn subschema(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Option<Value>, Box<Conflict>> {
         if values.iter().any(|(_, v)| v.is_none() || *v == Some(&json!(true))) {
             self.record(at, key, Outcome::Dropped, values);
             return Ok(None);
@@ -775,7 +775,7 @@ fn label(member: &Value) -> String {
 }
 
 /// The loosest of the bounds: none where a page has none, else the smallest (or largest).
-fn loosest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
+fn loosest(rule: Rule, values: &PageValues<'_>) -> (Outcome, Option<Value>) {
     let numbers: Option<Vec<f64>> = values.iter().map(|(_, v)| v.and_then(Value::as_f64)).collect();
     let Some(numbers) = numbers else { return (Outcome::Dropped, None) };
     let pick = |a: f64, b: f64| if rule == Rule::LowerBound { a.min(b) } else { a.max(b) };
@@ -791,7 +791,7 @@ fn loosest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
 
 /// The tightest of the bounds a page sets (a page without one accepts anything): the largest
 /// lower bound, the smallest upper bound.
-fn tightest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
+fn tightest(rule: Rule, values: &PageValues<'_>) -> (Outcome, Option<Value>) {
     let numbers: Vec<&Value> = values.iter().filter_map(|(_, v)| *v).filter(|v| v.as_f64().is_some()).collect();
     let key = |v: &&Value| v.as_f64().unwrap_or(0.0);
     let best = if rule == Rule::LowerBound {
@@ -808,7 +808,7 @@ fn tightest(rule: Rule, values: &Values<'_>) -> (Outcome, Option<Value>) {
 /// `type` by direction, where the pages agree up to `null` and `integer` against `number`: read,
 /// the union (`number`; `null` where any page has it); sent, the intersection (`integer`;
 /// `null` only where every page has it). Other differences are for the members' rule.
-fn types(values: &Values<'_>, reads: bool) -> Option<(Outcome, Value)> {
+fn types(values: &PageValues<'_>, reads: bool) -> Option<(Outcome, Value)> {
     let lists: Option<Vec<Vec<&str>>> = values
         .iter()
         .map(|(_, v)| match (*v)? {
@@ -878,7 +878,7 @@ fn conflict_between(at: &str, keyword: &str, a: (&str, Option<&Value>), b: (&str
 }
 
 /// The pages grouped by what they declare (absent counts), in order of first appearance.
-fn sides(values: &Values<'_>) -> Vec<Side> {
+fn sides(values: &PageValues<'_>) -> Vec<Side> {
     let mut groups: Vec<(Option<&Value>, Vec<String>)> = Vec::new();
     for (page, value) in values {
         match groups.iter_mut().find(|(v, _)| v == value) {
@@ -892,7 +892,7 @@ fn sides(values: &Values<'_>) -> Vec<Side> {
 
 /// The pages grouped by whether something is there (`presence` holds `Some` where it is), each
 /// side saying so in `word`: `declared` / `not declared`.
-fn presence_sides(presence: &Values<'_>, word: &str) -> Vec<Side> {
+fn presence_sides(presence: &PageValues<'_>, word: &str) -> Vec<Side> {
     let says = |side: &str| if side == "absent" { format!("not {word}") } else { word.to_string() };
     sides(presence).into_iter().map(|side| Side { says: says(&side.says), ..side }).collect()
 }
@@ -902,4 +902,30 @@ pub(crate) fn brief(value: Option<&Value>) -> String {
     let Some(value) = value else { return "absent".to_string() };
     let text = value.to_string();
     if text.chars().count() > 60 { format!("{}…", text.chars().take(60).collect::<String>()) } else { text }
+}
+
+/// The drift the merge settled between pages, and the reviewed decisions it applied, as
+/// Markdown sections for the same pull request.
+pub fn drift_markdown(reconciliations: &[Reconciliation]) -> String {
+    let (decided, reconciled): (Vec<&Reconciliation>, Vec<&Reconciliation>) =
+        reconciliations.iter().partition(|r| matches!(r.outcome, Outcome::Decided { .. }));
+    let mut out = String::from("\n## Drift between pages\n\n");
+    if reconciliations.is_empty() {
+        out.push_str("The pages agree: nothing to reconcile.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "{} disagreements settled by the drift policy, {} by reviewed decisions.\n",
+        reconciled.len(),
+        decided.len()
+    ));
+    for (title, list) in [("Reconciled by the drift policy", reconciled), ("Settled by decisions", decided)] {
+        if !list.is_empty() {
+            out.push_str(&format!("\n### {title}\n\n"));
+            for r in list {
+                out.push_str(&format!("- {r}\n"));
+            }
+        }
+    }
+    out
 }
