@@ -87,7 +87,7 @@ async fn each_operation_sends_the_key_in_its_pages_scheme() {
 #[test]
 fn pages_declaring_bearer_auth_make_every_operation_send_bearer() {
     // spec/ holds pages of both auth eras: the older pages' `ApiKeyAuth` (an apiKey in
-    // `Authorization`) accepts `Bearer <key>` too, so every operation sends it (README, "One
+    // `Authorization`) accepts `Bearer <key>` too, so every operation sends it (ARCHITECTURE.md, "One
     // credential"); here with every Bearer page but one dropped.
     let mut bearer_pages = 0;
     let pages: Vec<xtask::Page> = crate::spec_pages()
@@ -472,7 +472,7 @@ fn logs() -> &'static Capture {
 
 #[tokio::test]
 async fn a_chains_environments_decode_though_the_docs_declare_model_ones() {
-    // The docs erratum (README, "Docs errata"): the page declares `EnvironmentsV1`, whose items
+    // The docs erratum (ARCHITECTURE.md, "Docs errata"): the page declares `EnvironmentsV1`, whose items
     // require a `model_id`; Baseten answers chain environments.
     let body = r#"{"environments": [{"name": "production", "created_at": "2026-01-02T03:04:05Z", "chain_id": "c1",
         "promotion_settings": {}, "chainlet_settings": [], "current_deployment": null}]}"#;

@@ -145,12 +145,12 @@ fn every_policy_row_has_a_case() {
 }
 
 #[test]
-fn the_readme_shows_the_policy_table_of_the_code() {
-    let readme = std::fs::read_to_string(crate::repo_root().join("README.md")).expect("README.md");
+fn the_architecture_shows_the_policy_table_of_the_code() {
+    let architecture = std::fs::read_to_string(crate::repo_root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
     let table = xtask::merge::policy::markdown();
     assert!(
-        readme.contains(&table),
-        "README.md's drift policy table differs from the code's; it should read:\n{table}"
+        architecture.contains(&table),
+        "ARCHITECTURE.md's drift policy table differs from the code's; it should read:\n{table}"
     );
 }
 

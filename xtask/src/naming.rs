@@ -1,5 +1,5 @@
 //! Naming: takes an operation's method and path, gives its Rust method name (the operationId the
-//! docs pages lack; the rule is in the README, [`OVERRIDES`] holds the reviewed exceptions); and
+//! docs pages lack; the rule is in ARCHITECTURE.md, [`OVERRIDES`] holds the reviewed exceptions); and
 //! takes a schema's name or an enum value, gives the Rust name typify gives it.
 
 use std::collections::BTreeSet;

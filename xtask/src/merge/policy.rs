@@ -1,5 +1,5 @@
 //! Policy: takes a keyword, gives what the merge does when the pages' declarations of one
-//! schema disagree on it. One table, printed as the README's drift policy table.
+//! schema disagree on it. One table, printed as ARCHITECTURE.md's drift policy table.
 
 /// What the merge does with a keyword the declarations disagree on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub enum Rule {
 pub struct Row {
     pub keywords: &'static [&'static str],
     pub rule: Rule,
-    /// What the merge does, as the README says it.
+    /// What the merge does, as ARCHITECTURE.md says it.
     pub does: &'static str,
 }
 
@@ -170,7 +170,7 @@ pub fn stays_beside_union(keyword: &str) -> bool {
     keyword == "default" || matches!(rule(keyword), Rule::Richest | Rule::AnyTrue) && keyword != "nullable"
 }
 
-/// [`POLICY`] as the Markdown table the README shows.
+/// [`POLICY`] as the Markdown table ARCHITECTURE.md shows.
 pub fn markdown() -> String {
     let mut out = String::from("| keyword | when the pages' declarations disagree |\n|---|---|\n");
     for row in POLICY {

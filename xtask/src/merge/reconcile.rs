@@ -158,7 +158,7 @@ impl Conflict {
         Error::new(b, format!("`#{}{keyword}` differs between pages: {y} here, {x} on {a}", self.at))
             .about(&self.at)
             .with_hint(format!(
-                "the drift policy (README, \"The merge rule\") does not settle this. If one page is right, keep its \
+                "the drift policy (ARCHITECTURE.md, \"The merge rule\") does not settle this. If one page is right, keep its \
                  declaration with one of these lines in {decisions_file}:\n    {}\n    {}",
                 crate::decisions::line(a, &self.at),
                 crate::decisions::line(b, &self.at)
