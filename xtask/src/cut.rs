@@ -268,7 +268,7 @@ pub fn stand_ins(
              site; `cargo xtask fetch` replaces it with the site's page -->\n\
              # {summary}\n\n## OpenAPI\n\n````yaml {method} {path}\n{yaml}````\n"
         );
-        rendered.push(Page::new(format!("{}/{}", crate::SPEC_DIR, endpoint.page), text));
+        rendered.push(Page::new(format!("{}/{}", crate::page::SPEC_DIR, endpoint.page), text));
     }
     let kept: BTreeSet<&str> = rendered.iter().map(|page| page.path.as_str()).collect();
     outcome.removed = pages
@@ -294,7 +294,7 @@ pub fn cut_stand_in_files(list: &Path, spec: &Path, root: &Path) -> Result<Stand
     }
     let document: Value = crate::yaml::from_str(&read(spec)?)
         .map_err(|e| Error::new(spec.display().to_string(), format!("not a JSON or YAML document: {e}")))?;
-    let spec_dir = root.join(crate::SPEC_DIR);
+    let spec_dir = root.join(crate::page::SPEC_DIR);
     let pages = if spec_dir.exists() { crate::page::load_pages(root, &spec_dir)? } else { Vec::new() };
     let name = spec.file_name().map_or_else(|| spec.display().to_string(), |n| n.to_string_lossy().into_owned());
     let (rendered, outcome) = stand_ins(&document, &name, &listed, &pages)?;

@@ -121,11 +121,11 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Fetched, Errors> 
     }
 
     let downloaded = download_all(&client, listed, options).await?;
-    let spec_dir = root.join(crate::SPEC_DIR);
+    let spec_dir = root.join(crate::page::SPEC_DIR);
     let mut outcome = Fetched::default();
     let mut files = BTreeMap::new();
     for (relative, text) in downloaded {
-        let shown = format!("{}/{relative}", crate::SPEC_DIR);
+        let shown = format!("{}/{relative}", crate::page::SPEC_DIR);
         // An API page holds exactly one OpenAPI block; anything else is a guide or an overview.
         if crate::extract::extract(&Page::new(shown.clone(), text.clone())).is_err() {
             outcome.skipped.push(shown);
@@ -141,7 +141,7 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Fetched, Errors> 
     let existing =
         crate::page::load_pages(root, &spec_dir).map(|pages| pages.into_iter().map(|p| p.path).collect::<Vec<_>>());
     for path in existing.unwrap_or_default() {
-        let relative = path.trim_start_matches(&format!("{}/", crate::SPEC_DIR)).to_string();
+        let relative = path.trim_start_matches(&format!("{}/", crate::page::SPEC_DIR)).to_string();
         if !files.contains_key(&relative) {
             outcome.unlisted.push(path);
         }
@@ -150,7 +150,7 @@ async fn fetch_async(root: &Path, options: &Options) -> Result<Fetched, Errors> 
         let remove: Vec<String> = if options.prune { outcome.unlisted.clone() } else { Vec::new() };
         let files: BTreeMap<String, String> = files
             .into_iter()
-            .map(|(relative, text)| (format!("{}/{relative}", crate::SPEC_DIR), text))
+            .map(|(relative, text)| (format!("{}/{relative}", crate::page::SPEC_DIR), text))
             .collect();
         crate::write::apply_some(root, &files, &remove)?;
     }
@@ -211,7 +211,7 @@ async fn download_all(
         match result {
             Ok(text) => pages.push((relative, text)),
             Err(e) => errors.push(
-                Error::new(format!("{}/{relative}", crate::SPEC_DIR), format!("{url}: {e}"))
+                Error::new(format!("{}/{relative}", crate::page::SPEC_DIR), format!("{url}: {e}"))
                     .with_hint("nothing in spec/ was changed"),
             ),
         }

@@ -29,7 +29,7 @@ const DOCS_ORDER: &[(&str, &str)] = &[
 /// The section of the page at `page` (`spec/deployments/activate/x.md` is `deployments`), or
 /// `None` for a page at the top of `spec/`.
 pub fn of_page(page: &str) -> Option<Section> {
-    let below = page.strip_prefix(crate::SPEC_DIR)?.strip_prefix('/')?;
+    let below = page.strip_prefix(crate::page::SPEC_DIR)?.strip_prefix('/')?;
     let (folder, _) = below.split_once('/')?;
     Some(Section { name: folder.to_string(), title: title(folder) })
 }

@@ -160,7 +160,7 @@ pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors>
         drop(renames_to_mock);
         let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (api, _) = api?;
-        let unset = unset::tests(&api, &hoisted.document, provenance)?;
+        let unset = unset::tests(&api, &model, provenance)?;
         let contract = contract::cases(&api, &model, provenance)?;
         match mock? {
             Some(mock) => Ok(Code {

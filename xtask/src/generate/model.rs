@@ -1,16 +1,19 @@
 //! Model: takes the OpenAPI 3.0.3 document progenitor reads, gives the calls the client makes,
 //! walked once: each operation's id, route, arguments (path-level ones first, `$ref`s followed),
-//! request body, answer and security. The emitters (tables, contract cases, pages, waiters) read
-//! these instead of walking `paths` each in its own way.
+//! request body, answer and security; and which way each component schema travels. The emitters
+//! (tables, contract cases, pages, waiters, unset fields) read these instead of walking `paths`
+//! each in its own way.
 
 use serde_json::Value;
 
+use crate::direction::Directions;
 use crate::schema;
 
-/// The document and its calls, in the document's order.
+/// The document, its calls in the document's order, and its schemas' directions.
 pub(crate) struct Model<'a> {
     pub(crate) document: &'a Value,
     pub(crate) calls: Vec<Call<'a>>,
+    pub(crate) directions: Directions,
 }
 
 /// One operation as the emitters need it.
@@ -54,7 +57,7 @@ impl<'a> Model<'a> {
                 });
             }
         }
-        Model { document, calls }
+        Model { document, calls, directions: Directions::of_document(document) }
     }
 
     /// The call at `method` and `path`.

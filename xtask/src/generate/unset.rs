@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::model::Model;
 use super::surface::{Setter, Surface};
 use super::values::{self, raw_string};
-use crate::direction::Directions;
 use crate::error::Error;
 use crate::naming::rust_name;
 use crate::provenance::Provenance;
@@ -33,9 +33,8 @@ struct Field {
 }
 
 /// The test file, or an error naming a request type whose required property has no field.
-pub(crate) fn tests(api: &syn::File, document: &Value, provenance: &Provenance) -> Result<String, Error> {
-    let surface = Surface::of(api);
-    let directions = Directions::of_document(document);
+pub(crate) fn tests(api: &syn::File, model: &Model<'_>, provenance: &Provenance) -> Result<String, Error> {
+    let (surface, document, directions) = (Surface::of(api), model.document, &model.directions);
     let schemas = document.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
     let mut cases = Vec::new();
     for (name, schema) in schemas.filter(|(name, s)| directions.sent(name) && s.get("properties").is_some()) {
