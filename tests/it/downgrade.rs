@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 fn check(case: &str, schema: Value, expected: Result<Value, &str>) {
     let document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
         "components": {"schemas": {"S": schema}}});
+    let document = xtask::OpenApi31::from_value(document).expect("a 3.1 document");
     let actual = xtask::downgrade::downgrade(&document, &xtask::provenance::Provenance::one_page("spec/case.md"))
         .map(|out| out["components"]["schemas"]["S"].clone())
         .map_err(|e| e.to_string());

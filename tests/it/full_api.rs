@@ -45,7 +45,7 @@ fn full() -> &'static Full {
             lib_text: run.files["src/lib.rs"].clone(),
             has_wait_module: run.files.contains_key("src/wait.rs"),
             operations: run.endpoints.iter().map(|e| e.name.clone()).collect(),
-            document: run.downgraded,
+            document: run.downgraded.into_value(),
         }
     })
 }

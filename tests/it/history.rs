@@ -74,7 +74,7 @@ fn unpacked() -> PathBuf {
 struct Generated {
     run: xtask::Run,
     /// `generated/openapi.yaml` as the next run reads it back.
-    written: Value,
+    written: xtask::OpenApi30,
 }
 
 fn generate(version: &Version) -> Generated {
@@ -82,6 +82,8 @@ fn generate(version: &Version) -> Generated {
     let run = crate::build(&pages).unwrap_or_else(|e| panic!("{}: the pipeline stopped:\n{e}", version.name));
     let text = &run.files["openapi.yaml"];
     let written = xtask::yaml::from_str(text).unwrap_or_else(|e| panic!("{}: openapi.yaml: {e}", version.name));
+    let written =
+        xtask::OpenApi30::from_value(written).unwrap_or_else(|e| panic!("{}: openapi.yaml: {e}", version.name));
     Generated { run, written }
 }
 

@@ -24,6 +24,7 @@ mod imports;
 mod merge;
 #[cfg(feature = "client")]
 mod mocks;
+mod model;
 mod naming;
 mod normalize;
 mod report;

@@ -3,7 +3,6 @@
 //! crate) covers every struct a request sends.
 
 use serde_json::Value;
-use xtask::direction::Directions;
 
 use crate::{check, repo_root};
 
@@ -49,7 +48,7 @@ fn the_docs_default_is_in_the_field_docs() {
 /// Every object schema requests reach, as its Rust name: each has a case in the generated
 /// test file, or typify made it something without a builder (a map newtype).
 pub(crate) fn check_unset_cases_cover_every_request_struct(what: &str, document: &Value, api: &str, tests: &str) {
-    let directions = Directions::of_document(document);
+    let directions = xtask::model::Model::of(document).directions;
     let schemas = document["components"]["schemas"].as_object().expect("components.schemas");
     let mut uncovered = Vec::new();
     let mut covered = 0;

@@ -6,12 +6,13 @@
 
 use serde_json::{Map, Value};
 
-use crate::direction::Directions;
+use crate::document::OpenApi31;
 use crate::schema;
 
 /// Moves every request-side `default` of `document` into the description beside it.
-pub fn move_request_defaults(document: &mut Value) {
-    let directions = Directions::of_document(document);
+pub fn move_request_defaults(document: &mut OpenApi31) {
+    let directions = document.model().directions;
+    let document = document.value_mut();
     if let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for (_, schema) in schemas.iter_mut().filter(|(name, _)| directions.sent(name)) {
             move_schema_defaults(schema);

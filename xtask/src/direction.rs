@@ -1,10 +1,9 @@
-//! Direction: takes a merged document (or the references a stage's operations hold), gives for each component schema
-//! whether requests reach it (a body or a parameter), responses reach it, or both. The merge
-//! reconciles `required` by it, and `defaults` keeps defaults off the request side.
+//! Direction: takes the references requests and responses hold, and each component's, gives
+//! for each component schema whether requests reach it (a body or a parameter), responses reach
+//! it, or both. The merge reconciles `required` by it, and `defaults` keeps defaults off the
+//! request side.
 
 use std::collections::BTreeSet;
-
-use serde_json::Value;
 
 use crate::schema;
 
@@ -43,41 +42,13 @@ impl Directions {
     }
 
     /// From the references `request` and `response` hold, following `refs_of` (a component's
-    /// own references): for a stage that holds its operations in another shape (the merge's
-    /// pages).
+    /// own references): the merge's pages hold them one way, a document's model another.
     pub fn reached<'a>(
         request: Vec<&'a str>,
         response: Vec<&'a str>,
         refs_of: &dyn Fn(&str) -> Vec<&'a str>,
     ) -> Directions {
         Directions { request: reach(request, refs_of), response: reach(response, refs_of) }
-    }
-
-    /// From a merged document.
-    pub fn of_document(document: &Value) -> Directions {
-        let mut request = Vec::new();
-        let mut response = Vec::new();
-        let paths = document.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values());
-        for item in paths.filter_map(Value::as_object) {
-            for (key, value) in item {
-                match key.as_str() {
-                    "parameters" => request.extend(schema::refs(value)),
-                    _ => {
-                        for part in ["parameters", "requestBody"] {
-                            request.extend(value.get(part).into_iter().flat_map(schema::refs));
-                        }
-                        response.extend(value.get("responses").into_iter().flat_map(schema::refs));
-                    }
-                }
-            }
-        }
-        let refs_of = |name: &str| -> Vec<&str> {
-            let component = ["schemas", "parameters"]
-                .iter()
-                .find_map(|kind| schema::resolve(document, &schema::reference_to(kind, name)));
-            component.map(schema::refs).unwrap_or_default()
-        };
-        Directions { request: reach(request, &refs_of), response: reach(response, &refs_of) }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::document::{OpenApi30, OpenApi31};
 use crate::error::Errors;
 use crate::provenance::Provenance;
 use crate::schema::{self, token as escape};
@@ -32,22 +33,20 @@ const UNSUPPORTED: &[&str] = &[
 
 /// The 3.0.3 document; every schema 3.0.3 cannot express is an error on the page that
 /// declared it (`provenance`).
-pub fn downgrade(document: &Value, provenance: &Provenance) -> Result<Value, Errors> {
+pub fn downgrade(document: &OpenApi31, provenance: &Provenance) -> Result<OpenApi30, Errors> {
     let mut problems = Problems::new();
-    let mut out = document.clone();
-    if let Some(map) = out.as_object_mut() {
-        downgrade_header(map);
-        if let Some(paths) = map.get_mut("paths").and_then(Value::as_object_mut) {
-            downgrade_paths(paths, &mut problems);
-        }
-        if let Some(components) = map.get_mut("components").and_then(Value::as_object_mut) {
-            downgrade_components(components, &mut problems);
-        }
+    let mut map = document.as_object().cloned().unwrap_or_default();
+    downgrade_header(&mut map);
+    if let Some(paths) = map.get_mut("paths").and_then(Value::as_object_mut) {
+        downgrade_paths(paths, &mut problems);
+    }
+    if let Some(components) = map.get_mut("components").and_then(Value::as_object_mut) {
+        downgrade_components(components, &mut problems);
     }
     let errors = problems
         .into_iter()
         .map(|Problem { at, message }| provenance.error(&at, format!("cannot be said in OpenAPI 3.0.3: {message}")));
-    Errors(errors.collect()).into_result(out)
+    Errors(errors.collect()).into_result(OpenApi30::with_fields(map))
 }
 
 /// Something 3.0.3 cannot say, at a pointer of the merged document.
@@ -64,9 +63,8 @@ impl Problem {
 
 type Problems = Vec<Problem>;
 
-/// `openapi: 3.0.3`; 3.1's document-level additions dropped.
+/// 3.1's document-level additions dropped (`with_fields` writes `openapi: 3.0.3`).
 fn downgrade_header(document: &mut Map<String, Value>) {
-    document.insert("openapi".into(), json!("3.0.3"));
     document.remove("webhooks");
     document.remove("jsonSchemaDialect");
     if let Some(info) = document.get_mut("info").and_then(Value::as_object_mut) {

@@ -2,7 +2,9 @@
 //! in `generated/`. Stages, in order: [`page`], [`extract`], [`normalize`], [`merge`],
 //! [`defaults`], [`downgrade`], [`generate`], [`write`]; [`build`] runs them in memory and
 //! [`codegen`] writes what they give. Shared by the stages: [`schema`] (the walker), [`yaml`],
-//! [`naming`], [`sections`], [`direction`], [`provenance`], [`error`].
+//! [`naming`], [`sections`], [`direction`], [`provenance`], [`error`]. Between the merge and
+//! the crate the document travels typed by its version ([`document`]), and the stages read it
+//! through one [`model`].
 
 // Bad input is an error naming its page, never a panic.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -11,12 +13,14 @@ pub mod cut;
 pub mod decisions;
 pub mod defaults;
 pub mod direction;
+pub mod document;
 pub mod downgrade;
 pub mod error;
 pub mod extract;
 pub mod fetch;
 pub mod generate;
 pub mod merge;
+pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod page;
@@ -30,9 +34,8 @@ pub mod yaml;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
-
 pub use decisions::Decisions;
+pub use document::{OpenApi30, OpenApi31};
 pub use error::{Error, Errors};
 pub use merge::{Endpoint, Reconciliation};
 pub use normalize::Operation;
@@ -76,10 +79,10 @@ pub struct Run {
     pub endpoints: Vec<Endpoint>,
     pub schemas: usize,
     pub reconciliations: Vec<Reconciliation>,
-    /// The merged OpenAPI 3.1 document, request-side defaults moved into descriptions.
-    pub merged: Value,
-    /// The downgraded OpenAPI 3.0.3 document.
-    pub downgraded: Value,
+    /// The merged document, request-side defaults moved into descriptions.
+    pub merged: OpenApi31,
+    /// The downgraded document.
+    pub downgraded: OpenApi30,
     /// The crate's files, relative to `generated/`.
     pub files: BTreeMap<String, String>,
     pub version: VersionBump,
@@ -105,7 +108,7 @@ pub struct Codegen {
 #[derive(Default)]
 pub struct Previous {
     pub version: Option<String>,
-    pub spec: Option<Value>,
+    pub spec: Option<OpenApi30>,
 }
 
 impl Previous {
@@ -120,7 +123,8 @@ impl Previous {
             })
         });
         // Read as the pages are (YAML 1.2 booleans), or an enum value `off` would look changed.
-        let spec = std::fs::read_to_string(dir.join("openapi.yaml")).ok().and_then(|text| yaml::from_str(&text).ok());
+        let text = std::fs::read_to_string(dir.join("openapi.yaml")).ok();
+        let spec = text.and_then(|text| OpenApi30::from_value(yaml::from_str(&text).ok()?).ok());
         Previous { version, spec }
     }
 }
@@ -140,7 +144,7 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
     let version = VersionBump { after: report.bump(&before), before };
     let files = generate::generate(&downgraded, &version.after, &merged.provenance).map_err(located)?;
-    let schemas = merged.document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
+    let schemas = merged.document.model().schemas.len();
     Ok(Run {
         pages: input.pages.len(),
         stand_ins: input.pages.iter().filter(|page| cut::is_stand_in(&page.text)).count(),

@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::direction::{Direction, Directions};
+use crate::direction::Direction;
+use crate::document::OpenApi30;
+use crate::model::{Call, Model};
 use crate::naming::rust_name;
 use crate::schema;
 
@@ -321,54 +323,40 @@ impl fmt::Display for Impact {
 }
 
 /// What changed from `old` to `new`, both OpenAPI 3.0.3 documents as `generated/` holds them.
-pub fn compare(old: &Value, new: &Value) -> Report {
+pub fn compare(old: &OpenApi30, new: &OpenApi30) -> Report {
+    let (old, new) = (old.model(), new.model());
     let mut changes = Vec::new();
-    let (before, after) = (operations(old), operations(new));
-    compare_operations(old, new, (&before, &after), &mut changes);
-    compare_auth(old, new, (&before, &after), &mut changes);
-    compare_servers(old, new, &mut changes);
-    compare_types(old, new, &mut changes);
+    let (before, after) = (operations(&old), operations(&new));
+    compare_operations((&before, &after), &mut changes);
+    compare_auth((&before, &after), &mut changes);
+    compare_servers(&old, &new, &mut changes);
+    compare_types(&old, &new, &mut changes);
     // Breaking first, then as the report reads.
     changes.sort_by_cached_key(|change| (change.impact(), change.to_string()));
     changes.dedup();
     Report { changes }
 }
 
-/// `operationId` → (`METHOD path`, operation, path-level parameters).
-fn operations(doc: &Value) -> Operations<'_> {
-    let mut out = BTreeMap::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        let shared: Vec<&Value> = item.get("parameters").and_then(Value::as_array).into_iter().flatten().collect();
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                out.insert(id.to_string(), (format!("{} {path}", method.to_uppercase()), op, shared.clone()));
-            }
-        }
-    }
-    out
+/// `operationId` → the call.
+type Operations<'m, 'a> = BTreeMap<&'a str, &'m Call<'a>>;
+
+fn operations<'m, 'a>(model: &'m Model<'a>) -> Operations<'m, 'a> {
+    model.calls.iter().map(|call| (call.id, call)).collect()
 }
 
-/// `operationId` → (`METHOD path`, operation, path-level parameters), before and after.
-type Operations<'a> = BTreeMap<String, (String, &'a Value, Vec<&'a Value>)>;
-
-fn compare_operations(
-    old: &Value,
-    new: &Value,
-    (before, after): (&Operations<'_>, &Operations<'_>),
-    changes: &mut Vec<Change>,
-) {
-    for (id, (route, ..)) in after.iter().filter(|(id, _)| !before.contains_key(*id)) {
-        changes.push(Change::OperationAdded { operation: id.clone(), route: route.clone() });
+fn compare_operations((before, after): (&Operations<'_, '_>, &Operations<'_, '_>), changes: &mut Vec<Change>) {
+    let route = |call: &Call<'_>| format!("{} {}", call.method.to_uppercase(), call.path);
+    for (id, call) in after.iter().filter(|(id, _)| !before.contains_key(*id)) {
+        changes.push(Change::OperationAdded { operation: id.to_string(), route: route(call) });
     }
-    for (id, (route, old_op, old_shared)) in before {
-        let Some((_, new_op, new_shared)) = after.get(id) else {
-            changes.push(Change::OperationRemoved { operation: id.clone(), route: route.clone() });
+    for (id, was) in before {
+        let Some(is) = after.get(id) else {
+            changes.push(Change::OperationRemoved { operation: id.to_string(), route: route(was) });
             continue;
         };
-        let (was, is) = (parameters(old, old_op, old_shared), parameters(new, new_op, new_shared));
-        compare_arguments(id, &was, &is, changes);
-        if text(old_op) != text(new_op) {
-            changes.push(Change::OperationDocs { operation: id.clone() });
+        compare_arguments(id, &arguments(was), &arguments(is), changes);
+        if (was.summary, was.description) != (is.summary, is.description) {
+            changes.push(Change::OperationDocs { operation: id.to_string() });
         }
     }
 }
@@ -417,21 +405,15 @@ struct Argument {
     server_default: Option<String>,
 }
 
-/// Parameter name → what it is, for an operation (path-level parameters included, `$ref`s
-/// followed); the request body counts as the argument `body`.
-fn parameters(doc: &Value, op: &Value, shared: &[&Value]) -> BTreeMap<String, Argument> {
-    let mut out = BTreeMap::new();
-    let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
-    for parameter in shared.iter().copied().chain(own) {
-        let parameter = schema::follow(doc, parameter);
-        if let Some(name) = parameter.get("name").and_then(Value::as_str) {
-            let required = parameter.get("required") == Some(&Value::Bool(true));
-            out.insert(name.to_string(), Argument { required, server_default: server_default(parameter) });
-        }
-    }
-    if let Some(body) = op.get("requestBody") {
-        let required = schema::follow(doc, body).get("required") == Some(&Value::Bool(true));
-        out.insert("body".into(), Argument { required, server_default: None });
+/// Argument name → what it is; the request body counts as the argument `body`.
+fn arguments(call: &Call<'_>) -> BTreeMap<String, Argument> {
+    let mut out: BTreeMap<String, Argument> = call
+        .parameters
+        .iter()
+        .map(|p| (p.name.to_string(), Argument { required: p.required, server_default: server_default(p.value) }))
+        .collect();
+    if let Some(body) = &call.body {
+        out.insert("body".into(), Argument { required: body.required, server_default: None });
     }
     out
 }
@@ -441,18 +423,13 @@ fn server_default(value: &Value) -> Option<String> {
 }
 
 /// The scheme each operation authenticates with: its own `security`, else the document's.
-fn compare_auth(
-    old: &Value,
-    new: &Value,
-    (before, after): (&Operations<'_>, &Operations<'_>),
-    changes: &mut Vec<Change>,
-) {
+fn compare_auth((before, after): (&Operations<'_, '_>, &Operations<'_, '_>), changes: &mut Vec<Change>) {
     let mut moved: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for (id, (_, old_op, _)) in before {
-        let Some((_, new_op, _)) = after.get(id) else { continue };
-        let (from, to) = (auth(old, old_op), auth(new, new_op));
+    for (id, was) in before {
+        let Some(is) = after.get(id) else { continue };
+        let (from, to) = (auth(was), auth(is));
         if from != to {
-            moved.entry((from, to)).or_default().push(id.clone());
+            moved.entry((from, to)).or_default().push(id.to_string());
         }
     }
     for ((from, to), operations) in moved {
@@ -461,20 +438,15 @@ fn compare_auth(
 }
 
 /// An operation's security requirement as the client sends it: each scheme's name and kind.
-fn auth(doc: &Value, op: &Value) -> String {
-    let names = op
-        .get("security")
-        .or_else(|| doc.get("security"))
-        .map(schema::requirement_names)
-        .unwrap_or_default();
-    if names.is_empty() {
+fn auth(call: &Call<'_>) -> String {
+    let schemes = call.security.as_deref().unwrap_or_default();
+    if schemes.is_empty() {
         return "no scheme".to_string();
     }
-    let described: Vec<String> = names
-        .into_iter()
-        .map(|name| {
-            let scheme = doc.pointer(&format!("/components/securitySchemes/{}", schema::token(name)));
-            let field = |key: &str| scheme.and_then(|s| s.get(key)).and_then(Value::as_str).unwrap_or("?");
+    let described: Vec<String> = schemes
+        .iter()
+        .map(|scheme| {
+            let (name, field) = (scheme.name, |key: &str| scheme.field(key).unwrap_or("?"));
             match field("type") {
                 "http" => format!("`{name}` (http {})", field("scheme")),
                 "apiKey" => format!("`{name}` (apiKey in {} `{}`)", field("in"), field("name")),
@@ -486,8 +458,8 @@ fn auth(doc: &Value, op: &Value) -> String {
 }
 
 /// The document's first server: the base URL a client uses unless told otherwise.
-fn compare_servers(old: &Value, new: &Value, changes: &mut Vec<Change>) {
-    let url = |doc: &Value| doc.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("none").to_string();
+fn compare_servers(old: &Model<'_>, new: &Model<'_>, changes: &mut Vec<Change>) {
+    let url = |model: &Model<'_>| model.server.unwrap_or("none").to_string();
     let (from, to) = (url(old), url(new));
     if from != to {
         changes.push(Change::ServerChanged { from, to });
@@ -498,36 +470,21 @@ fn text(value: &Value) -> (Option<&Value>, Option<&Value>) {
     (value.get("summary"), value.get("description"))
 }
 
-fn compare_types(old: &Value, new: &Value, changes: &mut Vec<Change>) {
-    let empty = Map::new();
-    let schemas = |doc: &'_ Value| -> BTreeMap<String, Value> {
-        doc.pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty)
-            .iter()
-            .map(|(name, schema)| (rust_name(name), schema.clone()))
-            .collect()
+fn compare_types(old: &Model<'_>, new: &Model<'_>, changes: &mut Vec<Change>) {
+    let by_rust_name = |model: &Model<'_>| -> BTreeMap<String, (Value, Direction)> {
+        model.schemas.iter().map(|s| (rust_name(s.name), (s.value.clone(), s.direction))).collect()
     };
-    let (before, after) = (schemas(old), schemas(new));
-    let directions = Directions::of_document(new);
-    let direction_of: BTreeMap<String, Direction> = new
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|schemas| schemas.keys())
-        .map(|name| (rust_name(name), directions.of(name)))
-        .collect();
+    let (before, after) = (by_rust_name(old), by_rust_name(new));
     for name in after.keys().filter(|n| !before.contains_key(*n)) {
         changes.push(Change::TypeAdded { name: name.clone() });
     }
-    for (name, was) in &before {
-        let Some(is) = after.get(name) else {
+    for (name, (was, _)) in &before {
+        let Some((is, direction)) = after.get(name) else {
             changes.push(Change::TypeRemoved { name: name.clone() });
             continue;
         };
         compare_enum_values(name, was, is, changes);
-        let direction = direction_of.get(name).copied().unwrap_or(Direction::Response);
-        compare_fields(name, direction, was, is, changes);
+        compare_fields(name, *direction, was, is, changes);
         if was.get("description") != is.get("description") {
             changes.push(Change::TypeDocs { name: name.clone() });
         }

@@ -2,6 +2,8 @@
 //! (the page's first folder, as the site files it) and the sections in the docs' order, with
 //! their titles: what the merged document's `tags` say and the client's `impl` blocks follow.
 
+use crate::model::Model;
+
 /// A section of the docs' API reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -57,27 +59,24 @@ pub struct Group {
     pub operations: Vec<String>,
 }
 
-/// A merged (or downgraded) document's operations by the section its `tags` put them in,
-/// sections in the order of the document's `tags`, then the operations of no section.
-pub fn groups(document: &serde_json::Value) -> Vec<Group> {
-    let tags = document.get("tags").and_then(serde_json::Value::as_array).into_iter().flatten();
-    let mut groups: Vec<Group> = tags
-        .filter_map(|tag| {
-            let name = tag.get("name")?.as_str()?.to_string();
-            let title = tag
-                .get("description")
-                .and_then(serde_json::Value::as_str)
-                .map_or_else(|| title(&name), str::to_string);
-            Some(Group { section: Some(Section { name, title }), operations: Vec::new() })
+/// A document's operations by the section its `tags` put them in, sections in the order of the
+/// document's `tags`, then the operations of no section.
+pub fn groups(model: &Model<'_>) -> Vec<Group> {
+    let mut groups: Vec<Group> = model
+        .tags
+        .iter()
+        .map(|tag| {
+            let title = tag.description.map_or_else(|| title(tag.name), str::to_string);
+            Group {
+                section: Some(Section { name: tag.name.to_string(), title }),
+                operations: Vec::new(),
+            }
         })
         .collect();
     let mut untagged = Group { section: None, operations: Vec::new() };
-    let paths = document.get("paths").and_then(serde_json::Value::as_object).into_iter().flatten();
-    for operation in paths.flat_map(|(_, item)| item.as_object().into_iter().flatten().map(|(_, op)| op)) {
-        let Some(name) = operation.get("operationId").and_then(serde_json::Value::as_str) else { continue };
-        let tag = operation.pointer("/tags/0").and_then(serde_json::Value::as_str);
-        let group = groups.iter_mut().find(|group| group.section.as_ref().map(|s| s.name.as_str()) == tag);
-        group.unwrap_or(&mut untagged).operations.push(name.to_string());
+    for call in &model.calls {
+        let group = groups.iter_mut().find(|group| group.section.as_ref().map(|s| s.name.as_str()) == call.section);
+        group.unwrap_or(&mut untagged).operations.push(call.id.to_string());
     }
     groups.retain(|group| !group.operations.is_empty());
     if !untagged.operations.is_empty() {

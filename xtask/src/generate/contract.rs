@@ -7,10 +7,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::model::{Call, Model};
 use super::surface::{Setter, Surface};
 use super::values;
 use crate::error::Error;
+use crate::model::{Call, Model};
 use crate::naming::rust_name;
 use crate::provenance::Provenance;
 use crate::schema;
@@ -86,18 +86,17 @@ fn setters(
         .ok_or_else(|| format!("the client has no operation `{}` with an argument builder", operation.id))?;
     let mut out = TokenStream::new();
     for parameter in &operation.parameters {
-        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
-        let required = parameter.get("required") == Some(&Value::Bool(true));
-        if !required && arguments == Arguments::Required {
+        let name = parameter.name;
+        if !parameter.required && arguments == Arguments::Required {
             continue;
         }
         let setter = heck::ToSnakeCase::to_snake_case(name);
         let ty = setters.get(&setter).ok_or_else(|| format!("the builder has no setter `{setter}` for `{name}`"))?;
-        let value = arguments.value(document, parameter.get("schema").unwrap_or(&Value::Null));
+        let value = arguments.value(document, parameter.schema.unwrap_or(&Value::Null));
         let (setter, json) = (format_ident!("{setter}"), values::raw_string(&value.to_string()));
         out.extend(quote!(.#setter(from::<#ty>(#json))));
     }
-    if let Some(body) = operation.body {
+    if let Some(body) = operation.body.as_ref().and_then(|body| body.schema) {
         let ty = setters.get("body").ok_or("the builder has no `body` setter")?;
         let value = body_value(surface, document, body, ty, arguments)?;
         out.extend(quote!(.body(#value)));

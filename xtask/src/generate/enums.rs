@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::error::Errors;
+use crate::model::Model;
 use crate::naming::{free_name, rust_name};
 use crate::provenance::Provenance;
 use crate::schema::{self, Step};
@@ -126,7 +127,7 @@ impl Place<'_> {
 
 /// The Rust names typify gives the discriminated unions (a `oneOf` with a `discriminator`):
 /// the client adds each a catch-all, so a tag a later server adds still decodes.
-pub(super) fn discriminated_unions(document: &Value) -> Vec<String> {
+pub(super) fn discriminated_unions(model: &Model<'_>) -> Vec<String> {
     fn visit(schema: &Value, name: &str, out: &mut Vec<String>) {
         // typify declares a union of one member as the member itself.
         let members = schema.get("oneOf").and_then(Value::as_array).map_or(0, Vec::len);
@@ -138,9 +139,8 @@ pub(super) fn discriminated_unions(document: &Value) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    let schemas = document.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
-    for (name, schema) in schemas {
-        visit(schema, &rust_name(name), &mut out);
+    for schema in &model.schemas {
+        visit(schema.value, &rust_name(schema.name), &mut out);
     }
     out
 }

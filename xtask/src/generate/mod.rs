@@ -9,7 +9,6 @@ mod builders;
 mod contract;
 mod enums;
 mod manifest;
-mod model;
 mod pages;
 mod progenitor;
 mod rewrite;
@@ -23,9 +22,9 @@ mod waiters;
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
+use crate::document::OpenApi30;
 use crate::error::{Error, Errors};
+use crate::model::Model;
 use crate::provenance::Provenance;
 
 pub use enums::{Hoisted, OpenEnum, hoist_inline_enums, open_enums};
@@ -63,9 +62,9 @@ const STREAM_EXAMPLE: &str = "client.list_users().limit(100)";
 const SECTIONS: &str = "//! codegen: sections\n";
 
 /// The crate docs' table: each docs section and its operations, linked to their methods.
-fn sections_table(document: &Value) -> String {
+fn sections_table(model: &Model<'_>) -> String {
     let mut table = String::from("//! | Section | Operations |\n//! |---|---|\n");
-    for group in crate::sections::groups(document) {
+    for group in crate::sections::groups(model) {
         let title = group.section.map_or_else(|| "Other".to_string(), |section| section.title);
         let links: Vec<String> = group.operations.iter().map(|name| format!("[`{name}`](Client::{name})")).collect();
         table.push_str(&format!("//! | {title} | {} |\n", links.join(", ")));
@@ -109,7 +108,11 @@ const LICENSES: &[(&str, &str)] = &[
 
 /// Files relative to `generated/`: [`syntax`], then [`format`]. Every error names the page that
 /// declared what failed (`provenance`).
-pub fn generate(document: &Value, version: &str, provenance: &Provenance) -> Result<BTreeMap<String, String>, Errors> {
+pub fn generate(
+    document: &OpenApi30,
+    version: &str,
+    provenance: &Provenance,
+) -> Result<BTreeMap<String, String>, Errors> {
     format(&syntax(document, provenance)?, document, version)
 }
 
@@ -136,14 +139,14 @@ pub struct Code {
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
 /// parsed and rewritten. The mocks depend on the client only through its renames, so a second
 /// thread makes (and prints) them meanwhile; what comes out does not depend on the timing.
-pub fn syntax(document: &Value, provenance: &Provenance) -> Result<Code, Errors> {
+pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Errors> {
     let hoisted = hoist_inline_enums(document);
     let enums = open_enums(&hoisted, provenance)?;
     let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted.document)
         .map_err(|e| provenance.error_naming(format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
-    let model = model::Model::of(&hoisted.document);
+    let model = Model::of(&hoisted.document);
     let paginated = pages::paginated(&model);
-    let unions = enums::discriminated_unions(&hoisted.document);
+    let unions = enums::discriminated_unions(&model);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
     let (spec, enums) = (&spec, &enums);
     std::thread::scope(|scope| {
@@ -185,12 +188,12 @@ fn client(
     spec: &openapiv3::OpenAPI,
     enums: &[OpenEnum],
     unions: &[String],
-    model: &model::Model<'_>,
+    model: &Model<'_>,
     paginated: &BTreeMap<String, pages::Paginated>,
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let groups = crate::sections::groups(model.document);
+    let groups = crate::sections::groups(model);
     let renames = rewrite::client(&mut api, enums, unions, paginated, &groups)
         .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
     api.items.extend(parse(tables::tables(model, provenance)?)?.items);
@@ -202,7 +205,7 @@ fn client(
 
 /// The format stage: prints `code` (prettyplease), and adds the manifest, the support modules,
 /// README, licenses and `document` as `openapi.yaml`.
-pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<String, String>, Errors> {
+pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeMap<String, String>, Errors> {
     let api = with_header("//", &prettyplease::unparse(&code.api));
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), manifest::manifest(&header("#"), &api, version)?);
@@ -218,7 +221,7 @@ pub fn format(code: &Code, document: &Value, version: &str) -> Result<BTreeMap<S
     }
     // The waiters' tests come with the waiters.
     let waits = code.waiters.is_some();
-    let sections = sections_table(document);
+    let sections = sections_table(&document.model());
     let stream_example = &code.stream_example;
     for (path, template, text) in TEMPLATES {
         if *path == "src/wait.rs" && !waits {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::model::{Call, Model};
+use crate::model::{Call, Model};
 use crate::naming::rust_name;
 use crate::schema;
 

@@ -1,27 +1,22 @@
 //! Tables: takes the model of the OpenAPI 3.0.3 document, gives what the support code looks up
 //! at run time: the default server, and each operation's auth scheme and route (for its span).
 
+use crate::error::Error;
+use crate::model::{Model, Scheme};
+use crate::provenance::Provenance;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
-
-use super::model::Model;
-use crate::error::Error;
-use crate::provenance::Provenance;
 
 /// `DEFAULT_BASE_URL`, `auth_scheme(operation_id)` and `route(operation_id)`; an operation whose security scheme the
 /// client cannot send is an error on its page.
 pub(crate) fn tables(model: &Model<'_>, provenance: &Provenance) -> Result<TokenStream, Error> {
-    let document = model.document;
-    let server = document.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("https://api.baseten.co");
-    let server = server.trim_end_matches('/');
-    let schemes = document.pointer("/components/securitySchemes").cloned().unwrap_or(Value::Null);
+    let server = model.server.unwrap_or("https://api.baseten.co").trim_end_matches('/');
 
     let mut arms = Vec::new();
     let mut routes = Vec::new();
     for call in &model.calls {
-        let scheme = match call.security {
-            Some(requirements) => scheme(requirements, &schemes).map_err(|e| provenance.error(&call.at, e))?,
+        let scheme = match &call.security {
+            Some(schemes) => scheme(schemes).map_err(|e| provenance.error(&call.at, e))?,
             None => quote!(None),
         };
         let (id, path, method) = (call.id, call.path, call.method.to_uppercase());
@@ -50,31 +45,17 @@ pub(crate) fn tables(model: &Model<'_>, provenance: &Provenance) -> Result<Token
     })
 }
 
-/// The scheme a security requirement list names: the first requirement whose scheme the
-/// client can send.
-fn scheme(requirements: &Value, schemes: &Value) -> Result<TokenStream, String> {
-    let names = crate::schema::requirement_names(requirements);
-    if names.is_empty() {
+/// The scheme a security requirement list names: the first whose scheme the client can send.
+fn scheme(schemes: &[Scheme<'_>]) -> Result<TokenStream, String> {
+    if schemes.is_empty() {
         return Ok(quote!(None));
     }
-    for name in &names {
-        let definition = &schemes[name.as_str()];
-        let kind = definition.get("type").and_then(Value::as_str);
-        let variant = match kind {
-            Some("http")
-                if definition
-                    .get("scheme")
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("bearer")) =>
-            {
-                "Bearer"
-            }
+    for scheme in schemes {
+        let variant = match scheme.field("type") {
+            Some("http") if scheme.field("scheme").is_some_and(|s| s.eq_ignore_ascii_case("bearer")) => "Bearer",
             Some("apiKey")
-                if definition.get("in").and_then(Value::as_str) == Some("header")
-                    && definition
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .is_some_and(|n| n.eq_ignore_ascii_case("authorization")) =>
+                if scheme.field("in") == Some("header")
+                    && scheme.field("name").is_some_and(|n| n.eq_ignore_ascii_case("authorization")) =>
             {
                 "ApiKey"
             }
@@ -83,6 +64,7 @@ fn scheme(requirements: &Value, schemes: &Value) -> Result<TokenStream, String> 
         let variant = format_ident!("{variant}");
         return Ok(quote!(Some(crate::AuthScheme::#variant)));
     }
+    let names: Vec<&str> = schemes.iter().map(|scheme| scheme.name).collect();
     Err(format!(
         "no security scheme the client can send among {names:?}: it sends `Authorization: Api-Key` (type apiKey, \
          in header, name Authorization) or `Bearer` (type http, scheme bearer)"

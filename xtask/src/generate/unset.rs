@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::model::Model;
 use super::surface::{Setter, Surface};
 use super::values::{self, raw_string};
 use crate::error::Error;
+use crate::model::{Model, Schema};
 use crate::naming::rust_name;
 use crate::provenance::Provenance;
 use crate::schema;
@@ -34,10 +34,10 @@ struct Field {
 
 /// The test file, or an error naming a request type whose required property has no field.
 pub(crate) fn tests(api: &syn::File, model: &Model<'_>, provenance: &Provenance) -> Result<String, Error> {
-    let (surface, document, directions) = (Surface::of(api), model.document, &model.directions);
-    let schemas = document.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
+    let (surface, document) = (Surface::of(api), model.document);
     let mut cases = Vec::new();
-    for (name, schema) in schemas.filter(|(name, s)| directions.sent(name) && s.get("properties").is_some()) {
+    let objects_sent = model.schemas.iter().filter(|s| s.sent() && s.value.get("properties").is_some());
+    for &Schema { name, value: schema, .. } in objects_sent {
         // typify makes some object schemas enums or newtypes: they have no builder to check.
         let Some(fields) = surface.struct_fields(&rust_name(name)) else { continue };
         let case = case(name, schema, &fields, document)

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::model::Model;
+use crate::model::Model;
 use crate::naming::rust_name;
 use crate::schema;
 

@@ -16,6 +16,7 @@ use reconcile::{Declaration, Reconciler, Sizes};
 
 use crate::decisions::Decisions;
 use crate::direction::{Direction, Directions};
+use crate::document::OpenApi31;
 use crate::error::{Error, Errors};
 use crate::extract::METHODS;
 use crate::naming;
@@ -24,7 +25,7 @@ use crate::provenance::Provenance;
 use crate::schema::{self, token as escape};
 
 pub struct Merged {
-    pub document: Value,
+    pub document: OpenApi31,
     /// Every disagreement between pages the merge settled, decisions included, in document order.
     pub reconciliations: Vec<Reconciliation>,
     /// Every operation, in document order.
@@ -73,9 +74,10 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     let mut reconciliations = drift.finish(&mut errors);
     reconciliations.extend(credential);
     let mut document = document(servers, security, paths, components);
-    note_fields_some_eras_refuse(&mut document, &reconciliations, &declaring, &directions);
-    tag_sections(&mut document, &unique);
-    reconciliations.extend(errata::correct(&mut document, &mut provenance));
+    let value = document.value_mut();
+    note_fields_some_eras_refuse(value, &reconciliations, &declaring, &directions);
+    tag_sections(value, &unique);
+    reconciliations.extend(errata::correct(value, &mut provenance));
     errors.into_result(Merged { document, reconciliations, endpoints, provenance })
 }
 
@@ -139,9 +141,8 @@ fn document(
     security: Option<&Vec<Value>>,
     paths: Map<String, Value>,
     components: Map<String, Value>,
-) -> Value {
+) -> OpenApi31 {
     let mut document = Map::new();
-    document.insert("openapi".into(), json!("3.1.0"));
     let info = json!({
         "title": "Baseten management API",
         "description": "REST API for management of Baseten resources",
@@ -156,7 +157,7 @@ fn document(
     }
     document.insert("paths".into(), Value::Object(paths));
     document.insert("components".into(), Value::Object(components));
-    Value::Object(document)
+    OpenApi31::with_fields(document)
 }
 
 /// A field the client sends that some pages lack while closing its object to other fields
