@@ -4,9 +4,11 @@
 //! (through an empty one), sends the call's page size on each, and ends with the error of a
 //! page that fails, or with an error naming a cursor the server gives twice. Needs the
 //! `mock` feature (`Cargo.toml` says so).
+use std::fmt::Debug;
 use baseten_management::mock::httpmock::Method::GET;
 use baseten_management::mock::{self, MockServer};
-use baseten_management::{Error, StatusCode};
+use baseten_management::{Client, Error, StatusCode};
+use futures::stream::BoxStream;
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::{json, Value};
 /// How one operation's pages link, as the mocks serve them.
@@ -19,16 +21,45 @@ struct Pages {
     page: &'static str,
     item: &'static str,
 }
+/// An operation's `.stream()`, with its page size and path arguments set.
+type Streamed<T> = for<'c> fn(&'c Client) -> BoxStream<'c, Result<T, Error>>;
 impl Pages {
-    /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500; the
-    /// last page links to itself when `repeat`.
-    fn serve(
+    /// The three checks of a paginated list: it reads every page (one of them empty), ends
+    /// with the error of a page that fails, and with `RepeatedCursor` when a page links to
+    /// itself.
+    async fn check<T: Debug>(&self, stream: Streamed<T>) {
+        let (_server, client) = self.serve(&[2, 0, 1], None, false).await;
+        let items: Vec<_> = stream(&client).try_collect().await.expect("every page");
+        assert_eq!(items.len(), 3, "two items, an empty page, then one item");
+        let (_server, client) = self.serve(&[2, 1], Some(1), false).await;
+        let got: Vec<_> = stream(&client).collect().await;
+        assert_eq!(
+            got.len(), 3, "the first page's two items, then page two's error: {got:?}"
+        );
+        assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
+        let error = got[2].as_ref().expect_err("page two failed");
+        assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
+        let (_server, client) = self.serve(&[2, 1], None, true).await;
+        let got: Vec<_> = stream(&client).take(10).collect().await;
+        assert_eq!(
+            got.len(), 4, "three items, then the repeated cursor's error: {got:?}"
+        );
+        let error = got[3].as_ref().expect_err("page two links to itself");
+        let repeated = self.token(1);
+        assert!(
+            matches!(error, Error::RepeatedCursor { cursor, .. } if * cursor ==
+            repeated), "{error:?}"
+        );
+    }
+    /// A server of linked pages of `sizes` items each, and a client of it; page `fail`,
+    /// when some, answers 500; the last page links to itself when `repeat`.
+    async fn serve(
         &self,
-        server: &MockServer,
         sizes: &[usize],
         fail: Option<usize>,
         repeat: bool,
-    ) {
+    ) -> (MockServer, Client) {
+        let server = MockServer::start_async().await;
         let item: Value = serde_json::from_str(self.item).expect("an item");
         for (n, size) in sizes.iter().enumerate() {
             let next = match n + 1 < sizes.len() {
@@ -65,6 +96,8 @@ impl Pages {
                     };
                 });
         }
+        let client = mock::client_builder(&server).build().expect("a client");
+        (server, client)
     }
     fn token(&self, n: usize) -> String {
         if self.cursor { format!("c{n}") } else { n.to_string() }
@@ -81,35 +114,7 @@ async fn list_model_apis_streams_every_page() {
         page: r#"{"items":[{"name":"x","display_name":"x","description":"x","release_date":"2026-01-01","invoke_url":"x","context_length":1,"cost_per_million_input_tokens":null,"cost_per_million_output_tokens":null,"rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1}]}],"pagination":{"has_more":false}}"#,
         item: r#"{"name":"x","display_name":"x","description":"x","release_date":"2026-01-01","invoke_url":"x","context_length":1,"cost_per_million_input_tokens":null,"cost_per_million_output_tokens":null,"rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1}]}"#,
     };
-    let server = MockServer::start_async().await;
-    pages.serve(&server, &[2, 0, 1], None, false);
-    let client = mock::client_builder(&server).build().expect("a client");
-    let call = || client.list_model_apis().limit(2);
-    let items: Vec<_> = call().stream().try_collect().await.expect("every page");
-    assert_eq!(items.len(), 3, "two items, an empty page, then one item");
-    let server = MockServer::start_async().await;
-    pages.serve(&server, &[2, 1], Some(1), false);
-    let client = mock::client_builder(&server).build().expect("a client");
-    let call = || client.list_model_apis().limit(2);
-    let got: Vec<_> = call().stream().collect().await;
-    assert_eq!(
-        got.len(), 3, "the first page's two items, then page two's error: {got:?}"
-    );
-    assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
-    let error = got[2].as_ref().expect_err("page two failed");
-    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
-    let server = MockServer::start_async().await;
-    pages.serve(&server, &[2, 1], None, true);
-    let client = mock::client_builder(&server).build().expect("a client");
-    let call = || client.list_model_apis().limit(2);
-    let got: Vec<_> = call().stream().take(10).collect().await;
-    assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
-    let error = got[3].as_ref().expect_err("page two links to itself");
-    let repeated = pages.token(1);
-    assert!(
-        matches!(error, Error::RepeatedCursor { cursor, .. } if * cursor == repeated),
-        "{error:?}"
-    );
+    pages.check(|client| client.list_model_apis().limit(2).stream()).await;
 }
 #[tokio::test]
 async fn list_training_project_job_checkpoint_files_streams_every_page() {
@@ -122,51 +127,14 @@ async fn list_training_project_job_checkpoint_files_streams_every_page() {
         page: r#"{"presigned_urls":[{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}],"total_count":1}"#,
         item: r#"{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}"#,
     };
-    let server = MockServer::start_async().await;
-    pages.serve(&server, &[2, 0, 1], None, false);
-    let client = mock::client_builder(&server).build().expect("a client");
-    let call = || {
-        client
-            .list_training_project_job_checkpoint_files()
-            .training_project_id("p1")
-            .training_job_id("p1")
-            .page_size(2)
-    };
-    let items: Vec<_> = call().stream().try_collect().await.expect("every page");
-    assert_eq!(items.len(), 3, "two items, an empty page, then one item");
-    let server = MockServer::start_async().await;
-    pages.serve(&server, &[2, 1], Some(1), false);
-    let client = mock::client_builder(&server).build().expect("a client");
-    let call = || {
-        client
-            .list_training_project_job_checkpoint_files()
-            .training_project_id("p1")
-            .training_job_id("p1")
-            .page_size(2)
-    };
-    let got: Vec<_> = call().stream().collect().await;
-    assert_eq!(
-        got.len(), 3, "the first page's two items, then page two's error: {got:?}"
-    );
-    assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
-    let error = got[2].as_ref().expect_err("page two failed");
-    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
-    let server = MockServer::start_async().await;
-    pages.serve(&server, &[2, 1], None, true);
-    let client = mock::client_builder(&server).build().expect("a client");
-    let call = || {
-        client
-            .list_training_project_job_checkpoint_files()
-            .training_project_id("p1")
-            .training_job_id("p1")
-            .page_size(2)
-    };
-    let got: Vec<_> = call().stream().take(10).collect().await;
-    assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
-    let error = got[3].as_ref().expect_err("page two links to itself");
-    let repeated = pages.token(1);
-    assert!(
-        matches!(error, Error::RepeatedCursor { cursor, .. } if * cursor == repeated),
-        "{error:?}"
-    );
+    pages
+        .check(|client| {
+            client
+                .list_training_project_job_checkpoint_files()
+                .training_project_id("p1")
+                .training_job_id("p1")
+                .page_size(2)
+                .stream()
+        })
+        .await;
 }

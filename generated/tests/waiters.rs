@@ -7,91 +7,80 @@
 use std::time::Duration;
 use baseten_management::mock::httpmock::Method::GET;
 use baseten_management::mock::{self, MockServer, Sequence};
-use baseten_management::{Wait, WaitErrorKind};
+use baseten_management::{Client, Wait, WaitErrorKind};
 use serde_json::{json, Value};
-/// Answers `path` in turn with `answer` and each change of it.
-fn serve_changed(
-    server: &MockServer,
-    sequence: &Sequence,
-    path: &str,
-    answer: &str,
-    changes: &[Value],
-) {
+/// A mock server answering one path in turn, the answers it gave, and a client of it.
+struct Served {
+    _server: MockServer,
+    sequence: Sequence,
+    client: Client,
+}
+/// Serves `path` in turn: a 404 for `None`, else `answer` with the fields of the change.
+async fn serve(path: &str, answer: &str, changes: &[Option<Value>]) -> Served {
+    let (server, sequence) = (MockServer::start_async().await, Sequence::new());
     for change in changes {
         let mut body: Value = serde_json::from_str(answer).expect("an answer");
-        for (field, value) in change.as_object().expect("fields") {
-            body[field] = value.clone();
-        }
         server
             .mock(|when, then| {
                 sequence.step(when.method(GET).path(path));
+                let Some(change) = change else {
+                    then.status(404).json_body(json!({ "error" : "not found" }));
+                    return;
+                };
+                for (field, value) in change.as_object().expect("fields") {
+                    body[field] = value.clone();
+                }
                 then.status(200).json_body(body);
             });
     }
-}
-/// Answers `path` in turn: a 404 for `None`, else `answer` with that status.
-fn serve(
-    server: &MockServer,
-    sequence: &Sequence,
-    path: &str,
-    answer: &str,
-    statuses: &[Option<&str>],
-) {
-    for status in statuses {
-        let mut body: Value = serde_json::from_str(answer).expect("an answer");
-        server
-            .mock(|when, then| {
-                sequence.step(when.method(GET).path(path));
-                match status {
-                    Some(status) => {
-                        body["status"] = json!(status);
-                        then.status(200).json_body(body);
-                    }
-                    None => {
-                        then.status(404).json_body(json!({ "error" : "not found" }));
-                    }
-                }
-            });
+    let client = mock::client_builder(&server).build().expect("a client");
+    Served {
+        _server: server,
+        sequence,
+        client,
     }
+}
+/// Each status as a change of the answer; `None` a 404.
+fn statuses(statuses: &[Option<&str>]) -> Vec<Option<Value>> {
+    statuses
+        .iter()
+        .map(|status| status.map(|status| json!({ "status" : status })))
+        .collect()
 }
 fn quick() -> Wait {
     Wait::default().interval(Duration::from_millis(1))
 }
 #[tokio::test]
 async fn wait_for_deployment_waits_for_active_and_names_a_failure() {
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let statuses = [
-        None,
-        Some("BUILDING"),
-        Some("SCALED_TO_ZERO"),
-        Some("WAKING_UP"),
-        Some("ACTIVE"),
-    ];
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/d1",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &statuses,
+    let changes = statuses(
+        &[
+            None,
+            Some("BUILDING"),
+            Some("SCALED_TO_ZERO"),
+            Some("WAKING_UP"),
+            Some("ACTIVE"),
+        ],
     );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let ready = client
+    let served = serve(
+            "/v1/models/m1/deployments/d1",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &changes,
+        )
+        .await;
+    let ready = served
+        .client
         .wait_for_deployment("m1", "d1", &quick().active_only())
         .await
         .expect("ACTIVE in the end");
-    assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/d1",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &[Some("BUILDING"), Some("BUILD_STOPPED")],
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let error = client
+    assert_eq!((ready.status.as_str(), served.sequence.answered()), ("ACTIVE", 5));
+    let served = serve(
+            "/v1/models/m1/deployments/d1",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &statuses(&[Some("BUILDING"), Some("BUILD_STOPPED")]),
+        )
+        .await;
+    let error = served
+        .client
         .wait_for_deployment("m1", "d1", &quick())
         .await
         .expect_err("BUILD_STOPPED");
@@ -103,39 +92,35 @@ async fn wait_for_deployment_waits_for_active_and_names_a_failure() {
 }
 #[tokio::test]
 async fn wait_for_development_deployment_waits_for_active_and_names_a_failure() {
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let statuses = [
-        None,
-        Some("BUILDING"),
-        Some("SCALED_TO_ZERO"),
-        Some("WAKING_UP"),
-        Some("ACTIVE"),
-    ];
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/development",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &statuses,
+    let changes = statuses(
+        &[
+            None,
+            Some("BUILDING"),
+            Some("SCALED_TO_ZERO"),
+            Some("WAKING_UP"),
+            Some("ACTIVE"),
+        ],
     );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let ready = client
+    let served = serve(
+            "/v1/models/m1/deployments/development",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &changes,
+        )
+        .await;
+    let ready = served
+        .client
         .wait_for_development_deployment("m1", &quick().active_only())
         .await
         .expect("ACTIVE in the end");
-    assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/development",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &[Some("BUILDING"), Some("BUILD_STOPPED")],
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let error = client
+    assert_eq!((ready.status.as_str(), served.sequence.answered()), ("ACTIVE", 5));
+    let served = serve(
+            "/v1/models/m1/deployments/development",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &statuses(&[Some("BUILDING"), Some("BUILD_STOPPED")]),
+        )
+        .await;
+    let error = served
+        .client
         .wait_for_development_deployment("m1", &quick())
         .await
         .expect_err("BUILD_STOPPED");
@@ -149,39 +134,35 @@ async fn wait_for_development_deployment_waits_for_active_and_names_a_failure() 
 }
 #[tokio::test]
 async fn wait_for_production_deployment_waits_for_active_and_names_a_failure() {
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let statuses = [
-        None,
-        Some("BUILDING"),
-        Some("SCALED_TO_ZERO"),
-        Some("WAKING_UP"),
-        Some("ACTIVE"),
-    ];
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/production",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &statuses,
+    let changes = statuses(
+        &[
+            None,
+            Some("BUILDING"),
+            Some("SCALED_TO_ZERO"),
+            Some("WAKING_UP"),
+            Some("ACTIVE"),
+        ],
     );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let ready = client
+    let served = serve(
+            "/v1/models/m1/deployments/production",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &changes,
+        )
+        .await;
+    let ready = served
+        .client
         .wait_for_production_deployment("m1", &quick().active_only())
         .await
         .expect("ACTIVE in the end");
-    assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    serve(
-        &server,
-        &sequence,
-        "/v1/models/m1/deployments/production",
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &[Some("BUILDING"), Some("BUILD_STOPPED")],
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let error = client
+    assert_eq!((ready.status.as_str(), served.sequence.answered()), ("ACTIVE", 5));
+    let served = serve(
+            "/v1/models/m1/deployments/production",
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &statuses(&[Some("BUILDING"), Some("BUILD_STOPPED")]),
+        )
+        .await;
+    let error = served
+        .client
         .wait_for_production_deployment("m1", &quick())
         .await
         .expect_err("BUILD_STOPPED");
@@ -196,64 +177,74 @@ async fn wait_for_production_deployment_waits_for_active_and_names_a_failure() {
 #[tokio::test]
 async fn wait_for_promotion_waits_until_the_deployment_serves_the_environment() {
     let path = "/v1/models/m1/deployments/d1";
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let changes = [
-        json!({ "status" : "BUILDING", "is_production" : false, "environment" : null }),
-        json!({ "status" : "ACTIVE", "is_production" : false, "environment" : null }),
-        json!(
-            { "status" : "ACTIVE", "is_production" : true, "environment" : "production" }
-        ),
-    ];
-    serve_changed(
-        &server,
-        &sequence,
-        path,
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &changes,
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
-    let promoted = client
+    let served = serve(
+            path,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &[
+                Some(
+                    json!(
+                        { "status" : "BUILDING", "is_production" : false, "environment" :
+                        null }
+                    ),
+                ),
+                Some(
+                    json!(
+                        { "status" : "ACTIVE", "is_production" : false, "environment" :
+                        null }
+                    ),
+                ),
+                Some(
+                    json!(
+                        { "status" : "ACTIVE", "is_production" : true, "environment" :
+                        "production" }
+                    ),
+                ),
+            ],
+        )
+        .await;
+    let promoted = served
+        .client
         .wait_for_promotion("m1", "d1", "production", &quick())
         .await
         .expect("production");
-    assert_eq!((promoted.is_production, sequence.answered()), (true, 3));
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    let changes = [
-        json!({ "status" : "ACTIVE", "is_production" : false, "environment" : null }),
-        json!(
-            { "status" : "ACTIVE", "is_production" : false, "environment" : "staging" }
-        ),
-    ];
-    serve_changed(
-        &server,
-        &sequence,
-        path,
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &changes,
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
+    assert_eq!((promoted.is_production, served.sequence.answered()), (true, 3));
+    let served = serve(
+            path,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &[
+                Some(
+                    json!(
+                        { "status" : "ACTIVE", "is_production" : false, "environment" :
+                        null }
+                    ),
+                ),
+                Some(
+                    json!(
+                        { "status" : "ACTIVE", "is_production" : false, "environment" :
+                        "staging" }
+                    ),
+                ),
+            ],
+        )
+        .await;
     let wait = quick().deadline(Duration::from_secs(30));
-    let staged = client
+    let staged = served
+        .client
         .wait_for_promotion("m1", "d1", "staging", &wait)
         .await
         .expect("staging");
     assert_eq!(
-        (staged.environment.as_deref(), sequence.answered()), (Some("staging"), 2)
+        (staged.environment.as_deref(), served.sequence.answered()), (Some("staging"), 2)
     );
-    let server = MockServer::start_async().await;
-    let sequence = Sequence::new();
-    serve_changed(
-        &server,
-        &sequence,
-        path,
-        r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
-        &[json!({ "status" : "ACTIVE", "is_production" : false })],
-    );
-    let client = mock::client_builder(&server).build().expect("a client");
+    let served = serve(
+            path,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
+            &[Some(json!({ "status" : "ACTIVE", "is_production" : false }))],
+        )
+        .await;
     let wait = quick().deadline(Duration::from_millis(50));
-    let error = client
+    let error = served
+        .client
         .wait_for_promotion("m1", "d1", "production", &wait)
         .await
         .expect_err("never production");

@@ -122,17 +122,6 @@ impl VisitMut for WithinTypes<'_> {
         }
         syn::visit_mut::visit_path_mut(self, path);
     }
-
-    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
-        rename_in_doc(attr, |text| {
-            if !text.contains("[`builder::") {
-                return text.to_string();
-            }
-            self.names.iter().fold(text.to_string(), |text, name| {
-                text.replace(&format!("[`builder::{name}`]"), &format!("[`builders::{name}Builder`]"))
-            })
-        });
-    }
 }
 
 /// Outside `types`: `builder::Op` is `requests::Op`, `types::builder::X` is
@@ -159,18 +148,5 @@ impl VisitMut for Outside<'_> {
             path.segments[at + 2].ident = builder_name(&name);
         }
         syn::visit_mut::visit_path_mut(self, path);
-    }
-}
-
-/// Applies `change` to the text of a `#[doc = "..."]` attribute.
-fn rename_in_doc(attr: &mut syn::Attribute, change: impl Fn(&str) -> String) {
-    if let syn::Meta::NameValue(doc) = &mut attr.meta
-        && doc.path.is_ident("doc")
-        && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &doc.value
-    {
-        let changed = change(&text.value());
-        if changed != text.value() {
-            doc.value = syn::parse_quote!(#changed);
-        }
     }
 }

@@ -245,9 +245,12 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
         //! page that fails, or with an error naming a cursor the server gives twice. Needs the
         //! `mock` feature (`Cargo.toml` says so).
 
+        use std::fmt::Debug;
+
         use baseten_management::mock::httpmock::Method::GET;
         use baseten_management::mock::{self, MockServer};
-        use baseten_management::{Error, StatusCode};
+        use baseten_management::{Client, Error, StatusCode};
+        use futures::stream::BoxStream;
         use futures::{StreamExt as _, TryStreamExt as _};
         use serde_json::{json, Value};
 
@@ -262,10 +265,38 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
             item: &'static str,
         }
 
+        /// An operation's `.stream()`, with its page size and path arguments set.
+        type Streamed<T> = for<'c> fn(&'c Client) -> BoxStream<'c, Result<T, Error>>;
+
         impl Pages {
-            /// Serves linked pages of `sizes` items each; page `fail`, when some, answers 500; the
-            /// last page links to itself when `repeat`.
-            fn serve(&self, server: &MockServer, sizes: &[usize], fail: Option<usize>, repeat: bool) {
+            /// The three checks of a paginated list: it reads every page (one of them empty), ends
+            /// with the error of a page that fails, and with `RepeatedCursor` when a page links to
+            /// itself.
+            async fn check<T: Debug>(&self, stream: Streamed<T>) {
+                let (_server, client) = self.serve(&[2, 0, 1], None, false).await;
+                let items: Vec<_> = stream(&client).try_collect().await.expect("every page");
+                assert_eq!(items.len(), 3, "two items, an empty page, then one item");
+
+                let (_server, client) = self.serve(&[2, 1], Some(1), false).await;
+                let got: Vec<_> = stream(&client).collect().await;
+                assert_eq!(got.len(), 3, "the first page's two items, then page two's error: {got:?}");
+                assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
+                let error = got[2].as_ref().expect_err("page two failed");
+                assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
+
+                let (_server, client) = self.serve(&[2, 1], None, true).await;
+                // At most 10: a stream that followed the repeated cursor would never end.
+                let got: Vec<_> = stream(&client).take(10).collect().await;
+                assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
+                let error = got[3].as_ref().expect_err("page two links to itself");
+                let repeated = self.token(1);
+                assert!(matches!(error, Error::RepeatedCursor { cursor, .. } if *cursor == repeated), "{error:?}");
+            }
+
+            /// A server of linked pages of `sizes` items each, and a client of it; page `fail`,
+            /// when some, answers 500; the last page links to itself when `repeat`.
+            async fn serve(&self, sizes: &[usize], fail: Option<usize>, repeat: bool) -> (MockServer, Client) {
+                let server = MockServer::start_async().await;
                 let item: Value = serde_json::from_str(self.item).expect("an item");
                 for (n, size) in sizes.iter().enumerate() {
                     let next = match n + 1 < sizes.len() {
@@ -296,6 +327,8 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
                         };
                     });
                 }
+                let client = mock::client_builder(&server).build().expect("a client");
+                (server, client)
             }
 
             fn token(&self, n: usize) -> String {
@@ -333,33 +366,7 @@ fn test_function(paginated: &Paginated) -> syn::ItemFn {
         #[tokio::test]
         async fn #name() {
             let pages = Pages { path: #path, argument: #argument, cursor: #cursor, items: #items, size: #size, page: #page, item: #item };
-            let server = MockServer::start_async().await;
-            pages.serve(&server, &[2, 0, 1], None, false);
-            let client = mock::client_builder(&server).build().expect("a client");
-            let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
-            let items: Vec<_> = call().stream().try_collect().await.expect("every page");
-            assert_eq!(items.len(), 3, "two items, an empty page, then one item");
-
-            let server = MockServer::start_async().await;
-            pages.serve(&server, &[2, 1], Some(1), false);
-            let client = mock::client_builder(&server).build().expect("a client");
-            let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
-            let got: Vec<_> = call().stream().collect().await;
-            assert_eq!(got.len(), 3, "the first page's two items, then page two's error: {got:?}");
-            assert!(got[..2].iter().all(Result::is_ok), "{got:?}");
-            let error = got[2].as_ref().expect_err("page two failed");
-            assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
-
-            let server = MockServer::start_async().await;
-            pages.serve(&server, &[2, 1], None, true);
-            let client = mock::client_builder(&server).build().expect("a client");
-            let call = || client.#operation() #(.#arguments("p1"))* #size_setter;
-            // At most 10: a stream that followed the repeated cursor would never end.
-            let got: Vec<_> = call().stream().take(10).collect().await;
-            assert_eq!(got.len(), 4, "three items, then the repeated cursor's error: {got:?}");
-            let error = got[3].as_ref().expect_err("page two links to itself");
-            let repeated = pages.token(1);
-            assert!(matches!(error, Error::RepeatedCursor { cursor, .. } if *cursor == repeated), "{error:?}");
+            pages.check(|client| client.#operation() #(.#arguments("p1"))* #size_setter.stream()).await;
         }
     }
 }

@@ -198,36 +198,27 @@ fn promotion_test(found: &Found) -> syn::ItemFn {
         #[tokio::test]
         async fn wait_for_promotion_waits_until_the_deployment_serves_the_environment() {
             let path = "/v1/models/m1/deployments/d1";
-            let server = MockServer::start_async().await;
-            let sequence = Sequence::new();
-            let changes = [
-                json!({ "status": "BUILDING", "is_production": false, "environment": null }),
-                json!({ "status": "ACTIVE", "is_production": false, "environment": null }),
-                json!({ "status": "ACTIVE", "is_production": true, "environment": "production" }),
-            ];
-            serve_changed(&server, &sequence, path, #answer, &changes);
-            let client = mock::client_builder(&server).build().expect("a client");
-            let promoted = client.wait_for_promotion("m1", "d1", "production", &quick()).await.expect("production");
-            assert_eq!((promoted.is_production, sequence.answered()), (true, 3));
+            let served = serve(path, #answer, &[
+                Some(json!({ "status": "BUILDING", "is_production": false, "environment": null })),
+                Some(json!({ "status": "ACTIVE", "is_production": false, "environment": null })),
+                Some(json!({ "status": "ACTIVE", "is_production": true, "environment": "production" })),
+            ])
+            .await;
+            let promoted = served.client.wait_for_promotion("m1", "d1", "production", &quick()).await.expect("production");
+            assert_eq!((promoted.is_production, served.sequence.answered()), (true, 3));
 
-            let server = MockServer::start_async().await;
-            let sequence = Sequence::new();
-            let changes = [
-                json!({ "status": "ACTIVE", "is_production": false, "environment": null }),
-                json!({ "status": "ACTIVE", "is_production": false, "environment": "staging" }),
-            ];
-            serve_changed(&server, &sequence, path, #answer, &changes);
-            let client = mock::client_builder(&server).build().expect("a client");
+            let served = serve(path, #answer, &[
+                Some(json!({ "status": "ACTIVE", "is_production": false, "environment": null })),
+                Some(json!({ "status": "ACTIVE", "is_production": false, "environment": "staging" })),
+            ])
+            .await;
             let wait = quick().deadline(Duration::from_secs(30));
-            let staged = client.wait_for_promotion("m1", "d1", "staging", &wait).await.expect("staging");
-            assert_eq!((staged.environment.as_deref(), sequence.answered()), (Some("staging"), 2));
+            let staged = served.client.wait_for_promotion("m1", "d1", "staging", &wait).await.expect("staging");
+            assert_eq!((staged.environment.as_deref(), served.sequence.answered()), (Some("staging"), 2));
 
-            let server = MockServer::start_async().await;
-            let sequence = Sequence::new();
-            serve_changed(&server, &sequence, path, #answer, &[json!({ "status": "ACTIVE", "is_production": false })]);
-            let client = mock::client_builder(&server).build().expect("a client");
+            let served = serve(path, #answer, &[Some(json!({ "status": "ACTIVE", "is_production": false }))]).await;
             let wait = quick().deadline(Duration::from_millis(50));
-            let error = client.wait_for_promotion("m1", "d1", "production", &wait).await.expect_err("never production");
+            let error = served.client.wait_for_promotion("m1", "d1", "production", &wait).await.expect_err("never production");
             assert!(matches!(error.kind, WaitErrorKind::TimedOut), "{error:?}");
             assert!(error.to_string().starts_with("deployment d1 of model m1, promoted to production,"), "{error}");
         }
@@ -257,40 +248,40 @@ pub(super) fn tests(model: &Model<'_>) -> Option<String> {
 
         use baseten_management::mock::httpmock::Method::GET;
         use baseten_management::mock::{self, MockServer, Sequence};
-        use baseten_management::{Wait, WaitErrorKind};
+        use baseten_management::{Client, Wait, WaitErrorKind};
         use serde_json::{json, Value};
 
-        /// Answers `path` in turn with `answer` and each change of it.
-        fn serve_changed(server: &MockServer, sequence: &Sequence, path: &str, answer: &str, changes: &[Value]) {
+        /// A mock server answering one path in turn, the answers it gave, and a client of it.
+        struct Served {
+            _server: MockServer,
+            sequence: Sequence,
+            client: Client,
+        }
+
+        /// Serves `path` in turn: a 404 for `None`, else `answer` with the fields of the change.
+        async fn serve(path: &str, answer: &str, changes: &[Option<Value>]) -> Served {
+            let (server, sequence) = (MockServer::start_async().await, Sequence::new());
             for change in changes {
                 let mut body: Value = serde_json::from_str(answer).expect("an answer");
-                for (field, value) in change.as_object().expect("fields") {
-                    body[field] = value.clone();
-                }
                 server.mock(|when, then| {
                     sequence.step(when.method(GET).path(path));
+                    let Some(change) = change else {
+                        then.status(404).json_body(json!({ "error": "not found" }));
+                        return;
+                    };
+                    for (field, value) in change.as_object().expect("fields") {
+                        body[field] = value.clone();
+                    }
                     then.status(200).json_body(body);
                 });
             }
+            let client = mock::client_builder(&server).build().expect("a client");
+            Served { _server: server, sequence, client }
         }
 
-        /// Answers `path` in turn: a 404 for `None`, else `answer` with that status.
-        fn serve(server: &MockServer, sequence: &Sequence, path: &str, answer: &str, statuses: &[Option<&str>]) {
-            for status in statuses {
-                let mut body: Value = serde_json::from_str(answer).expect("an answer");
-                server.mock(|when, then| {
-                    sequence.step(when.method(GET).path(path));
-                    match status {
-                        Some(status) => {
-                            body["status"] = json!(status);
-                            then.status(200).json_body(body);
-                        }
-                        None => {
-                            then.status(404).json_body(json!({ "error": "not found" }));
-                        }
-                    }
-                });
-            }
+        /// Each status as a change of the answer; `None` a 404.
+        fn statuses(statuses: &[Option<&str>]) -> Vec<Option<Value>> {
+            statuses.iter().map(|status| status.map(|status| json!({ "status": status }))).collect()
         }
 
         fn quick() -> Wait {
@@ -313,19 +304,13 @@ fn test_function(found: &Found) -> syn::ItemFn {
     syn::parse_quote! {
         #[tokio::test]
         async fn #name() {
-            let server = MockServer::start_async().await;
-            let sequence = Sequence::new();
-            let statuses = [None, Some("BUILDING"), Some("SCALED_TO_ZERO"), Some("WAKING_UP"), Some("ACTIVE")];
-            serve(&server, &sequence, #path, #answer, &statuses);
-            let client = mock::client_builder(&server).build().expect("a client");
-            let ready = client.#waiter(#args &quick().active_only()).await.expect("ACTIVE in the end");
-            assert_eq!((ready.status.as_str(), sequence.answered()), ("ACTIVE", 5));
+            let changes = statuses(&[None, Some("BUILDING"), Some("SCALED_TO_ZERO"), Some("WAKING_UP"), Some("ACTIVE")]);
+            let served = serve(#path, #answer, &changes).await;
+            let ready = served.client.#waiter(#args &quick().active_only()).await.expect("ACTIVE in the end");
+            assert_eq!((ready.status.as_str(), served.sequence.answered()), ("ACTIVE", 5));
 
-            let server = MockServer::start_async().await;
-            let sequence = Sequence::new();
-            serve(&server, &sequence, #path, #answer, &[Some("BUILDING"), Some("BUILD_STOPPED")]);
-            let client = mock::client_builder(&server).build().expect("a client");
-            let error = client.#waiter(#args &quick()).await.expect_err("BUILD_STOPPED");
+            let served = serve(#path, #answer, &statuses(&[Some("BUILDING"), Some("BUILD_STOPPED")])).await;
+            let error = served.client.#waiter(#args &quick()).await.expect_err("BUILD_STOPPED");
             assert!(matches!(error.kind, WaitErrorKind::Failed { retryable: false }), "{error:?}");
             assert_eq!(error.last_status(), Some("BUILD_STOPPED"));
             assert!(error.to_string().starts_with(#what), "{error}");

@@ -23,7 +23,8 @@ pub(super) fn client_doc(module: &[String], owner: &str, name: &str, kind: Kind)
     let module: Vec<&str> = module.iter().map(String::as_str).collect();
     match (module.as_slice(), kind, name) {
         (["types"], Kind::Method, "builder") => {
-            format!("Starts a [`builder::{owner}`], which checks the required fields.")
+            // `builder_modules` names the module and the builder so; the link is written as it will read.
+            format!("Starts a [`builders::{owner}Builder`], which checks the required fields.")
         }
         (["types"], Kind::Field, _) => format!("The `{name}` property (the API reference does not describe it)."),
         (["types", "builder"], Kind::Struct, _) => {
