@@ -108,7 +108,7 @@ fn every_version_generates_and_every_step_is_reported() {
     let mut failures = Vec::new();
     for i in 1..versions.len() {
         let (before, after) = (&versions[i - 1], &versions[i]);
-        let report = xtask::report::compare(&generated[i - 1].written, &generated[i].run.downgraded);
+        let report = xtask::report::compare(&generated[i - 1].written.model(), &generated[i].run.downgraded.model());
         let step = format!("step {i}: {} → {}", before.name, after.name);
         let (reported, expected) = (reported(&report), differences(&before.document, &after.document));
         let missing: Vec<&Fact> = expected.difference(&reported).collect();

@@ -137,14 +137,15 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     defaults::move_request_defaults(&mut merged.document);
     let located = |errors: Errors| locate(errors, &input.pages);
     let downgraded = downgrade::downgrade(&merged.document, &merged.provenance).map_err(located)?;
+    let model = downgraded.model();
     let report = match &previous.spec {
-        Some(old) => report::compare(old, &downgraded),
+        Some(old) => report::compare(&old.model(), &model),
         None => report::Report::default(),
     };
+    let schemas = model.schemas.len();
     let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
     let version = VersionBump { after: report.bump(&before), before };
     let files = generate::generate(&downgraded, &version.after, &merged.provenance).map_err(located)?;
-    let schemas = merged.document.model().schemas.len();
     Ok(Run {
         pages: input.pages.len(),
         stand_ins: input.pages.iter().filter(|page| cut::is_stand_in(&page.text)).count(),

@@ -8,7 +8,6 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::direction::Direction;
-use crate::document::OpenApi30;
 use crate::model::{Call, Model};
 use crate::naming::rust_name;
 use crate::schema;
@@ -322,15 +321,15 @@ impl fmt::Display for Impact {
     }
 }
 
-/// What changed from `old` to `new`, both OpenAPI 3.0.3 documents as `generated/` holds them.
-pub fn compare(old: &OpenApi30, new: &OpenApi30) -> Report {
-    let (old, new) = (old.model(), new.model());
+/// What changed from `old` to `new`, the models of two OpenAPI 3.0.3 documents as `generated/`
+/// holds them.
+pub fn compare(old: &Model<'_>, new: &Model<'_>) -> Report {
     let mut changes = Vec::new();
-    let (before, after) = (operations(&old), operations(&new));
+    let (before, after) = (operations(old), operations(new));
     compare_operations((&before, &after), &mut changes);
     compare_auth((&before, &after), &mut changes);
-    compare_servers(&old, &new, &mut changes);
-    compare_types(&old, &new, &mut changes);
+    compare_servers(old, new, &mut changes);
+    compare_types(old, new, &mut changes);
     // Breaking first, then as the report reads.
     changes.sort_by_cached_key(|change| (change.impact(), change.to_string()));
     changes.dedup();

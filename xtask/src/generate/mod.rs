@@ -26,6 +26,7 @@ use crate::document::OpenApi30;
 use crate::error::{Error, Errors};
 use crate::model::Model;
 use crate::provenance::Provenance;
+use crate::sections::Group;
 
 pub use enums::{Hoisted, OpenEnum, hoist_inline_enums, open_enums};
 pub use progenitor::in_progenitor;
@@ -62,10 +63,10 @@ const STREAM_EXAMPLE: &str = "client.list_users().limit(100)";
 const SECTIONS: &str = "//! codegen: sections\n";
 
 /// The crate docs' table: each docs section and its operations, linked to their methods.
-fn sections_table(model: &Model<'_>) -> String {
+fn sections_table(groups: &[Group]) -> String {
     let mut table = String::from("//! | Section | Operations |\n//! |---|---|\n");
-    for group in crate::sections::groups(model) {
-        let title = group.section.map_or_else(|| "Other".to_string(), |section| section.title);
+    for group in groups {
+        let title = group.section.as_ref().map_or("Other", |section| &section.title);
         let links: Vec<String> = group.operations.iter().map(|name| format!("[`{name}`](Client::{name})")).collect();
         table.push_str(&format!("//! | {title} | {} |\n", links.join(", ")));
     }
@@ -134,6 +135,8 @@ pub struct Code {
     promotion: bool,
     /// The call the crate docs' stream example makes; `None` without paginated lists.
     stream_example: Option<String>,
+    /// The crate docs' table of the operations by docs section.
+    sections: String,
 }
 
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
@@ -147,6 +150,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
     let model = Model::of(&hoisted.document);
     let paginated = pages::paginated(&model);
     let unions = enums::discriminated_unions(&model);
+    let groups = crate::sections::groups(&model);
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
     let (spec, enums) = (&spec, &enums);
     std::thread::scope(|scope| {
@@ -157,7 +161,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
             rewrite::mock(&mut mock, &renames);
             Ok(Some(prettyplease::unparse(&mock)))
         });
-        let api = client(spec, enums, &unions, &model, &paginated, provenance).inspect(|(_, renames)| {
+        let api = client(spec, enums, (&unions, &groups), &model, &paginated, provenance).inspect(|(_, renames)| {
             let _ = renames_to_mock.send(renames.clone());
         });
         drop(renames_to_mock);
@@ -175,6 +179,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
                 waiters: waiters::tests(&model),
                 promotion: waiters::can_wait_for_promotion(&model),
                 stream_example: pages::example_call(&paginated),
+                sections: sections_table(&groups),
             }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
         }
@@ -187,14 +192,13 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
 fn client(
     spec: &openapiv3::OpenAPI,
     enums: &[OpenEnum],
-    unions: &[String],
+    (unions, groups): (&[String], &[Group]),
     model: &Model<'_>,
     paginated: &BTreeMap<String, pages::Paginated>,
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let groups = crate::sections::groups(model);
-    let renames = rewrite::client(&mut api, enums, unions, paginated, &groups)
+    let renames = rewrite::client(&mut api, enums, unions, paginated, groups)
         .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
     api.items.extend(parse(tables::tables(model, provenance)?)?.items);
     if let Some(waiters) = waiters::waiters(model) {
@@ -221,7 +225,7 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     }
     // The waiters' tests come with the waiters.
     let waits = code.waiters.is_some();
-    let sections = sections_table(&document.model());
+    let sections = &code.sections;
     let stream_example = &code.stream_example;
     for (path, template, text) in TEMPLATES {
         if *path == "src/wait.rs" && !waits {
@@ -230,7 +234,7 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
         let text = with_or_without(text, WITH_WAITERS, waits);
         let text = with_or_without(&text, WITH_PROMOTION, waits && code.promotion);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
-        let text = text.replace(SECTIONS, &sections);
+        let text = text.replace(SECTIONS, sections);
         let text = match &stream_example {
             Some(call) => text.replace(STREAM_EXAMPLE, &format!("client.{call}")),
             None => text,
