@@ -148,9 +148,12 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
     let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted.document)
         .map_err(|e| provenance.error_naming(format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
     let model = Model::of(&hoisted.document);
-    let paginated = pages::paginated(&model);
-    let unions = enums::discriminated_unions(&model);
-    let groups = crate::sections::groups(&model);
+    let shapes = Shapes {
+        paginated: pages::paginated(&model),
+        reads: waiters::found(&model),
+        unions: enums::discriminated_unions(&model),
+        groups: crate::sections::groups(&model),
+    };
     let (renames_to_mock, renames) = std::sync::mpsc::channel::<rewrite::Renames>();
     let (spec, enums) = (&spec, &enums);
     std::thread::scope(|scope| {
@@ -161,7 +164,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
             rewrite::mock(&mut mock, &renames);
             Ok(Some(prettyplease::unparse(&mock)))
         });
-        let api = client(spec, enums, (&unions, &groups), &model, &paginated, provenance).inspect(|(_, renames)| {
+        let api = client(spec, enums, &model, &shapes, provenance).inspect(|(_, renames)| {
             let _ = renames_to_mock.send(renames.clone());
         });
         drop(renames_to_mock);
@@ -175,33 +178,41 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
                 mock,
                 unset,
                 contract,
-                streams: pages::tests(&paginated),
-                waiters: waiters::tests(&model),
-                promotion: waiters::can_wait_for_promotion(&model),
-                stream_example: pages::example_call(&paginated),
-                sections: sections_table(&groups),
+                streams: pages::tests(&shapes.paginated),
+                waiters: waiters::tests(&shapes.reads),
+                promotion: waiters::can_wait_for_promotion(&shapes.reads),
+                stream_example: pages::example_call(&shapes.paginated),
+                sections: sections_table(&shapes.groups),
             }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
         }
     })
 }
 
-/// The client: progenitor's, rewritten (the `paginated` lists' builders with a `.stream()`),
+/// What the emitters find in the model, found once: the paginated lists, the deployment reads
+/// to wait on, the discriminated unions, the operations by docs section.
+struct Shapes<'a> {
+    paginated: BTreeMap<String, pages::Paginated>,
+    reads: Vec<waiters::Found<'a>>,
+    unions: Vec<String>,
+    groups: Vec<Group>,
+}
+
+/// The client: progenitor's, rewritten (the paginated lists' builders with a `.stream()`),
 /// with the tables the support code reads and the waiters; and the types it renamed, for the
 /// mocks.
 fn client(
     spec: &openapiv3::OpenAPI,
     enums: &[OpenEnum],
-    (unions, groups): (&[String], &[Group]),
     model: &Model<'_>,
-    paginated: &BTreeMap<String, pages::Paginated>,
+    shapes: &Shapes<'_>,
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let renames = rewrite::client(&mut api, enums, unions, paginated, groups)
+    let renames = rewrite::client(&mut api, enums, &shapes.unions, &shapes.paginated, &shapes.groups)
         .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
     api.items.extend(parse(tables::tables(model, provenance)?)?.items);
-    if let Some(waiters) = waiters::waiters(model) {
+    if let Some(waiters) = waiters::waiters(&shapes.reads) {
         api.items.extend(parse(waiters)?.items);
     }
     Ok((api, renames))

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
-use super::trees::serde_rename;
-use super::trees::{argument_of, find_struct, last_ident};
+use super::trees::{argument_of, find_struct, last_ident, serde_rename};
 
 /// The client's modules a test looks into.
 pub(crate) struct Surface<'a> {

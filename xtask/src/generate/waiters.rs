@@ -39,12 +39,12 @@ const READS: &[Read] = &[
 
 /// A deployment read the document has: the read, its operation, its answer's type and a value
 /// of it (for the tests).
-struct Found {
+pub(super) struct Found<'a> {
     read: &'static Read,
     operation: String,
     answer: String,
     /// The answer's schema, followed.
-    schema: Value,
+    schema: &'a Value,
     value: Value,
 }
 
@@ -66,8 +66,7 @@ What to wait on after each action:
 
 /// The waiters' `impl Client` block, or `None` when the document has no deployment read whose
 /// answer carries a `status`.
-pub(super) fn waiters(model: &Model<'_>) -> Option<TokenStream> {
-    let found = found(model);
+pub(super) fn waiters(found: &[Found<'_>]) -> Option<TokenStream> {
     let mut methods: Vec<TokenStream> = found.iter().map(waiter).collect();
     if methods.is_empty() {
         return None;
@@ -83,15 +82,15 @@ pub(super) fn waiters(model: &Model<'_>) -> Option<TokenStream> {
 }
 
 /// Whether the document gives the client a `wait_for_promotion`.
-pub(super) fn can_wait_for_promotion(model: &Model<'_>) -> bool {
-    found(model).iter().any(can_follow_a_promotion)
+pub(super) fn can_wait_for_promotion(found: &[Found<'_>]) -> bool {
+    found.iter().any(can_follow_a_promotion)
 }
 
 /// Whether `found` reads a deployment by id whose answer says which environment it serves
 /// (`environment`, an `Option`: optional or nullable) and whether it is production (`is_production`, required): what
 /// [`promotion_waiter`] reads.
-fn can_follow_a_promotion(found: &Found) -> bool {
-    let (schema, by_id) = (&found.schema, found.read.path.contains("{deployment_id}"));
+fn can_follow_a_promotion(found: &Found<'_>) -> bool {
+    let (schema, by_id) = (found.schema, found.read.path.contains("{deployment_id}"));
     let kind = |field: &str| schema.pointer(&format!("/properties/{field}/type")).and_then(Value::as_str);
     by_id
         && kind("is_production") == Some("boolean")
@@ -102,7 +101,7 @@ fn can_follow_a_promotion(found: &Found) -> bool {
 }
 
 /// `wait_for_promotion`: the deployment by id until it is ready *and* serves the environment.
-fn promotion_waiter(found: &Found) -> TokenStream {
+fn promotion_waiter(found: &Found<'_>) -> TokenStream {
     let ty = format_ident!("{}", found.answer);
     let get = format_ident!("{}", found.operation);
     let doc = format!(
@@ -135,11 +134,12 @@ fn promotion_waiter(found: &Found) -> TokenStream {
     }
 }
 
-fn found(model: &Model<'_>) -> Vec<Found> {
+/// The deployment reads the document has, in the waiters' order.
+pub(super) fn found<'a>(model: &Model<'a>) -> Vec<Found<'a>> {
     READS.iter().filter_map(|read| find(model, read)).collect()
 }
 
-fn find(model: &Model<'_>, read: &'static Read) -> Option<Found> {
+fn find<'a>(model: &Model<'a>, read: &'static Read) -> Option<Found<'a>> {
     let (document, call) = (model.document, model.call("get", read.path)?);
     let operation = call.id.to_string();
     let answer = call.answer?;
@@ -150,12 +150,12 @@ fn find(model: &Model<'_>, read: &'static Read) -> Option<Found> {
         read,
         operation,
         answer: rust_name(name),
-        schema: answer_schema.clone(),
+        schema: answer_schema,
         value: super::values::required(document, answer_schema),
     })
 }
 
-fn waiter(found: &Found) -> TokenStream {
+fn waiter(found: &Found<'_>) -> TokenStream {
     let (read, operation) = (found.read, &found.operation);
     let ty = format_ident!("{}", found.answer);
     let (get, waiter) = (format_ident!("{operation}"), format_ident!("{}", read.waiter));
@@ -192,7 +192,7 @@ fn waiter(found: &Found) -> TokenStream {
 
 /// `wait_for_promotion`: ready and not yet production is waited through, to production; for
 /// another environment, to that environment.
-fn promotion_test(found: &Found) -> syn::ItemFn {
+fn promotion_test(found: &Found<'_>) -> syn::ItemFn {
     let answer = super::values::raw_string(&found.value.to_string());
     syn::parse_quote! {
         #[tokio::test]
@@ -231,8 +231,7 @@ pub(super) const FILE: &str = "tests/waiters.rs";
 /// `tests/waiters.rs`: each waiter through a 404, `BUILDING`, `SCALED_TO_ZERO`, `WAKING_UP` to
 /// `ACTIVE` (waiting for `ACTIVE` only), then to a `BUILD_STOPPED` it names; `None` without
 /// waiters.
-pub(super) fn tests(model: &Model<'_>) -> Option<String> {
-    let found = found(model);
+pub(super) fn tests(found: &[Found<'_>]) -> Option<String> {
     if found.is_empty() {
         return None;
     }
@@ -293,7 +292,7 @@ pub(super) fn tests(model: &Model<'_>) -> Option<String> {
     Some(prettyplease::unparse(&file))
 }
 
-fn test_function(found: &Found) -> syn::ItemFn {
+fn test_function(found: &Found<'_>) -> syn::ItemFn {
     let waiter = format_ident!("{}", found.read.waiter);
     let name = format_ident!("{}_waits_for_active_and_names_a_failure", found.read.waiter);
     let path = found.read.path.replace("{model_id}", "m1").replace("{deployment_id}", "d1");
