@@ -1,10 +1,10 @@
-//! Contract tests of the client beyond the generated crate's own (`generated/tests/contract.rs`
-//! runs the cases codegen writes, `generated/tests/contract/cases.rs`, against Prism serving the
-//! merged spec): the same cases against each standard-form page's own OpenAPI 3.1 document, so
-//! a meaning lost in normalize, merge, defaults or downgrade fails here; and typed calls as a user
-//! writes them, which generated cases (arguments from JSON) do not show.
+//! Contract tests of the client against Prism: the cases codegen writes
+//! (`generated/tests/contract/cases.rs`, what the crate's own `tests/contract.rs` runs) against
+//! the merged spec, with typed calls as a user writes them, which generated cases (arguments from
+//! JSON) do not show; and the same cases against each standard-form page's own OpenAPI 3.1
+//! document, so a meaning lost in normalize, merge, defaults or downgrade fails here.
 //!
-//! Needs Node.js (npx); Prism is installed from npm on first use.
+//! Needs Node.js (npx); Prism is installed from npm on first use: the slow tier.
 
 // Codegen's, laid out by prettyplease: rustfmt leaves it alone.
 #[rustfmt::skip]
@@ -69,6 +69,10 @@ fn every_operation_has_a_generated_case() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (Node and Prism, ~50 s): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn each_operation_against_prism_serving_its_pages_own_document() {
     const SPEC_EXPECTED: &str = "tests/fixtures/contract/spec-expected.txt";
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract");
@@ -153,46 +157,53 @@ fn join(all: &mut serde_json::Value, page: &serde_json::Value) {
 }
 
 /// Calls as a user writes them: typed values, enum variants, builder closures.
-fn typed_cases() -> &'static [Case] {
-    static CASES: std::sync::OnceLock<Vec<Case>> = std::sync::OnceLock::new();
-    CASES.get_or_init(|| {
-        vec![
-            Case {
-                operation: "create_api_key",
-                method: "POST",
-                path: "/v1/api_keys",
-                arguments: "a typed enum and an optional name",
-                call: |c| {
-                    let body = |b: baseten_management::types::builders::CreateApiKeyRequestV1Builder| {
-                        b.name(Some("ci".to_string())).type_(ApiKeyCategory::Personal)
-                    };
-                    outcome(c.create_api_key().body_map(body).send())
-                },
+fn typed_cases() -> Vec<Case> {
+    vec![
+        Case {
+            operation: "create_api_key",
+            method: "POST",
+            path: "/v1/api_keys",
+            arguments: "a typed enum and an optional name",
+            call: |c| {
+                let body = |b: baseten_management::types::builders::CreateApiKeyRequestV1Builder| {
+                    b.name(Some("ci".to_string())).type_(ApiKeyCategory::Personal)
+                };
+                outcome(c.create_api_key().body_map(body).send())
             },
-            Case {
-                operation: "update_deployment_autoscaling_settings",
-                method: "PATCH",
-                path: "/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings",
-                arguments: "typed integers through body_map",
-                call: |c| {
-                    let update = c.update_deployment_autoscaling_settings().model_id("m1").deployment_id("d1");
-                    outcome(update.body_map(|b| b.min_replica(0i64).max_replica(2i64)).send())
-                },
+        },
+        Case {
+            operation: "update_deployment_autoscaling_settings",
+            method: "PATCH",
+            path: "/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings",
+            arguments: "typed integers through body_map",
+            call: |c| {
+                let update = c.update_deployment_autoscaling_settings().model_id("m1").deployment_id("d1");
+                outcome(update.body_map(|b| b.min_replica(0i64).max_replica(2i64)).send())
             },
-            Case {
-                operation: "promote_development_deployment",
-                method: "POST",
-                path: "/v1/models/{model_id}/deployments/development/promote",
-                arguments: "a body left as its builder starts it",
-                call: |c| outcome(c.promote_development_deployment().model_id("m1").body_map(|b| b).send()),
-            },
-        ]
-    })
+        },
+        Case {
+            operation: "promote_development_deployment",
+            method: "POST",
+            path: "/v1/models/{model_id}/deployments/development/promote",
+            arguments: "a body left as its builder starts it",
+            call: |c| outcome(c.promote_development_deployment().model_id("m1").body_map(|b| b).send()),
+        },
+    ]
 }
 
+/// What `generated/tests/contract.rs` runs in the crate (with its `contract` feature), run here so
+/// the workspace's slow tier lists it, with the typed calls beside: one Prism serves both.
 #[test]
-fn typed_calls_against_prism_serving_the_merged_spec() {
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (Node and Prism, ~25 s): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
+fn every_operation_and_the_typed_calls_against_prism_serving_the_merged_spec() {
+    static CASES: std::sync::OnceLock<Vec<Case>> = std::sync::OnceLock::new();
+    let cases = CASES.get_or_init(|| cases::cases().into_iter().chain(typed_cases()).collect());
     let document = Document { path: repo_root().join("generated/openapi.yaml"), requests: true, partial: false };
-    let (failures, _) = check(vec![document], typed_cases(), 25);
+    let (mut failures, tallies) = check(vec![document], cases, prism::calls_per_case());
+    let lacking = tallies.iter().filter(|tally| !tally.absent.is_empty());
+    failures.extend(lacking.map(|tally| format!("generated/openapi.yaml lacks {:?}", tally.absent)));
     assert!(failures.is_empty(), "{} contract failure(s):\n{}", failures.len(), failures.join("\n"));
 }

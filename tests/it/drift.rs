@@ -186,11 +186,19 @@ fn mixed_eras_build_and_report_drift_both_ways(seed: u64) {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (a whole-API site of two eras): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn mixed_eras_1() {
     mixed_eras_build_and_report_drift_both_ways(1);
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (a whole-API site built twice): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn a_mix_gives_the_same_bytes_whatever_the_order_of_its_pages() {
     let pages: Vec<Page> = xtask::cut::mix(&[spec(JULY), spec(AUGUST)], 2).into_iter().map(|m| m.page).collect();
     let forward = crate::build(&pages).unwrap_or_else(|e| panic!("mix 2: {e}"));
@@ -203,11 +211,19 @@ fn a_mix_gives_the_same_bytes_whatever_the_order_of_its_pages() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (a whole-API site of two eras): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn mixed_eras_2() {
     mixed_eras_build_and_report_drift_both_ways(2);
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (a whole-API site of two eras): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn mixed_eras_3() {
     mixed_eras_build_and_report_drift_both_ways(3);
 }

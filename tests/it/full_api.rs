@@ -61,6 +61,10 @@ fn types_module(file: &syn::File) -> &[syn::Item] {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn every_string_enum_of_two_or_more_values_is_open() {
     // A closed one is all unit variants; an open one ends in `Unknown(String)`. One value is a
     // tag (a `const`), rightly closed.
@@ -86,6 +90,10 @@ fn every_string_enum_of_two_or_more_values_is_open() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn typify_names_give_way_to_open_enums() {
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
     let api = parse(&full().api_text);
@@ -109,6 +117,10 @@ fn typify_names_give_way_to_open_enums() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn array_query_arguments_are_matched_item_by_item() {
     // progenitor's matcher calls `to_string()` on a `Vec`, which does not compile.
     struct Finder(Vec<String>);
@@ -129,6 +141,10 @@ fn array_query_arguments_are_matched_item_by_item() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn bare_urls_in_the_docs_are_links() {
     let text = &full().api_text;
     assert!(
@@ -148,12 +164,20 @@ fn bare_urls_in_the_docs_are_links() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn every_request_struct_has_an_unset_fields_case() {
     let full = full();
     crate::unset::check_unset_cases_cover_every_request_struct(SPEC, &full.document, &full.api_text, &full.unset_text);
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn optional_arguments_start_unset() {
     // Each operation builder's `new` starts every argument as `Ok(None)` (optional), `Err(..)`
     // (required) or `Ok(Default::default())` (a body's builder): no documented default.
@@ -183,6 +207,10 @@ fn optional_arguments_start_unset() {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn every_operation_has_a_contract_case() {
     let full = full();
     let missing: Vec<&String> = full
@@ -213,6 +241,10 @@ fn streamed_operations(api: &syn::File) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn every_paginated_list_streams_and_every_deployment_read_waits() {
     // Found by shape: 6 lists by cursor, 2 by page token, as the spec's own documents have them.
     let api = parse(&full().api_text);

@@ -43,6 +43,7 @@ fn saved_fuzz_cases_give_errors_not_panics() {
 }
 
 #[test]
+#[cfg_attr(not(slow_tests), ignore = "slow tier (300 mutated pages): RUN_SLOW_TESTS=1 cargo test --workspace runs it")]
 fn mutated_pages_give_errors_not_panics() {
     let seconds: Option<u64> = std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok());
     let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed);

@@ -35,6 +35,10 @@ fn routes(spec: &Value) -> BTreeSet<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(slow_tests),
+    ignore = "slow tier (the whole API, two eras): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
+)]
 fn july_to_august_against_counts_made_independently() {
     let (july, august) = (spec("baseten-management-2026-07-01.json"), spec("baseten-management-2026-08-22.json"));
     let (july_30, august_30) = (through_pipeline(&july), through_pipeline(&august));

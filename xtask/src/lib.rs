@@ -132,11 +132,8 @@ impl Previous {
 /// The whole pipeline short of writing: `input` to the crate's files in memory, the change
 /// report comparing with `previous` and the crate version bumped as it says.
 pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
-    let operations = normalize_pages(&input.pages)?;
-    let mut merged = merge::merge(operations, &input.decisions).map_err(|errors| locate(errors, &input.pages))?;
-    defaults::move_request_defaults(&mut merged.document);
+    let MergedSpec { merged, downgraded } = merged_spec(input)?;
     let located = |errors: Errors| locate(errors, &input.pages);
-    let downgraded = downgrade::downgrade(&merged.document, &merged.provenance).map_err(located)?;
     let model = downgraded.model();
     let report = match &previous.spec {
         Some(old) => report::compare(&old.model(), &model),
@@ -158,6 +155,23 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
         version,
         report,
     })
+}
+
+/// The pages merged, request-side defaults moved into descriptions, and downgraded: the document
+/// `generated/openapi.yaml` holds.
+pub struct MergedSpec {
+    pub merged: merge::Merged,
+    pub downgraded: OpenApi30,
+}
+
+/// The stages before generate: extract, normalize, merge, defaults, downgrade.
+pub fn merged_spec(input: &Input) -> Result<MergedSpec, Errors> {
+    let operations = normalize_pages(&input.pages)?;
+    let mut merged = merge::merge(operations, &input.decisions).map_err(|errors| locate(errors, &input.pages))?;
+    defaults::move_request_defaults(&mut merged.document);
+    let downgraded =
+        downgrade::downgrade(&merged.document, &merged.provenance).map_err(|errors| locate(errors, &input.pages))?;
+    Ok(MergedSpec { merged, downgraded })
 }
 
 /// `cargo xtask codegen`: reads `spec/` under `root`, runs the pipeline after what

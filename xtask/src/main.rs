@@ -14,6 +14,7 @@ const USAGE: &str = "\
 Usage: cargo xtask codegen [--check] [--report FILE] [--root DIR]
        cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
        cargo xtask cut [--mix SEED] SPEC.json [SPEC.json ...] DIR
+       cargo xtask cut [--mix SEED] --merged SPEC.json [SPEC.json ...] FILE
        cargo xtask cut --stand-ins ENDPOINTS SPEC.json
 
 Run `cargo xtask fetch --help` for fetch's options.
@@ -38,7 +39,10 @@ Cuts a full OpenAPI 3.1 document (Baseten's /v1/spec) into one standard-form doc
 operation, written as DIR/<method>-<path>.md; `cargo xtask codegen --root` then reads them from
 DIR/spec/. CI runs the whole management API through the pipeline this way. Given several specs
 (the API at several dates) and `--mix SEED`, each operation's page comes from one of the specs
-that have it, picked by SEED: a docs site whose pages were exported months apart.
+that have it, picked by SEED: a docs site whose pages were exported months apart. With --merged,
+the pages are not written: they go through the pipeline up to the downgrade, and FILE gets the
+OpenAPI 3.0.3 document codegen would write as generated/openapi.yaml (CI validates the history's
+versions this way).
 
 With --stand-ins, reads the docs' list of endpoints (spec/endpoints.txt, a table: method, path,
 page on the site) and renders, from SPEC.json, a stand-in page in spec/ for every listed endpoint
@@ -238,7 +242,9 @@ fn cut(args: &[&str]) -> ExitCode {
     if let ["--stand-ins", list, spec] = args {
         return cut_stand_ins(Path::new(list), Path::new(spec));
     }
-    let (seed, rest) = match args {
+    let merged = args.contains(&"--merged");
+    let args: Vec<&str> = args.iter().copied().filter(|arg| *arg != "--merged").collect();
+    let (seed, rest) = match args.as_slice() {
         ["--mix", seed, rest @ ..] => match seed.parse::<u64>() {
             Ok(seed) => (Some(seed), rest),
             Err(_) => return usage_error(&format!("--mix takes a number, not `{seed}`")),
@@ -250,9 +256,13 @@ fn cut(args: &[&str]) -> ExitCode {
         return usage_error("cut takes one SPEC.json and DIR, or --mix SEED and several");
     }
     let specs: Vec<&Path> = specs.iter().map(Path::new).collect();
-    match xtask::cut::cut_files(&specs, seed, Path::new(dir)) {
+    let (result, done) = match merged {
+        false => (xtask::cut::cut_files(&specs, seed, Path::new(dir)), "written to"),
+        true => (merge_files(&specs, seed, Path::new(dir)), "merged into"),
+    };
+    match result {
         Ok(count) => {
-            println!("{count} pages written to {dir}");
+            println!("{count} pages {done} {dir}");
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -260,6 +270,17 @@ fn cut(args: &[&str]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cut --merged`: the pages `cut` would write, through the pipeline up to the downgrade, written
+/// to `out` as the `openapi.yaml` codegen would write; gives the page count.
+fn merge_files(specs: &[&Path], seed: Option<u64>, out: &Path) -> Result<usize, xtask::Errors> {
+    let input = Input::from_pages(xtask::cut::cut_specs(specs, seed)?);
+    let spec = xtask::merged_spec(&input)?;
+    let shown = out.display().to_string();
+    std::fs::write(out, xtask::yaml::to_string(&spec.downgraded))
+        .map_err(|e| xtask::Error::new(&shown, format!("cannot write the merged spec: {e}")))?;
+    Ok(input.pages.len())
 }
 
 fn cut_stand_ins(list: &Path, spec: &Path) -> ExitCode {
