@@ -30,6 +30,7 @@ mod normalize;
 mod report;
 mod schema;
 mod site;
+mod surface;
 #[cfg(feature = "client")]
 mod traced;
 // Without the client, only `fetch` serves from it.

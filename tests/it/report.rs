@@ -104,7 +104,10 @@ fn change_of(impact: Impact) -> Change {
 
 #[test]
 fn bumps_follow_the_worst_change() {
-    let report = |impacts: &[Impact]| Report { changes: impacts.iter().map(|&impact| change_of(impact)).collect() };
+    let report = |impacts: &[Impact]| Report {
+        changes: impacts.iter().map(|&impact| change_of(impact)).collect(),
+        surface: Vec::new(),
+    };
     for (impacts, version, expected) in [
         (&[][..], "0.1.0", "0.1.0"),
         (&[Impact::Docs][..], "0.1.0", "0.1.1"),
@@ -131,7 +134,7 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
 
     let before = xtask::Previous::read(&root).version.expect("generated/Cargo.toml has a version");
     // Additive and docs changes bump the patch below 1.0.
-    let after = Report { changes: vec![change_of(Impact::Additive)] }.bump(&before);
+    let after = Report { changes: vec![change_of(Impact::Additive)], surface: Vec::new() }.bump(&before);
     assert!(before.starts_with("0.") && after != before, "{before} -> {after}");
     let run = xtask::codegen(&root).unwrap_or_else(|e| panic!("{e}")).run;
     let changes: Vec<(Impact, String)> = run.report.changes.iter().map(|c| (c.impact(), c.to_string())).collect();

@@ -25,6 +25,7 @@ pub mod naming;
 pub mod normalize;
 pub mod page;
 pub mod provenance;
+pub mod public;
 pub mod report;
 pub mod schema;
 pub mod sections;
@@ -104,11 +105,13 @@ pub struct Codegen {
     pub written: Vec<Written>,
 }
 
-/// What `generated/` held before a run: the crate version and the OpenAPI document.
+/// What `generated/` held before a run: the crate version, the OpenAPI document and the public
+/// items of its code.
 #[derive(Default)]
 pub struct Previous {
     pub version: Option<String>,
     pub spec: Option<OpenApi30>,
+    pub surface: Option<public::Surface>,
 }
 
 impl Previous {
@@ -125,8 +128,24 @@ impl Previous {
         // Read as the pages are (YAML 1.2 booleans), or an enum value `off` would look changed.
         let text = std::fs::read_to_string(dir.join("openapi.yaml")).ok();
         let spec = text.and_then(|text| OpenApi30::from_value(yaml::from_str(&text).ok()?).ok());
-        Previous { version, spec }
+        let sources = rust_sources(&dir, "src");
+        let surface = (!sources.is_empty()).then(|| public::Surface::of(&sources));
+        Previous { version, spec, surface }
     }
+}
+
+/// The `.rs` files under `dir/folder`, by their path relative to `dir`.
+fn rust_sources(dir: &Path, folder: &str) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir.join(folder)).into_iter().flatten().flatten() {
+        let name = format!("{folder}/{}", entry.file_name().to_string_lossy());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            files.extend(rust_sources(dir, &name));
+        } else if let (true, Ok(text)) = (name.ends_with(".rs"), std::fs::read_to_string(entry.path())) {
+            files.insert(name, text);
+        }
+    }
+    files
 }
 
 /// The whole pipeline short of writing: `input` to the crate's files in memory, the change
@@ -135,14 +154,22 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let MergedSpec { merged, downgraded } = merged_spec(input)?;
     let located = |errors: Errors| locate(errors, &input.pages);
     let model = downgraded.model();
-    let report = match &previous.spec {
+    let mut report = match &previous.spec {
         Some(old) => report::compare(&old.model(), &model),
         None => report::Report::default(),
     };
     let schemas = model.schemas.len();
     let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
+    let by_spec = report.bump(&before);
+    let mut files = generate::generate(&downgraded, &by_spec, &merged.provenance).map_err(located)?;
+    // The code may break callers where the spec does not (a template's method removed).
+    if let Some(old) = &previous.surface {
+        report.surface = public::compare(old, &public::Surface::of(&files));
+    }
     let version = VersionBump { after: report.bump(&before), before };
-    let files = generate::generate(&downgraded, &version.after, &merged.provenance).map_err(located)?;
+    if version.after != by_spec {
+        generate::set_version(&mut files, &version.after).map_err(located)?;
+    }
     Ok(Run {
         pages: input.pages.len(),
         stand_ins: input.pages.iter().filter(|page| cut::is_stand_in(&page.text)).count(),

@@ -397,6 +397,22 @@ fn print_summary(run: &Run) {
     for change in &run.report.changes {
         println!("  {:<8} {change}", change.impact().to_string());
     }
+    print_surface(&run.report);
+}
+
+/// The public Rust items that changed: each breaking one, and how many were added.
+fn print_surface(report: &xtask::report::Report) {
+    if report.surface.is_empty() {
+        return;
+    }
+    let added = report.count_surface(Impact::Additive);
+    println!("Rust surface: {} breaking, {added} additive", report.count_surface(Impact::Breaking));
+    for change in report.surface.iter().filter(|change| change.impact() == Impact::Breaking) {
+        println!("  breaking {change}");
+    }
+    if added > 0 {
+        println!("  additive {added} public items added (the report file lists them)");
+    }
 }
 
 fn print_written(codegen: &Codegen) {

@@ -266,6 +266,15 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     Ok(files)
 }
 
+/// `files`' manifest rendered again for `version`: the surface of the code just generated may
+/// bump the version further than the spec's changes did.
+pub fn set_version(files: &mut BTreeMap<String, String>, version: &str) -> Result<(), Errors> {
+    let api = files.get("src/api.rs").map_or("", String::as_str);
+    let manifest = manifest::manifest(&header("#"), api, version)?;
+    files.insert("Cargo.toml".to_string(), manifest);
+    Ok(())
+}
+
 /// progenitor's tokens as a file; tokens that do not parse are a bug in progenitor or the
 /// rewrite, not in a page.
 fn parse(tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
