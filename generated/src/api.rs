@@ -6268,11 +6268,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
+                self.success = converted(value, "success");
                 self
             }
         }
@@ -6338,11 +6334,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_ids: {e}")
-                    });
+                self.model_ids = converted(value, "model_ids");
                 self
             }
             ///Sets `name`.
@@ -6351,11 +6343,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `prefix`.
@@ -6364,11 +6352,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.prefix = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prefix: {e}")
-                    });
+                self.prefix = converted(value, "prefix");
                 self
             }
             ///Sets `team_name`.
@@ -6377,11 +6361,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
-                    });
+                self.team_name = converted(value, "team_name");
                 self
             }
             ///Sets `type_`.
@@ -6390,11 +6370,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::ApiKeyCategory>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                self.type_ = converted(value, "type_");
                 self
             }
         }
@@ -6445,11 +6421,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.prefix = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prefix: {e}")
-                    });
+                self.prefix = converted(value, "prefix");
                 self
             }
         }
@@ -6490,11 +6462,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.api_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_key: {e}")
-                    });
+                self.api_key = converted(value, "api_key");
                 self
             }
         }
@@ -6536,11 +6504,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ApiKeyInfoV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.keys = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for keys: {e}")
-                    });
+                self.keys = converted(value, "keys");
                 self
             }
         }
@@ -6626,11 +6590,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auth_code: {e}")
-                    });
+                self.auth_code = converted(value, "auth_code");
                 self
             }
             ///Sets `auth_url`.
@@ -6639,11 +6599,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auth_url: {e}")
-                    });
+                self.auth_url = converted(value, "auth_url");
                 self
             }
             ///Sets `expires_at`.
@@ -6654,11 +6610,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                self.expires_at = converted(value, "expires_at");
                 self
             }
             ///Sets `generated_at`.
@@ -6669,11 +6621,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.generated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for generated_at: {e}")
-                    });
+                self.generated_at = converted(value, "generated_at");
                 self
             }
             ///Sets `replica_id`.
@@ -6682,11 +6630,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.replica_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for replica_id: {e}")
-                    });
+                self.replica_id = converted(value, "replica_id");
                 self
             }
             ///Sets `session_id`.
@@ -6695,11 +6639,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.session_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
-                    });
+                self.session_id = converted(value, "session_id");
                 self
             }
             ///Sets `tunnel_name`.
@@ -6708,11 +6648,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.tunnel_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tunnel_name: {e}")
-                    });
+                self.tunnel_name = converted(value, "tunnel_name");
                 self
             }
             ///Sets `working_directory`.
@@ -6721,13 +6657,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.working_directory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for working_directory: {e}"
-                        )
-                    });
+                self.working_directory = converted(value, "working_directory");
                 self
             }
         }
@@ -6819,13 +6749,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_window = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_window: {e}"
-                        )
-                    });
+                self.autoscaling_window = converted(value, "autoscaling_window");
                 self
             }
             ///Sets `concurrency_target`.
@@ -6834,13 +6758,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.concurrency_target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for concurrency_target: {e}"
-                        )
-                    });
+                self.concurrency_target = converted(value, "concurrency_target");
                 self
             }
             ///Sets `max_replica`.
@@ -6849,11 +6767,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_replica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_replica: {e}")
-                    });
+                self.max_replica = converted(value, "max_replica");
                 self
             }
             ///Sets `max_scale_down_rate`.
@@ -6862,13 +6776,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_scale_down_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_scale_down_rate: {e}"
-                        )
-                    });
+                self.max_scale_down_rate = converted(value, "max_scale_down_rate");
                 self
             }
             ///Sets `min_replica`.
@@ -6877,11 +6785,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.min_replica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_replica: {e}")
-                    });
+                self.min_replica = converted(value, "min_replica");
                 self
             }
             ///Sets `scale_down_delay`.
@@ -6890,13 +6794,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_delay = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scale_down_delay: {e}"
-                        )
-                    });
+                self.scale_down_delay = converted(value, "scale_down_delay");
                 self
             }
             ///Sets `target_in_flight_tokens`.
@@ -6905,13 +6803,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.target_in_flight_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_in_flight_tokens: {e}"
-                        )
-                    });
+                self.target_in_flight_tokens = converted(
+                    value,
+                    "target_in_flight_tokens",
+                );
                 self
             }
             ///Sets `target_utilization_percentage`.
@@ -6920,13 +6815,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.target_utilization_percentage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_utilization_percentage: {e}"
-                        )
-                    });
+                self.target_utilization_percentage = converted(
+                    value,
+                    "target_utilization_percentage",
+                );
                 self
             }
         }
@@ -7006,13 +6898,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_access_key_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for aws_access_key_id: {e}"
-                        )
-                    });
+                self.aws_access_key_id = converted(value, "aws_access_key_id");
                 self
             }
             ///Sets `aws_secret_access_key`.
@@ -7021,13 +6907,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_secret_access_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for aws_secret_access_key: {e}"
-                        )
-                    });
+                self.aws_secret_access_key = converted(value, "aws_secret_access_key");
                 self
             }
             ///Sets `aws_session_token`.
@@ -7036,13 +6916,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_session_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for aws_session_token: {e}"
-                        )
-                    });
+                self.aws_session_token = converted(value, "aws_session_token");
                 self
             }
         }
@@ -7101,13 +6975,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::SecretReferenceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.access_key_secret_ref = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for access_key_secret_ref: {e}"
-                        )
-                    });
+                self.access_key_secret_ref = converted(value, "access_key_secret_ref");
                 self
             }
             ///Sets `secret_access_key_secret_ref`.
@@ -7116,13 +6984,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::SecretReferenceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.secret_access_key_secret_ref = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for secret_access_key_secret_ref: {e}"
-                        )
-                    });
+                self.secret_access_key_secret_ref = converted(
+                    value,
+                    "secret_access_key_secret_ref",
+                );
                 self
             }
         }
@@ -7177,11 +7042,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for region: {e}")
-                    });
+                self.region = converted(value, "region");
                 self
             }
             ///Sets `role_arn`.
@@ -7190,11 +7051,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_arn = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_arn: {e}")
-                    });
+                self.role_arn = converted(value, "role_arn");
                 self
             }
         }
@@ -7251,11 +7108,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
+                self.job_id = converted(value, "job_id");
                 self
             }
             ///Sets `project_name`.
@@ -7264,11 +7117,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for project_name: {e}")
-                    });
+                self.project_name = converted(value, "project_name");
                 self
             }
             ///Sets `typ`.
@@ -7279,11 +7128,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.typ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for typ: {e}")
-                    });
+                self.typ = converted(value, "typ");
                 self
             }
         }
@@ -7350,13 +7195,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for checkpoint_name: {e}"
-                        )
-                    });
+                self.checkpoint_name = converted(value, "checkpoint_name");
                 self
             }
             ///Sets `job_id`.
@@ -7365,11 +7204,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
+                self.job_id = converted(value, "job_id");
                 self
             }
             ///Sets `project_name`.
@@ -7378,11 +7213,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for project_name: {e}")
-                    });
+                self.project_name = converted(value, "project_name");
                 self
             }
             ///Sets `typ`.
@@ -7393,11 +7224,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.typ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for typ: {e}")
-                    });
+                self.typ = converted(value, "typ");
                 self
             }
         }
@@ -7497,13 +7324,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_metadata = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chain_metadata: {e}"
-                        )
-                    });
+                self.chain_metadata = converted(value, "chain_metadata");
                 self
             }
             ///Sets `environment_name`.
@@ -7512,13 +7333,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for environment_name: {e}"
-                        )
-                    });
+                self.environment_name = converted(value, "environment_name");
                 self
             }
             ///Sets `id`.
@@ -7527,9 +7342,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `instance_type`.
@@ -7538,11 +7351,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance_type: {e}")
-                    });
+                self.instance_type = converted(value, "instance_type");
                 self
             }
             ///Sets `is_deleted`.
@@ -7551,11 +7360,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_deleted: {e}")
-                    });
+                self.is_deleted = converted(value, "is_deleted");
                 self
             }
             ///Sets `kind`.
@@ -7564,11 +7369,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::ResourceKind>,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+                self.kind = converted(value, "kind");
                 self
             }
             ///Sets `model_name`.
@@ -7577,11 +7378,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_name: {e}")
-                    });
+                self.model_name = converted(value, "model_name");
                 self
             }
             ///Sets `name`.
@@ -7590,11 +7387,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `team_id`.
@@ -7603,11 +7396,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_id: {e}")
-                    });
+                self.team_id = converted(value, "team_id");
                 self
             }
             ///Sets `team_name`.
@@ -7616,11 +7405,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
-                    });
+                self.team_name = converted(value, "team_name");
                 self
             }
         }
@@ -7691,11 +7476,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = converted(value, "message");
                 self
             }
             ///Sets `status`.
@@ -7704,11 +7485,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::CancelPromotionStatusV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                self.status = converted(value, "status");
                 self
             }
         }
@@ -7767,11 +7544,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chain_id: {e}")
-                    });
+                self.chain_id = converted(value, "chain_id");
                 self
             }
             ///Sets `deleted`.
@@ -7780,11 +7553,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
+                self.deleted = converted(value, "deleted");
                 self
             }
             ///Sets `id`.
@@ -7793,9 +7562,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
         }
@@ -7880,11 +7647,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chain_id: {e}")
-                    });
+                self.chain_id = converted(value, "chain_id");
                 self
             }
             ///Sets `chainlets`.
@@ -7893,11 +7656,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ChainletV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chainlets: {e}")
-                    });
+                self.chainlets = converted(value, "chainlets");
                 self
             }
             ///Sets `created_at`.
@@ -7906,11 +7665,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `environment`.
@@ -7919,11 +7674,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for environment: {e}")
-                    });
+                self.environment = converted(value, "environment");
                 self
             }
             ///Sets `id`.
@@ -7932,9 +7683,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `status`.
@@ -7943,11 +7692,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::DeploymentStatusV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                self.status = converted(value, "status");
                 self
             }
         }
@@ -8005,11 +7750,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ChainDeploymentV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployments: {e}")
-                    });
+                self.deployments = converted(value, "deployments");
                 self
             }
         }
@@ -8098,13 +7839,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.candidate_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for candidate_deployment: {e}"
-                        )
-                    });
+                self.candidate_deployment = converted(value, "candidate_deployment");
                 self
             }
             ///Sets `chain_id`.
@@ -8113,11 +7848,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chain_id: {e}")
-                    });
+                self.chain_id = converted(value, "chain_id");
                 self
             }
             ///Sets `chainlet_settings`.
@@ -8128,13 +7859,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chainlet_settings: {e}"
-                        )
-                    });
+                self.chainlet_settings = converted(value, "chainlet_settings");
                 self
             }
             ///Sets `created_at`.
@@ -8143,11 +7868,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `current_deployment`.
@@ -8158,13 +7879,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.current_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for current_deployment: {e}"
-                        )
-                    });
+                self.current_deployment = converted(value, "current_deployment");
                 self
             }
             ///Sets `name`.
@@ -8173,11 +7888,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `promotion_settings`.
@@ -8186,13 +7897,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::PromotionSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_settings: {e}"
-                        )
-                    });
+                self.promotion_settings = converted(value, "promotion_settings");
                 self
             }
         }
@@ -8254,11 +7959,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.environments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for environments: {e}")
-                    });
+                self.environments = converted(value, "environments");
                 self
             }
         }
@@ -8319,13 +8020,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_deployment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chain_deployment_id: {e}"
-                        )
-                    });
+                self.chain_deployment_id = converted(value, "chain_deployment_id");
                 self
             }
             ///Sets `chain_id`.
@@ -8334,11 +8029,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chain_id: {e}")
-                    });
+                self.chain_id = converted(value, "chain_id");
                 self
             }
             ///Sets `chain_name`.
@@ -8347,11 +8038,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chain_name: {e}")
-                    });
+                self.chain_name = converted(value, "chain_name");
                 self
             }
         }
@@ -8402,11 +8089,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
+                self.deleted = converted(value, "deleted");
                 self
             }
             ///Sets `id`.
@@ -8415,9 +8098,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
         }
@@ -8488,11 +8169,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `deployments_count`.
@@ -8501,13 +8178,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployments_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deployments_count: {e}"
-                        )
-                    });
+                self.deployments_count = converted(value, "deployments_count");
                 self
             }
             ///Sets `id`.
@@ -8516,9 +8187,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `name`.
@@ -8527,11 +8196,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `team_name`.
@@ -8540,11 +8205,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
-                    });
+                self.team_name = converted(value, "team_name");
                 self
             }
         }
@@ -8607,13 +8268,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::UpdateAutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `chainlet_name`.
@@ -8622,11 +8277,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chainlet_name: {e}")
-                    });
+                self.chainlet_name = converted(value, "chainlet_name");
                 self
             }
         }
@@ -8687,11 +8338,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chainlet_name: {e}")
-                    });
+                self.chainlet_name = converted(value, "chainlet_name");
                 self
             }
             ///Sets `instance_type_id`.
@@ -8700,13 +8347,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_type_id: {e}"
-                        )
-                    });
+                self.instance_type_id = converted(value, "instance_type_id");
                 self
             }
         }
@@ -8768,13 +8409,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `chainlet_name`.
@@ -8783,11 +8418,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chainlet_name: {e}")
-                    });
+                self.chainlet_name = converted(value, "chainlet_name");
                 self
             }
             ///Sets `instance_type_id`.
@@ -8796,13 +8427,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_type_id: {e}"
-                        )
-                    });
+                self.instance_type_id = converted(value, "instance_type_id");
                 self
             }
         }
@@ -8869,13 +8494,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `chainlet_name`.
@@ -8884,11 +8503,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chainlet_name: {e}")
-                    });
+                self.chainlet_name = converted(value, "chainlet_name");
                 self
             }
             ///Sets `instance_type`.
@@ -8897,11 +8512,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::InstanceTypeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance_type: {e}")
-                    });
+                self.instance_type = converted(value, "instance_type");
                 self
             }
         }
@@ -8980,13 +8591,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active_replica_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for active_replica_count: {e}"
-                        )
-                    });
+                self.active_replica_count = converted(value, "active_replica_count");
                 self
             }
             ///Sets `autoscaling_settings`.
@@ -8997,13 +8602,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `id`.
@@ -9012,9 +8611,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `instance_type_name`.
@@ -9023,13 +8620,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_type_name: {e}"
-                        )
-                    });
+                self.instance_type_name = converted(value, "instance_type_name");
                 self
             }
             ///Sets `name`.
@@ -9038,11 +8629,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `status`.
@@ -9051,11 +8638,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::DeploymentStatusV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                self.status = converted(value, "status");
                 self
             }
         }
@@ -9111,11 +8694,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ChainV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chains = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chains: {e}")
-                    });
+                self.chains = converted(value, "chains");
                 self
             }
         }
@@ -9180,11 +8759,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_modified = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_modified: {e}")
-                    });
+                self.last_modified = converted(value, "last_modified");
                 self
             }
             ///Sets `node_rank`.
@@ -9193,11 +8768,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.node_rank = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node_rank: {e}")
-                    });
+                self.node_rank = converted(value, "node_rank");
                 self
             }
             ///Sets `relative_file_name`.
@@ -9206,13 +8777,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.relative_file_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for relative_file_name: {e}"
-                        )
-                    });
+                self.relative_file_name = converted(value, "relative_file_name");
                 self
             }
             ///Sets `size_bytes`.
@@ -9221,11 +8786,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.size_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size_bytes: {e}")
-                    });
+                self.size_bytes = converted(value, "size_bytes");
                 self
             }
             ///Sets `url`.
@@ -9234,11 +8795,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                self.url = converted(value, "url");
                 self
             }
         }
@@ -9304,11 +8861,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_ids: {e}")
-                    });
+                self.model_ids = converted(value, "model_ids");
                 self
             }
             ///Sets `name`.
@@ -9317,11 +8870,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `type_`.
@@ -9330,11 +8879,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::ApiKeyCategory>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                self.type_ = converted(value, "type_");
                 self
             }
         }
@@ -9399,13 +8944,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chainlet_settings: {e}"
-                        )
-                    });
+                self.chainlet_settings = converted(value, "chainlet_settings");
                 self
             }
             ///Sets `name`.
@@ -9414,11 +8953,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `promotion_settings`.
@@ -9429,13 +8964,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_settings: {e}"
-                        )
-                    });
+                self.promotion_settings = converted(value, "promotion_settings");
                 self
             }
         }
@@ -9496,13 +9025,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `name`.
@@ -9511,11 +9034,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `promotion_settings`.
@@ -9526,13 +9045,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_settings: {e}"
-                        )
-                    });
+                self.promotion_settings = converted(value, "promotion_settings");
                 self
             }
         }
@@ -9613,13 +9126,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.allow_patterns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for allow_patterns: {e}"
-                        )
-                    });
+                self.allow_patterns = converted(value, "allow_patterns");
                 self
             }
             ///Sets `auth`.
@@ -9632,11 +9139,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auth: {e}")
-                    });
+                self.auth = converted(value, "auth");
                 self
             }
             ///Sets `auth_secret_name`.
@@ -9645,13 +9148,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_secret_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auth_secret_name: {e}"
-                        )
-                    });
+                self.auth_secret_name = converted(value, "auth_secret_name");
                 self
             }
             ///Sets `ignore_patterns`.
@@ -9662,13 +9159,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.ignore_patterns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ignore_patterns: {e}"
-                        )
-                    });
+                self.ignore_patterns = converted(value, "ignore_patterns");
                 self
             }
             ///Sets `mount_location`.
@@ -9677,13 +9168,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mount_location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mount_location: {e}"
-                        )
-                    });
+                self.mount_location = converted(value, "mount_location");
                 self
             }
             ///Sets `source`.
@@ -9692,11 +9177,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.source = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for source: {e}")
-                    });
+                self.source = converted(value, "source");
                 self
             }
         }
@@ -9754,11 +9235,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DeploymentArchiveSourceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.source = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for source: {e}")
-                    });
+                self.source = converted(value, "source");
                 self
             }
         }
@@ -9802,11 +9279,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::CreateModelRequestV1Source>,
                 T::Error: ::std::fmt::Display,
             {
-                self.source = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for source: {e}")
-                    });
+                self.source = converted(value, "source");
                 self
             }
         }
@@ -9855,11 +9328,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.accelerator = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for accelerator: {e}")
-                    });
+                self.accelerator = converted(value, "accelerator");
                 self
             }
             ///Sets `count`.
@@ -9868,11 +9337,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for count: {e}")
-                    });
+                self.count = converted(value, "count");
                 self
             }
         }
@@ -9934,13 +9399,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_legacy_hf_mount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_legacy_hf_mount: {e}"
-                        )
-                    });
+                self.enable_legacy_hf_mount = converted(value, "enable_legacy_hf_mount");
                 self
             }
             ///Sets `enabled`.
@@ -9949,11 +9408,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
+                self.enabled = converted(value, "enabled");
                 self
             }
             ///Sets `mount_base_path`.
@@ -9962,13 +9417,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mount_base_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mount_base_path: {e}"
-                        )
-                    });
+                self.mount_base_path = converted(value, "mount_base_path");
                 self
             }
             ///Sets `require_cache_affinity`.
@@ -9977,13 +9426,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.require_cache_affinity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for require_cache_affinity: {e}"
-                        )
-                    });
+                self.require_cache_affinity = converted(value, "require_cache_affinity");
                 self
             }
         }
@@ -10044,13 +9487,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for checkpoint_path: {e}"
-                        )
-                    });
+                self.checkpoint_path = converted(value, "checkpoint_path");
                 self
             }
             ///Sets `enabled`.
@@ -10059,11 +9496,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
+                self.enabled = converted(value, "enabled");
                 self
             }
             ///Sets `volume_size_gib`.
@@ -10072,13 +9505,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.volume_size_gib = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for volume_size_gib: {e}"
-                        )
-                    });
+                self.volume_size_gib = converted(value, "volume_size_gib");
                 self
             }
         }
@@ -10149,11 +9576,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.accelerator = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for accelerator: {e}")
-                    });
+                self.accelerator = converted(value, "accelerator");
                 self
             }
             ///Sets `availability_model`.
@@ -10164,13 +9587,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.availability_model = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for availability_model: {e}"
-                        )
-                    });
+                self.availability_model = converted(value, "availability_model");
                 self
             }
             ///Sets `cpu_count`.
@@ -10179,11 +9596,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cpu_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cpu_count: {e}")
-                    });
+                self.cpu_count = converted(value, "cpu_count");
                 self
             }
             ///Sets `memory`.
@@ -10192,11 +9605,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.memory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for memory: {e}")
-                    });
+                self.memory = converted(value, "memory");
                 self
             }
             ///Sets `node_count`.
@@ -10205,11 +9614,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.node_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node_count: {e}")
-                    });
+                self.node_count = converted(value, "node_count");
                 self
             }
         }
@@ -10270,11 +9675,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.base_image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for base_image: {e}")
-                    });
+                self.base_image = converted(value, "base_image");
                 self
             }
             ///Sets `docker_auth`.
@@ -10283,11 +9684,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::DockerAuthV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.docker_auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for docker_auth: {e}")
-                    });
+                self.docker_auth = converted(value, "docker_auth");
                 self
             }
         }
@@ -10337,11 +9734,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::CreateTrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
         }
@@ -10389,11 +9782,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
         }
@@ -10473,11 +9862,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.artifacts = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for artifacts: {e}")
-                    });
+                self.artifacts = converted(value, "artifacts");
                 self
             }
             ///Sets `cache_config`.
@@ -10488,11 +9873,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.cache_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cache_config: {e}")
-                    });
+                self.cache_config = converted(value, "cache_config");
                 self
             }
             ///Sets `checkpointing_config`.
@@ -10503,13 +9884,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpointing_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for checkpointing_config: {e}"
-                        )
-                    });
+                self.checkpointing_config = converted(value, "checkpointing_config");
                 self
             }
             ///Sets `enable_cache`.
@@ -10518,11 +9893,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_cache = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enable_cache: {e}")
-                    });
+                self.enable_cache = converted(value, "enable_cache");
                 self
             }
             ///Sets `environment_variables`.
@@ -10536,13 +9907,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment_variables = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for environment_variables: {e}"
-                        )
-                    });
+                self.environment_variables = converted(value, "environment_variables");
                 self
             }
             ///Sets `load_checkpoint_config`.
@@ -10553,13 +9918,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.load_checkpoint_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for load_checkpoint_config: {e}"
-                        )
-                    });
+                self.load_checkpoint_config = converted(value, "load_checkpoint_config");
                 self
             }
             ///Sets `start_commands`.
@@ -10568,13 +9927,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.start_commands = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_commands: {e}"
-                        )
-                    });
+                self.start_commands = converted(value, "start_commands");
                 self
             }
         }
@@ -10639,11 +9992,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_bucket = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_bucket: {e}")
-                    });
+                self.s3_bucket = converted(value, "s3_bucket");
                 self
             }
             ///Sets `s3_key`.
@@ -10652,11 +10001,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_key: {e}")
-                    });
+                self.s3_key = converted(value, "s3_key");
                 self
             }
         }
@@ -10748,11 +10093,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.compute = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for compute: {e}")
-                    });
+                self.compute = converted(value, "compute");
                 self
             }
             ///Sets `enable_baseten_workdir`.
@@ -10761,13 +10102,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_baseten_workdir = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_baseten_workdir: {e}"
-                        )
-                    });
+                self.enable_baseten_workdir = converted(value, "enable_baseten_workdir");
                 self
             }
             ///Sets `image`.
@@ -10776,11 +10111,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::CreateTrainingJobImageV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
+                self.image = converted(value, "image");
                 self
             }
             ///Sets `interactive_session`.
@@ -10791,13 +10122,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.interactive_session = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for interactive_session: {e}"
-                        )
-                    });
+                self.interactive_session = converted(value, "interactive_session");
                 self
             }
             ///Sets `name`.
@@ -10806,11 +10131,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `priority`.
@@ -10819,11 +10140,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
+                self.priority = converted(value, "priority");
                 self
             }
             ///Sets `runtime`.
@@ -10834,11 +10151,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.runtime = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for runtime: {e}")
-                    });
+                self.runtime = converted(value, "runtime");
                 self
             }
             ///Sets `truss_user_env`.
@@ -10847,13 +10160,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::TrussUserEnv>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.truss_user_env = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for truss_user_env: {e}"
-                        )
-                    });
+                self.truss_user_env = converted(value, "truss_user_env");
                 self
             }
             ///Sets `weights`.
@@ -10864,11 +10171,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.weights = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weights: {e}")
-                    });
+                self.weights = converted(value, "weights");
                 self
             }
         }
@@ -10937,11 +10240,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment: {e}")
-                    });
+                self.deployment = converted(value, "deployment");
                 self
             }
             ///Sets `model`.
@@ -10950,11 +10249,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::ModelV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model: {e}")
-                    });
+                self.model = converted(value, "model");
                 self
             }
         }
@@ -11038,11 +10333,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DailyDedicatedUsageV1ComputeCost>,
                 T::Error: ::std::fmt::Display,
             {
-                self.compute_cost = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for compute_cost: {e}")
-                    });
+                self.compute_cost = converted(value, "compute_cost");
                 self
             }
             ///Sets `date`.
@@ -11051,11 +10342,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
+                self.date = converted(value, "date");
                 self
             }
             ///Sets `inference_requests`.
@@ -11064,13 +10351,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inference_requests = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inference_requests: {e}"
-                        )
-                    });
+                self.inference_requests = converted(value, "inference_requests");
                 self
             }
             ///Sets `minutes`.
@@ -11079,11 +10360,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for minutes: {e}")
-                    });
+                self.minutes = converted(value, "minutes");
                 self
             }
             ///Sets `subtotal`.
@@ -11092,11 +10369,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DailyDedicatedUsageV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
             ///Sets `surcharge_cost`.
@@ -11105,13 +10378,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DailyDedicatedUsageV1SurchargeCost>,
                 T::Error: ::std::fmt::Display,
             {
-                self.surcharge_cost = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for surcharge_cost: {e}"
-                        )
-                    });
+                self.surcharge_cost = converted(value, "surcharge_cost");
                 self
             }
         }
@@ -11192,13 +10459,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cached_input_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cached_input_tokens: {e}"
-                        )
-                    });
+                self.cached_input_tokens = converted(value, "cached_input_tokens");
                 self
             }
             ///Sets `date`.
@@ -11207,11 +10468,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
+                self.date = converted(value, "date");
                 self
             }
             ///Sets `input_tokens`.
@@ -11220,11 +10477,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.input_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for input_tokens: {e}")
-                    });
+                self.input_tokens = converted(value, "input_tokens");
                 self
             }
             ///Sets `output_tokens`.
@@ -11233,11 +10486,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.output_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for output_tokens: {e}")
-                    });
+                self.output_tokens = converted(value, "output_tokens");
                 self
             }
             ///Sets `subtotal`.
@@ -11246,11 +10495,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DailyModelApiUsageV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
         }
@@ -11319,11 +10564,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
+                self.date = converted(value, "date");
                 self
             }
             ///Sets `minutes`.
@@ -11332,11 +10573,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for minutes: {e}")
-                    });
+                self.minutes = converted(value, "minutes");
                 self
             }
             ///Sets `subtotal`.
@@ -11345,11 +10582,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DailyTrainingUsageV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
         }
@@ -11395,11 +10628,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
+                self.success = converted(value, "success");
                 self
             }
         }
@@ -11482,13 +10711,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::BillableResourceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.billable_resource = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for billable_resource: {e}"
-                        )
-                    });
+                self.billable_resource = converted(value, "billable_resource");
                 self
             }
             ///Sets `compute_cost`.
@@ -11497,11 +10720,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DedicatedItemV1ComputeCost>,
                 T::Error: ::std::fmt::Display,
             {
-                self.compute_cost = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for compute_cost: {e}")
-                    });
+                self.compute_cost = converted(value, "compute_cost");
                 self
             }
             ///Sets `daily`.
@@ -11512,11 +10731,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for daily: {e}")
-                    });
+                self.daily = converted(value, "daily");
                 self
             }
             ///Sets `inference_requests`.
@@ -11525,13 +10740,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inference_requests = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inference_requests: {e}"
-                        )
-                    });
+                self.inference_requests = converted(value, "inference_requests");
                 self
             }
             ///Sets `minutes`.
@@ -11540,11 +10749,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for minutes: {e}")
-                    });
+                self.minutes = converted(value, "minutes");
                 self
             }
             ///Sets `subtotal`.
@@ -11553,11 +10758,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DedicatedItemV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
             ///Sets `surcharge_cost`.
@@ -11566,13 +10767,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DedicatedItemV1SurchargeCost>,
                 T::Error: ::std::fmt::Display,
             {
-                self.surcharge_cost = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for surcharge_cost: {e}"
-                        )
-                    });
+                self.surcharge_cost = converted(value, "surcharge_cost");
                 self
             }
         }
@@ -11656,11 +10851,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::DedicatedItemV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.breakdown = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for breakdown: {e}")
-                    });
+                self.breakdown = converted(value, "breakdown");
                 self
             }
             ///Sets `credits_used`.
@@ -11669,11 +10860,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DedicatedUsageV1CreditsUsed>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_used = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credits_used: {e}")
-                    });
+                self.credits_used = converted(value, "credits_used");
                 self
             }
             ///Sets `minutes`.
@@ -11682,11 +10869,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for minutes: {e}")
-                    });
+                self.minutes = converted(value, "minutes");
                 self
             }
             ///Sets `subtotal`.
@@ -11695,11 +10878,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DedicatedUsageV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
             ///Sets `total`.
@@ -11708,11 +10887,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DedicatedUsageV1Total>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
+                self.total = converted(value, "total");
                 self
             }
         }
@@ -11813,11 +10988,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for config: {e}")
-                    });
+                self.config = converted(value, "config");
                 self
             }
             ///Sets `deploy_timeout_minutes`.
@@ -11826,13 +10997,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deploy_timeout_minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deploy_timeout_minutes: {e}"
-                        )
-                    });
+                self.deploy_timeout_minutes = converted(value, "deploy_timeout_minutes");
                 self
             }
             ///Sets `deployment_name`.
@@ -11841,13 +11006,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deployment_name: {e}"
-                        )
-                    });
+                self.deployment_name = converted(value, "deployment_name");
                 self
             }
             ///Sets `environment_name`.
@@ -11856,13 +11015,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for environment_name: {e}"
-                        )
-                    });
+                self.environment_name = converted(value, "environment_name");
                 self
             }
             ///Sets `is_development`.
@@ -11871,13 +11024,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_development = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_development: {e}"
-                        )
-                    });
+                self.is_development = converted(value, "is_development");
                 self
             }
             ///Sets `labels`.
@@ -11890,11 +11037,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.labels = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for labels: {e}")
-                    });
+                self.labels = converted(value, "labels");
                 self
             }
             ///Sets `preserve_env_instance_type`.
@@ -11903,13 +11046,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.preserve_env_instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for preserve_env_instance_type: {e}"
-                        )
-                    });
+                self.preserve_env_instance_type = converted(
+                    value,
+                    "preserve_env_instance_type",
+                );
                 self
             }
             ///Sets `raw_config`.
@@ -11918,11 +11058,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.raw_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for raw_config: {e}")
-                    });
+                self.raw_config = converted(value, "raw_config");
                 self
             }
             ///Sets `user_env`.
@@ -11935,11 +11071,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_env = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_env: {e}")
-                    });
+                self.user_env = converted(value, "user_env");
                 self
             }
         }
@@ -12013,11 +11145,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DeploymentArchivePayloadV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment: {e}")
-                    });
+                self.deployment = converted(value, "deployment");
                 self
             }
             ///Sets `kind`.
@@ -12028,11 +11156,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+                self.kind = converted(value, "kind");
                 self
             }
             ///Sets `s3_key`.
@@ -12041,11 +11165,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_key: {e}")
-                    });
+                self.s3_key = converted(value, "s3_key");
                 self
             }
         }
@@ -12105,11 +11225,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for config: {e}")
-                    });
+                self.config = converted(value, "config");
                 self
             }
             ///Sets `raw_config`.
@@ -12118,11 +11234,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.raw_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for raw_config: {e}")
-                    });
+                self.raw_config = converted(value, "raw_config");
                 self
             }
         }
@@ -12181,11 +11293,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
+                self.deleted = converted(value, "deleted");
                 self
             }
             ///Sets `id`.
@@ -12194,9 +11302,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `model_id`.
@@ -12205,11 +11311,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_id: {e}")
-                    });
+                self.model_id = converted(value, "model_id");
                 self
             }
         }
@@ -12333,13 +11435,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active_replica_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for active_replica_count: {e}"
-                        )
-                    });
+                self.active_replica_count = converted(value, "active_replica_count");
                 self
             }
             ///Sets `autoscaling_settings`.
@@ -12350,13 +11446,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `created_at`.
@@ -12365,11 +11455,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `environment`.
@@ -12378,11 +11464,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for environment: {e}")
-                    });
+                self.environment = converted(value, "environment");
                 self
             }
             ///Sets `id`.
@@ -12391,9 +11473,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `instance_type_name`.
@@ -12402,13 +11482,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_type_name: {e}"
-                        )
-                    });
+                self.instance_type_name = converted(value, "instance_type_name");
                 self
             }
             ///Sets `is_development`.
@@ -12417,13 +11491,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_development = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_development: {e}"
-                        )
-                    });
+                self.is_development = converted(value, "is_development");
                 self
             }
             ///Sets `is_production`.
@@ -12432,11 +11500,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_production = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_production: {e}")
-                    });
+                self.is_production = converted(value, "is_production");
                 self
             }
             ///Sets `labels`.
@@ -12449,11 +11513,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.labels = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for labels: {e}")
-                    });
+                self.labels = converted(value, "labels");
                 self
             }
             ///Sets `model_id`.
@@ -12462,11 +11522,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_id: {e}")
-                    });
+                self.model_id = converted(value, "model_id");
                 self
             }
             ///Sets `name`.
@@ -12475,11 +11531,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `region`.
@@ -12488,11 +11540,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::RegionV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for region: {e}")
-                    });
+                self.region = converted(value, "region");
                 self
             }
             ///Sets `request_backpressure_settings`.
@@ -12503,13 +11551,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.request_backpressure_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_backpressure_settings: {e}"
-                        )
-                    });
+                self.request_backpressure_settings = converted(
+                    value,
+                    "request_backpressure_settings",
+                );
                 self
             }
             ///Sets `status`.
@@ -12518,11 +11563,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::DeploymentStatusV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                self.status = converted(value, "status");
                 self
             }
         }
@@ -12596,11 +11637,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::DeploymentV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployments: {e}")
-                    });
+                self.deployments = converted(value, "deployments");
                 self
             }
         }
@@ -12679,11 +11716,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::DockerAuthType>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_method = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auth_method: {e}")
-                    });
+                self.auth_method = converted(value, "auth_method");
                 self
             }
             ///Sets `aws_iam_docker_auth`.
@@ -12694,13 +11727,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_iam_docker_auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for aws_iam_docker_auth: {e}"
-                        )
-                    });
+                self.aws_iam_docker_auth = converted(value, "aws_iam_docker_auth");
                 self
             }
             ///Sets `aws_oidc_docker_auth`.
@@ -12711,13 +11738,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_oidc_docker_auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for aws_oidc_docker_auth: {e}"
-                        )
-                    });
+                self.aws_oidc_docker_auth = converted(value, "aws_oidc_docker_auth");
                 self
             }
             ///Sets `gcp_oidc_docker_auth`.
@@ -12728,13 +11749,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.gcp_oidc_docker_auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gcp_oidc_docker_auth: {e}"
-                        )
-                    });
+                self.gcp_oidc_docker_auth = converted(value, "gcp_oidc_docker_auth");
                 self
             }
             ///Sets `gcp_service_account_json_docker_auth`.
@@ -12745,13 +11760,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.gcp_service_account_json_docker_auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gcp_service_account_json_docker_auth: {e}"
-                        )
-                    });
+                self.gcp_service_account_json_docker_auth = converted(
+                    value,
+                    "gcp_service_account_json_docker_auth",
+                );
                 self
             }
             ///Sets `registry`.
@@ -12760,11 +11772,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.registry = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry: {e}")
-                    });
+                self.registry = converted(value, "registry");
                 self
             }
             ///Sets `registry_secret_docker_auth`.
@@ -12775,13 +11783,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.registry_secret_docker_auth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for registry_secret_docker_auth: {e}"
-                        )
-                    });
+                self.registry_secret_docker_auth = converted(
+                    value,
+                    "registry_secret_docker_auth",
+                );
                 self
             }
         }
@@ -12842,11 +11847,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.download_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for download_url: {e}")
-                    });
+                self.download_url = converted(value, "download_url");
                 self
             }
         }
@@ -12894,13 +11895,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.artifact_presigned_urls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for artifact_presigned_urls: {e}"
-                        )
-                    });
+                self.artifact_presigned_urls = converted(
+                    value,
+                    "artifact_presigned_urls",
+                );
                 self
             }
         }
@@ -12995,13 +11993,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::AutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `candidate_deployment`.
@@ -13010,13 +12002,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::DeploymentV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.candidate_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for candidate_deployment: {e}"
-                        )
-                    });
+                self.candidate_deployment = converted(value, "candidate_deployment");
                 self
             }
             ///Sets `created_at`.
@@ -13025,11 +12011,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `current_deployment`.
@@ -13038,13 +12020,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::DeploymentV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.current_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for current_deployment: {e}"
-                        )
-                    });
+                self.current_deployment = converted(value, "current_deployment");
                 self
             }
             ///Sets `instance_type`.
@@ -13053,11 +12029,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::InstanceTypeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance_type: {e}")
-                    });
+                self.instance_type = converted(value, "instance_type");
                 self
             }
             ///Sets `model_id`.
@@ -13066,11 +12038,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_id: {e}")
-                    });
+                self.model_id = converted(value, "model_id");
                 self
             }
             ///Sets `name`.
@@ -13079,11 +12047,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `promotion_settings`.
@@ -13092,13 +12056,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::PromotionSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_settings: {e}"
-                        )
-                    });
+                self.promotion_settings = converted(value, "promotion_settings");
                 self
             }
         }
@@ -13158,11 +12116,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::EnvironmentV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for environments: {e}")
-                    });
+                self.environments = converted(value, "environments");
                 self
             }
         }
@@ -13234,11 +12188,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.file_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_type: {e}")
-                    });
+                self.file_type = converted(value, "file_type");
                 self
             }
             ///Sets `modified`.
@@ -13247,11 +12197,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.modified = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for modified: {e}")
-                    });
+                self.modified = converted(value, "modified");
                 self
             }
             ///Sets `path`.
@@ -13260,11 +12206,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
+                self.path = converted(value, "path");
                 self
             }
             ///Sets `permissions`.
@@ -13273,11 +12215,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.permissions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
+                self.permissions = converted(value, "permissions");
                 self
             }
             ///Sets `size_bytes`.
@@ -13286,11 +12224,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.size_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size_bytes: {e}")
-                    });
+                self.size_bytes = converted(value, "size_bytes");
                 self
             }
         }
@@ -13352,13 +12286,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.service_account = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for service_account: {e}"
-                        )
-                    });
+                self.service_account = converted(value, "service_account");
                 self
             }
             ///Sets `workload_identity_provider`.
@@ -13367,13 +12295,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.workload_identity_provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for workload_identity_provider: {e}"
-                        )
-                    });
+                self.workload_identity_provider = converted(
+                    value,
+                    "workload_identity_provider",
+                );
                 self
             }
         }
@@ -13423,13 +12348,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::SecretReferenceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.service_account_json_secret_ref = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for service_account_json_secret_ref: {e}"
-                        )
-                    });
+                self.service_account_json_secret_ref = converted(
+                    value,
+                    "service_account_json_secret_ref",
+                );
                 self
             }
         }
@@ -13480,11 +12402,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AuthCodeV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_codes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auth_codes: {e}")
-                    });
+                self.auth_codes = converted(value, "auth_codes");
                 self
             }
         }
@@ -13548,13 +12466,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::FileSummary>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.file_summaries = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for file_summaries: {e}"
-                        )
-                    });
+                self.file_summaries = converted(value, "file_summaries");
                 self
             }
             ///Sets `project_id`.
@@ -13563,11 +12475,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for project_id: {e}")
-                    });
+                self.project_id = converted(value, "project_id");
                 self
             }
             ///Sets `timestamp`.
@@ -13576,11 +12484,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
+                self.timestamp = converted(value, "timestamp");
                 self
             }
         }
@@ -13632,11 +12536,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::LogV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.logs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for logs: {e}")
-                    });
+                self.logs = converted(value, "logs");
                 self
             }
         }
@@ -13711,13 +12611,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.end_epoch_millis = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for end_epoch_millis: {e}"
-                        )
-                    });
+                self.end_epoch_millis = converted(value, "end_epoch_millis");
                 self
             }
             ///Sets `metric_descriptors`.
@@ -13728,13 +12622,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.metric_descriptors = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for metric_descriptors: {e}"
-                        )
-                    });
+                self.metric_descriptors = converted(value, "metric_descriptors");
                 self
             }
             ///Sets `metric_values`.
@@ -13745,11 +12633,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.metric_values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metric_values: {e}")
-                    });
+                self.metric_values = converted(value, "metric_values");
                 self
             }
             ///Sets `mode`.
@@ -13758,11 +12642,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::ModelMetricModeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mode: {e}")
-                    });
+                self.mode = converted(value, "mode");
                 self
             }
             ///Sets `start_epoch_millis`.
@@ -13771,13 +12651,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.start_epoch_millis = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_epoch_millis: {e}"
-                        )
-                    });
+                self.start_epoch_millis = converted(value, "start_epoch_millis");
                 self
             }
             ///Sets `step_seconds`.
@@ -13786,11 +12660,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.step_seconds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for step_seconds: {e}")
-                    });
+                self.step_seconds = converted(value, "step_seconds");
                 self
             }
         }
@@ -13858,13 +12728,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.next_page_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for next_page_token: {e}"
-                        )
-                    });
+                self.next_page_token = converted(value, "next_page_token");
                 self
             }
             ///Sets `presigned_urls`.
@@ -13873,13 +12737,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::CheckpointFile>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.presigned_urls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for presigned_urls: {e}"
-                        )
-                    });
+                self.presigned_urls = converted(value, "presigned_urls");
                 self
             }
             ///Sets `total_count`.
@@ -13888,11 +12746,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
+                self.total_count = converted(value, "total_count");
                 self
             }
         }
@@ -13954,11 +12808,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checkpoints: {e}")
-                    });
+                self.checkpoints = converted(value, "checkpoints");
                 self
             }
             ///Sets `training_job`.
@@ -13967,11 +12817,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
         }
@@ -14082,11 +12928,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.cache = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cache: {e}")
-                    });
+                self.cache = converted(value, "cache");
                 self
             }
             ///Sets `cpu_memory_usage_bytes`.
@@ -14095,13 +12937,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobMetricV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cpu_memory_usage_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cpu_memory_usage_bytes: {e}"
-                        )
-                    });
+                self.cpu_memory_usage_bytes = converted(value, "cpu_memory_usage_bytes");
                 self
             }
             ///Sets `cpu_usage`.
@@ -14110,11 +12946,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobMetricV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cpu_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cpu_usage: {e}")
-                    });
+                self.cpu_usage = converted(value, "cpu_usage");
                 self
             }
             ///Sets `ephemeral_storage`.
@@ -14123,13 +12955,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::StorageMetricsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ephemeral_storage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ephemeral_storage: {e}"
-                        )
-                    });
+                self.ephemeral_storage = converted(value, "ephemeral_storage");
                 self
             }
             ///Sets `gpu_memory_usage_bytes`.
@@ -14143,13 +12969,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_memory_usage_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gpu_memory_usage_bytes: {e}"
-                        )
-                    });
+                self.gpu_memory_usage_bytes = converted(value, "gpu_memory_usage_bytes");
                 self
             }
             ///Sets `gpu_utilization`.
@@ -14163,13 +12983,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_utilization = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gpu_utilization: {e}"
-                        )
-                    });
+                self.gpu_utilization = converted(value, "gpu_utilization");
                 self
             }
             ///Sets `per_node_metrics`.
@@ -14180,13 +12994,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.per_node_metrics = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for per_node_metrics: {e}"
-                        )
-                    });
+                self.per_node_metrics = converted(value, "per_node_metrics");
                 self
             }
             ///Sets `training_job`.
@@ -14195,11 +13003,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
         }
@@ -14269,11 +13073,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
             ///Sets `training_project`.
@@ -14282,13 +13082,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingProjectV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project: {e}"
-                        )
-                    });
+                self.training_project = converted(value, "training_project");
                 self
             }
         }
@@ -14338,13 +13132,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingProjectV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project: {e}"
-                        )
-                    });
+                self.training_project = converted(value, "training_project");
                 self
             }
         }
@@ -14407,13 +13195,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.commits_since_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for commits_since_tag: {e}"
-                        )
-                    });
+                self.commits_since_tag = converted(value, "commits_since_tag");
                 self
             }
             ///Sets `has_uncommitted_changes`.
@@ -14422,13 +13204,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.has_uncommitted_changes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for has_uncommitted_changes: {e}"
-                        )
-                    });
+                self.has_uncommitted_changes = converted(
+                    value,
+                    "has_uncommitted_changes",
+                );
                 self
             }
             ///Sets `latest_commit_sha`.
@@ -14437,13 +13216,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.latest_commit_sha = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for latest_commit_sha: {e}"
-                        )
-                    });
+                self.latest_commit_sha = converted(value, "latest_commit_sha");
                 self
             }
             ///Sets `latest_tag`.
@@ -14452,11 +13225,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.latest_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for latest_tag: {e}")
-                    });
+                self.latest_tag = converted(value, "latest_tag");
                 self
             }
         }
@@ -14510,13 +13279,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_types = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_types: {e}"
-                        )
-                    });
+                self.instance_types = converted(value, "instance_types");
                 self
             }
         }
@@ -14590,11 +13353,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gpu_count: {e}")
-                    });
+                self.gpu_count = converted(value, "gpu_count");
                 self
             }
             ///Sets `gpu_memory_limit_mib`.
@@ -14603,13 +13362,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_memory_limit_mib = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gpu_memory_limit_mib: {e}"
-                        )
-                    });
+                self.gpu_memory_limit_mib = converted(value, "gpu_memory_limit_mib");
                 self
             }
             ///Sets `gpu_type`.
@@ -14618,11 +13371,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gpu_type: {e}")
-                    });
+                self.gpu_type = converted(value, "gpu_type");
                 self
             }
             ///Sets `id`.
@@ -14631,9 +13380,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `memory_limit_mib`.
@@ -14642,13 +13389,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.memory_limit_mib = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for memory_limit_mib: {e}"
-                        )
-                    });
+                self.memory_limit_mib = converted(value, "memory_limit_mib");
                 self
             }
             ///Sets `millicpu_limit`.
@@ -14657,13 +13398,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.millicpu_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for millicpu_limit: {e}"
-                        )
-                    });
+                self.millicpu_limit = converted(value, "millicpu_limit");
                 self
             }
             ///Sets `name`.
@@ -14672,11 +13407,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
         }
@@ -14739,11 +13470,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::InstanceTypeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance_type: {e}")
-                    });
+                self.instance_type = converted(value, "instance_type");
                 self
             }
             ///Sets `price`.
@@ -14752,11 +13479,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.price = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for price: {e}")
-                    });
+                self.price = converted(value, "price");
                 self
             }
         }
@@ -14806,13 +13529,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::InstanceTypeV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_types = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_types: {e}"
-                        )
-                    });
+                self.instance_types = converted(value, "instance_types");
                 self
             }
         }
@@ -14872,11 +13589,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auth_provider: {e}")
-                    });
+                self.auth_provider = converted(value, "auth_provider");
                 self
             }
             ///Sets `session_provider`.
@@ -14887,13 +13600,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.session_provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for session_provider: {e}"
-                        )
-                    });
+                self.session_provider = converted(value, "session_provider");
                 self
             }
             ///Sets `timeout_minutes`.
@@ -14902,13 +13609,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.timeout_minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for timeout_minutes: {e}"
-                        )
-                    });
+                self.timeout_minutes = converted(value, "timeout_minutes");
                 self
             }
             ///Sets `trigger`.
@@ -14919,11 +13620,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.trigger = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger: {e}")
-                    });
+                self.trigger = converted(value, "trigger");
                 self
             }
         }
@@ -14995,13 +13692,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployed_model_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deployed_model_name: {e}"
-                        )
-                    });
+                self.deployed_model_name = converted(value, "deployed_model_name");
                 self
             }
             ///Sets `kind`.
@@ -15012,11 +13703,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+                self.kind = converted(value, "kind");
                 self
             }
             ///Sets `lab_display_name`.
@@ -15025,13 +13712,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lab_display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for lab_display_name: {e}"
-                        )
-                    });
+                self.lab_display_name = converted(value, "lab_display_name");
                 self
             }
             ///Sets `user_defined_listing_id`.
@@ -15040,13 +13721,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_defined_listing_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for user_defined_listing_id: {e}"
-                        )
-                    });
+                self.user_defined_listing_id = converted(
+                    value,
+                    "user_defined_listing_id",
+                );
                 self
             }
         }
@@ -15108,11 +13786,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_jobs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_jobs: {e}")
-                    });
+                self.training_jobs = converted(value, "training_jobs");
                 self
             }
             ///Sets `training_project`.
@@ -15121,13 +13795,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingProjectV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project: {e}"
-                        )
-                    });
+                self.training_project = converted(value, "training_project");
                 self
             }
         }
@@ -15177,13 +13845,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingProjectV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_projects = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_projects: {e}"
-                        )
-                    });
+                self.training_projects = converted(value, "training_projects");
                 self
             }
         }
@@ -15240,11 +13902,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checkpoints: {e}")
-                    });
+                self.checkpoints = converted(value, "checkpoints");
                 self
             }
             ///Sets `download_folder`.
@@ -15253,13 +13911,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.download_folder = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for download_folder: {e}"
-                        )
-                    });
+                self.download_folder = converted(value, "download_folder");
                 self
             }
             ///Sets `enabled`.
@@ -15268,11 +13920,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
+                self.enabled = converted(value, "enabled");
                 self
             }
         }
@@ -15346,11 +13994,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.level = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for level: {e}")
-                    });
+                self.level = converted(value, "level");
                 self
             }
             ///Sets `message`.
@@ -15359,11 +14003,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = converted(value, "message");
                 self
             }
             ///Sets `replica`.
@@ -15372,11 +14012,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.replica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for replica: {e}")
-                    });
+                self.replica = converted(value, "replica");
                 self
             }
             ///Sets `request_id`.
@@ -15385,11 +14021,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
+                self.request_id = converted(value, "request_id");
                 self
             }
             ///Sets `timestamp`.
@@ -15398,11 +14030,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
+                self.timestamp = converted(value, "timestamp");
                 self
             }
         }
@@ -15471,13 +14099,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for checkpoint_name: {e}"
-                        )
-                    });
+                self.checkpoint_name = converted(value, "checkpoint_name");
                 self
             }
             ///Sets `run_id`.
@@ -15486,11 +14108,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.run_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for run_id: {e}")
-                    });
+                self.run_id = converted(value, "run_id");
                 self
             }
             ///Sets `target`.
@@ -15501,11 +14119,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
+                self.target = converted(value, "target");
                 self
             }
             ///Sets `typ`.
@@ -15516,11 +14130,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.typ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for typ: {e}")
-                    });
+                self.typ = converted(value, "typ");
                 self
             }
         }
@@ -15582,11 +14192,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ModelApiv1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
+                self.items = converted(value, "items");
                 self
             }
             ///Sets `pagination`.
@@ -15595,11 +14201,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::PaginationResponseV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pagination = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pagination: {e}")
-                    });
+                self.pagination = converted(value, "pagination");
                 self
             }
         }
@@ -15682,13 +14284,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cached_input_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cached_input_tokens: {e}"
-                        )
-                    });
+                self.cached_input_tokens = converted(value, "cached_input_tokens");
                 self
             }
             ///Sets `daily`.
@@ -15697,11 +14293,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::DailyModelApiUsageV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for daily: {e}")
-                    });
+                self.daily = converted(value, "daily");
                 self
             }
             ///Sets `input_tokens`.
@@ -15710,11 +14302,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.input_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for input_tokens: {e}")
-                    });
+                self.input_tokens = converted(value, "input_tokens");
                 self
             }
             ///Sets `model_family`.
@@ -15723,11 +14311,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_family = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_family: {e}")
-                    });
+                self.model_family = converted(value, "model_family");
                 self
             }
             ///Sets `model_name`.
@@ -15736,11 +14320,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_name: {e}")
-                    });
+                self.model_name = converted(value, "model_name");
                 self
             }
             ///Sets `output_tokens`.
@@ -15749,11 +14329,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.output_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for output_tokens: {e}")
-                    });
+                self.output_tokens = converted(value, "output_tokens");
                 self
             }
             ///Sets `subtotal`.
@@ -15762,11 +14338,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::ModelApiItemV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
         }
@@ -15829,11 +14401,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.added_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for added_at: {e}")
-                    });
+                self.added_at = converted(value, "added_at");
                 self
             }
             ///Sets `last_used_at`.
@@ -15844,11 +14412,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_used_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
-                    });
+                self.last_used_at = converted(value, "last_used_at");
                 self
             }
         }
@@ -15919,11 +14483,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ModelApiItemV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.breakdown = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for breakdown: {e}")
-                    });
+                self.breakdown = converted(value, "breakdown");
                 self
             }
             ///Sets `credits_used`.
@@ -15932,11 +14492,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::ModelApisUsageV1CreditsUsed>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_used = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credits_used: {e}")
-                    });
+                self.credits_used = converted(value, "credits_used");
                 self
             }
             ///Sets `subtotal`.
@@ -15945,11 +14501,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::ModelApisUsageV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
             ///Sets `total`.
@@ -15958,11 +14510,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::ModelApisUsageV1Total>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
+                self.total = converted(value, "total");
                 self
             }
         }
@@ -16077,13 +14625,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.context_length = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for context_length: {e}"
-                        )
-                    });
+                self.context_length = converted(value, "context_length");
                 self
             }
             ///Sets `cost_per_million_input_tokens`.
@@ -16094,13 +14636,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.cost_per_million_input_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cost_per_million_input_tokens: {e}"
-                        )
-                    });
+                self.cost_per_million_input_tokens = converted(
+                    value,
+                    "cost_per_million_input_tokens",
+                );
                 self
             }
             ///Sets `cost_per_million_output_tokens`.
@@ -16111,13 +14650,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.cost_per_million_output_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cost_per_million_output_tokens: {e}"
-                        )
-                    });
+                self.cost_per_million_output_tokens = converted(
+                    value,
+                    "cost_per_million_output_tokens",
+                );
                 self
             }
             ///Sets `description`.
@@ -16126,11 +14662,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                self.description = converted(value, "description");
                 self
             }
             ///Sets `display_name`.
@@ -16139,11 +14671,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
+                self.display_name = converted(value, "display_name");
                 self
             }
             ///Sets `invoke_url`.
@@ -16152,11 +14680,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.invoke_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for invoke_url: {e}")
-                    });
+                self.invoke_url = converted(value, "invoke_url");
                 self
             }
             ///Sets `model_family`.
@@ -16165,11 +14689,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_family = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_family: {e}")
-                    });
+                self.model_family = converted(value, "model_family");
                 self
             }
             ///Sets `name`.
@@ -16178,11 +14698,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `org_details`.
@@ -16193,11 +14709,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.org_details = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org_details: {e}")
-                    });
+                self.org_details = converted(value, "org_details");
                 self
             }
             ///Sets `rate_limits`.
@@ -16206,11 +14718,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::RateLimitV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rate_limits = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rate_limits: {e}")
-                    });
+                self.rate_limits = converted(value, "rate_limits");
                 self
             }
             ///Sets `release_date`.
@@ -16219,11 +14727,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
                 T::Error: ::std::fmt::Display,
             {
-                self.release_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for release_date: {e}")
-                    });
+                self.release_date = converted(value, "release_date");
                 self
             }
         }
@@ -16314,11 +14818,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DeploymentArchivePayloadV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment: {e}")
-                    });
+                self.deployment = converted(value, "deployment");
                 self
             }
             ///Sets `disable_archive_download`.
@@ -16327,13 +14827,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.disable_archive_download = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for disable_archive_download: {e}"
-                        )
-                    });
+                self.disable_archive_download = converted(
+                    value,
+                    "disable_archive_download",
+                );
                 self
             }
             ///Sets `kind`.
@@ -16344,11 +14841,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+                self.kind = converted(value, "kind");
                 self
             }
             ///Sets `name`.
@@ -16357,11 +14850,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `s3_key`.
@@ -16370,11 +14859,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_key: {e}")
-                    });
+                self.s3_key = converted(value, "s3_key");
                 self
             }
         }
@@ -16456,11 +14941,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::ModelMetricKindV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+                self.kind = converted(value, "kind");
                 self
             }
             ///Sets `label_sets`.
@@ -16476,11 +14957,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.label_sets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_sets: {e}")
-                    });
+                self.label_sets = converted(value, "label_sets");
                 self
             }
             ///Sets `name`.
@@ -16489,11 +14966,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `unit_hint`.
@@ -16502,11 +14975,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::ModelMetricUnitHintV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.unit_hint = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unit_hint: {e}")
-                    });
+                self.unit_hint = converted(value, "unit_hint");
                 self
             }
         }
@@ -16565,13 +15034,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.start_epoch_millis = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_epoch_millis: {e}"
-                        )
-                    });
+                self.start_epoch_millis = converted(value, "start_epoch_millis");
                 self
             }
             ///Sets `values`.
@@ -16582,11 +15045,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
+                self.values = converted(value, "values");
                 self
             }
         }
@@ -16637,11 +15096,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
+                self.deleted = converted(value, "deleted");
                 self
             }
             ///Sets `id`.
@@ -16650,9 +15105,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
         }
@@ -16741,11 +15194,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `deployments_count`.
@@ -16754,13 +15203,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployments_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deployments_count: {e}"
-                        )
-                    });
+                self.deployments_count = converted(value, "deployments_count");
                 self
             }
             ///Sets `development_deployment_id`.
@@ -16769,13 +15212,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.development_deployment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for development_deployment_id: {e}"
-                        )
-                    });
+                self.development_deployment_id = converted(
+                    value,
+                    "development_deployment_id",
+                );
                 self
             }
             ///Sets `id`.
@@ -16784,9 +15224,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `instance_type_name`.
@@ -16795,13 +15233,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for instance_type_name: {e}"
-                        )
-                    });
+                self.instance_type_name = converted(value, "instance_type_name");
                 self
             }
             ///Sets `name`.
@@ -16810,11 +15242,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `production_deployment_id`.
@@ -16823,13 +15251,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.production_deployment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for production_deployment_id: {e}"
-                        )
-                    });
+                self.production_deployment_id = converted(
+                    value,
+                    "production_deployment_id",
+                );
                 self
             }
             ///Sets `team_name`.
@@ -16838,11 +15263,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
-                    });
+                self.team_name = converted(value, "team_name");
                 self
             }
         }
@@ -16902,11 +15323,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ModelV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.models = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for models: {e}")
-                    });
+                self.models = converted(value, "models");
                 self
             }
         }
@@ -16950,11 +15367,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for field: {e}")
-                    });
+                self.field = converted(value, "field");
                 self
             }
             ///Sets `order`.
@@ -16963,11 +15376,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.order = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for order: {e}")
-                    });
+                self.order = converted(value, "order");
                 self
             }
         }
@@ -17017,11 +15426,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
+                self.cursor = converted(value, "cursor");
                 self
             }
             ///Sets `has_more`.
@@ -17030,11 +15435,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
+                self.has_more = converted(value, "has_more");
                 self
             }
         }
@@ -17104,11 +15505,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DeploymentArchivePayloadV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment: {e}")
-                    });
+                self.deployment = converted(value, "deployment");
                 self
             }
             ///Sets `dry_run`.
@@ -17117,11 +15514,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.dry_run = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dry_run: {e}")
-                    });
+                self.dry_run = converted(value, "dry_run");
                 self
             }
             ///Sets `model_id`.
@@ -17130,11 +15523,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for model_id: {e}")
-                    });
+                self.model_id = converted(value, "model_id");
                 self
             }
             ///Sets `name`.
@@ -17143,11 +15532,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `team_id`.
@@ -17156,11 +15541,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_id: {e}")
-                    });
+                self.team_id = converted(value, "team_id");
                 self
             }
         }
@@ -17230,11 +15611,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.creds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creds: {e}")
-                    });
+                self.creds = converted(value, "creds");
                 self
             }
             ///Sets `s3_bucket`.
@@ -17243,11 +15620,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_bucket = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_bucket: {e}")
-                    });
+                self.s3_bucket = converted(value, "s3_bucket");
                 self
             }
             ///Sets `s3_key`.
@@ -17256,11 +15629,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_key: {e}")
-                    });
+                self.s3_key = converted(value, "s3_key");
                 self
             }
             ///Sets `s3_region`.
@@ -17269,11 +15638,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_region = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for s3_region: {e}")
-                    });
+                self.s3_region = converted(value, "s3_region");
                 self
             }
         }
@@ -17329,13 +15694,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.preserve_env_instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for preserve_env_instance_type: {e}"
-                        )
-                    });
+                self.preserve_env_instance_type = converted(
+                    value,
+                    "preserve_env_instance_type",
+                );
                 self
             }
             ///Sets `scale_down_previous_production`.
@@ -17344,13 +15706,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_previous_production = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scale_down_previous_production: {e}"
-                        )
-                    });
+                self.scale_down_previous_production = converted(
+                    value,
+                    "scale_down_previous_production",
+                );
                 self
             }
         }
@@ -17406,11 +15765,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment_id: {e}")
-                    });
+                self.deployment_id = converted(value, "deployment_id");
                 self
             }
             ///Sets `scale_down_previous_deployment`.
@@ -17419,13 +15774,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_previous_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scale_down_previous_deployment: {e}"
-                        )
-                    });
+                self.scale_down_previous_deployment = converted(
+                    value,
+                    "scale_down_previous_deployment",
+                );
                 self
             }
         }
@@ -17487,11 +15839,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment_id: {e}")
-                    });
+                self.deployment_id = converted(value, "deployment_id");
                 self
             }
             ///Sets `preserve_env_instance_type`.
@@ -17500,13 +15848,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.preserve_env_instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for preserve_env_instance_type: {e}"
-                        )
-                    });
+                self.preserve_env_instance_type = converted(
+                    value,
+                    "preserve_env_instance_type",
+                );
                 self
             }
             ///Sets `scale_down_previous_deployment`.
@@ -17515,13 +15860,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_previous_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scale_down_previous_deployment: {e}"
-                        )
-                    });
+                self.scale_down_previous_deployment = converted(
+                    value,
+                    "scale_down_previous_deployment",
+                );
                 self
             }
         }
@@ -17600,13 +15942,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ramp_up_duration_seconds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ramp_up_duration_seconds: {e}"
-                        )
-                    });
+                self.ramp_up_duration_seconds = converted(
+                    value,
+                    "ramp_up_duration_seconds",
+                );
                 self
             }
             ///Sets `ramp_up_while_promoting`.
@@ -17615,13 +15954,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ramp_up_while_promoting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ramp_up_while_promoting: {e}"
-                        )
-                    });
+                self.ramp_up_while_promoting = converted(
+                    value,
+                    "ramp_up_while_promoting",
+                );
                 self
             }
             ///Sets `redeploy_on_promotion`.
@@ -17630,13 +15966,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.redeploy_on_promotion = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for redeploy_on_promotion: {e}"
-                        )
-                    });
+                self.redeploy_on_promotion = converted(value, "redeploy_on_promotion");
                 self
             }
             ///Sets `rolling_deploy`.
@@ -17645,13 +15975,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rolling_deploy: {e}"
-                        )
-                    });
+                self.rolling_deploy = converted(value, "rolling_deploy");
                 self
             }
             ///Sets `rolling_deploy_config`.
@@ -17662,13 +15986,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rolling_deploy_config: {e}"
-                        )
-                    });
+                self.rolling_deploy_config = converted(value, "rolling_deploy_config");
                 self
             }
         }
@@ -17737,11 +16055,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<u64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.threshold = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for threshold: {e}")
-                    });
+                self.threshold = converted(value, "threshold");
                 self
             }
             ///Sets `type_`.
@@ -17750,11 +16064,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::LimitTypeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                self.type_ = converted(value, "type_");
                 self
             }
             ///Sets `unit`.
@@ -17763,11 +16073,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::RateLimitUnitV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.unit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unit: {e}")
-                    });
+                self.unit = converted(value, "unit");
                 self
             }
         }
@@ -17817,11 +16123,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
         }
@@ -17874,11 +16176,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
+                self.display_name = converted(value, "display_name");
                 self
             }
             ///Sets `slug`.
@@ -17887,11 +16185,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.slug = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for slug: {e}")
-                    });
+                self.slug = converted(value, "slug");
                 self
             }
         }
@@ -17939,11 +16233,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::SecretReferenceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.secret_ref = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for secret_ref: {e}")
-                    });
+                self.secret_ref = converted(value, "secret_ref");
                 self
             }
         }
@@ -17990,11 +16280,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.policy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for policy: {e}")
-                    });
+                self.policy = converted(value, "policy");
                 self
             }
         }
@@ -18048,11 +16334,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::DeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment: {e}")
-                    });
+                self.deployment = converted(value, "deployment");
                 self
             }
             ///Sets `reason`.
@@ -18061,11 +16343,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reason: {e}")
-                    });
+                self.reason = converted(value, "reason");
                 self
             }
             ///Sets `retried`.
@@ -18074,11 +16352,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.retried = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for retried: {e}")
-                    });
+                self.retried = converted(value, "retried");
                 self
             }
         }
@@ -18145,13 +16419,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_surge_percent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_surge_percent: {e}"
-                        )
-                    });
+                self.max_surge_percent = converted(value, "max_surge_percent");
                 self
             }
             ///Sets `max_unavailable_percent`.
@@ -18160,13 +16428,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_unavailable_percent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_unavailable_percent: {e}"
-                        )
-                    });
+                self.max_unavailable_percent = converted(
+                    value,
+                    "max_unavailable_percent",
+                );
                 self
             }
             ///Sets `promotion_cleanup_strategy`.
@@ -18175,13 +16440,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::PromotionCleanupStrategyV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_cleanup_strategy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_cleanup_strategy: {e}"
-                        )
-                    });
+                self.promotion_cleanup_strategy = converted(
+                    value,
+                    "promotion_cleanup_strategy",
+                );
                 self
             }
             ///Sets `rolling_deploy_strategy`.
@@ -18190,13 +16452,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::RollingDeployStrategyV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy_strategy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rolling_deploy_strategy: {e}"
-                        )
-                    });
+                self.rolling_deploy_strategy = converted(
+                    value,
+                    "rolling_deploy_strategy",
+                );
                 self
             }
             ///Sets `stabilization_time_seconds`.
@@ -18205,13 +16464,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.stabilization_time_seconds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for stabilization_time_seconds: {e}"
-                        )
-                    });
+                self.stabilization_time_seconds = converted(
+                    value,
+                    "stabilization_time_seconds",
+                );
                 self
             }
         }
@@ -18279,11 +16535,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
+                self.job_id = converted(value, "job_id");
                 self
             }
             ///Sets `order_by`.
@@ -18292,11 +16544,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::OrderByV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.order_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for order_by: {e}")
-                    });
+                self.order_by = converted(value, "order_by");
                 self
             }
             ///Sets `project_id`.
@@ -18305,11 +16553,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for project_id: {e}")
-                    });
+                self.project_id = converted(value, "project_id");
                 self
             }
             ///Sets `statuses`.
@@ -18320,11 +16564,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.statuses = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for statuses: {e}")
-                    });
+                self.statuses = converted(value, "statuses");
                 self
             }
         }
@@ -18378,11 +16618,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_jobs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_jobs: {e}")
-                    });
+                self.training_jobs = converted(value, "training_jobs");
                 self
             }
         }
@@ -18427,11 +16663,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
         }
@@ -18488,11 +16720,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `name`.
@@ -18501,11 +16729,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `team_name`.
@@ -18514,11 +16738,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
-                    });
+                self.team_name = converted(value, "team_name");
                 self
             }
         }
@@ -18568,11 +16788,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::SecretV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.secrets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for secrets: {e}")
-                    });
+                self.secrets = converted(value, "secrets");
                 self
             }
         }
@@ -18611,11 +16827,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
+                self.success = converted(value, "success");
                 self
             }
         }
@@ -18659,11 +16871,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for training_job: {e}")
-                    });
+                self.training_job = converted(value, "training_job");
                 self
             }
         }
@@ -18719,11 +16927,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobMetricV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.usage_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_bytes: {e}")
-                    });
+                self.usage_bytes = converted(value, "usage_bytes");
                 self
             }
             ///Sets `utilization`.
@@ -18732,11 +16936,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobMetricV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.utilization = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for utilization: {e}")
-                    });
+                self.utilization = converted(value, "utilization");
                 self
             }
         }
@@ -18799,11 +16999,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `default`.
@@ -18812,11 +17008,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for default: {e}")
-                    });
+                self.default = converted(value, "default");
                 self
             }
             ///Sets `id`.
@@ -18825,9 +17017,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `name`.
@@ -18836,11 +17026,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
         }
@@ -18892,11 +17078,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TeamV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.teams = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for teams: {e}")
-                    });
+                self.teams = converted(value, "teams");
                 self
             }
         }
@@ -18932,11 +17114,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
+                self.success = converted(value, "success");
                 self
             }
         }
@@ -18998,13 +17176,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::BillableResourceV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.billable_resource = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for billable_resource: {e}"
-                        )
-                    });
+                self.billable_resource = converted(value, "billable_resource");
                 self
             }
             ///Sets `daily`.
@@ -19013,11 +17185,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::DailyTrainingUsageV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for daily: {e}")
-                    });
+                self.daily = converted(value, "daily");
                 self
             }
             ///Sets `minutes`.
@@ -19026,11 +17194,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for minutes: {e}")
-                    });
+                self.minutes = converted(value, "minutes");
                 self
             }
             ///Sets `subtotal`.
@@ -19039,11 +17203,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingItemV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
         }
@@ -19141,11 +17301,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.base_model = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for base_model: {e}")
-                    });
+                self.base_model = converted(value, "base_model");
                 self
             }
             ///Sets `checkpoint_id`.
@@ -19154,11 +17310,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checkpoint_id: {e}")
-                    });
+                self.checkpoint_id = converted(value, "checkpoint_id");
                 self
             }
             ///Sets `checkpoint_type`.
@@ -19167,13 +17319,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for checkpoint_type: {e}"
-                        )
-                    });
+                self.checkpoint_type = converted(value, "checkpoint_type");
                 self
             }
             ///Sets `created_at`.
@@ -19182,11 +17328,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `lora_adapter_config`.
@@ -19199,13 +17341,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.lora_adapter_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for lora_adapter_config: {e}"
-                        )
-                    });
+                self.lora_adapter_config = converted(value, "lora_adapter_config");
                 self
             }
             ///Sets `size_bytes`.
@@ -19214,11 +17350,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.size_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size_bytes: {e}")
-                    });
+                self.size_bytes = converted(value, "size_bytes");
                 self
             }
             ///Sets `sync_status`.
@@ -19227,11 +17359,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sync_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sync_status: {e}")
-                    });
+                self.sync_status = converted(value, "sync_status");
                 self
             }
             ///Sets `training_job_id`.
@@ -19240,13 +17368,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_job_id: {e}"
-                        )
-                    });
+                self.training_job_id = converted(value, "training_job_id");
                 self
             }
         }
@@ -19313,11 +17435,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
+                self.timestamp = converted(value, "timestamp");
                 self
             }
             ///Sets `value`.
@@ -19326,11 +17444,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                self.value = converted(value, "value");
                 self
             }
         }
@@ -19418,13 +17532,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobMetricV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cpu_memory_usage_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cpu_memory_usage_bytes: {e}"
-                        )
-                    });
+                self.cpu_memory_usage_bytes = converted(value, "cpu_memory_usage_bytes");
                 self
             }
             ///Sets `cpu_usage`.
@@ -19433,11 +17541,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingJobMetricV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cpu_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cpu_usage: {e}")
-                    });
+                self.cpu_usage = converted(value, "cpu_usage");
                 self
             }
             ///Sets `ephemeral_storage`.
@@ -19446,13 +17550,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::StorageMetricsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ephemeral_storage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ephemeral_storage: {e}"
-                        )
-                    });
+                self.ephemeral_storage = converted(value, "ephemeral_storage");
                 self
             }
             ///Sets `gpu_memory_usage_bytes`.
@@ -19466,13 +17564,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_memory_usage_bytes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gpu_memory_usage_bytes: {e}"
-                        )
-                    });
+                self.gpu_memory_usage_bytes = converted(value, "gpu_memory_usage_bytes");
                 self
             }
             ///Sets `gpu_utilization`.
@@ -19486,13 +17578,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_utilization = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for gpu_utilization: {e}"
-                        )
-                    });
+                self.gpu_utilization = converted(value, "gpu_utilization");
                 self
             }
         }
@@ -19553,11 +17639,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingJobMetricsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.metrics = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metrics: {e}")
-                    });
+                self.metrics = converted(value, "metrics");
                 self
             }
             ///Sets `node_id`.
@@ -19566,11 +17648,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.node_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node_id: {e}")
-                    });
+                self.node_id = converted(value, "node_id");
                 self
             }
         }
@@ -19629,11 +17707,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
+                self.deleted = converted(value, "deleted");
                 self
             }
             ///Sets `id`.
@@ -19642,9 +17716,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `training_project_id`.
@@ -19653,13 +17725,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project_id: {e}"
-                        )
-                    });
+                self.training_project_id = converted(value, "training_project_id");
                 self
             }
         }
@@ -19791,13 +17857,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<crate::types::V1AvailabilityModel>,
                 T::Error: ::std::fmt::Display,
             {
-                self.availability_model = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for availability_model: {e}"
-                        )
-                    });
+                self.availability_model = converted(value, "availability_model");
                 self
             }
             ///Sets `checkpoint_sync_status`.
@@ -19808,13 +17868,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_sync_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for checkpoint_sync_status: {e}"
-                        )
-                    });
+                self.checkpoint_sync_status = converted(value, "checkpoint_sync_status");
                 self
             }
             ///Sets `created_at`.
@@ -19823,11 +17877,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `current_status`.
@@ -19836,13 +17886,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.current_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for current_status: {e}"
-                        )
-                    });
+                self.current_status = converted(value, "current_status");
                 self
             }
             ///Sets `error_message`.
@@ -19851,11 +17895,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error_message: {e}")
-                    });
+                self.error_message = converted(value, "error_message");
                 self
             }
             ///Sets `id`.
@@ -19864,9 +17904,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `instance_type`.
@@ -19875,11 +17913,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::InstanceTypeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance_type: {e}")
-                    });
+                self.instance_type = converted(value, "instance_type");
                 self
             }
             ///Sets `name`.
@@ -19888,11 +17922,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `node_count`.
@@ -19901,11 +17931,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::num::NonZeroU64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.node_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node_count: {e}")
-                    });
+                self.node_count = converted(value, "node_count");
                 self
             }
             ///Sets `priority`.
@@ -19914,11 +17940,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
+                self.priority = converted(value, "priority");
                 self
             }
             ///Sets `training_project`.
@@ -19927,13 +17949,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingProjectSummaryV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project: {e}"
-                        )
-                    });
+                self.training_project = converted(value, "training_project");
                 self
             }
             ///Sets `training_project_id`.
@@ -19942,13 +17958,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project_id: {e}"
-                        )
-                    });
+                self.training_project_id = converted(value, "training_project_id");
                 self
             }
             ///Sets `updated_at`.
@@ -19957,11 +17967,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                self.updated_at = converted(value, "updated_at");
                 self
             }
             ///Sets `user`.
@@ -19970,11 +17976,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::UserV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
+                self.user = converted(value, "user");
                 self
             }
         }
@@ -20047,9 +18049,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `name`.
@@ -20058,11 +18058,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
         }
@@ -20113,11 +18109,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
+                self.deleted = converted(value, "deleted");
                 self
             }
             ///Sets `id`.
@@ -20126,9 +18118,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
         }
@@ -20205,11 +18195,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                self.created_at = converted(value, "created_at");
                 self
             }
             ///Sets `id`.
@@ -20218,9 +18204,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = converted(value, "id");
                 self
             }
             ///Sets `latest_job`.
@@ -20229,11 +18213,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::TrainingJobV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.latest_job = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for latest_job: {e}")
-                    });
+                self.latest_job = converted(value, "latest_job");
                 self
             }
             ///Sets `name`.
@@ -20242,11 +18222,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `team_name`.
@@ -20255,11 +18231,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
-                    });
+                self.team_name = converted(value, "team_name");
                 self
             }
             ///Sets `updated_at`.
@@ -20268,11 +18240,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                self.updated_at = converted(value, "updated_at");
                 self
             }
         }
@@ -20356,11 +18324,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TrainingItemV1>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.breakdown = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for breakdown: {e}")
-                    });
+                self.breakdown = converted(value, "breakdown");
                 self
             }
             ///Sets `credits_used`.
@@ -20369,11 +18333,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingUsageV1CreditsUsed>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_used = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credits_used: {e}")
-                    });
+                self.credits_used = converted(value, "credits_used");
                 self
             }
             ///Sets `minutes`.
@@ -20382,11 +18342,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for minutes: {e}")
-                    });
+                self.minutes = converted(value, "minutes");
                 self
             }
             ///Sets `subtotal`.
@@ -20395,11 +18351,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingUsageV1Subtotal>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subtotal = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtotal: {e}")
-                    });
+                self.subtotal = converted(value, "subtotal");
                 self
             }
             ///Sets `total`.
@@ -20408,11 +18360,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingUsageV1Total>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
+                self.total = converted(value, "total");
                 self
             }
         }
@@ -20493,11 +18441,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<super::GitInfo>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.git_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for git_info: {e}")
-                    });
+                self.git_info = converted(value, "git_info");
                 self
             }
             ///Sets `is_frontend_deployment`.
@@ -20506,13 +18450,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_frontend_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_frontend_deployment: {e}"
-                        )
-                    });
+                self.is_frontend_deployment = converted(value, "is_frontend_deployment");
                 self
             }
             ///Sets `is_library_deployment`.
@@ -20521,13 +18459,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_library_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_library_deployment: {e}"
-                        )
-                    });
+                self.is_library_deployment = converted(value, "is_library_deployment");
                 self
             }
             ///Sets `mypy_version`.
@@ -20536,11 +18468,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mypy_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mypy_version: {e}")
-                    });
+                self.mypy_version = converted(value, "mypy_version");
                 self
             }
             ///Sets `pydantic_version`.
@@ -20549,13 +18477,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pydantic_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pydantic_version: {e}"
-                        )
-                    });
+                self.pydantic_version = converted(value, "pydantic_version");
                 self
             }
             ///Sets `python_version`.
@@ -20564,13 +18486,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.python_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for python_version: {e}"
-                        )
-                    });
+                self.python_version = converted(value, "python_version");
                 self
             }
             ///Sets `truss_client_version`.
@@ -20579,13 +18495,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.truss_client_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for truss_client_version: {e}"
-                        )
-                    });
+                self.truss_client_version = converted(value, "truss_client_version");
                 self
             }
         }
@@ -20648,11 +18558,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = converted(value, "message");
                 self
             }
             ///Sets `status`.
@@ -20663,11 +18569,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                self.status = converted(value, "status");
                 self
             }
         }
@@ -20749,13 +18651,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_window = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_window: {e}"
-                        )
-                    });
+                self.autoscaling_window = converted(value, "autoscaling_window");
                 self
             }
             ///Sets `concurrency_target`.
@@ -20764,13 +18660,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.concurrency_target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for concurrency_target: {e}"
-                        )
-                    });
+                self.concurrency_target = converted(value, "concurrency_target");
                 self
             }
             ///Sets `max_replica`.
@@ -20779,11 +18669,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_replica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_replica: {e}")
-                    });
+                self.max_replica = converted(value, "max_replica");
                 self
             }
             ///Sets `max_scale_down_rate`.
@@ -20794,13 +18680,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_scale_down_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_scale_down_rate: {e}"
-                        )
-                    });
+                self.max_scale_down_rate = converted(value, "max_scale_down_rate");
                 self
             }
             ///Sets `min_replica`.
@@ -20809,11 +18689,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.min_replica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_replica: {e}")
-                    });
+                self.min_replica = converted(value, "min_replica");
                 self
             }
             ///Sets `scale_down_delay`.
@@ -20822,13 +18698,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_delay = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scale_down_delay: {e}"
-                        )
-                    });
+                self.scale_down_delay = converted(value, "scale_down_delay");
                 self
             }
             ///Sets `target_in_flight_tokens`.
@@ -20837,13 +18707,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.target_in_flight_tokens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_in_flight_tokens: {e}"
-                        )
-                    });
+                self.target_in_flight_tokens = converted(
+                    value,
+                    "target_in_flight_tokens",
+                );
                 self
             }
             ///Sets `target_utilization_percentage`.
@@ -20852,13 +18719,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.target_utilization_percentage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for target_utilization_percentage: {e}"
-                        )
-                    });
+                self.target_utilization_percentage = converted(
+                    value,
+                    "target_utilization_percentage",
+                );
                 self
             }
         }
@@ -20921,13 +18785,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_settings: {e}"
-                        )
-                    });
+                self.promotion_settings = converted(value, "promotion_settings");
                 self
             }
         }
@@ -20971,9 +18829,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ok = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                self.ok = converted(value, "ok");
                 self
             }
         }
@@ -21022,11 +18878,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.updates = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updates: {e}")
-                    });
+                self.updates = converted(value, "updates");
                 self
             }
         }
@@ -21077,11 +18929,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.updates = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updates: {e}")
-                    });
+                self.updates = converted(value, "updates");
                 self
             }
         }
@@ -21141,13 +18989,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chain_deployment: {e}"
-                        )
-                    });
+                self.chain_deployment = converted(value, "chain_deployment");
                 self
             }
             ///Sets `chainlet_environment_settings`.
@@ -21158,13 +19000,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_environment_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chainlet_environment_settings: {e}"
-                        )
-                    });
+                self.chainlet_environment_settings = converted(
+                    value,
+                    "chainlet_environment_settings",
+                );
                 self
             }
             ///Sets `requires_redeployment`.
@@ -21173,13 +19012,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.requires_redeployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for requires_redeployment: {e}"
-                        )
-                    });
+                self.requires_redeployment = converted(value, "requires_redeployment");
                 self
             }
         }
@@ -21240,13 +19073,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for autoscaling_settings: {e}"
-                        )
-                    });
+                self.autoscaling_settings = converted(value, "autoscaling_settings");
                 self
             }
             ///Sets `promotion_settings`.
@@ -21257,13 +19084,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_settings: {e}"
-                        )
-                    });
+                self.promotion_settings = converted(value, "promotion_settings");
                 self
             }
         }
@@ -21330,13 +19151,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ramp_up_duration_seconds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ramp_up_duration_seconds: {e}"
-                        )
-                    });
+                self.ramp_up_duration_seconds = converted(
+                    value,
+                    "ramp_up_duration_seconds",
+                );
                 self
             }
             ///Sets `ramp_up_while_promoting`.
@@ -21345,13 +19163,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ramp_up_while_promoting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ramp_up_while_promoting: {e}"
-                        )
-                    });
+                self.ramp_up_while_promoting = converted(
+                    value,
+                    "ramp_up_while_promoting",
+                );
                 self
             }
             ///Sets `redeploy_on_promotion`.
@@ -21360,13 +19175,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.redeploy_on_promotion = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for redeploy_on_promotion: {e}"
-                        )
-                    });
+                self.redeploy_on_promotion = converted(value, "redeploy_on_promotion");
                 self
             }
             ///Sets `rolling_deploy`.
@@ -21375,13 +19184,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rolling_deploy: {e}"
-                        )
-                    });
+                self.rolling_deploy = converted(value, "rolling_deploy");
                 self
             }
             ///Sets `rolling_deploy_config`.
@@ -21392,13 +19195,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rolling_deploy_config: {e}"
-                        )
-                    });
+                self.rolling_deploy_config = converted(value, "rolling_deploy_config");
                 self
             }
         }
@@ -21471,13 +19268,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_surge_percent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_surge_percent: {e}"
-                        )
-                    });
+                self.max_surge_percent = converted(value, "max_surge_percent");
                 self
             }
             ///Sets `max_unavailable_percent`.
@@ -21486,13 +19277,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_unavailable_percent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_unavailable_percent: {e}"
-                        )
-                    });
+                self.max_unavailable_percent = converted(
+                    value,
+                    "max_unavailable_percent",
+                );
                 self
             }
             ///Sets `promotion_cleanup_strategy`.
@@ -21503,13 +19291,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_cleanup_strategy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for promotion_cleanup_strategy: {e}"
-                        )
-                    });
+                self.promotion_cleanup_strategy = converted(
+                    value,
+                    "promotion_cleanup_strategy",
+                );
                 self
             }
             ///Sets `rolling_deploy_strategy`.
@@ -21520,13 +19305,10 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy_strategy = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rolling_deploy_strategy: {e}"
-                        )
-                    });
+                self.rolling_deploy_strategy = converted(
+                    value,
+                    "rolling_deploy_strategy",
+                );
                 self
             }
             ///Sets `stabilization_time_seconds`.
@@ -21535,13 +19317,10 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.stabilization_time_seconds = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for stabilization_time_seconds: {e}"
-                        )
-                    });
+                self.stabilization_time_seconds = converted(
+                    value,
+                    "stabilization_time_seconds",
+                );
                 self
             }
         }
@@ -21599,11 +19378,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
             ///Sets `value`.
@@ -21612,11 +19387,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                self.value = converted(value, "value");
                 self
             }
         }
@@ -21666,13 +19437,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::UpsertTrainingProjectV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project: {e}"
-                        )
-                    });
+                self.training_project = converted(value, "training_project");
                 self
             }
         }
@@ -21720,13 +19485,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<super::TrainingProjectV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_project: {e}"
-                        )
-                    });
+                self.training_project = converted(value, "training_project");
                 self
             }
         }
@@ -21771,11 +19530,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = converted(value, "name");
                 self
             }
         }
@@ -21828,13 +19583,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.dedicated_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for dedicated_usage: {e}"
-                        )
-                    });
+                self.dedicated_usage = converted(value, "dedicated_usage");
                 self
             }
             ///Sets `model_apis_usage`.
@@ -21845,13 +19594,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_apis_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for model_apis_usage: {e}"
-                        )
-                    });
+                self.model_apis_usage = converted(value, "model_apis_usage");
                 self
             }
             ///Sets `training_usage`.
@@ -21862,13 +19605,7 @@ The server uses `20` when unset.*/
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for training_usage: {e}"
-                        )
-                    });
+                self.training_usage = converted(value, "training_usage");
                 self
             }
         }
@@ -21915,11 +19652,7 @@ The server uses `20` when unset.*/
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+                self.email = converted(value, "email");
                 self
             }
         }
@@ -21935,6 +19668,20 @@ The server uses `20` when unset.*/
             fn from(value: super::UserV1) -> Self {
                 Self { email: Ok(value.email) }
             }
+        }
+        /// A setter's conversion, written once: typify writes it out in each of hundreds of
+        /// setters, a closure and a `format!` the compiler checks each time.
+        fn converted<T, V>(
+            value: V,
+            field: &str,
+        ) -> ::std::result::Result<T, ::std::string::String>
+        where
+            V: ::std::convert::TryInto<T>,
+            V::Error: ::std::fmt::Display,
+        {
+            value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for {field}: {e}"))
         }
     }
     /// Generation of default values for serde.
