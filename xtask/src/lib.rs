@@ -111,7 +111,8 @@ pub struct Codegen {
 pub struct Previous {
     pub version: Option<String>,
     pub spec: Option<OpenApi30>,
-    pub surface: Option<public::Surface>,
+    /// `src/**/*.rs`, by path: read now, parsed only when a run gets as far as comparing.
+    pub sources: BTreeMap<String, String>,
 }
 
 impl Previous {
@@ -129,8 +130,7 @@ impl Previous {
         let text = std::fs::read_to_string(dir.join("openapi.yaml")).ok();
         let spec = text.and_then(|text| OpenApi30::from_value(yaml::from_str(&text).ok()?).ok());
         let sources = rust_sources(&dir, "src");
-        let surface = (!sources.is_empty()).then(|| public::Surface::of(&sources));
-        Previous { version, spec, surface }
+        Previous { version, spec, sources }
     }
 }
 
@@ -163,8 +163,13 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let by_spec = report.bump(&before);
     let mut files = generate::generate(&downgraded, &by_spec, &merged.provenance).map_err(located)?;
     // The code may break callers where the spec does not (a template's method removed).
-    if let Some(old) = &previous.surface {
-        report.surface = public::compare(old, &public::Surface::of(&files));
+    if !previous.sources.is_empty() {
+        let (old, new) = std::thread::scope(|scope| {
+            let old = scope.spawn(|| public::Surface::of(&previous.sources));
+            let new = public::Surface::of(&files);
+            (old.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), new)
+        });
+        report.surface = public::compare(&old, &new);
     }
     let version = VersionBump { after: report.bump(&before), before };
     if version.after != by_spec {
