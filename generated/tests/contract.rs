@@ -32,18 +32,7 @@ fn every_operation_against_prism() {
         }
         failures.extend(tally.failures);
     }
-    // `doc: operation` covers both of its cases; `doc: operation (arguments)` one. `may doc: …`
-    // need not happen: it hangs on Prism's random answers (an enum value drawn or not).
-    let entry = |e: &String| e.strip_prefix("may ").unwrap_or(e).to_string();
-    // `doc: Prism log: text` covers a line of that document's Prism log holding `text`.
-    let covers = |e: &str, failure: &str| match e.split_once(": Prism log: ") {
-        Some((doc, text)) => failure.starts_with(&format!("{doc}: Prism log: ")) && failure.contains(text),
-        None => failure.starts_with(&format!("{e} (")) || failure.starts_with(&format!("{e},")),
-    };
-    let (known, failures): (Vec<String>, Vec<String>) =
-        failures.into_iter().partition(|failure| expected.iter().any(|e| covers(&entry(e), failure)));
-    let must = expected.iter().filter(|e| !e.starts_with("may "));
-    let stale: Vec<&String> = must.filter(|e| !known.iter().any(|k| covers(e, k))).collect();
+    let (failures, stale) = prism::against(failures, &expected);
     assert!(
         failures.is_empty() && stale.is_empty(),
         "{} contract failure(s):\n{}\n{} expected failure(s) that did not happen (remove them from {}):\n{stale:#?}",

@@ -191,6 +191,9 @@ fn typed_cases() -> Vec<Case> {
     ]
 }
 
+/// Failures of the merged spec's cases no client can prevent: Prism's own answers.
+const MERGED_EXPECTED: &str = "tests/fixtures/contract/merged-expected.txt";
+
 /// What `generated/tests/contract.rs` runs in the crate (with its `contract` feature), run here so
 /// the workspace's slow tier lists it, with the typed calls beside: one Prism serves both.
 #[test]
@@ -205,5 +208,11 @@ fn every_operation_and_the_typed_calls_against_prism_serving_the_merged_spec() {
     let (mut failures, tallies) = check(vec![document], cases, prism::calls_per_case());
     let lacking = tallies.iter().filter(|tally| !tally.absent.is_empty());
     failures.extend(lacking.map(|tally| format!("generated/openapi.yaml lacks {:?}", tally.absent)));
-    assert!(failures.is_empty(), "{} contract failure(s):\n{}", failures.len(), failures.join("\n"));
+    let (failures, stale) = prism::against(failures, &prism::expected_in(&repo_root().join(MERGED_EXPECTED)));
+    assert!(
+        failures.is_empty() && stale.is_empty(),
+        "{} contract failure(s):\n{}\nexpected in {MERGED_EXPECTED} but did not happen: {stale:#?}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
