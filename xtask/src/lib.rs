@@ -136,16 +136,14 @@ impl Previous {
 
 /// The `.rs` files under `dir/folder`, by their path relative to `dir`.
 fn rust_sources(dir: &Path, folder: &str) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    for entry in std::fs::read_dir(dir.join(folder)).into_iter().flatten().flatten() {
-        let name = format!("{folder}/{}", entry.file_name().to_string_lossy());
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            files.extend(rust_sources(dir, &name));
-        } else if let (true, Ok(text)) = (name.ends_with(".rs"), std::fs::read_to_string(entry.path())) {
-            files.insert(name, text);
-        }
-    }
-    files
+    let rust = write::existing_files(&dir.join(folder))
+        .into_iter()
+        .filter(|path| path.extension() == Some("rs".as_ref()));
+    rust.filter_map(|path| {
+        let name = path.strip_prefix(dir).ok()?.to_string_lossy().into_owned();
+        Some((name, std::fs::read_to_string(&path).ok()?))
+    })
+    .collect()
 }
 
 /// The whole pipeline short of writing: `input` to the crate's files in memory, the change

@@ -138,13 +138,15 @@ impl Modules {
         self.add(files, file, path, parsed.items);
     }
 
-    fn add(&mut self, files: &BTreeMap<String, String>, file: &str, path: Vec<String>, items: Vec<syn::Item>) {
-        for item in &items {
+    /// `items` as the module at `path`; an inline module's items move to its own entry (the walk
+    /// reads a `mod` item's name and attributes, not its body), so no tree is copied.
+    fn add(&mut self, files: &BTreeMap<String, String>, file: &str, path: Vec<String>, mut items: Vec<syn::Item>) {
+        for item in &mut items {
             let syn::Item::Mod(module) = item else { continue };
             let mut child = path.clone();
             child.push(module.ident.to_string());
-            match &module.content {
-                Some((_, content)) => self.add(files, file, child, content.clone()),
+            match &mut module.content {
+                Some((_, content)) => self.add(files, file, child, std::mem::take(content)),
                 // A flat crate: `src/lib.rs` declares `src/<name>.rs`, which declares `src/<name>/…`.
                 None => {
                     let dir = file

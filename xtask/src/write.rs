@@ -214,7 +214,8 @@ fn aside(target: &Path, kind: &str) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.{kind}", std::process::id()))
 }
 
-fn existing_files(dir: &Path) -> Vec<PathBuf> {
+/// Every file below `dir`, sorted.
+pub(crate) fn existing_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
