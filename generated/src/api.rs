@@ -35207,9 +35207,269 @@ pub(crate) fn route(operation_id: &str) -> ::std::option::Option<crate::call::Ro
         },
     )
 }
-/**# Waiting for deployments
+/// What each status of each resource the client waits on means: made from
+/// `spec/lifecycles.txt`, the reviewed account of the docs' prose, which every codegen
+/// checks against the docs' schemas.
+pub mod lifecycles {
+    use crate::wait::{KnownStatus, Lifecycle, Phase};
+    /**The `deployment` lifecycle.
 
-Polls a deployment read until the deployment is ready or has failed: see [`crate::Wait`].
+| status | means | source |
+|---|---|---|
+| `BUILDING` | InProgress | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `DEPLOYING` | InProgress | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `LOADING_MODEL` | InProgress | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `UPDATING` | InProgress | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `WAKING_UP` | InProgress | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `ACTIVE` | Ready | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `SCALED_TO_ZERO` | Ready | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `BUILD_FAILED` | Failed: a retry or a new deployment may fix it | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `DEPLOY_FAILED` | Failed: a retry or a new deployment may fix it | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `FAILED` | Failed: a retry or a new deployment may fix it | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `BUILD_STOPPED` | FailedForGood: not worth retrying: deploy again | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `UNHEALTHY` | Stopped: activate it to use it | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `INACTIVE` | Stopped: activate it to use it | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+| `DEACTIVATING` | Stopped: activate it to use it | the DeploymentStatusV1 enum (spec/deployments/gets-a-models-deployment-by-id.md) and the docs' prose on deployment statuses |
+*/
+    pub const DEPLOYMENT: Lifecycle = Lifecycle {
+        name: "deployment",
+        statuses: &[
+            KnownStatus {
+                name: "BUILDING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "DEPLOYING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "LOADING_MODEL",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "UPDATING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "WAKING_UP",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "ACTIVE",
+                phase: Phase::Ready,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "SCALED_TO_ZERO",
+                phase: Phase::Ready,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "BUILD_FAILED",
+                phase: Phase::Failed,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "a retry or a new deployment may fix it",
+                ),
+            },
+            KnownStatus {
+                name: "DEPLOY_FAILED",
+                phase: Phase::Failed,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "a retry or a new deployment may fix it",
+                ),
+            },
+            KnownStatus {
+                name: "FAILED",
+                phase: Phase::Failed,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "a retry or a new deployment may fix it",
+                ),
+            },
+            KnownStatus {
+                name: "BUILD_STOPPED",
+                phase: Phase::Failed,
+                retryable: false,
+                hint: ::std::option::Option::Some("not worth retrying: deploy again"),
+            },
+            KnownStatus {
+                name: "UNHEALTHY",
+                phase: Phase::Stopped,
+                retryable: true,
+                hint: ::std::option::Option::Some("activate it to use it"),
+            },
+            KnownStatus {
+                name: "INACTIVE",
+                phase: Phase::Stopped,
+                retryable: true,
+                hint: ::std::option::Option::Some("activate it to use it"),
+            },
+            KnownStatus {
+                name: "DEACTIVATING",
+                phase: Phase::Stopped,
+                retryable: true,
+                hint: ::std::option::Option::Some("activate it to use it"),
+            },
+        ],
+    };
+    /**The `training_job` lifecycle.
+
+| status | means | source |
+|---|---|---|
+| `TRAINING_JOB_PENDING` | InProgress | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+| `TRAINING_JOB_CREATED` | InProgress | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+| `TRAINING_JOB_QUEUED` | InProgress | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+| `TRAINING_JOB_DEPLOYING` | InProgress | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+| `TRAINING_JOB_RUNNING` | InProgress | spec/training/search-training-jobs.md (the `statuses` example) |
+| `TRAINING_JOB_COMPLETED` | Ready | spec/training/search-training-jobs.md (the `statuses` example) |
+| `TRAINING_JOB_FAILED` | Failed: recreate_training_job runs it again | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+| `TRAINING_JOB_DEPLOY_FAILED` | Failed: recreate_training_job runs it again | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+| `TRAINING_JOB_STOPPED` | Stopped: stopped by stop_training_job; recreate_training_job runs it again | Baseten's training lifecycle docs (issue 31); truss/cli/train/poller.py |
+*/
+    pub const TRAINING_JOB: Lifecycle = Lifecycle {
+        name: "training_job",
+        statuses: &[
+            KnownStatus {
+                name: "TRAINING_JOB_PENDING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_CREATED",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_QUEUED",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_DEPLOYING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_RUNNING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_COMPLETED",
+                phase: Phase::Ready,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_FAILED",
+                phase: Phase::Failed,
+                retryable: true,
+                hint: ::std::option::Option::Some("recreate_training_job runs it again"),
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_DEPLOY_FAILED",
+                phase: Phase::Failed,
+                retryable: true,
+                hint: ::std::option::Option::Some("recreate_training_job runs it again"),
+            },
+            KnownStatus {
+                name: "TRAINING_JOB_STOPPED",
+                phase: Phase::Stopped,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "stopped by stop_training_job; recreate_training_job runs it again",
+                ),
+            },
+        ],
+    };
+    /**The `promotion` lifecycle.
+
+| status | means | source |
+|---|---|---|
+| `RELEASING` | InProgress | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+| `RAMPING_UP` | InProgress | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+| `RAMPING_DOWN` | InProgress | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+| `PAUSED` | InProgress: the promotion is paused: resume_environment_promotion resumes it, cancel_environment_promotion ends it | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+| `SUCCEEDED` | Ready | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+| `FAILED` | Failed: the environment keeps its current deployment | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+| `CANCELED` | Stopped: someone canceled the promotion: the environment keeps its current deployment | the InProgressPromotionStatusV1 enum (Baseten's August 2026 spec; no page of ours has it yet) |
+*/
+    pub const PROMOTION: Lifecycle = Lifecycle {
+        name: "promotion",
+        statuses: &[
+            KnownStatus {
+                name: "RELEASING",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "RAMPING_UP",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "RAMPING_DOWN",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "PAUSED",
+                phase: Phase::InProgress,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "the promotion is paused: resume_environment_promotion resumes it, cancel_environment_promotion ends it",
+                ),
+            },
+            KnownStatus {
+                name: "SUCCEEDED",
+                phase: Phase::Ready,
+                retryable: true,
+                hint: ::std::option::Option::None,
+            },
+            KnownStatus {
+                name: "FAILED",
+                phase: Phase::Failed,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "the environment keeps its current deployment",
+                ),
+            },
+            KnownStatus {
+                name: "CANCELED",
+                phase: Phase::Stopped,
+                retryable: true,
+                hint: ::std::option::Option::Some(
+                    "someone canceled the promotion: the environment keeps its current deployment",
+                ),
+            },
+        ],
+    };
+}
+/**# Waiting
+
+Each polls a read until what it waits on is ready or has failed, as `spec/lifecycles.txt` says what each status means (see [`crate::Wait`] and [`crate::lifecycles`]).
 
 What to wait on after each action:
 
@@ -35217,18 +35477,34 @@ What to wait on after each action:
 |---|---|---|
 | `create_deployment` | `wait_for_deployment(model_id, &created.deployment.id, ..)` | the answer names the new deployment |
 | `promote_development_deployment`, `promote_deployment` | `wait_for_promotion(model_id, &promoted.id, "production", ..)` | the answer is the deployment being promoted; production stays the previous deployment (already `ACTIVE`) until this one is ready, so waiting on production would return at once |
-| `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)` | as above, for that environment |
+| `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)`, then `wait_for_environment_promotion(model_id, env_name, ..)` | the first returns when the deployment is ready and serves the environment; the second when the environment's rollout (its traffic ramp) has finished: use it where the old deployment must have stopped serving |
 | `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment`, `wait_for_development_deployment` or `wait_for_production_deployment`, with [`Wait::active_only`](crate::Wait::active_only) | the answer says only that the request was taken; `SCALED_TO_ZERO` would count as ready |
 | `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment` | it goes `UPDATING`, then back to `ACTIVE` |
+| `create_training_job`, `recreate_training_job` | `wait_for_training_job(project_id, &job.id, ..)`, its logs with the logs call's `.follow()` | the job queues, runs and completes; a failure's `error_message` is in the error |
+| `promote_chain_environment`, a chain deploy | `wait_for_chain_deployment(chain_id, &deployment.id, ..)` | ready when the chain deployment and every chainlet are |
 */
 impl Client {
-    ///Polls [`Client::get_deployment`] until the deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the deployment, its last status and how long it waited.
+    ///Polls [`Client::get_deployment`] until the deployment is ready (`ACTIVE`, `SCALED_TO_ZERO`), as [`Wait`](crate::Wait) says and [`lifecycles::DEPLOYMENT`](crate::lifecycles::DEPLOYMENT) classifies its statuses: a 404 in its first seconds is a deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the deployment, its last status and how long it waited.
     pub async fn wait_for_deployment(
         &self,
         model_id: &str,
         deployment_id: &str,
         wait: &crate::Wait,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.status.as_str())
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| crate::wait::Seen::of(
+                        &crate::lifecycles::DEPLOYMENT,
+                        status,
+                    )),
+            );
+            seen
+        }
         let get = || async move {
             self.get_deployment()
                 .model_id(model_id)
@@ -35237,21 +35513,38 @@ impl Client {
                 .await
                 .map(ResponseValue::into_inner)
         };
+        let resource = format!("deployment {deployment_id} of model {model_id}");
         crate::wait::poll(
-                format!("deployment {deployment_id} of model {model_id}"),
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
                 wait,
                 get,
-                |deployment| deployment.status.as_str(),
                 |_| true,
             )
             .await
     }
-    ///Polls [`Client::get_development_deployment`] until the development deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a development deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the development deployment, its last status and how long it waited.
+    ///Polls [`Client::get_development_deployment`] until the development deployment is ready (`ACTIVE`, `SCALED_TO_ZERO`), as [`Wait`](crate::Wait) says and [`lifecycles::DEPLOYMENT`](crate::lifecycles::DEPLOYMENT) classifies its statuses: a 404 in its first seconds is a development deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the development deployment, its last status and how long it waited.
     pub async fn wait_for_development_deployment(
         &self,
         model_id: &str,
         wait: &crate::Wait,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.status.as_str())
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| crate::wait::Seen::of(
+                        &crate::lifecycles::DEPLOYMENT,
+                        status,
+                    )),
+            );
+            seen
+        }
         let get = || async move {
             self.get_development_deployment()
                 .model_id(model_id)
@@ -35259,21 +35552,38 @@ impl Client {
                 .await
                 .map(ResponseValue::into_inner)
         };
+        let resource = format!("development deployment of model {model_id}");
         crate::wait::poll(
-                format!("development deployment of model {model_id}"),
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
                 wait,
                 get,
-                |deployment| deployment.status.as_str(),
                 |_| true,
             )
             .await
     }
-    ///Polls [`Client::get_production_deployment`] until the production deployment is ready (`ACTIVE`, or `SCALED_TO_ZERO` unless [`Wait::active_only`](crate::Wait::active_only)), as [`Wait`](crate::Wait) says: a 404 in its first seconds is a production deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the production deployment, its last status and how long it waited.
+    ///Polls [`Client::get_production_deployment`] until the production deployment is ready (`ACTIVE`, `SCALED_TO_ZERO`), as [`Wait`](crate::Wait) says and [`lifecycles::DEPLOYMENT`](crate::lifecycles::DEPLOYMENT) classifies its statuses: a 404 in its first seconds is a production deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the production deployment, its last status and how long it waited.
     pub async fn wait_for_production_deployment(
         &self,
         model_id: &str,
         wait: &crate::Wait,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.status.as_str())
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| crate::wait::Seen::of(
+                        &crate::lifecycles::DEPLOYMENT,
+                        status,
+                    )),
+            );
+            seen
+        }
         let get = || async move {
             self.get_production_deployment()
                 .model_id(model_id)
@@ -35281,11 +35591,165 @@ impl Client {
                 .await
                 .map(ResponseValue::into_inner)
         };
+        let resource = format!("production deployment of model {model_id}");
         crate::wait::poll(
-                format!("production deployment of model {model_id}"),
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
                 wait,
                 get,
-                |deployment| deployment.status.as_str(),
+                |_| true,
+            )
+            .await
+    }
+    ///Polls [`Client::get_training_project_job`] until the training job is ready (`TRAINING_JOB_COMPLETED`), as [`Wait`](crate::Wait) says and [`lifecycles::TRAINING_JOB`](crate::lifecycles::TRAINING_JOB) classifies its statuses: a 404 in its first seconds is a training job not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the training job, its last status and how long it waited. A failure's `training_job.error_message` is the error's `message`.
+    pub async fn wait_for_training_job(
+        &self,
+        training_project_id: &str,
+        training_job_id: &str,
+        wait: &crate::Wait,
+    ) -> ::std::result::Result<types::GetTrainingJobResponseV1, crate::WaitError> {
+        fn seen(
+            value: &types::GetTrainingJobResponseV1,
+        ) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(
+                value: &types::GetTrainingJobResponseV1,
+            ) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.training_job.current_status.as_str())
+            }
+            fn message(
+                value: &types::GetTrainingJobResponseV1,
+            ) -> ::std::option::Option<&str> {
+                value.training_job.error_message.as_deref()
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| {
+                        crate::wait::Seen::of(&crate::lifecycles::TRAINING_JOB, status)
+                            .message(message(value))
+                    }),
+            );
+            seen
+        }
+        let get = || async move {
+            self.get_training_project_job()
+                .training_project_id(training_project_id)
+                .training_job_id(training_job_id)
+                .send()
+                .await
+                .map(ResponseValue::into_inner)
+        };
+        let resource = format!(
+            "training job {training_job_id} of training project {training_project_id}"
+        );
+        crate::wait::poll(
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
+                wait,
+                get,
+                |_| true,
+            )
+            .await
+    }
+    ///Polls [`Client::get_environment`] until the promotion to environment is ready (`candidate_deployment` gone), as [`Wait`](crate::Wait) says and [`lifecycles::PROMOTION`](crate::lifecycles::PROMOTION) classifies its statuses: a 404 in its first seconds is a promotion to environment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the promotion to environment, its last status and how long it waited. A failure's `in_progress_promotion.error_message` is the error's `message`. On its way while `candidate_deployment` is set (a failed `candidate_deployment` ends the wait, naming it), and while `in_progress_promotion.status` is. Each poll's event carries `in_progress_promotion.percent_traffic_to_new_version` as `progress`.
+    pub async fn wait_for_environment_promotion(
+        &self,
+        model_id: &str,
+        env_name: &str,
+        wait: &crate::Wait,
+    ) -> ::std::result::Result<types::EnvironmentV1, crate::WaitError> {
+        fn seen(value: &types::EnvironmentV1) -> ::std::vec::Vec<crate::wait::Seen> {
+            let mut seen = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(during) = value
+                .candidate_deployment
+                .as_ref()
+            {
+                seen.push(
+                    crate::wait::Seen::of(
+                            &crate::lifecycles::DEPLOYMENT,
+                            during.status.as_str(),
+                        )
+                        .part(format!("{} {}", "candidate deployment", during.id))
+                        .pending(),
+                );
+            }
+            seen
+        }
+        let get = || async move {
+            self.get_environment()
+                .model_id(model_id)
+                .env_name(env_name)
+                .send()
+                .await
+                .map(ResponseValue::into_inner)
+        };
+        let resource = format!(
+            "promotion to environment {env_name} of model {model_id}"
+        );
+        crate::wait::poll(
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
+                wait,
+                get,
+                |_| true,
+            )
+            .await
+    }
+    ///Polls [`Client::get_chain_deployment`] until the chain deployment is ready (`ACTIVE`, `SCALED_TO_ZERO`), as [`Wait`](crate::Wait) says and [`lifecycles::DEPLOYMENT`](crate::lifecycles::DEPLOYMENT) classifies its statuses: a 404 in its first seconds is a chain deployment not visible yet, a rate limit waits as the client's retry policy does, each poll is a `tracing` event with the status seen. The error names the chain deployment, its last status and how long it waited. Ready when it and every item of `chainlets` are; failed as soon as any item of `chainlets` failed, naming it.
+    pub async fn wait_for_chain_deployment(
+        &self,
+        chain_id: &str,
+        chain_deployment_id: &str,
+        wait: &crate::Wait,
+    ) -> ::std::result::Result<types::ChainDeploymentV1, crate::WaitError> {
+        fn seen(value: &types::ChainDeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(value: &types::ChainDeploymentV1) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.status.as_str())
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| crate::wait::Seen::of(
+                        &crate::lifecycles::DEPLOYMENT,
+                        status,
+                    )),
+            );
+            for part in value.chainlets.iter() {
+                let status = &part.status;
+                seen.push(
+                    crate::wait::Seen::of(
+                            &crate::lifecycles::DEPLOYMENT,
+                            status.as_str(),
+                        )
+                        .part(format!("{} {}", "chainlet", part.name)),
+                );
+            }
+            seen
+        }
+        let get = || async move {
+            self.get_chain_deployment()
+                .chain_id(chain_id)
+                .chain_deployment_id(chain_deployment_id)
+                .send()
+                .await
+                .map(ResponseValue::into_inner)
+        };
+        let resource = format!(
+            "chain deployment {chain_deployment_id} of chain {chain_id}"
+        );
+        crate::wait::poll(
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
+                wait,
+                get,
                 |_| true,
             )
             .await
@@ -35298,6 +35762,20 @@ impl Client {
         environment: &str,
         wait: &crate::Wait,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.status.as_str())
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| crate::wait::Seen::of(
+                        &crate::lifecycles::DEPLOYMENT,
+                        status,
+                    )),
+            );
+            seen
+        }
         let get = || async move {
             self.get_deployment()
                 .model_id(model_id)
@@ -35310,14 +35788,16 @@ impl Client {
             deployment.environment.as_deref() == Some(environment)
                 || (environment == "production" && deployment.is_production)
         };
-        let named = format!(
+        let resource = format!(
             "deployment {deployment_id} of model {model_id}, promoted to {environment},"
         );
         crate::wait::poll(
-                named,
+                crate::wait::Watch {
+                    resource,
+                    seen,
+                },
                 wait,
                 get,
-                |deployment| deployment.status.as_str(),
                 arrived,
             )
             .await

@@ -202,4 +202,5 @@ pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use tls::TLS_BACKEND;
-pub use wait::{Phase, Wait, WaitError, WaitErrorKind};
+pub use api::lifecycles;
+pub use wait::{KnownStatus, Lifecycle, Phase, Wait, WaitError, WaitErrorKind};

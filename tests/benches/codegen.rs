@@ -190,7 +190,8 @@ fn median_stages(root: &Path, runs: usize) -> Stages {
         lap(2);
         let downgraded = downgrade::downgrade(&merged.document, &merged.provenance).expect("downgrade");
         lap(3);
-        let code = generate::syntax(&downgraded, &merged.provenance).expect("generate");
+        let lifecycles = xtask::Lifecycles::load(root).expect("lifecycles");
+        let code = generate::syntax(&downgraded, &merged.provenance, &lifecycles).expect("generate");
         lap(4);
         let files = generate::format(&code, &downgraded, generate::CRATE_VERSION).expect("format");
         lap(5);

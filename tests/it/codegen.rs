@@ -251,24 +251,30 @@ fn check_reports_a_stale_contract_case_file() {
     check("a hand-edited case", "what --check reports", stale, vec!["stale generated/tests/contract/cases.rs".into()]);
 }
 
-/// The waiters and streams come from the operations the spec has: `spec/` has three deployment
-/// reads and two paginated lists (model APIs, a training job's checkpoint files); without them
-/// there is no `wait` module at all, no line of `lib.rs` names one, and no stream test.
+/// The waiters and streams come from the operations the spec has: `spec/` has the reads of
+/// every lifecycle (three deployment reads, a training job, an environment, a chain deployment)
+/// and two paginated lists (model APIs, a training job's checkpoint files); without them there
+/// is no `wait` module at all, no line of `lib.rs` names one, and no stream test.
 #[test]
 fn waiters_and_streams_exist_only_where_their_operations_do() {
     let pages = crate::spec_pages();
-    let run = crate::build(&pages).unwrap_or_else(|e| panic!("{e}"));
+    let run = crate::build_with_lifecycles(&pages).unwrap_or_else(|e| panic!("{e}"));
     let api = &run.files["src/api.rs"];
     let waiters: Vec<&str> =
-        ["wait_for_deployment", "wait_for_development_deployment", "wait_for_production_deployment"]
-            .into_iter()
-            .filter(|waiter| api.contains(&format!("pub async fn {waiter}(")))
-            .collect();
+        api.lines().filter_map(|line| line.trim().strip_prefix("pub async fn wait_for_")).collect();
     check(
         "spec/",
         "waiters",
         waiters,
-        vec!["wait_for_deployment", "wait_for_development_deployment", "wait_for_production_deployment"],
+        vec![
+            "deployment(",
+            "development_deployment(",
+            "production_deployment(",
+            "training_job(",
+            "environment_promotion(",
+            "chain_deployment(",
+            "promotion(",
+        ],
     );
     check(
         "spec/",
@@ -281,11 +287,14 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
         "deployments/gets-a-models-deployment-by-id.md",
         "deployments/gets-a-models-development-deployment.md",
         "deployments/gets-a-models-production-deployment.md",
+        "deployments/gets-a-chain-deployment-by-id.md",
+        "environments/get-an-environments-details.md",
+        "training/get-training-job.md",
         "model-apis/gets-all-model-apis.md",
         "training/get-training-job-checkpoint-files.md",
     ];
     let without: Vec<xtask::Page> = pages.into_iter().filter(|p| !reads.iter().any(|r| p.path.ends_with(r))).collect();
-    let run = crate::build(&without).unwrap_or_else(|e| panic!("{e}"));
+    let run = crate::build_with_lifecycles(&without).unwrap_or_else(|e| panic!("{e}"));
     let lib = &run.files["src/lib.rs"];
     let files = ["src/wait.rs", "tests/waiters.rs"].map(|file| run.files.contains_key(file));
     check("spec/ without its deployment reads and lists", "src/wait.rs, tests/waiters.rs", files, [false, false]);

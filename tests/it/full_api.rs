@@ -33,7 +33,7 @@ fn full() -> &'static Full {
         let path = crate::repo_root().join("tests/fixtures/openapi").join(SPEC);
         let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let pages = xtask::cut::cut(&spec);
-        let run = crate::build(&pages).unwrap_or_else(|e| panic!("{SPEC}: the pipeline failed:\n{e}"));
+        let run = crate::build_with_lifecycles(&pages).unwrap_or_else(|e| panic!("{SPEC}: the pipeline failed:\n{e}"));
         check(SPEC, "operations", run.endpoints.len(), 183);
         Full {
             api_text: run.files["src/api.rs"].clone(),
@@ -272,13 +272,22 @@ fn every_paginated_list_streams_and_every_deployment_read_waits() {
         "wait_for_deployment",
         "wait_for_development_deployment",
         "wait_for_production_deployment",
+        "wait_for_training_job",
+        "wait_for_environment_promotion",
+        "wait_for_chain_deployment",
         "wait_for_promotion",
     ]
     .into_iter()
     .filter(|waiter| full().api_text.contains(&format!("pub async fn {waiter}(")))
     .collect();
-    check(SPEC, "waiters", waiters.len(), 4);
+    check(SPEC, "waiters", waiters.len(), 7);
     check(SPEC, "waiter tests", full().waiters_text.matches("_waits_for_active_and_names_a_failure()").count(), 3);
+    check(SPEC, "lifecycle tests", full().waiters_text.matches("_follows_its_lifecycle()").count(), 3);
+    // The whole API's environment read has `in_progress_promotion`: its status is read too.
+    assert!(
+        full().api_text.contains("value.in_progress_promotion.as_ref()?.status.as_str()"),
+        "in_progress_promotion read"
+    );
     check(SPEC, "promotion tests", full().waiters_text.matches("fn wait_for_promotion_waits_until").count(), 1);
     assert!(full().has_wait_module && full().lib_text.contains("\nmod wait;\n"), "the wait module is declared");
     assert!(!full().lib_text.contains("codegen: with"), "a template marker was left in lib.rs");

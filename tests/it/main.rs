@@ -21,6 +21,7 @@ mod full_api;
 mod fuzz;
 mod history;
 mod imports;
+mod lifecycles;
 mod merge;
 #[cfg(feature = "client")]
 mod mocks;
@@ -63,6 +64,13 @@ pub fn page(relative: &str) -> Page {
 /// decisions.
 pub fn build(pages: &[Page]) -> Result<xtask::Run, xtask::Errors> {
     xtask::build(&xtask::Input::from_pages(pages.to_vec()), &xtask::Previous::default())
+}
+
+/// [`build`] with the repository's `spec/lifecycles.txt`: the waiters of what `pages` read.
+pub fn build_with_lifecycles(pages: &[Page]) -> Result<xtask::Run, xtask::Errors> {
+    let lifecycles = xtask::Lifecycles::load(&repo_root()).unwrap_or_else(|e| panic!("{e}"));
+    let input = xtask::Input::from_pages(pages.to_vec()).with_lifecycles(lifecycles);
+    xtask::build(&input, &xtask::Previous::default())
 }
 
 pub fn normalize(page: &Page) -> Operation {

@@ -131,6 +131,11 @@ fn codegen_reports_a_docs_update_and_bumps_the_version_once() {
     let text = text.replacen("        - WAKING_UP\n", "        - WAKING_UP\n        - HIBERNATING\n", 1);
     let text = text.replacen("summary: Gets a model's", "summary: Fetches a model's", 1);
     std::fs::write(&page, text).unwrap();
+    // Codegen stops until the lifecycles say what the new status means (tests/it/lifecycles.rs).
+    let lifecycles = root.join(xtask::lifecycles::FILE);
+    let reviewed = std::fs::read_to_string(&lifecycles).unwrap();
+    let reviewed = reviewed.replacen("WAKING_UP in-progress\n", "WAKING_UP in-progress\nHIBERNATING in-progress\n", 1);
+    std::fs::write(&lifecycles, reviewed).unwrap();
 
     let before = xtask::Previous::read(&root).version.expect("generated/Cargo.toml has a version");
     // Additive and docs changes bump the patch below 1.0.

@@ -37,10 +37,10 @@ fn a_span_per_call_with_otel_http_fields_and_retries_as_events() {
         "event\tWARN\tbaseten_management::retry\tspan=1\tattempt=2\tmessage=list_secrets (GET \
          http://127.0.0.1:PORT/v1/secrets): 429 Too Many Requests; retrying in 10ms (attempt 2 of 3)\twait_ms=10",
         // A wait's polls, one event each with the status seen.
-        "event\tINFO\tbaseten_management\tspan=0\tdeployment=development deployment of model m1\t\
-         message=deployment status\tstatus=BUILDING\twaited_ms=MS",
-        "event\tINFO\tbaseten_management\tspan=0\tdeployment=development deployment of model m1\t\
-         message=deployment status\tstatus=ACTIVE\twaited_ms=MS",
+        "event\tINFO\tbaseten_management\tspan=0\tmessage=status\tresource=development deployment of model m1\t\
+         status=BUILDING\twaited_ms=MS",
+        "event\tINFO\tbaseten_management\tspan=0\tmessage=status\tresource=development deployment of model m1\t\
+         status=ACTIVE\twaited_ms=MS",
     ];
     check("two calls, one retried", "spans and events", lines, expected.map(String::from).to_vec());
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod fetch;
 pub mod generate;
+pub mod lifecycles;
 pub mod merge;
 pub mod model;
 pub mod naming;
@@ -38,36 +39,45 @@ use std::path::Path;
 pub use decisions::Decisions;
 pub use document::{OpenApi30, OpenApi31};
 pub use error::{Error, Errors};
+pub use lifecycles::Lifecycles;
 pub use merge::{Endpoint, Reconciliation};
 pub use normalize::Operation;
 pub use page::Page;
 pub use page::SPEC_DIR;
 pub use write::{GENERATED_DIR, Written};
 
-/// What a run reads: the docs pages, and the reviewed decisions beside them.
+/// What a run reads: the docs pages, and the reviewed decisions and lifecycles beside them.
 pub struct Input {
     pub pages: Vec<Page>,
     pub decisions: Decisions,
+    pub lifecycles: Lifecycles,
 }
 
 impl Input {
-    /// `spec/` under `root`: every page, and `spec/drift-decisions.txt` if there is one. Every
-    /// problem of both is reported.
+    /// `spec/` under `root`: every page, and `spec/drift-decisions.txt` and
+    /// `spec/lifecycles.txt` if they are there. Every problem of all three is reported.
     pub fn load(root: &Path) -> Result<Input, Errors> {
-        match (page::load_pages(root, &root.join(SPEC_DIR)), Decisions::load(root)) {
-            (Ok(pages), Ok(decisions)) => Ok(Input { pages, decisions }),
-            (pages, decisions) => {
+        let loaded = (page::load_pages(root, &root.join(SPEC_DIR)), Decisions::load(root), Lifecycles::load(root));
+        match loaded {
+            (Ok(pages), Ok(decisions), Ok(lifecycles)) => Ok(Input { pages, decisions, lifecycles }),
+            (pages, decisions, lifecycles) => {
                 let mut errors = Errors::default();
                 errors.extend(pages.err().unwrap_or_default());
                 errors.extend(decisions.err().unwrap_or_default());
+                errors.extend(lifecycles.err().unwrap_or_default());
                 Err(errors)
             }
         }
     }
 
-    /// Pages alone, with no decisions.
+    /// Pages alone, with no decisions and no lifecycles (so no waiters).
     pub fn from_pages(pages: Vec<Page>) -> Input {
-        Input { pages, decisions: Decisions::default() }
+        Input { pages, decisions: Decisions::default(), lifecycles: Lifecycles::default() }
+    }
+
+    /// These lifecycles instead.
+    pub fn with_lifecycles(self, lifecycles: Lifecycles) -> Input {
+        Input { lifecycles, ..self }
     }
 }
 
@@ -152,6 +162,7 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let MergedSpec { merged, downgraded } = merged_spec(input)?;
     let located = |errors: Errors| locate(errors, &input.pages);
     let model = downgraded.model();
+    input.lifecycles.check(&model, &merged.provenance).map_err(located)?;
     let mut report = match &previous.spec {
         Some(old) => report::compare(&old.model(), &model),
         None => report::Report::default(),
@@ -159,7 +170,8 @@ pub fn build(input: &Input, previous: &Previous) -> Result<Run, Errors> {
     let schemas = model.schemas.len();
     let before = previous.version.clone().unwrap_or_else(|| generate::CRATE_VERSION.to_string());
     let by_spec = report.bump(&before);
-    let mut files = generate::generate(&downgraded, &by_spec, &merged.provenance).map_err(located)?;
+    let mut files =
+        generate::generate(&downgraded, &by_spec, &merged.provenance, &input.lifecycles).map_err(located)?;
     // The code may break callers where the spec does not (a template's method removed).
     if !previous.sources.is_empty() {
         let (old, new) = std::thread::scope(|scope| {

@@ -195,5 +195,6 @@ pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use tls::TLS_BACKEND;
 // codegen: with waiters {
-pub use wait::{Phase, Wait, WaitError, WaitErrorKind};
+pub use api::lifecycles;
+pub use wait::{KnownStatus, Lifecycle, Phase, Wait, WaitError, WaitErrorKind};
 // codegen: }

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 use crate::document::OpenApi30;
 use crate::error::{Error, Errors};
+use crate::lifecycles::Lifecycles;
 use crate::model::Model;
 use crate::provenance::Provenance;
 use crate::sections::Group;
@@ -113,8 +114,9 @@ pub fn generate(
     document: &OpenApi30,
     version: &str,
     provenance: &Provenance,
+    lifecycles: &Lifecycles,
 ) -> Result<BTreeMap<String, String>, Errors> {
-    format(&syntax(document, provenance)?, document, version)
+    format(&syntax(document, provenance, lifecycles)?, document, version)
 }
 
 /// The client as a syntax tree, before it is printed, and its mocks.
@@ -142,7 +144,7 @@ pub struct Code {
 /// The generate stage proper: progenitor's client and httpmock extensions for `document`,
 /// parsed and rewritten. The mocks depend on the client only through its renames, so a second
 /// thread makes (and prints) them meanwhile; what comes out does not depend on the timing.
-pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Errors> {
+pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecycles) -> Result<Code, Errors> {
     let hoisted = hoist_inline_enums(document);
     let enums = open_enums(&hoisted, provenance)?;
     let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&hoisted.document)
@@ -150,7 +152,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance) -> Result<Code, Err
     let model = Model::of(&hoisted.document);
     let shapes = Shapes {
         paginated: pages::paginated(&model),
-        reads: waiters::found(&model),
+        reads: waiters::found(&model, lifecycles),
         unions: enums::discriminated_unions(&model),
         groups: crate::sections::groups(&model),
     };

@@ -1,0 +1,133 @@
+//! Waiters: takes the model of the OpenAPI 3.0.3 document and the lifecycles of
+//! `spec/lifecycles.txt`, gives a `Client::wait_for_*` method for each lifecycle read the
+//! document has (three deployment reads, a training job, an environment's promotion, a chain
+//! deployment), each polling its get operation through `crate::wait::poll`, and the
+//! `lifecycles` module of what each status means; none when the document has none of them, and
+//! then the crate has no `wait` module either. The crate's `tests/waiters.rs` drives each
+//! against mocks.
+
+mod found;
+mod reads;
+mod tests;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use found::{can_follow_a_promotion, resource_format};
+
+pub(super) use found::{Found, found};
+pub(super) use tests::{FILE, tests};
+
+/// What to wait on after each action that starts a deployment on its way: the waiters' block
+/// docs. Operations in code spans, not links: a document may lack some of them.
+const AFTER_EACH_ACTION: &str = "\
+Each polls a read until what it waits on is ready or has failed, as `spec/lifecycles.txt` says \
+what each status means (see [`crate::Wait`] and [`crate::lifecycles`]).
+
+What to wait on after each action:
+
+| after | wait on | why |
+|---|---|---|
+| `create_deployment` | `wait_for_deployment(model_id, &created.deployment.id, ..)` | the answer names the new deployment |
+| `promote_development_deployment`, `promote_deployment` | `wait_for_promotion(model_id, &promoted.id, \"production\", ..)` | the answer is the deployment being promoted; production stays the previous deployment (already `ACTIVE`) until this one is ready, so waiting on production would return at once |
+| `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)`, then `wait_for_environment_promotion(model_id, env_name, ..)` | the first returns when the deployment is ready and serves the environment; the second when the environment's rollout (its traffic ramp) has finished: use it where the old deployment must have stopped serving |
+| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment`, `wait_for_development_deployment` or `wait_for_production_deployment`, with [`Wait::active_only`](crate::Wait::active_only) | the answer says only that the request was taken; `SCALED_TO_ZERO` would count as ready |
+| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment` | it goes `UPDATING`, then back to `ACTIVE` |
+| `create_training_job`, `recreate_training_job` | `wait_for_training_job(project_id, &job.id, ..)`, its logs with the logs call's `.follow()` | the job queues, runs and completes; a failure's `error_message` is in the error |
+| `promote_chain_environment`, a chain deploy | `wait_for_chain_deployment(chain_id, &deployment.id, ..)` | ready when the chain deployment and every chainlet are |
+";
+
+/// The waiters' `impl Client` block and the `lifecycles` module, or `None` when the document
+/// has no lifecycle read.
+pub(super) fn waiters(found: &[Found<'_>]) -> Option<TokenStream> {
+    let mut methods: Vec<TokenStream> = found.iter().map(waiter).collect();
+    if methods.is_empty() {
+        return None;
+    }
+    methods.extend(found.iter().find(|f| can_follow_a_promotion(f)).map(promotion_waiter));
+    let heading = format!("# Waiting\n\n{AFTER_EACH_ACTION}");
+    let lifecycles = reads::lifecycles_module(found);
+    Some(quote! {
+        #lifecycles
+
+        #[doc = #heading]
+        impl Client {
+            #(#methods)*
+        }
+    })
+}
+
+/// Whether the document gives the client a `wait_for_promotion`.
+pub(super) fn can_wait_for_promotion(found: &[Found<'_>]) -> bool {
+    found.iter().any(can_follow_a_promotion)
+}
+
+/// `wait_for_promotion`: the deployment by id until it is ready *and* serves the environment.
+fn promotion_waiter(found: &Found<'_>) -> TokenStream {
+    let ty = format_ident!("{}", found.answer);
+    let get = format_ident!("{}", found.operation);
+    let seen = reads::seen_function(found);
+    let doc = format!(
+        "Polls [`Client::{}`] until the deployment is ready and serves `environment` (`\"production\"` after \
+         `promote_development_deployment` or `promote_deployment`; the environment's name after \
+         `promote_environment`). A promotion answers the deployment it builds, while the environment keeps its \
+         previous deployment until this one is ready: wait on the id the promotion answered. Otherwise as \
+         [`Client::wait_for_deployment`]; the error names the deployment and the environment.",
+        found.operation
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn wait_for_promotion(
+            &self,
+            model_id: &str,
+            deployment_id: &str,
+            environment: &str,
+            wait: &crate::Wait,
+        ) -> ::std::result::Result<types::#ty, crate::WaitError> {
+            #seen
+            let get = || async move {
+                self.#get().model_id(model_id).deployment_id(deployment_id).send().await.map(ResponseValue::into_inner)
+            };
+            let arrived = |deployment: &types::#ty| {
+                deployment.environment.as_deref() == Some(environment)
+                    || (environment == "production" && deployment.is_production)
+            };
+            let resource = format!("deployment {deployment_id} of model {model_id}, promoted to {environment},");
+            crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, arrived).await
+        }
+    }
+}
+
+fn waiter(found: &Found<'_>) -> TokenStream {
+    let operation = &found.operation;
+    let ty = format_ident!("{}", found.answer);
+    let (get, waiter) = (format_ident!("{operation}"), format_ident!("{}", found.waiter));
+    let doc = format!(
+        "Polls [`Client::{operation}`] until the {what} is ready ({ready}), as [`Wait`](crate::Wait) says and \
+         [`lifecycles::{constant}`](crate::lifecycles::{constant}) classifies its statuses: a 404 in its first \
+         seconds is a {what} not visible yet, a rate limit waits as the client's retry policy does, each poll is \
+         a `tracing` event with the status seen. The error names the {what}, its last status and how long it \
+         waited.{more}",
+        what = found.what,
+        ready = reads::ready_statuses(found),
+        constant = reads::constant_name(found.lifecycles.owner_of_statuses(found.lifecycle)),
+        more = reads::more_docs(found),
+    );
+    let params = found.arguments.iter().map(|argument| format_ident!("{argument}"));
+    let setters = params.clone();
+    let resource = resource_format(found);
+    let seen = reads::seen_function(found);
+    quote! {
+        #[doc = #doc]
+        pub async fn #waiter(
+            &self,
+            #(#params: &str,)*
+            wait: &crate::Wait,
+        ) -> ::std::result::Result<types::#ty, crate::WaitError> {
+            #seen
+            let get = || async move { self.#get() #(.#setters(#setters))* .send().await.map(ResponseValue::into_inner) };
+            let resource = format!(#resource);
+            crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, |_| true).await
+        }
+    }
+}
