@@ -28283,6 +28283,118 @@ pub mod requests {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Every line from `start_epoch_millis` to `end_epoch_millis` (the server's default: the 30 minutes before now), oldest first, each once: the window is split into the 7-day windows the server takes, each read in requests of `limit` lines (the server's 500 unless set), each request after the first asking from the millisecond of the newest line so far and dropping the lines it gives again, however many share a millisecond. The call's `direction` is not used: lines come oldest first. More lines in one millisecond than one request can read (1000) end the stream with [`crate::Error::CrowdedMillisecond`]; a failed request (after the client's retries) ends it with its error. Memory holds one request's lines.
+        pub fn stream(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::LogV1, crate::Error>,
+        > {
+            for invalid in [
+                &self.limit.as_ref().err(),
+                &self.start_epoch_millis.as_ref().err(),
+                &self.end_epoch_millis.as_ref().err(),
+            ] {
+                if let ::std::option::Option::Some(message) = invalid {
+                    let error = crate::Error::InvalidRequest {
+                        operation: "list_deployment_logs",
+                        message: message.to_string(),
+                    };
+                    return ::futures::StreamExt::boxed(
+                        ::futures::stream::once(
+                            ::std::future::ready(::std::result::Result::Err(error)),
+                        ),
+                    );
+                }
+            }
+            let limit = match &self.limit {
+                ::std::result::Result::Ok(::std::option::Option::Some(limit)) => {
+                    limit
+                        .to_string()
+                        .parse::<u64>()
+                        .unwrap_or(crate::logs::DEFAULT_LIMIT)
+                }
+                _ => crate::logs::DEFAULT_LIMIT,
+            }
+                .clamp(1, crate::logs::MAX_LIMIT);
+            let start = self.start_epoch_millis.clone().ok().flatten();
+            let range = crate::logs::range(
+                start,
+                self.end_epoch_millis.clone().ok().flatten(),
+            );
+            let fetch = move |window: crate::logs::Window| {
+                let mut request = self
+                    .clone()
+                    .start_epoch_millis(window.start_ms)
+                    .limit(window.limit)
+                    .direction(types::SortOrderV1::from("asc"));
+                request.end_epoch_millis = ::std::result::Result::Ok(window.end_ms);
+                async move {
+                    request.send().await.map(|answer| answer.into_inner().logs)
+                }
+            };
+            crate::logs::read("list_deployment_logs", range, limit, fetch)
+        }
+        ///The lines as they arrive, from `start_epoch_millis` (default: the follow's start, less its margin), as [`Follow`](crate::Follow) says: a poll every interval from a margin before the newest line seen, each line yielded once, the memory held bounded by the margin's lines however long it runs. Ends when dropped, at the follow's deadline, or with an error a failed request gives (after the client's retries); a 404 in its first seconds (what logs them just created) is waited through. The call's `end_epoch_millis` and `direction` are not used.
+        pub fn follow(
+            self,
+            follow: &crate::Follow,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::LogV1, crate::Error>,
+        > {
+            for invalid in [
+                &self.limit.as_ref().err(),
+                &self.start_epoch_millis.as_ref().err(),
+                &self.end_epoch_millis.as_ref().err(),
+            ] {
+                if let ::std::option::Option::Some(message) = invalid {
+                    let error = crate::Error::InvalidRequest {
+                        operation: "list_deployment_logs",
+                        message: message.to_string(),
+                    };
+                    return ::futures::StreamExt::boxed(
+                        ::futures::stream::once(
+                            ::std::future::ready(::std::result::Result::Err(error)),
+                        ),
+                    );
+                }
+            }
+            let limit = match &self.limit {
+                ::std::result::Result::Ok(::std::option::Option::Some(limit)) => {
+                    limit
+                        .to_string()
+                        .parse::<u64>()
+                        .unwrap_or(crate::logs::DEFAULT_LIMIT)
+                }
+                _ => crate::logs::DEFAULT_LIMIT,
+            }
+                .clamp(1, crate::logs::MAX_LIMIT);
+            let start = self.start_epoch_millis.clone().ok().flatten();
+            let margin = i64::try_from(follow.margin.as_millis()).unwrap_or(i64::MAX);
+            let start = start
+                .unwrap_or_else(|| crate::logs::now_ms().saturating_sub(margin));
+            let ended: ::std::option::Option<crate::logs::Ended<'a>> = ::std::option::Option::None;
+            let fetch = move |window: crate::logs::Window| {
+                let mut request = self
+                    .clone()
+                    .start_epoch_millis(window.start_ms)
+                    .limit(window.limit)
+                    .direction(types::SortOrderV1::from("asc"));
+                request.end_epoch_millis = ::std::result::Result::Ok(window.end_ms);
+                async move {
+                    request.send().await.map(|answer| answer.into_inner().logs)
+                }
+            };
+            crate::logs::follow(
+                "list_deployment_logs",
+                start,
+                limit,
+                follow,
+                fetch,
+                ended,
+            )
+        }
         ///Sends a `GET` request to `/v1/models/{model_id}/deployments/{deployment_id}/logs`
         ///
         /// Failures come back as [`crate::Error`], naming this operation.
@@ -33992,6 +34104,143 @@ pub mod requests {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Every line from `start_epoch_millis` to `end_epoch_millis` (the server's default: the 30 minutes before now), oldest first, each once: the window is split into the 7-day windows the server takes, each read in requests of `limit` lines (the server's 500 unless set), each request after the first asking from the millisecond of the newest line so far and dropping the lines it gives again, however many share a millisecond. The call's `direction` is not used: lines come oldest first. More lines in one millisecond than one request can read (1000) end the stream with [`crate::Error::CrowdedMillisecond`]; a failed request (after the client's retries) ends it with its error. Memory holds one request's lines.
+        pub fn stream(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::LogV1, crate::Error>,
+        > {
+            for invalid in [
+                &self.limit.as_ref().err(),
+                &self.start_epoch_millis.as_ref().err(),
+                &self.end_epoch_millis.as_ref().err(),
+            ] {
+                if let ::std::option::Option::Some(message) = invalid {
+                    let error = crate::Error::InvalidRequest {
+                        operation: "list_training_project_job_logs",
+                        message: message.to_string(),
+                    };
+                    return ::futures::StreamExt::boxed(
+                        ::futures::stream::once(
+                            ::std::future::ready(::std::result::Result::Err(error)),
+                        ),
+                    );
+                }
+            }
+            let limit = match &self.limit {
+                ::std::result::Result::Ok(::std::option::Option::Some(limit)) => {
+                    limit
+                        .to_string()
+                        .parse::<u64>()
+                        .unwrap_or(crate::logs::DEFAULT_LIMIT)
+                }
+                _ => crate::logs::DEFAULT_LIMIT,
+            }
+                .clamp(1, crate::logs::MAX_LIMIT);
+            let start = self.start_epoch_millis.clone().ok().flatten();
+            let range = crate::logs::range(
+                start,
+                self.end_epoch_millis.clone().ok().flatten(),
+            );
+            let fetch = move |window: crate::logs::Window| {
+                let mut request = self
+                    .clone()
+                    .start_epoch_millis(window.start_ms)
+                    .limit(window.limit)
+                    .direction(types::SortOrderV1::from("asc"));
+                request.end_epoch_millis = ::std::result::Result::Ok(window.end_ms);
+                async move {
+                    request.send().await.map(|answer| answer.into_inner().logs)
+                }
+            };
+            crate::logs::read("list_training_project_job_logs", range, limit, fetch)
+        }
+        ///The lines as they arrive, from `start_epoch_millis` (default: the follow's start, less its margin), as [`Follow`](crate::Follow) says: a poll every interval from a margin before the newest line seen, each line yielded once, the memory held bounded by the margin's lines however long it runs. Ends when dropped, at the follow's deadline, or with an error a failed request gives (after the client's retries); a 404 in its first seconds (what logs them just created) is waited through. The call's `end_epoch_millis` and `direction` are not used. It also ends a grace period ([`Follow::grace_after_end`](crate::Follow::grace_after_end)) after what logs them has ended: its last lines still arrive.
+        pub fn follow(
+            self,
+            follow: &crate::Follow,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::LogV1, crate::Error>,
+        > {
+            for invalid in [
+                &self.limit.as_ref().err(),
+                &self.start_epoch_millis.as_ref().err(),
+                &self.end_epoch_millis.as_ref().err(),
+            ] {
+                if let ::std::option::Option::Some(message) = invalid {
+                    let error = crate::Error::InvalidRequest {
+                        operation: "list_training_project_job_logs",
+                        message: message.to_string(),
+                    };
+                    return ::futures::StreamExt::boxed(
+                        ::futures::stream::once(
+                            ::std::future::ready(::std::result::Result::Err(error)),
+                        ),
+                    );
+                }
+            }
+            let limit = match &self.limit {
+                ::std::result::Result::Ok(::std::option::Option::Some(limit)) => {
+                    limit
+                        .to_string()
+                        .parse::<u64>()
+                        .unwrap_or(crate::logs::DEFAULT_LIMIT)
+                }
+                _ => crate::logs::DEFAULT_LIMIT,
+            }
+                .clamp(1, crate::logs::MAX_LIMIT);
+            let start = self.start_epoch_millis.clone().ok().flatten();
+            let margin = i64::try_from(follow.margin.as_millis()).unwrap_or(i64::MAX);
+            let start = start
+                .unwrap_or_else(|| crate::logs::now_ms().saturating_sub(margin));
+            let ended: ::std::option::Option<crate::logs::Ended<'a>> = match (
+                self.training_project_id.clone(),
+                self.training_job_id.clone(),
+            ) {
+                (
+                    ::std::result::Result::Ok(training_project_id),
+                    ::std::result::Result::Ok(training_job_id),
+                ) => {
+                    let client = self.client;
+                    ::std::option::Option::Some(
+                        ::std::boxed::Box::new(move || {
+                            let training_project_id = training_project_id.clone();
+                            let training_job_id = training_job_id.clone();
+                            ::std::boxed::Box::pin(async move {
+                                client
+                                    .training_job_has_ended(
+                                        &training_project_id,
+                                        &training_job_id,
+                                    )
+                                    .await
+                            })
+                        }),
+                    )
+                }
+                _ => ::std::option::Option::None,
+            };
+            let fetch = move |window: crate::logs::Window| {
+                let mut request = self
+                    .clone()
+                    .start_epoch_millis(window.start_ms)
+                    .limit(window.limit)
+                    .direction(types::SortOrderV1::from("asc"));
+                request.end_epoch_millis = ::std::result::Result::Ok(window.end_ms);
+                async move {
+                    request.send().await.map(|answer| answer.into_inner().logs)
+                }
+            };
+            crate::logs::follow(
+                "list_training_project_job_logs",
+                start,
+                limit,
+                follow,
+                fetch,
+                ended,
+            )
+        }
         ///Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/logs`
         ///
         /// Failures come back as [`crate::Error`], naming this operation.
@@ -35801,5 +36050,48 @@ impl Client {
                 arrived,
             )
             .await
+    }
+    ///Whether the training job has ended (ready, failed or stopped): a follow of its logs ends a grace after.
+    pub(crate) async fn training_job_has_ended(
+        &self,
+        training_project_id: &str,
+        training_job_id: &str,
+    ) -> ::std::result::Result<bool, crate::Error> {
+        fn seen(
+            value: &types::GetTrainingJobResponseV1,
+        ) -> ::std::vec::Vec<crate::wait::Seen> {
+            fn status(
+                value: &types::GetTrainingJobResponseV1,
+            ) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(value.training_job.current_status.as_str())
+            }
+            fn message(
+                value: &types::GetTrainingJobResponseV1,
+            ) -> ::std::option::Option<&str> {
+                value.training_job.error_message.as_deref()
+            }
+            let mut seen = ::std::vec::Vec::new();
+            seen.extend(
+                status(value)
+                    .map(|status| {
+                        crate::wait::Seen::of(&crate::lifecycles::TRAINING_JOB, status)
+                            .message(message(value))
+                    }),
+            );
+            seen
+        }
+        let value = self
+            .get_training_project_job()
+            .training_project_id(training_project_id)
+            .training_job_id(training_job_id)
+            .send()
+            .await?
+            .into_inner();
+        ::std::result::Result::Ok(crate::wait::has_ended(seen(&value)))
+    }
+}
+impl crate::logs::LogLine for types::LogV1 {
+    fn timestamp(&self) -> &str {
+        &self.timestamp
     }
 }

@@ -189,6 +189,7 @@ pub mod mock;
 mod open_enum;
 mod retry;
 mod tls;
+mod logs;
 mod wait;
 
 pub use api::{Client, requests, types};
@@ -202,5 +203,6 @@ pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use tls::TLS_BACKEND;
+pub use logs::{Follow, LogLine};
 pub use api::lifecycles;
 pub use wait::{KnownStatus, Lifecycle, Phase, Wait, WaitError, WaitErrorKind};

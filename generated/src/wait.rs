@@ -304,6 +304,11 @@ fn decide(wait: &Wait, seen: Vec<Seen>) -> (Option<Phase>, Option<Seen>) {
     }
 }
 
+/// Whether what `seen` reads has ended: ready, failed or stopped (an unlisted status has not).
+pub(crate) fn has_ended(seen: Vec<Seen>) -> bool {
+    matches!(decide(&Wait::default(), seen).0, Some(Phase::Ready | Phase::Failed | Phase::Stopped))
+}
+
 /// How a wait names what it waits on and reads its statuses.
 pub(crate) struct Watch<T> {
     /// As errors and events name it: `deployment d1 of model m1`.

@@ -278,10 +278,17 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
     );
     check(
         "spec/",
-        "streams",
-        (api.matches("pub fn stream(").count(), run.files.contains_key("tests/streams.rs")),
-        (2, true),
+        "streams (2 lists, 2 logs), follows, tests/streams.rs, src/logs.rs",
+        (
+            api.matches("pub fn stream(").count(),
+            api.matches("pub fn follow(").count(),
+            run.files.contains_key("tests/streams.rs"),
+            run.files.contains_key("src/logs.rs"),
+        ),
+        (4, 2, true, true),
     );
+    // The training job's follow ends with the job; the deployment's does not.
+    check("spec/", "follows ending with a job", api.matches(".training_job_has_ended(").count(), 1);
 
     let reads = [
         "deployments/gets-a-models-deployment-by-id.md",
@@ -292,6 +299,8 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
         "training/get-training-job.md",
         "model-apis/gets-all-model-apis.md",
         "training/get-training-job-checkpoint-files.md",
+        "deployments/get-deployment-logs.md",
+        "training/get-training-job-logs.md",
     ];
     let without: Vec<xtask::Page> = pages.into_iter().filter(|p| !reads.iter().any(|r| p.path.ends_with(r))).collect();
     let run = crate::build_with_lifecycles(&without).unwrap_or_else(|e| panic!("{e}"));
@@ -299,6 +308,10 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
     let files = ["src/wait.rs", "tests/waiters.rs"].map(|file| run.files.contains_key(file));
     check("spec/ without its deployment reads and lists", "src/wait.rs, tests/waiters.rs", files, [false, false]);
     check("spec/ without its paginated lists", "tests/streams.rs", run.files.contains_key("tests/streams.rs"), false);
+    check("spec/ without its logs", "src/logs.rs", run.files.contains_key("src/logs.rs"), false);
+    for named in ["mod logs", "logs::", "Follow"] {
+        assert!(!lib.contains(named), "lib.rs names the logs module ({named}):\n{lib}");
+    }
     assert!(!run.files["src/api.rs"].contains("wait_for_"), "a waiter without its read");
     for named in ["mod wait", "wait::", "Wait::", "wait_for_"] {
         assert!(!lib.contains(named), "lib.rs names the wait module ({named}):\n{lib}");

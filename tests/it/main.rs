@@ -22,6 +22,8 @@ mod fuzz;
 mod history;
 mod imports;
 mod lifecycles;
+#[cfg(feature = "client")]
+mod logs;
 mod merge;
 #[cfg(feature = "client")]
 mod mocks;

@@ -107,7 +107,10 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<SurfaceChange> {
     }
     for (path, is) in &new.items {
         if !old.items.contains_key(path) {
-            changes.push(SurfaceChange::Added { path: path.clone(), kind: is.kind, breaking: is.breaks_when_added });
+            // A required item breaks implementors of a trait they had; a new trait has none.
+            let parent_was_there = path.rsplit_once("::").is_none_or(|(parent, _)| old.items.contains_key(parent));
+            let breaking = is.breaks_when_added && parent_was_there;
+            changes.push(SurfaceChange::Added { path: path.clone(), kind: is.kind, breaking });
         }
     }
     changes

@@ -71,6 +71,27 @@ pub enum Error {
         /// The cursor given twice.
         cursor: String,
     },
+    /// A logs operation's `.stream()` or `.follow()` met more lines in one millisecond than one
+    /// request may ask for (`limit`, at most 1000): the time window cannot be narrowed past a
+    /// millisecond, so the lines after the first `limit` cannot be read. The lines before them
+    /// were yielded; ask again with `start_epoch_millis` one millisecond later to go on.
+    #[non_exhaustive]
+    CrowdedMillisecond {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// The millisecond, in epoch milliseconds.
+        millisecond: i64,
+        /// The most lines one request asked for.
+        limit: u64,
+    },
+    /// A log line whose `timestamp` is not epoch nanoseconds: the stream cannot place it in time.
+    #[non_exhaustive]
+    InvalidLogLine {
+        /// The operation, as named in this crate.
+        operation: &'static str,
+        /// The timestamp as the server sent it.
+        timestamp: String,
+    },
     /// The server answered with a status the operation does not document (a 4xx or 5xx, or a
     /// 429 the retry policy gave up on).
     #[non_exhaustive]
@@ -115,6 +136,8 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::RepeatedCursor { operation, .. }
+            | Error::CrowdedMillisecond { operation, .. }
+            | Error::InvalidLogLine { operation, .. }
             | Error::Api { operation, .. }
             | Error::Decode { operation, .. } => Some(operation),
         }
@@ -163,6 +186,8 @@ impl Error {
             Error::Transport { .. } => "transport".into(),
             Error::Timeout { .. } => "timeout".into(),
             Error::RepeatedCursor { .. } => "repeated_cursor".into(),
+            Error::CrowdedMillisecond { .. } => "crowded_millisecond".into(),
+            Error::InvalidLogLine { .. } => "invalid_log_line".into(),
             Error::Api { status, .. } => status.as_str().to_string().into(),
             Error::Decode { .. } => "decode".into(),
         }
@@ -269,6 +294,15 @@ impl fmt::Display for Error {
                 f,
                 "{operation}: the server gave the cursor {cursor:?} a second time: the stream ends here, not in a loop"
             ),
+            Error::CrowdedMillisecond { operation, millisecond, limit } => write!(
+                f,
+                "{operation}: more than {limit} log lines at the millisecond {millisecond}, more than one request can \
+                 read: the lines after the first {limit} cannot be read (ask from {} to go on)",
+                millisecond + 1
+            ),
+            Error::InvalidLogLine { operation, timestamp } => {
+                write!(f, "{operation}: a log line's timestamp {timestamp:?} is not epoch nanoseconds")
+            }
             Error::Api { operation, status, message, retry_after, body, headers } => {
                 write!(f, "{operation}: HTTP {status}")?;
                 match message {

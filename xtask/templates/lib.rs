@@ -179,6 +179,9 @@ pub mod mock;
 mod open_enum;
 mod retry;
 mod tls;
+// codegen: with logs {
+mod logs;
+// codegen: }
 // codegen: with waiters {
 mod wait;
 // codegen: }
@@ -194,6 +197,9 @@ pub use progenitor_client::ResponseValue;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use tls::TLS_BACKEND;
+// codegen: with logs {
+pub use logs::{Follow, LogLine};
+// codegen: }
 // codegen: with waiters {
 pub use api::lifecycles;
 pub use wait::{KnownStatus, Lifecycle, Phase, Wait, WaitError, WaitErrorKind};

@@ -11,17 +11,17 @@ use syn::visit_mut::VisitMut;
 
 use super::trees::{argument_of, last_ident};
 
-/// The paginated operations by id, each with its item type.
-pub(super) type Streams<'a> = std::collections::BTreeMap<String, (&'a super::pages::Paginated, syn::Type)>;
+/// The methods some builders gain, by operation id: a paginated list's `.stream()`, a logs
+/// operation's `.stream()` and `.follow()`.
+pub(super) type Added = std::collections::BTreeMap<String, Vec<syn::ImplItem>>;
 
 /// The per-call setters each builder gains; an operation argument of the same name would clash.
 const CALL_OPTIONS: &[&str] = &["attempt_timeout", "operation_timeout", "retry", "timeout"];
 
 /// Rewrites every builder in `module`; gives how many `send` methods it wrapped. An error when a
 /// builder lacks a shape this relies on, so a progenitor upgrade cannot silently skip a step.
-/// `streams` holds, by operation id, the paginated operations and their item types: their
-/// builders get a `.stream()` too.
-pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Streams<'_>) -> Result<usize, String> {
+/// `streams` holds, by operation id, the methods their builders gain.
+pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Added) -> Result<usize, String> {
     let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
     let mut builders = Vec::new();
     for item in items.iter_mut() {
@@ -46,7 +46,7 @@ pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Streams<'_>) -> Resul
 }
 
 /// One builder's impl block: the options in `new` and `send_raw`, the setters, the new `send`.
-fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Streams<'_>) -> Result<(), String> {
+fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Added) -> Result<(), String> {
     let setters: Vec<String> = block
         .items
         .iter()
@@ -67,11 +67,15 @@ fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Streams<'_>) ->
         match method.sig.ident.to_string().as_str() {
             "new" => initialize_options(method, name)?,
             "send" => {
-                if let Some((paginated, item)) = operation_id(&method.block).and_then(|id| streams.get(&id)) {
-                    if setters.iter().any(|s| s == "stream") {
-                        return Err(format!("{name} has an argument named `stream`, the name of its pages' stream"));
+                for extra in operation_id(&method.block).and_then(|id| streams.get(&id)).into_iter().flatten() {
+                    let syn::ImplItem::Fn(extra_fn) = extra else { continue };
+                    let extra_name = extra_fn.sig.ident.to_string();
+                    if setters.contains(&extra_name) {
+                        return Err(format!(
+                            "{name} has an argument named `{extra_name}`, the name of a method it gains"
+                        ));
                     }
-                    added.push(super::pages::stream_method(paginated, item));
+                    added.push(extra.clone());
                 }
                 added.push(wrap_send(method, name)?);
             }

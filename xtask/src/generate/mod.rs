@@ -8,6 +8,7 @@ mod builder_modules;
 mod builders;
 mod contract;
 mod enums;
+mod logs;
 mod manifest;
 mod pages;
 mod progenitor;
@@ -50,6 +51,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("src/open_enum.rs", "open_enum.rs", include_str!("../../templates/open_enum.rs")),
     ("src/tls.rs", "tls.rs", include_str!("../../templates/tls.rs")),
     ("src/wait.rs", "wait.rs", include_str!("../../templates/wait.rs")),
+    ("src/logs.rs", "logs.rs", include_str!("../../templates/logs.rs")),
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
     ("tests/contract.rs", "tests/contract.rs", include_str!("../../templates/tests/contract.rs")),
     ("tests/contract/prism.rs", "tests/contract/prism.rs", include_str!("../../templates/tests/contract/prism.rs")),
@@ -80,6 +82,9 @@ const WITH_WAITERS: &str = "// codegen: with waiters {";
 
 /// Opens a region kept only when the crate can wait for a promotion (`wait_for_promotion`).
 const WITH_PROMOTION: &str = "// codegen: with promotion {";
+
+/// Opens a region kept only when the crate has logs operations (their `.stream()` and `.follow()`).
+const WITH_LOGS: &str = "// codegen: with logs {";
 
 /// Opens a region kept only when the crate has paginated lists (their `.stream()`).
 const WITH_STREAMS: &str = "// codegen: with streams {";
@@ -135,6 +140,8 @@ pub struct Code {
     waiters: Option<String>,
     /// Whether the client has `wait_for_promotion`, for the crate docs' example.
     promotion: bool,
+    /// Whether the client has logs operations (and so the `logs` module).
+    logs: bool,
     /// The call the crate docs' stream example makes; `None` without paginated lists.
     stream_example: Option<String>,
     /// The crate docs' table of the operations by docs section.
@@ -153,6 +160,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
     let shapes = Shapes {
         paginated: pages::paginated(&model),
         reads: waiters::found(&model, lifecycles),
+        logs: logs::found(&model, lifecycles),
         unions: enums::discriminated_unions(&model),
         groups: crate::sections::groups(&model),
     };
@@ -183,6 +191,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
                 streams: pages::tests(&shapes.paginated),
                 waiters: waiters::tests(&shapes.reads),
                 promotion: waiters::can_wait_for_promotion(&shapes.reads),
+                logs: !shapes.logs.is_empty(),
                 stream_example: pages::example_call(&shapes.paginated),
                 sections: sections_table(&shapes.groups),
             }),
@@ -196,6 +205,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
 struct Shapes<'a> {
     paginated: BTreeMap<String, pages::Paginated>,
     reads: Vec<waiters::Found<'a>>,
+    logs: BTreeMap<String, logs::Logs>,
     unions: Vec<String>,
     groups: Vec<Group>,
 }
@@ -211,11 +221,15 @@ fn client(
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let renames = rewrite::client(&mut api, enums, &shapes.unions, &shapes.paginated, &shapes.groups)
+    let renames = rewrite::client(&mut api, enums, &shapes.unions, &shapes.paginated, &shapes.logs, &shapes.groups)
         .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
     api.items.extend(parse(tables::tables(model, provenance)?)?.items);
-    if let Some(waiters) = waiters::waiters(&shapes.reads) {
+    let ended: Vec<&str> = shapes.logs.values().filter_map(|logs| Some(logs.ends_with.as_ref()?.0.as_str())).collect();
+    if let Some(waiters) = waiters::waiters(&shapes.reads, &ended) {
         api.items.extend(parse(waiters)?.items);
+    }
+    if !shapes.logs.is_empty() {
+        api.items.extend(parse(logs::line_impls(&shapes.logs))?.items);
     }
     Ok((api, renames))
 }
@@ -241,12 +255,13 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     let sections = &code.sections;
     let stream_example = &code.stream_example;
     for (path, template, text) in TEMPLATES {
-        if *path == "src/wait.rs" && !waits {
+        if (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && !code.logs) {
             continue;
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
         let text = with_or_without(&text, WITH_PROMOTION, waits && code.promotion);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
+        let text = with_or_without(&text, WITH_LOGS, code.logs);
         let text = text.replace(SECTIONS, sections);
         let text = match &stream_example {
             Some(call) => text.replace(STREAM_EXAMPLE, &format!("client.{call}")),

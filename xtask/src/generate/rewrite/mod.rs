@@ -31,6 +31,7 @@ pub(crate) fn client(
     enums: &[OpenEnum],
     unions: &[String],
     paginated: &BTreeMap<String, Paginated>,
+    logs: &BTreeMap<String, crate::generate::logs::Logs>,
     groups: &[crate::sections::Group],
 ) -> Result<Renames, String> {
     let types = super::trees::module(&file.items, "types").ok_or("progenitor's output has no `types` module")?;
@@ -43,7 +44,10 @@ pub(crate) fn client(
                 paginated.answer, paginated.items
             )
         })?;
-        streams.insert(operation.clone(), (paginated, item));
+        streams.insert(operation.clone(), vec![super::pages::stream_method(paginated, &item)]);
+    }
+    for (operation, logs) in logs {
+        streams.entry(operation.clone()).or_default().extend(super::logs::methods(logs));
     }
     rename(&mut file.items, &renames);
     let mut sends = 0;

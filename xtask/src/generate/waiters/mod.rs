@@ -38,13 +38,17 @@ What to wait on after each action:
 ";
 
 /// The waiters' `impl Client` block and the `lifecycles` module, or `None` when the document
-/// has no lifecycle read.
-pub(super) fn waiters(found: &[Found<'_>]) -> Option<TokenStream> {
+/// has no lifecycle read; `ended` names the lifecycles whose logs a follow ends with, each of
+/// which gets a private `{lifecycle}_has_ended`.
+pub(super) fn waiters(found: &[Found<'_>], ended: &[&str]) -> Option<TokenStream> {
     let mut methods: Vec<TokenStream> = found.iter().map(waiter).collect();
     if methods.is_empty() {
         return None;
     }
     methods.extend(found.iter().find(|f| can_follow_a_promotion(f)).map(promotion_waiter));
+    for lifecycle in ended {
+        methods.extend(found.iter().find(|found| found.lifecycle.name == *lifecycle).map(has_ended));
+    }
     let heading = format!("# Waiting\n\n{AFTER_EACH_ACTION}");
     let lifecycles = reads::lifecycles_module(found);
     Some(quote! {
@@ -128,6 +132,28 @@ fn waiter(found: &Found<'_>) -> TokenStream {
             let get = || async move { self.#get() #(.#setters(#setters))* .send().await.map(ResponseValue::into_inner) };
             let resource = format!(#resource);
             crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, |_| true).await
+        }
+    }
+}
+
+/// `{lifecycle}_has_ended`: whether the resource has left its on-its-way statuses, for a
+/// follow of its logs.
+fn has_ended(found: &Found<'_>) -> TokenStream {
+    let get = format_ident!("{}", found.operation);
+    let method = format_ident!("{}", super::logs::has_ended(&found.lifecycle.name));
+    let params = found.arguments.iter().map(|argument| format_ident!("{argument}"));
+    let setters = params.clone();
+    let seen = reads::seen_function(found);
+    let doc = format!(
+        "Whether the {} has ended (ready, failed or stopped): a follow of its logs ends a grace after.",
+        found.what
+    );
+    quote! {
+        #[doc = #doc]
+        pub(crate) async fn #method(&self, #(#params: &str,)*) -> ::std::result::Result<bool, crate::Error> {
+            #seen
+            let value = self.#get() #(.#setters(#setters))* .send().await?.into_inner();
+            ::std::result::Result::Ok(crate::wait::has_ended(seen(&value)))
         }
     }
 }
