@@ -62,6 +62,8 @@ struct LogServer {
 
 const LOGS: &str = "/v1/training_projects/p1/jobs/j1/logs";
 const JOB: &str = "/v1/training_projects/p1/jobs/j1";
+const JOBS: &str = "/v1/training_projects/p1/jobs";
+const CHECKPOINTS: &str = "/v1/training_projects/p1/jobs/j1/checkpoints";
 
 impl LogServer {
     async fn start(lines: Vec<Line>, faults: Faults, job: Vec<(Duration, &'static str)>) -> LogServer {
@@ -82,6 +84,21 @@ impl LogServer {
                         }
                     }
                     let head = String::from_utf8_lossy(&buffer).to_string();
+                    // Read the body too (a create's), or closing with it unread resets the connection.
+                    let length = head
+                        .lines()
+                        .find_map(|line| {
+                            line.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().to_string())
+                        })
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    let header_end = buffer.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+                    while buffer.len() < header_end + length {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    }
                     let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
                     let (status, body) = answer(&mut state.lock().unwrap(), &target);
                     let response = format!(
@@ -112,10 +129,16 @@ impl LogServer {
 fn answer(state: &mut State, target: &str) -> (u16, String) {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let elapsed = state.started.elapsed();
-    if path == JOB {
-        let status =
-            state.job.iter().rev().find(|(from, _)| elapsed >= *from).map_or("TRAINING_JOB_CREATED", |(_, s)| s);
-        return (200, job(status));
+    let status = state.job.iter().rev().find(|(from, _)| elapsed >= *from).map_or("TRAINING_JOB_CREATED", |(_, s)| s);
+    match path {
+        JOB => return (200, job(status)),
+        JOBS => return (200, format!(r#"{{"training_job":{}}}"#, training_job(status))),
+        CHECKPOINTS => {
+            let checkpoint = r#"{"checkpoint_id":"checkpoint-1","created_at":"2026-12-01T00:00:00Z","checkpoint_type":"lora",
+                "base_model":"m","lora_adapter_config":null,"size_bytes":1,"training_job_id":"j1"}"#;
+            return (200, format!(r#"{{"training_job":{},"checkpoints":[{checkpoint}]}}"#, training_job(status)));
+        }
+        _ => {}
     }
     if path != LOGS {
         return (404, r#"{"error":"no route"}"#.to_string());
@@ -168,12 +191,19 @@ fn answer(state: &mut State, target: &str) -> (u16, String) {
 }
 
 fn job(status: &str) -> String {
+    format!(
+        r#"{{"training_project":{{"id":"p1","name":"p","created_at":"2026-12-01T00:00:00Z","updated_at":"2026-12-01T00:00:00Z","team_name":"t","latest_job":null}},
+        "training_job":{}}}"#,
+        training_job(status)
+    )
+}
+
+fn training_job(status: &str) -> String {
     let instance = r#"{"id":"i","name":"H100","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":"H100","gpu_memory_limit_mib":1}"#;
     let project = r#"{"id":"p1","name":"p"}"#;
     format!(
-        r#"{{"training_project":{{"id":"p1","name":"p","created_at":"2026-12-01T00:00:00Z","updated_at":"2026-12-01T00:00:00Z","team_name":"t","latest_job":null}},
-        "training_job":{{"id":"j1","created_at":"2026-12-01T00:00:00Z","updated_at":"2026-12-01T00:00:00Z","current_status":"{status}",
-        "instance_type":{instance},"training_project_id":"p1","training_project":{project}}}}}"#
+        r#"{{"id":"j1","created_at":"2026-12-01T00:00:00Z","updated_at":"2026-12-01T00:00:00Z","current_status":"{status}",
+        "instance_type":{instance},"training_project_id":"p1","training_project":{project}}}"#
     )
 }
 
@@ -302,4 +332,51 @@ async fn a_follow_yields_each_line_once_as_it_arrives_and_ends_after_the_job() {
     check("a followed job", "lines repeated", got.len() - unique.len(), 0);
     check("a followed job", "lines", unique, expected);
     assert!(took < Duration::from_secs(5), "the follow ended with the job, not the deadline: {took:?}");
+}
+
+/// The crate's training example (`examples/train.rs`), compiled here against the client.
+#[allow(dead_code)]
+#[path = "../../generated/examples/train.rs"]
+mod train_example;
+
+/// The training example against a job that is created, queues, runs while its lines arrive
+/// (some late, pages overlapping) and completes: the example follows the logs while waiting,
+/// gives each line once, and answers the job's checkpoints.
+#[tokio::test]
+async fn the_training_example_follows_a_job_to_its_checkpoints() {
+    let now = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()) as i64;
+    let lines: Vec<Line> = (0..40i64)
+        .map(|i| Line {
+            nanos: (now + 50 + 10 * i - if i % 4 == 0 { 100 } else { 0 }) * NS_PER_MS,
+            message: format!("step {i}"),
+            visible_after: Duration::from_millis(50 + 10 * i as u64),
+        })
+        .collect();
+    let job = vec![
+        (Duration::ZERO, "TRAINING_JOB_CREATED"),
+        (Duration::from_millis(30), "TRAINING_JOB_QUEUED"),
+        (Duration::from_millis(60), "TRAINING_JOB_RUNNING"),
+        (Duration::from_millis(300), "TRAINING_JOB_COMPLETED"),
+    ];
+    let server = LogServer::start(lines, Faults { overlap: true, ..Faults::default() }, job).await;
+    let client = server.client();
+    let wait = baseten_management::Wait::default()
+        .interval(Duration::from_millis(20))
+        .deadline(Duration::from_secs(20));
+    let follow = Follow::default()
+        .interval(Duration::from_millis(20))
+        .margin(Duration::from_millis(300))
+        .grace_after_end(Duration::from_millis(300))
+        .deadline(Duration::from_secs(20));
+    let mut seen = Vec::new();
+    let checkpoints =
+        train_example::train(&client, "p1", "hello-world", &wait, &follow, |line| seen.push(line.message.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    check("the training example", "checkpoints", checkpoints.len(), 1);
+    let mut sorted = seen.clone();
+    sorted.sort_by_key(|message| message[5..].parse::<u32>().unwrap());
+    sorted.dedup();
+    check("the training example", "lines, each once", seen.len(), 40);
+    check("the training example", "distinct lines", sorted.len(), 40);
 }

@@ -31,6 +31,8 @@ mod model;
 mod naming;
 mod normalize;
 mod report;
+#[cfg(feature = "client")]
+mod rollout;
 mod schema;
 mod site;
 mod surface;

@@ -53,11 +53,43 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("src/wait.rs", "wait.rs", include_str!("../../templates/wait.rs")),
     ("src/logs.rs", "logs.rs", include_str!("../../templates/logs.rs")),
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
+    ("examples/train.rs", "examples/train.rs", include_str!("../../templates/examples/train.rs")),
+    ("examples/deploy.rs", "examples/deploy.rs", include_str!("../../templates/examples/deploy.rs")),
     ("tests/contract.rs", "tests/contract.rs", include_str!("../../templates/tests/contract.rs")),
     ("tests/contract/prism.rs", "tests/contract/prism.rs", include_str!("../../templates/tests/contract/prism.rs")),
     ("tests/tls.rs", "tests/tls.rs", include_str!("../../templates/tests/tls.rs")),
     ("README.md", "README.md", include_str!("../../templates/README.md")),
 ];
+
+/// Templates copied only when the client has every one of these methods (a spec with fewer
+/// pages lacks them): an example's calls.
+const NEEDS: &[(&str, &[&str])] = &[
+    (
+        "examples/train.rs",
+        &[
+            "pub fn create_training_project_job(",
+            "pub fn list_training_project_job_checkpoints(",
+            "pub async fn wait_for_training_job(",
+            ".training_job_has_ended(",
+        ],
+    ),
+    (
+        "examples/deploy.rs",
+        &[
+            "pub fn create_deployment(",
+            "pub struct DeploymentArchiveSourceV1 {",
+            "pub fn promote_environment(",
+            "pub async fn wait_for_promotion(",
+            "pub async fn wait_for_environment_promotion(",
+        ],
+    ),
+];
+
+/// Whether the template at `path` is copied into a crate whose client is `api`.
+fn has_what_it_needs(path: &str, api: &str) -> bool {
+    let needs = NEEDS.iter().find(|(template, _)| *template == path).map_or(&[][..], |(_, needs)| needs);
+    needs.iter().all(|method| api.contains(method))
+}
 
 /// The call of `lib.rs`'s stream example, made the spec's simplest paginated list's.
 const STREAM_EXAMPLE: &str = "client.list_users().limit(100)";
@@ -255,7 +287,8 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     let sections = &code.sections;
     let stream_example = &code.stream_example;
     for (path, template, text) in TEMPLATES {
-        if (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && !code.logs) {
+        let without = (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && !code.logs);
+        if without || !has_what_it_needs(path, &files["src/api.rs"]) {
             continue;
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
