@@ -91,7 +91,7 @@
 //! builds is ready (`ACTIVE`, or `SCALED_TO_ZERO`, which wakes on the first request;
 //! [`Wait::active_only`] waits for `ACTIVE`) and serves production. Production keeps its previous
 //! deployment, already `ACTIVE`, until then, so wait on the deployment the promotion answers,
-//! not on production ([`Client`]'s *Waiting for deployments* says what to wait on after each
+//! not on production ([`Client`]'s *Waiting* says what to wait on after each
 //! action):
 //!
 //! ```no_run
@@ -108,6 +108,27 @@
 //!         client.retry_deployment().model_id("abc123").deployment_id(&promoted.id).send().await?;
 //!     }
 //!     Err(error) => return Err(error.into()), // names the deployment, its last status, the time waited
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A logs call's builder has `.stream()`, every line of its time window oldest first and each
+//! once (however the server pages, however many lines share a millisecond), and
+//! `.follow(&Follow)`, the lines as they arrive, in bounded memory; a training job's follow ends
+//! a grace after the job (`examples/train.rs` follows one while waiting for it):
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use baseten_management::{Client, Error, Follow};
+//! use futures::TryStreamExt;
+//!
+//! # async fn example(client: &Client) -> Result<(), Error> {
+//! let logs = client.list_training_project_job_logs().training_project_id("p1").training_job_id("j1");
+//! let mut lines = logs.follow(&Follow::default().deadline(Duration::from_secs(60 * 60)));
+//! while let Some(line) = lines.try_next().await? {
+//!     println!("{}", line.message);
 //! }
 //! # Ok(())
 //! # }

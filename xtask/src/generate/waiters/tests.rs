@@ -233,7 +233,9 @@ fn lifecycle_test(found: &Found<'_>) -> Option<syn::ItemFn> {
     if let Some(p) = &own_pointer {
         steps.push(ready_case(found, p, on_its_way, ready));
         steps.push(failed_case(found, p, on_its_way, failed));
-        steps.extend(first(statuses, Phase::InProgress, true).map(|hinted| hinted_case(found, p, hinted, statuses)));
+        steps.extend(
+            first(statuses, Phase::InProgress, true).map(|hinted| hinted_case(found, p, hinted, ready, statuses)),
+        );
         steps.extend(parts_case(found, p, ready, failed));
     }
     steps.extend(during_case(found, own_pointer.as_deref().map(|p| (p, ready))));
@@ -312,11 +314,17 @@ fn failed_case(found: &Found<'_>, p: &str, on_its_way: &str, failed: &str) -> Ve
     }
 }
 
-fn hinted_case(found: &Found<'_>, p: &str, hinted: &str, statuses: &[Status]) -> Vec<syn::Stmt> {
+/// A hinted status on its way (a paused promotion): waited through when it moves on (resumed),
+/// held to the deadline when it does not, the error saying what it was and what to do.
+fn hinted_case(found: &Found<'_>, p: &str, hinted: &str, ready: &str, statuses: &[Status]) -> Vec<syn::Stmt> {
     let Case { answer, path, call, .. } = case(found);
     let hint = statuses.iter().find(|s| s.name == hinted).and_then(|s| s.hint.clone()).unwrap_or_default();
+    let resumed = changes(&[Some(change(&[(p, json!(hinted))])), Some(change(&[(p, json!(ready))]))]);
     let list = changes(&[Some(change(&[(p, json!(hinted))]))]);
     syn::parse_quote! {
+        let (served, wait) = (serve(#path, #answer, #resumed).await, quick());
+        #call.expect("resumed");
+        assert_eq!(served.sequence.answered(), 2, "{} then {}", #hinted, #ready);
         let served = serve(#path, #answer, #list).await;
         let wait = quick().deadline(Duration::from_millis(50));
         let error = #call.expect_err("held to the deadline");
