@@ -36,7 +36,8 @@ async fn run() -> Result<(), Failure> {
     let client = Client::from_env()?;
     // A job queues, runs for hours and completes; its logs end 10 s after it does.
     let wait = Wait::default().interval(Duration::from_secs(15)).deadline(Duration::from_secs(12 * 60 * 60));
-    let checkpoints = train(&client, &project, &image, &wait, &Follow::default(), |line| println!("{}", line.message)).await?;
+    let checkpoints =
+        train(&client, &project, &image, &wait, &Follow::default(), |line| println!("{}", line.message)).await?;
     for checkpoint in &checkpoints {
         println!("checkpoint {}", checkpoint.checkpoint_id);
     }
@@ -75,7 +76,11 @@ pub(crate) async fn train(
     let (waited, ()) = tokio::join!(client.wait_for_training_job(project, job, wait), logs);
     let done = waited?;
     println!("training job {job}: {}", done.training_job.current_status);
-    let checkpoints =
-        client.list_training_project_job_checkpoints().training_project_id(project).training_job_id(job).send().await?;
+    let checkpoints = client
+        .list_training_project_job_checkpoints()
+        .training_project_id(project)
+        .training_job_id(job)
+        .send()
+        .await?;
     Ok(checkpoints.into_inner().checkpoints)
 }

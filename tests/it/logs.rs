@@ -336,6 +336,7 @@ async fn a_follow_yields_each_line_once_as_it_arrives_and_ends_after_the_job() {
 
 /// The crate's training example (`examples/train.rs`), compiled here against the client.
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../generated/examples/train.rs"]
 mod train_example;
 

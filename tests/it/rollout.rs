@@ -15,6 +15,7 @@ use crate::check;
 
 /// The example, compiled here against the client.
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../generated/examples/deploy.rs"]
 mod deploy_example;
 

@@ -20,6 +20,11 @@ use crate::schema;
 #[derive(Clone, Debug)]
 pub(crate) struct Logs {
     pub(crate) operation: String,
+    pub(crate) path: String,
+    /// The path's arguments, in order.
+    pub(crate) path_arguments: Vec<String>,
+    /// A line with its required parts, for the tests.
+    pub(crate) example: Value,
     /// The answer's field that holds the lines.
     pub(crate) lines: String,
     /// The lines' type, as typify names it.
@@ -54,6 +59,9 @@ fn shape(model: &Model<'_>, lifecycles: &Lifecycles, call: &Call<'_>) -> Option<
     let timestamp = line.pointer("/properties/timestamp/type").and_then(Value::as_str);
     (timestamp == Some("string") && schema::requires(line, "timestamp")).then(|| Logs {
         operation: call.id.to_string(),
+        path: call.path.to_string(),
+        path_arguments: call.arguments_in("path").into_iter().map(str::to_string).collect(),
+        example: super::values::required(document, line),
         lines: lines.to_string(),
         line: rust_name(line_name),
         ends_with: ends_with(model, lifecycles, call),
@@ -188,5 +196,93 @@ fn ended(logs: &Logs) -> TokenStream {
             }
             _ => ::std::option::Option::None,
         };
+    }
+}
+
+/// The test file's path in the crate.
+pub(crate) const FILE: &str = "tests/logs.rs";
+
+/// `tests/logs.rs`: each logs operation's `.stream()` over a window the server pages in two
+/// requests that overlap, and its `.follow()` to its deadline; `None` without logs operations.
+pub(crate) fn tests(logs: &BTreeMap<String, Logs>) -> Option<String> {
+    if logs.is_empty() {
+        return None;
+    }
+    let cases = logs.values().map(test_function);
+    let file: syn::File = syn::parse_quote! {
+        //! Each logs operation's `.stream()` against mocks: a window of three lines the server
+        //! gives in requests of two, each repeating the newest line of the one before:
+        //! each line once, in order; and its `.follow()` to its deadline. Needs the `mock`
+        //! feature (`Cargo.toml` says so).
+
+        use std::time::Duration;
+
+        use baseten_management::mock::httpmock::Method::GET;
+        use baseten_management::mock::{self, MockServer};
+        use baseten_management::Follow;
+        use futures::StreamExt as _;
+        use serde_json::{json, Value};
+
+        /// The window's start, in epoch milliseconds.
+        const START: i64 = 1_780_000_000_000;
+
+        /// `line` at the millisecond `START + ms`.
+        fn at(line: &str, ms: i64) -> Value {
+            let mut line: Value = serde_json::from_str(line).expect("a line");
+            line["timestamp"] = json!(((START + ms) * 1_000_000).to_string());
+            line
+        }
+
+        /// A server giving the lines at 0 and 1 ms from `START`, then (asked from 1 ms) 1 and 2,
+        /// then (from 2 ms) 2: pages that overlap by a line.
+        async fn serve(path: &str, lines: &str, line: &str) -> MockServer {
+            let server = MockServer::start_async().await;
+            for (from, ms) in [(START, &[0, 1][..]), (START + 1, &[1, 2]), (START + 2, &[2])] {
+                let page = json!({ lines: ms.iter().map(|ms| at(line, *ms)).collect::<Vec<_>>() });
+                server.mock(|when, then| {
+                    when.method(GET).path(path).query_param("start_epoch_millis", from.to_string());
+                    then.status(200).json_body(page);
+                });
+            }
+            server
+        }
+
+        #(#cases)*
+    };
+    Some(prettyplease::unparse(&file))
+}
+
+fn test_function(logs: &Logs) -> syn::ItemFn {
+    let name = format_ident!("{}_streams_each_line_once_and_follows_to_its_deadline", logs.operation);
+    let operation = format_ident!("{}", logs.operation);
+    let mut path = logs.path.clone();
+    let setters: Vec<TokenStream> = logs
+        .path_arguments
+        .iter()
+        .enumerate()
+        .map(|(index, argument)| {
+            let value = format!("a{}", index + 1);
+            path = path.replace(&format!("{{{argument}}}"), &value);
+            let setter = format_ident!("{argument}");
+            quote!(.#setter(#value))
+        })
+        .collect();
+    let (lines, line) = (&logs.lines, super::values::raw_string(&logs.example.to_string()));
+    syn::parse_quote! {
+        #[tokio::test]
+        async fn #name() {
+            let server = serve(#path, #lines, #line).await;
+            let client = mock::client_builder(&server).build().expect("a client");
+            let call = || client.#operation() #(#setters)* .start_epoch_millis(START).limit(2u64);
+            let read: Vec<_> = call().end_epoch_millis(START + 2).stream().collect().await;
+            let stamps: Vec<String> = read.into_iter().map(|line| line.expect("a line").timestamp).collect();
+            let expected: Vec<String> = (0..3).map(|ms| ((START + ms) * 1_000_000).to_string()).collect();
+            assert_eq!(stamps, expected, "each line once, in order");
+
+            let follow = Follow::default().interval(Duration::from_millis(5)).deadline(Duration::from_millis(50));
+            let followed: Vec<_> = call().follow(&follow).collect().await;
+            assert!(followed.iter().all(Result::is_ok), "{followed:?}");
+            assert_eq!(followed.len(), 3, "each line once until the deadline");
+        }
     }
 }

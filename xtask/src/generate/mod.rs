@@ -172,8 +172,8 @@ pub struct Code {
     waiters: Option<String>,
     /// Whether the client has `wait_for_promotion`, for the crate docs' example.
     promotion: bool,
-    /// Whether the client has logs operations (and so the `logs` module).
-    logs: bool,
+    /// `tests/logs.rs`, printed; `None` without logs operations (and so no `logs` module).
+    logs: Option<String>,
     /// The call the crate docs' stream example makes; `None` without paginated lists.
     stream_example: Option<String>,
     /// The crate docs' table of the operations by docs section.
@@ -223,7 +223,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
                 streams: pages::tests(&shapes.paginated),
                 waiters: waiters::tests(&shapes.reads),
                 promotion: waiters::can_wait_for_promotion(&shapes.reads),
-                logs: !shapes.logs.is_empty(),
+                logs: logs::tests(&shapes.logs),
                 stream_example: pages::example_call(&shapes.paginated),
                 sections: sections_table(&shapes.groups),
             }),
@@ -282,19 +282,22 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     if let Some(waiters) = &code.waiters {
         files.insert(waiters::FILE.to_string(), with_header("//", waiters));
     }
+    if let Some(logs) = &code.logs {
+        files.insert(logs::FILE.to_string(), with_header("//", logs));
+    }
     // The waiters' tests come with the waiters.
     let waits = code.waiters.is_some();
     let sections = &code.sections;
     let stream_example = &code.stream_example;
     for (path, template, text) in TEMPLATES {
-        let without = (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && !code.logs);
+        let without = (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && code.logs.is_none());
         if without || !has_what_it_needs(path, &files["src/api.rs"]) {
             continue;
         }
         let text = with_or_without(text, WITH_WAITERS, waits);
         let text = with_or_without(&text, WITH_PROMOTION, waits && code.promotion);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
-        let text = with_or_without(&text, WITH_LOGS, code.logs);
+        let text = with_or_without(&text, WITH_LOGS, code.logs.is_some());
         let text = text.replace(SECTIONS, sections);
         let text = match &stream_example {
             Some(call) => text.replace(STREAM_EXAMPLE, &format!("client.{call}")),
