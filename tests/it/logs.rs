@@ -381,3 +381,30 @@ async fn the_training_example_follows_a_job_to_its_checkpoints() {
     check("the training example", "lines, each once", seen.len(), 40);
     check("the training example", "distinct lines", sorted.len(), 40);
 }
+
+/// A follow whose polls start failing (500 after the client's retries) yields the lines before
+/// and then the error, and ends; one whose job never ends stops at its deadline.
+#[tokio::test]
+async fn a_follow_ends_with_a_failing_poll_or_at_its_deadline() {
+    let now = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()) as i64;
+    let lines = timeline(now - 1000, 1, &[2; 5]);
+    let follow = Follow::default().interval(Duration::from_millis(10)).deadline(Duration::from_secs(20));
+    let faults = Faults { fail_from: Some(3), ..Faults::default() };
+    let job = vec![(Duration::ZERO, "TRAINING_JOB_RUNNING")];
+    let server = LogServer::start(lines.clone(), faults, job.clone()).await;
+    let client = server.client();
+    let call = client.list_training_project_job_logs().training_project_id("p1").training_job_id("j1");
+    let followed: Vec<Result<LogV1, Error>> = call.start_epoch_millis(now - 2000).follow(&follow).collect().await;
+    let (errors, lines_read): (Vec<_>, Vec<_>) = followed.iter().partition(|line| line.is_err());
+    check("polls failing from the third", "lines, then errors", (lines_read.len(), errors.len()), (10, 1));
+    assert!(followed.last().is_some_and(Result::is_err), "the error comes last");
+
+    let server = LogServer::start(lines, Faults::default(), job).await;
+    let client = server.client();
+    let call = client.list_training_project_job_logs().training_project_id("p1").training_job_id("j1");
+    let started = Instant::now();
+    let follow = follow.deadline(Duration::from_millis(200));
+    let followed: Vec<Result<LogV1, Error>> = call.start_epoch_millis(now - 2000).follow(&follow).collect().await;
+    check("a job that never ends", "lines", followed.iter().filter(|line| line.is_ok()).count(), 10);
+    assert!(started.elapsed() < Duration::from_secs(10), "ended at its deadline: {:?}", started.elapsed());
+}
