@@ -246,7 +246,8 @@ fn streamed_operations(api: &syn::File) -> Vec<String> {
     ignore = "slow tier (the whole API, 183 operations): RUN_SLOW_TESTS=1 cargo test --workspace runs it"
 )]
 fn every_paginated_list_streams_and_every_deployment_read_waits() {
-    // Found by shape: 6 lists by cursor, 2 by page token, as the spec's own documents have them.
+    // Found by shape: 6 lists by cursor, 2 by page token, as the spec's own documents have them,
+    // and 5 logs operations (a time window, a limit, lines with nanosecond timestamps).
     let api = parse(&full().api_text);
     let streamed = streamed_operations(&api);
     check(
@@ -257,10 +258,15 @@ fn every_paginated_list_streams_and_every_deployment_read_waits() {
             "get_model_apis_usage",
             "list_audit_logs",
             "list_chain_audit_logs",
+            "list_chain_deployment_chainlet_logs",
+            "list_deployment_logs",
+            "list_environment_logs",
             "list_loops_checkpoint_files",
+            "list_loops_deployment_logs",
             "list_model_apis",
             "list_model_audit_logs",
             "list_training_project_job_checkpoint_files",
+            "list_training_project_job_logs",
             "list_users",
         ]
         .map(String::from)
