@@ -180,6 +180,15 @@ pub fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
+/// The schema a property stands for: through a `$ref`, or an `allOf` of one (how the downgrade
+/// writes a `$ref` with a description or `nullable` beside it).
+pub fn follow_property<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([only]) => follow(document, only),
+        _ => follow(document, value),
+    }
+}
+
 /// Whether the object `schema` lists `field` as `required`.
 pub fn requires(schema: &Value, field: &str) -> bool {
     schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|f| f == field))

@@ -108,15 +108,6 @@ fn shape(document: &Value, call: &Call<'_>) -> Option<Paginated> {
     })
 }
 
-/// The schema `value` stands for: through a `$ref`, or an `allOf` of one (how the downgrade
-/// writes a `$ref` with a description beside it).
-fn follow<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([only]) => schema::follow(document, only),
-        _ => schema::follow(document, value),
-    }
-}
-
 fn is_array(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("array")
 }
@@ -125,7 +116,7 @@ fn is_array(schema: &Value) -> bool {
 /// required `has_more` and a `cursor`.
 fn cursor_items(document: &Value, answer: &Value) -> Option<String> {
     let items = answer.pointer("/properties/items")?;
-    let pagination = follow(document, answer.pointer("/properties/pagination")?);
+    let pagination = schema::follow_property(document, answer.pointer("/properties/pagination")?);
     let linked = schema::requires(answer, "items")
         && schema::requires(answer, "pagination")
         && is_array(items)
@@ -136,7 +127,7 @@ fn cursor_items(document: &Value, answer: &Value) -> Option<String> {
 
 /// Whether `pagination.cursor` is an `Option` in Rust: not required, or nullable.
 fn cursor_is_optional(document: &Value, answer: &Value) -> Option<bool> {
-    let pagination = follow(document, answer.pointer("/properties/pagination")?);
+    let pagination = schema::follow_property(document, answer.pointer("/properties/pagination")?);
     let cursor = pagination.pointer("/properties/cursor")?;
     Some(!schema::requires(pagination, "cursor") || cursor.get("nullable") == Some(&Value::Bool(true)))
 }

@@ -21,26 +21,18 @@ pub struct Step<'d> {
     pub schema: &'d Value,
 }
 
-/// The schema `value` stands for: through a `$ref`, or an `allOf` of one (how the downgrade
-/// writes a `$ref` with a description or `nullable` beside it).
-fn follow<'d>(document: &'d Value, value: &'d Value) -> &'d Value {
-    match value.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([only]) => schema::follow(document, only),
-        _ => schema::follow(document, value),
-    }
-}
-
 /// The steps from the object `from` to `field`, or `None` where a property is missing.
 pub fn field_steps<'d>(document: &'d Value, from: &'d Value, field: &Field) -> Option<Vec<Step<'d>>> {
     let mut steps = Vec::new();
-    let mut at = follow(document, from);
+    let mut at = schema::follow_property(document, from);
     for name in &field.path {
         at = object_of(document, at);
         let property = at.get("properties")?.get(name)?;
         let nullable = property.get("nullable") == Some(&Value::Bool(true));
-        let schema = follow(document, property);
-        steps.push(Step { name: name.clone(), optional: nullable || !schema::requires(at, name), schema });
-        at = schema;
+        let followed = schema::follow_property(document, property);
+        let optional = nullable || !schema::requires(at, name);
+        steps.push(Step { name: name.clone(), optional, schema: followed });
+        at = followed;
     }
     Some(steps)
 }
@@ -48,7 +40,9 @@ pub fn field_steps<'d>(document: &'d Value, from: &'d Value, field: &Field) -> O
 /// The object `schema` holds: itself, or its items for a list (a chain's chainlets).
 fn object_of<'d>(document: &'d Value, schema: &'d Value) -> &'d Value {
     match schema.get("items") {
-        Some(items) if schema.get("type").and_then(Value::as_str) == Some("array") => follow(document, items),
+        Some(items) if schema.get("type").and_then(Value::as_str) == Some("array") => {
+            schema::follow_property(document, items)
+        }
         _ => schema,
     }
 }
@@ -201,6 +195,6 @@ impl Lifecycles {
 /// The property schema as written (its `$ref` kept) at the end of `steps` from `answer`.
 fn property_of<'d>(document: &'d Value, answer: &'d Value, steps: &[Step<'d>]) -> Option<&'d Value> {
     let (last, before) = steps.split_last()?;
-    let parent = before.last().map_or_else(|| follow(document, answer), |step| step.schema);
+    let parent = before.last().map_or_else(|| schema::follow_property(document, answer), |step| step.schema);
     object_of(document, parent).get("properties")?.get(&last.name)
 }

@@ -127,3 +127,13 @@ fn reads_a_status(found: &Found<'_>) -> bool {
     found.lifecycle.status.as_ref().and_then(steps).is_some()
         || found.lifecycle.during.as_ref().and_then(|(field, _)| steps(field)).is_some()
 }
+
+/// How a part of a `parts` list is named: `chainlets` → `chainlet` (then its name or number).
+pub(crate) fn part_noun(list: &Field) -> Option<String> {
+    Some(list.path.last()?.trim_end_matches('s').replace('_', " "))
+}
+
+/// How the field a resource waits out is named: `candidate_deployment` → `candidate deployment`.
+pub(crate) fn during_noun(field: &Field) -> String {
+    field.path.join(" ").replace('_', " ")
+}

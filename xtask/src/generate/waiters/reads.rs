@@ -111,7 +111,7 @@ fn parts(found: &Found<'_>, own: &syn::Ident) -> Option<TokenStream> {
         true => quote!(#iterate.iter().flatten()),
         false => quote!(#iterate.iter()),
     };
-    let noun = list.path.last()?.trim_end_matches('s').replace('_', " ");
+    let noun = super::found::part_noun(list)?;
     let (bind, name) = match has_string(items, "name") {
         true => (quote!(part), quote!(format!("{} {}", #noun, part.name))),
         false => (quote!((index, part)), quote!(format!("{} {}", #noun, index + 1))),
@@ -146,7 +146,7 @@ fn during(found: &Found<'_>) -> Option<TokenStream> {
         return None;
     }
     let (expression, optional) = access(&steps, quote!(value));
-    let noun = field.path.join(" ").replace('_', " ");
+    let noun = super::found::during_noun(field);
     let name = match has_string(held, "id") {
         true => quote!(format!("{} {}", #noun, during.id)),
         false => quote!(#noun.to_string()),

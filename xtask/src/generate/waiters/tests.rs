@@ -338,7 +338,7 @@ fn parts_case(found: &Found<'_>, p: &str, ready: &str, failed: &str) -> Option<V
     let (list, status) = found.lifecycle.parts.as_ref()?;
     let Case { answer, path, call, .. } = case(found);
     let part_pointer = format!("{}/0/{}", pointer(&list.path), crate::schema::token(status));
-    let noun = list.path.last()?.trim_end_matches('s').replace('_', " ");
+    let noun = super::found::part_noun(list)?;
     let list = changes(&[Some(change(&[(p, json!(ready)), (part_pointer.as_str(), json!(failed))]))]);
     Some(syn::parse_quote! {
         let (served, wait) = (serve(#path, #answer, #list).await, quick());
@@ -372,7 +372,7 @@ fn during_case(found: &Found<'_>, own: Option<(&str, &str)>) -> Option<Vec<syn::
     let Case { answer, path, call, .. } = case(found);
     let list = changes(&[step(with(on_its_way)), step(with(ready)), step(Value::Null)]);
     let failing = changes(&[step(with(failed))]);
-    let noun = field.path.join(" ").replace('_', " ");
+    let noun = super::found::during_noun(field);
     Some(syn::parse_quote! {
         let (served, wait) = (serve(#path, #answer, #list).await, quick());
         #call.expect("done once it has gone");
