@@ -54,9 +54,11 @@ impl Expect for httpmock::When {
 /// first matching request, the second the next one, and so on, each once. A mock made without a
 /// step, after them, answers whatever comes later.
 ///
-/// httpmock asks a step's mock whether it matches a request only after the method and path
-/// match, and serves the first mock that does; a failed `assert` on a step's mock asks again, so
-/// assert the sequence through the calls' results (or `calls`).
+/// httpmock consults a step's turn last, after every other matcher of its mock has matched the
+/// request (method, path, query, headers, body: all that its `When` narrows), and serves the
+/// first mock that matches; a request that one of them refuses does not use up the turn. A failed
+/// `assert` on a step's mock asks again, so assert the sequence through the calls' results (or
+/// `calls`).
 #[derive(Clone, Debug, Default)]
 pub struct Sequence {
     answered: Arc<AtomicUsize>,
@@ -82,6 +84,25 @@ impl Sequence {
     pub fn answered(&self) -> usize {
         self.answered.load(Ordering::SeqCst)
     }
+}
+
+/// The matcher of one path argument's mock method: `template` is the operation's path with `{}`
+/// where this argument goes and `*` where another does. The argument matches exactly as the
+/// client sends it, percent-encoded, whatever characters it holds (`j.1` is not `jx1`, `job(1`
+/// is no pattern); another argument's segment is any one segment.
+pub(crate) fn path_argument(template: &str, value: &str) -> regex::Regex {
+    let segments: Vec<String> = template
+        .split('/')
+        .map(|segment| match segment {
+            "{}" => regex::escape(&progenitor_client::encode_path(value)),
+            "*" => "[^/]*".to_owned(),
+            literal => regex::escape(literal),
+        })
+        .collect();
+    // Escaped text always parses; only a value past the regex size limit (megabytes) fails, and
+    // no request path that long reaches the server, so a pattern that matches nothing is right.
+    regex::Regex::new(&format!("^{}$", segments.join("/")))
+        .unwrap_or_else(|_| regex::Regex::new("[^\\s\\S]").expect("a constant pattern"))
 }
 
 /// The longest wait between attempts of a [`client_builder`]'s client.

@@ -50,7 +50,6 @@ assert_eq!(sequence.answered(), 2);
 # }
 ```
 */
-#![allow(clippy::to_string_in_format_args)]
 pub use ::httpmock::{self, MockServer};
 pub use crate::answers::{Answer, Expect, MOCK_WAIT_CAP, Sequence, client_builder};
 pub mod operations {
@@ -156,9 +155,13 @@ pub mod operations {
         }
         ///Matches the `api_key_prefix` argument.
         pub fn api_key_prefix(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/v1/api_keys/{}$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/api_keys/{}", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -292,9 +295,11 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/v1/chains/{}$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(crate::answers::path_argument("/v1/chains/{}", value)),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -336,9 +341,11 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/v1/chains/{}$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(crate::answers::path_argument("/v1/chains/{}", value)),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -382,11 +389,13 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/deployments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/chains/{}/deployments", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -431,19 +440,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/deployments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/deployments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `chain_deployment_id` argument.
         pub fn chain_deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/.*/deployments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/deployments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -488,19 +507,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/deployments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/deployments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `chain_deployment_id` argument.
         pub fn chain_deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/.*/deployments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/deployments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -547,23 +576,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/{}/deployments/.*/deactivate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/deployments/*/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `chain_deployment_id` argument.
         pub fn chain_deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/.*/deployments/{}/deactivate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/deployments/{}/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -607,11 +642,16 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/environments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -655,11 +695,16 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/environments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::CreateChainEnvironmentRequestV1) -> Self {
@@ -708,19 +753,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/environments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/.*/environments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/environments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -765,19 +820,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/{}/environments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/chains/.*/environments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/environments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpdateChainEnvironmentRequestV1) -> Self {
@@ -830,25 +895,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/{}/environments/.*/chainlet_settings/autoscaling_settings$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments/*/chainlet_settings/autoscaling_settings",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/.*/environments/{}/chainlet_settings/autoscaling_settings$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/environments/{}/chainlet_settings/autoscaling_settings",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(
@@ -904,25 +973,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/{}/environments/.*/chainlet_settings/instance_types/update$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments/*/chainlet_settings/instance_types/update",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/.*/environments/{}/chainlet_settings/instance_types/update$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/environments/{}/chainlet_settings/instance_types/update",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(
@@ -979,23 +1052,29 @@ pub mod operations {
         }
         ///Matches the `chain_id` argument.
         pub fn chain_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/{}/environments/.*/promote$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/{}/environments/*/promote",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/chains/.*/environments/{}/promote$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/chains/*/environments/{}/promote",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::PromoteToChainEnvironmentRequestV1) -> Self {
@@ -1190,11 +1269,13 @@ pub mod operations {
         }
         ///Matches the `model_api_name` argument.
         pub fn model_api_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/model_apis/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/model_apis/{}", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1316,9 +1397,11 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/v1/models/{}$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(crate::answers::path_argument("/v1/models/{}", value)),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1360,9 +1443,11 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/v1/models/{}$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(crate::answers::path_argument("/v1/models/{}", value)),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1406,11 +1491,13 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/models/{}/deployments", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1454,11 +1541,13 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/models/{}/deployments", value),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::CreateModelDeploymentRequestV1) -> Self {
@@ -1507,13 +1596,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/development$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/development",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1560,14 +1652,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/development/activate$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/development/activate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1614,14 +1708,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/development/autoscaling_settings$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/development/autoscaling_settings",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpdateAutoscalingSettingsV1) -> Self {
@@ -1672,14 +1768,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/development/deactivate$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/development/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1726,14 +1824,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/development/promote$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/development/promote",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::PromoteRequestV1) -> Self {
@@ -1784,14 +1884,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/development/retry$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/development/retry",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1836,11 +1938,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/production$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/production",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1887,14 +1994,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/production/activate$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/production/activate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -1941,14 +2050,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/production/autoscaling_settings$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/production/autoscaling_settings",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpdateAutoscalingSettingsV1) -> Self {
@@ -1999,14 +2110,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/production/deactivate$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/production/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2053,13 +2166,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/production/retry$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/production/retry",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2104,19 +2220,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2161,19 +2287,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2220,23 +2356,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/.*/activate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/activate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/deployments/{}/activate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/activate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2283,25 +2425,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/.*/autoscaling_settings$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/autoscaling_settings",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/deployments/{}/autoscaling_settings$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/autoscaling_settings",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpdateAutoscalingSettingsV1) -> Self {
@@ -2350,19 +2496,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*/config$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/config",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}/config$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/config",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `output_format` argument.
         pub fn output_format<'a, T>(self, value: T) -> Self
@@ -2420,23 +2576,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/.*/deactivate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/deployments/{}/deactivate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2483,23 +2645,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/.*/download$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/download",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/deployments/{}/download$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/download",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2544,19 +2712,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*/logs$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/logs",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}/logs$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/logs",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `component` argument.
         pub fn component<'a, T>(self, value: T) -> Self
@@ -2736,19 +2914,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*/metrics$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/metrics",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}/metrics$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/metrics",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `end_epoch_millis` argument.
         pub fn end_epoch_millis<T>(self, value: T) -> Self
@@ -2844,19 +3032,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*/promote$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/promote",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}/promote$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/promote",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::PromoteRequestV1) -> Self {
@@ -2907,33 +3105,42 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/deployments/.*/replicas/.*$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/replicas/*",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/deployments/{}/replicas/.*$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/replicas/*",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `replica_id` argument.
         pub fn replica_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/deployments/.*/replicas/{}$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/*/replicas/{}",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -2978,19 +3185,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/deployments/.*/retry$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/deployments/*/retry",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `deployment_id` argument.
         pub fn deployment_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/deployments/{}/retry$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/deployments/{}/retry",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3034,11 +3251,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/environments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3082,11 +3304,16 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/environments$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::CreateEnvironmentRequestV1) -> Self {
@@ -3135,19 +3362,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/environments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/environments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3192,19 +3429,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/{}/environments/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/models/.*/environments/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpdateEnvironmentRequestV1) -> Self {
@@ -3255,23 +3502,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/activate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/activate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/activate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/activate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3318,25 +3571,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/cancel_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/cancel_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/cancel_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/cancel_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3383,23 +3640,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/deactivate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/deactivate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/deactivate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3446,25 +3709,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/force_cancel_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/force_cancel_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/force_cancel_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/force_cancel_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3511,25 +3778,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/force_roll_forward_promotion$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/force_roll_forward_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/force_roll_forward_promotion$",
-                        value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/force_roll_forward_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3576,25 +3847,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/pause_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/pause_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/pause_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/pause_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3641,23 +3916,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/promote$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/promote",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/promote$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/promote",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::PromoteToEnvironmentRequestV1) -> Self {
@@ -3708,25 +3989,29 @@ pub mod operations {
         }
         ///Matches the `model_id` argument.
         pub fn model_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/{}/environments/.*/resume_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/{}/environments/*/resume_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `env_name` argument.
         pub fn env_name(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/models/.*/environments/{}/resume_promotion$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/models/*/environments/{}/resume_promotion",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -3932,11 +4217,13 @@ pub mod operations {
         }
         ///Matches the `team_id` argument.
         pub fn team_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/teams/{}/api_keys$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/teams/{}/api_keys", value),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::CreateApiKeyRequestV1) -> Self {
@@ -3984,11 +4271,13 @@ pub mod operations {
         }
         ///Matches the `team_id` argument.
         pub fn team_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/teams/{}/secrets$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/teams/{}/secrets", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4032,11 +4321,13 @@ pub mod operations {
         }
         ///Matches the `team_id` argument.
         pub fn team_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/teams/{}/secrets$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/teams/{}/secrets", value),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpsertSecretRequestV1) -> Self {
@@ -4084,11 +4375,16 @@ pub mod operations {
         }
         ///Matches the `team_id` argument.
         pub fn team_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/teams/{}/training_projects$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/teams/{}/training_projects",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::UpsertTrainingProjectRequestV1) -> Self {
@@ -4260,11 +4556,13 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/training_projects/{}", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4308,11 +4606,13 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument("/v1/training_projects/{}", value),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4357,13 +4657,16 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/cache/summary$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/cache/summary",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4407,11 +4710,16 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/{}/jobs$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4455,11 +4763,16 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/{}/jobs$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::CreateTrainingJobRequestV1) -> Self {
@@ -4508,19 +4821,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/{}/jobs/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/.*/jobs/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4565,19 +4888,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/{}/jobs/.*$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*",
+                            value,
+                        ),
+                    ),
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/v1/training_projects/.*/jobs/{}$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}",
+                            value,
+                        ),
+                    ),
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4624,25 +4957,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/auth_codes$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/auth_codes",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/auth_codes$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/auth_codes",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4689,25 +5026,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/checkpoint_files$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/checkpoint_files",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/checkpoint_files$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/checkpoint_files",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `page_size` argument.
         pub fn page_size<T>(self, value: T) -> Self
@@ -4776,25 +5117,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/checkpoints$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/checkpoints",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/checkpoints$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/checkpoints",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4841,23 +5186,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/download$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/download",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/download$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/download",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -4904,23 +5255,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/logs$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/logs",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/logs$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/logs",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `direction` argument.
         pub fn direction<'a, T>(self, value: T) -> Self
@@ -5022,23 +5379,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/metrics$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/metrics",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/metrics$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/metrics",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `end_epoch_millis` argument.
         pub fn end_epoch_millis<T>(self, value: T) -> Self
@@ -5118,23 +5481,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/recreate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/recreate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/recreate$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/recreate",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     ///The response side of a mock: one method per documented response.
@@ -5181,23 +5550,29 @@ pub mod operations {
         }
         ///Matches the `training_project_id` argument.
         pub fn training_project_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/{}/jobs/.*/stop$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/{}/jobs/*/stop",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the `training_job_id` argument.
         pub fn training_job_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/v1/training_projects/.*/jobs/{}/stop$", value.to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::answers::path_argument(
+                            "/v1/training_projects/*/jobs/{}/stop",
+                            value,
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         ///Matches the JSON request body.
         pub fn body(self, value: &types::StopTrainingJobRequestV1) -> Self {

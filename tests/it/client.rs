@@ -287,6 +287,18 @@ async fn an_error_carries_status_body_and_the_servers_message() {
         "get_development_deployment: HTTP 404 Not Found: Model m9 not found; check the ids in the request".to_string(),
     );
 
+    // A 404 in another body (a mock server's, a proxy's) is no missing id: it says what came back.
+    let server = Server::start(vec![Reply::json(404, "Request did not match any route or mock")]).await;
+    let error = client(&server, RetryPolicy::default()).get_model().model_id("m9").send().await.unwrap_err();
+    check(
+        "404 not Baseten's",
+        "Display",
+        error.to_string(),
+        "get_model: HTTP 404 Not Found: Request did not match any route or mock; not Baseten's error body: the \
+         request reached no route of the API (check the base URL, a proxy between, or a mock's matchers)"
+            .to_string(),
+    );
+
     let server = Server::start(vec![Reply::json(500, "<html>\n  internal\n  error\n</html>")]).await;
     let error = client(&server, RetryPolicy::default()).list_secrets().send().await.unwrap_err();
     check(

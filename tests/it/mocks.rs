@@ -151,3 +151,65 @@ fn a_fixture_can_read_the_clock_through_the_re_exported_chrono() {
         .unwrap();
     assert!(fixture.created_at < Utc::now(), "{fixture:?}");
 }
+
+/// A path argument's mock answers for that argument exactly as the client sends it (percent-
+/// encoded), whatever characters it holds: no regex in it, no panic, no other id.
+#[tokio::test]
+async fn a_path_argument_matches_exactly_the_id_it_was_given() {
+    let server = MockServer::start_async().await;
+    for id in ["j.1", "job(1", "my job", "a/b", "ü+[x]*"] {
+        server.delete_training_project_job(|when, then| {
+            when.training_project_id("p1").training_job_id(id);
+            then.error(409, id);
+        });
+    }
+    let client = mock::client_builder(&server).retry(RetryPolicy::disabled()).build().unwrap();
+    for (asked, answered) in [
+        ("j.1", Some("j.1")),
+        ("jx1", None),
+        ("job(1", Some("job(1")),
+        ("my job", Some("my job")),
+        ("a/b", Some("a/b")),
+        ("ü+[x]*", Some("ü+[x]*")),
+        ("ü+[x]", None),
+    ] {
+        let error = client.delete_training_project_job().training_project_id("p1").training_job_id(asked);
+        let error = error.send().await.unwrap_err();
+        let got = match &error {
+            Error::Api { status, message, .. } if *status == StatusCode::CONFLICT => message.as_deref(),
+            _ => None,
+        };
+        check("path argument mock", asked, got, answered);
+    }
+}
+
+/// A step's turn is consulted after its query matched, as `Sequence`'s docs say: a request its
+/// query refuses leaves the turn to the next request.
+#[tokio::test]
+async fn a_request_a_step_refuses_by_query_does_not_use_up_its_turn() {
+    let server = MockServer::start_async().await;
+    let sequence = Sequence::new();
+    server.list_model_apis(|when, then| {
+        sequence.step(when.cursor("c1"));
+        then.error(409, "first step");
+    });
+    server.list_model_apis(|when, then| {
+        sequence.step(when);
+        then.error(409, "second step");
+    });
+    let client = mock::client_builder(&server).retry(RetryPolicy::disabled()).build().unwrap();
+    let mut answers = Vec::new();
+    for cursor in ["other", "c1", "other"] {
+        let error = client.list_model_apis().cursor(cursor).send().await.unwrap_err();
+        answers.push(match error {
+            Error::Api { status: StatusCode::CONFLICT, message, .. } => message.unwrap_or_default(),
+            other => format!("{:?}", other.status()),
+        });
+    }
+    check(
+        "sequence by query",
+        "answers",
+        answers,
+        ["Some(404)", "first step", "second step"].map(String::from).to_vec(),
+    );
+}

@@ -313,7 +313,7 @@ impl fmt::Display for Error {
                 if let Some(wait) = retry_after {
                     write!(f, " (retry after {} s)", wait.as_secs_f64())?;
                 }
-                if let Some(hint) = hint(*status) {
+                if let Some(hint) = hint(*status, message.is_some()) {
                     write!(f, "; {hint}")?;
                 }
                 with_request_id(f, headers)
@@ -361,11 +361,18 @@ fn looks_like_html(content_type: &str, body: &str) -> bool {
     content_type.starts_with("text/html") || start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
-fn hint(status: StatusCode) -> Option<&'static str> {
+/// What to check, for a status that says; `baseten_error` is whether the body is Baseten's own
+/// `{"error": ..}`: a 404 in another body (a proxy's page, a mock server's "no route matched") is
+/// not about the ids.
+fn hint(status: StatusCode, baseten_error: bool) -> Option<&'static str> {
     match status.as_u16() {
         401 => Some("check the API key (BASETEN_API_KEY)"),
         403 => Some("the API key lacks the permission this operation needs"),
-        404 => Some("check the ids in the request"),
+        404 if baseten_error => Some("check the ids in the request"),
+        404 => Some(
+            "not Baseten's error body: the request reached no route of the API (check the base URL, a proxy \
+             between, or a mock's matchers)",
+        ),
         _ => None,
     }
 }

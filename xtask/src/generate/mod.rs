@@ -203,7 +203,7 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
             let mut mock = parse(progenitor::run(spec, enums, progenitor::Output::Mocks, provenance)?)?;
             // No renames: the client failed, and its error is the one to report.
             let Ok(renames) = renames.recv() else { return Ok(None) };
-            rewrite::mock(&mut mock, &renames);
+            rewrite::mock(&mut mock, &renames).map_err(|e| Error::new("xtask/src/generate/rewrite/mocks.rs", e))?;
             Ok(Some(prettyplease::unparse(&mock)))
         });
         let api = client(spec, enums, &model, &shapes, provenance).inspect(|(_, renames)| {

@@ -1,7 +1,9 @@
 //! Mocks: takes progenitor's httpmock extensions, gives their `When`s and `Then`s the crate's
-//! `Expect` and `Answer`, and array arguments matched item by item.
+//! `Expect` and `Answer`, path arguments matched exactly as sent, and array arguments matched
+//! item by item.
 
 use quote::quote;
+use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 
 /// Every operation's `When` and `Then` get the support code's [`Expect`] and [`Answer`]: the
@@ -69,5 +71,94 @@ pub(super) fn match_each_array_item(items: &mut [syn::Item]) {
     }
     for item in items {
         Arrays(false).visit_item_mut(item);
+    }
+}
+
+/// progenitor matches a path argument with `Regex::new(&format!("^/v1/a/.*/b/{}$", value))`: the
+/// value unescaped (`j.1` answers for `jx1`, `job(1` panics), not percent-encoded as the client
+/// sends it, and the other arguments' `.*` across slashes. Each such method calls the support
+/// code's `path_argument` with the path as a template instead; gives how many it rewrote, an
+/// error for a method it cannot read.
+pub(super) fn match_path_arguments_exactly(items: &mut [syn::Item]) -> Result<usize, String> {
+    let mut rewritten = 0;
+    for block in items.iter_mut().flat_map(operation_impls) {
+        if !super::super::trees::last_ident(&block.self_ty).is_some_and(|name| name.to_string().ends_with("When")) {
+            continue;
+        }
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(method) = member else { continue };
+            let Some(pattern) = path_pattern(&method.block) else { continue };
+            let template = path_template(&pattern).map_err(|e| format!("mock method `{}`: {e}", method.sig.ident))?;
+            let value: syn::Expr = match takes_str(&method.sig) {
+                true => syn::parse_quote!(value),
+                false => syn::parse_quote!(&value.to_string()),
+            };
+            method.block = syn::parse_quote!({
+                Self(self.0.path_matches(crate::answers::path_argument(#template, #value)))
+            });
+            rewritten += 1;
+        }
+    }
+    Ok(rewritten)
+}
+
+/// Whether the method's argument is a `&str`.
+fn takes_str(signature: &syn::Signature) -> bool {
+    signature.inputs.iter().any(|input| {
+        matches!(input, syn::FnArg::Typed(arg)
+            if matches!(&*arg.ty, syn::Type::Reference(to) if matches!(&*to.elem, syn::Type::Path(path) if path.path.is_ident("str"))))
+    })
+}
+
+/// The `impl` blocks of the `operations` module.
+fn operation_impls(item: &mut syn::Item) -> impl Iterator<Item = &mut syn::ItemImpl> {
+    let items = match item {
+        syn::Item::Mod(module) if module.ident == "operations" => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    };
+    items.into_iter().flatten().filter_map(|item| match item {
+        syn::Item::Impl(block) => Some(block),
+        _ => None,
+    })
+}
+
+/// The pattern of the method's `format!("^…{}…$", ..)`, if it has one.
+fn path_pattern(body: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            let args = mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
+            if mac.path.is_ident("format")
+                && let Ok(args) = args
+                && let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(pattern), .. })) = args.first()
+                && pattern.value().starts_with('^')
+            {
+                self.0 = Some(pattern.value());
+            }
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, body);
+    find.0
+}
+
+/// progenitor's `^/v1/a/.*/b/{}$` as `path_argument`'s template `/v1/a/*/b/{}`.
+fn path_template(pattern: &str) -> Result<String, String> {
+    let path = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$'));
+    let path = path.ok_or_else(|| format!("the path pattern `{pattern}` is not anchored at both ends"))?;
+    let segments: Vec<&str> = path
+        .split('/')
+        .map(|segment| match segment {
+            ".*" => Ok("*"),
+            "{}" => Ok("{}"),
+            literal if literal.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c)) => Ok(literal),
+            other => Err(format!(
+                "the path pattern `{pattern}` has a segment `{other}` that is neither a name nor an argument"
+            )),
+        })
+        .collect::<Result<_, _>>()?;
+    match segments.iter().filter(|s| **s == "{}").count() {
+        1 => Ok(segments.join("/")),
+        n => Err(format!("the path pattern `{pattern}` has {n} places for the argument, not one")),
     }
 }

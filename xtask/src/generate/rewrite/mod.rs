@@ -9,7 +9,7 @@ use super::enums::OpenEnum;
 use super::pages::Paginated;
 use super::trees::type_name_of_output;
 use docs::{client_doc, document, link_bare_urls, mock_doc, replace_in_docs};
-use mocks::{answer_and_expect, match_each_array_item};
+use mocks::{answer_and_expect, match_each_array_item, match_path_arguments_exactly};
 pub(crate) use open_enums::Renames;
 use open_enums::{give_way_to_open_enums, open_discriminated_unions, open_enum, rename, tolerate_unknown_fields};
 use plumbing::{
@@ -96,9 +96,12 @@ pub(crate) fn client(
 
 /// Rewrites the httpmock extensions (`src/mock.rs`): documents what progenitor leaves bare, so
 /// the crate can deny missing docs.
-pub(crate) fn mock(file: &mut syn::File, renames: &Renames) {
+pub(crate) fn mock(file: &mut syn::File, renames: &Renames) -> Result<(), String> {
     rename(&mut file.items, renames);
     match_each_array_item(&mut file.items);
+    if match_path_arguments_exactly(&mut file.items)? == 0 {
+        return Err("progenitor's mocks have no path argument matched with `format!(\"^…{}…$\", ..)` to rewrite".into());
+    }
     let doc = include_str!("../../../templates/mock.md");
     file.attrs.push(syn::parse_quote!(#![doc = #doc]));
     answer_and_expect(&mut file.items);
@@ -120,7 +123,6 @@ pub(crate) fn mock(file: &mut syn::File, renames: &Renames) {
             pub use ::httpmock::{self, MockServer};
         ),
     );
-    // progenitor's matchers format path arguments with `value.to_string()`.
-    file.attrs.push(syn::parse_quote!(#![allow(clippy::to_string_in_format_args)]));
     document(&mut file.items, &[], &mock_doc);
+    Ok(())
 }
