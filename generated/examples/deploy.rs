@@ -52,7 +52,7 @@ pub(crate) async fn deploy(
     wait: &Wait,
 ) -> Result<DeploymentV1, Failure> {
     let payload = DeploymentArchivePayloadV1::builder().config(serde_json::Map::new());
-    let source = DeploymentArchiveSourceV1::builder().deployment(payload).s3_key(Some(key.to_string()));
+    let source = DeploymentArchiveSourceV1::builder().deployment(payload).s3_key(key);
     let created = client.create_deployment().model_id(model).body_map(|body| body.source(source)).send().await?;
     let deployment = &created.deployment.id;
     println!("deployment {deployment} created: {}", created.deployment.status);

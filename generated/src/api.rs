@@ -6329,21 +6329,36 @@ The server uses `20` when unset.*/
             ///Sets `model_ids`.
             pub fn model_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_ids = converted(value, "model_ids");
+                self.model_ids = converted(value, "model_ids")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_ids` to an `Option` as it is (`None`: no value); [`model_ids`](Self::model_ids) takes the value itself, or a builder of it.
+            pub fn set_model_ids(
+                mut self,
+                value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ) -> Self {
+                self.model_ids = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = converted(value, "name");
+                self.name = converted(value, "name").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `name` to an `Option` as it is (`None`: no value); [`name`](Self::name) takes the value itself, or a builder of it.
+            pub fn set_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `prefix`.
@@ -6358,10 +6373,19 @@ The server uses `20` when unset.*/
             ///Sets `team_name`.
             pub fn team_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = converted(value, "team_name");
+                self.team_name = converted(value, "team_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `team_name` to an `Option` as it is (`None`: no value); [`team_name`](Self::team_name) takes the value itself, or a builder of it.
+            pub fn set_team_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.team_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `type_`.
@@ -6605,23 +6629,37 @@ The server uses `20` when unset.*/
             ///Sets `expires_at`.
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.expires_at = converted(value, "expires_at");
+                self.expires_at = converted(value, "expires_at")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `expires_at` to an `Option` as it is (`None`: no value); [`expires_at`](Self::expires_at) takes the value itself, or a builder of it.
+            pub fn set_expires_at(
+                mut self,
+                value: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ) -> Self {
+                self.expires_at = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `generated_at`.
             pub fn generated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.generated_at = converted(value, "generated_at");
+                self.generated_at = converted(value, "generated_at")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `generated_at` to an `Option` as it is (`None`: no value); [`generated_at`](Self::generated_at) takes the value itself, or a builder of it.
+            pub fn set_generated_at(
+                mut self,
+                value: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ) -> Self {
+                self.generated_at = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `replica_id`.
@@ -6645,19 +6683,37 @@ The server uses `20` when unset.*/
             ///Sets `tunnel_name`.
             pub fn tunnel_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.tunnel_name = converted(value, "tunnel_name");
+                self.tunnel_name = converted(value, "tunnel_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `tunnel_name` to an `Option` as it is (`None`: no value); [`tunnel_name`](Self::tunnel_name) takes the value itself, or a builder of it.
+            pub fn set_tunnel_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.tunnel_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `working_directory`.
             pub fn working_directory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.working_directory = converted(value, "working_directory");
+                self.working_directory = converted(value, "working_directory")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `working_directory` to an `Option` as it is (`None`: no value); [`working_directory`](Self::working_directory) takes the value itself, or a builder of it.
+            pub fn set_working_directory(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.working_directory = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -6746,10 +6802,19 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_window`.
             pub fn autoscaling_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_window = converted(value, "autoscaling_window");
+                self.autoscaling_window = converted(value, "autoscaling_window")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_window` to an `Option` as it is (`None`: no value); [`autoscaling_window`](Self::autoscaling_window) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_window(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.autoscaling_window = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `concurrency_target`.
@@ -6773,10 +6838,19 @@ The server uses `20` when unset.*/
             ///Sets `max_scale_down_rate`.
             pub fn max_scale_down_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_scale_down_rate = converted(value, "max_scale_down_rate");
+                self.max_scale_down_rate = converted(value, "max_scale_down_rate")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `max_scale_down_rate` to an `Option` as it is (`None`: no value); [`max_scale_down_rate`](Self::max_scale_down_rate) takes the value itself, or a builder of it.
+            pub fn set_max_scale_down_rate(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.max_scale_down_rate = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `min_replica`.
@@ -6791,34 +6865,61 @@ The server uses `20` when unset.*/
             ///Sets `scale_down_delay`.
             pub fn scale_down_delay<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_delay = converted(value, "scale_down_delay");
+                self.scale_down_delay = converted(value, "scale_down_delay")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `scale_down_delay` to an `Option` as it is (`None`: no value); [`scale_down_delay`](Self::scale_down_delay) takes the value itself, or a builder of it.
+            pub fn set_scale_down_delay(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.scale_down_delay = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `target_in_flight_tokens`.
             pub fn target_in_flight_tokens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_in_flight_tokens = converted(
-                    value,
-                    "target_in_flight_tokens",
-                );
+                        value,
+                        "target_in_flight_tokens",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `target_in_flight_tokens` to an `Option` as it is (`None`: no value); [`target_in_flight_tokens`](Self::target_in_flight_tokens) takes the value itself, or a builder of it.
+            pub fn set_target_in_flight_tokens(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.target_in_flight_tokens = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `target_utilization_percentage`.
             pub fn target_utilization_percentage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_utilization_percentage = converted(
-                    value,
-                    "target_utilization_percentage",
-                );
+                        value,
+                        "target_utilization_percentage",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `target_utilization_percentage` to an `Option` as it is (`None`: no value); [`target_utilization_percentage`](Self::target_utilization_percentage) takes the value itself, or a builder of it.
+            pub fn set_target_utilization_percentage(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.target_utilization_percentage = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -7105,30 +7206,54 @@ The server uses `20` when unset.*/
             ///Sets `job_id`.
             pub fn job_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = converted(value, "job_id");
+                self.job_id = converted(value, "job_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `job_id` to an `Option` as it is (`None`: no value); [`job_id`](Self::job_id) takes the value itself, or a builder of it.
+            pub fn set_job_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.job_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `project_name`.
             pub fn project_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_name = converted(value, "project_name");
+                self.project_name = converted(value, "project_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `project_name` to an `Option` as it is (`None`: no value); [`project_name`](Self::project_name) takes the value itself, or a builder of it.
+            pub fn set_project_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.project_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `typ`.
             pub fn typ<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BasetenLatestCheckpointConfigTyp>,
-                >,
+                T: ::std::convert::TryInto<super::BasetenLatestCheckpointConfigTyp>,
                 T::Error: ::std::fmt::Display,
             {
-                self.typ = converted(value, "typ");
+                self.typ = converted(value, "typ").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `typ` to an `Option` as it is (`None`: no value); [`typ`](Self::typ) takes the value itself, or a builder of it.
+            pub fn set_typ(
+                mut self,
+                value: ::std::option::Option<super::BasetenLatestCheckpointConfigTyp>,
+            ) -> Self {
+                self.typ = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -7201,30 +7326,54 @@ The server uses `20` when unset.*/
             ///Sets `job_id`.
             pub fn job_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = converted(value, "job_id");
+                self.job_id = converted(value, "job_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `job_id` to an `Option` as it is (`None`: no value); [`job_id`](Self::job_id) takes the value itself, or a builder of it.
+            pub fn set_job_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.job_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `project_name`.
             pub fn project_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_name = converted(value, "project_name");
+                self.project_name = converted(value, "project_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `project_name` to an `Option` as it is (`None`: no value); [`project_name`](Self::project_name) takes the value itself, or a builder of it.
+            pub fn set_project_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.project_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `typ`.
             pub fn typ<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BasetenNamedCheckpointConfigTyp>,
-                >,
+                T: ::std::convert::TryInto<super::BasetenNamedCheckpointConfigTyp>,
                 T::Error: ::std::fmt::Display,
             {
-                self.typ = converted(value, "typ");
+                self.typ = converted(value, "typ").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `typ` to an `Option` as it is (`None`: no value); [`typ`](Self::typ) takes the value itself, or a builder of it.
+            pub fn set_typ(
+                mut self,
+                value: ::std::option::Option<super::BasetenNamedCheckpointConfigTyp>,
+            ) -> Self {
+                self.typ = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -7319,21 +7468,37 @@ The server uses `20` when unset.*/
             ///Sets `chain_metadata`.
             pub fn chain_metadata<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChainMetadataV1>,
-                >,
+                T: ::std::convert::TryInto<super::ChainMetadataV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_metadata = converted(value, "chain_metadata");
+                self.chain_metadata = converted(value, "chain_metadata")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `chain_metadata` to an `Option` as it is (`None`: no value); [`chain_metadata`](Self::chain_metadata) takes the value itself, or a builder of it.
+            pub fn set_chain_metadata(
+                mut self,
+                value: ::std::option::Option<super::ChainMetadataV1>,
+            ) -> Self {
+                self.chain_metadata = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `environment_name`.
             pub fn environment_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment_name = converted(value, "environment_name");
+                self.environment_name = converted(value, "environment_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `environment_name` to an `Option` as it is (`None`: no value); [`environment_name`](Self::environment_name) takes the value itself, or a builder of it.
+            pub fn set_environment_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.environment_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -7348,10 +7513,19 @@ The server uses `20` when unset.*/
             ///Sets `instance_type`.
             pub fn instance_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type = converted(value, "instance_type");
+                self.instance_type = converted(value, "instance_type")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `instance_type` to an `Option` as it is (`None`: no value); [`instance_type`](Self::instance_type) takes the value itself, or a builder of it.
+            pub fn set_instance_type(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.instance_type = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `is_deleted`.
@@ -7375,37 +7549,72 @@ The server uses `20` when unset.*/
             ///Sets `model_name`.
             pub fn model_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_name = converted(value, "model_name");
+                self.model_name = converted(value, "model_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_name` to an `Option` as it is (`None`: no value); [`model_name`](Self::model_name) takes the value itself, or a builder of it.
+            pub fn set_model_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.model_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = converted(value, "name");
+                self.name = converted(value, "name").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `name` to an `Option` as it is (`None`: no value); [`name`](Self::name) takes the value itself, or a builder of it.
+            pub fn set_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `team_id`.
             pub fn team_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_id = converted(value, "team_id");
+                self.team_id = converted(value, "team_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `team_id` to an `Option` as it is (`None`: no value); [`team_id`](Self::team_id) takes the value itself, or a builder of it.
+            pub fn set_team_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.team_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `team_name`.
             pub fn team_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = converted(value, "team_name");
+                self.team_name = converted(value, "team_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `team_name` to an `Option` as it is (`None`: no value); [`team_name`](Self::team_name) takes the value itself, or a builder of it.
+            pub fn set_team_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.team_name = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -7671,10 +7880,19 @@ The server uses `20` when unset.*/
             ///Sets `environment`.
             pub fn environment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment = converted(value, "environment");
+                self.environment = converted(value, "environment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `environment` to an `Option` as it is (`None`: no value); [`environment`](Self::environment) takes the value itself, or a builder of it.
+            pub fn set_environment(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.environment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -7834,12 +8052,19 @@ The server uses `20` when unset.*/
             ///Sets `candidate_deployment`.
             pub fn candidate_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChainDeploymentV1>,
-                >,
+                T: ::std::convert::TryInto<super::ChainDeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.candidate_deployment = converted(value, "candidate_deployment");
+                self.candidate_deployment = converted(value, "candidate_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `candidate_deployment` to an `Option` as it is (`None`: no value); [`candidate_deployment`](Self::candidate_deployment) takes the value itself, or a builder of it.
+            pub fn set_candidate_deployment(
+                mut self,
+                value: ::std::option::Option<super::ChainDeploymentV1>,
+            ) -> Self {
+                self.candidate_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `chain_id`.
@@ -7874,12 +8099,19 @@ The server uses `20` when unset.*/
             ///Sets `current_deployment`.
             pub fn current_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChainDeploymentV1>,
-                >,
+                T: ::std::convert::TryInto<super::ChainDeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.current_deployment = converted(value, "current_deployment");
+                self.current_deployment = converted(value, "current_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `current_deployment` to an `Option` as it is (`None`: no value); [`current_deployment`](Self::current_deployment) takes the value itself, or a builder of it.
+            pub fn set_current_deployment(
+                mut self,
+                value: ::std::option::Option<super::ChainDeploymentV1>,
+            ) -> Self {
+                self.current_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
@@ -8035,10 +8267,19 @@ The server uses `20` when unset.*/
             ///Sets `chain_name`.
             pub fn chain_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_name = converted(value, "chain_name");
+                self.chain_name = converted(value, "chain_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `chain_name` to an `Option` as it is (`None`: no value); [`chain_name`](Self::chain_name) takes the value itself, or a builder of it.
+            pub fn set_chain_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.chain_name = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -8404,12 +8645,19 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateAutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = converted(value, "autoscaling_settings");
+                self.autoscaling_settings = converted(value, "autoscaling_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_settings` to an `Option` as it is (`None`: no value); [`autoscaling_settings`](Self::autoscaling_settings) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
+            ) -> Self {
+                self.autoscaling_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `chainlet_name`.
@@ -8424,10 +8672,19 @@ The server uses `20` when unset.*/
             ///Sets `instance_type_id`.
             pub fn instance_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_id = converted(value, "instance_type_id");
+                self.instance_type_id = converted(value, "instance_type_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `instance_type_id` to an `Option` as it is (`None`: no value); [`instance_type_id`](Self::instance_type_id) takes the value itself, or a builder of it.
+            pub fn set_instance_type_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.instance_type_id = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -8489,12 +8746,19 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoscalingSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::AutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = converted(value, "autoscaling_settings");
+                self.autoscaling_settings = converted(value, "autoscaling_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_settings` to an `Option` as it is (`None`: no value); [`autoscaling_settings`](Self::autoscaling_settings) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_settings(
+                mut self,
+                value: ::std::option::Option<super::AutoscalingSettingsV1>,
+            ) -> Self {
+                self.autoscaling_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `chainlet_name`.
@@ -8597,12 +8861,19 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoscalingSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::AutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = converted(value, "autoscaling_settings");
+                self.autoscaling_settings = converted(value, "autoscaling_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_settings` to an `Option` as it is (`None`: no value); [`autoscaling_settings`](Self::autoscaling_settings) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_settings(
+                mut self,
+                value: ::std::option::Option<super::AutoscalingSettingsV1>,
+            ) -> Self {
+                self.autoscaling_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -8856,21 +9127,36 @@ The server uses `20` when unset.*/
             ///Sets `model_ids`.
             pub fn model_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_ids = converted(value, "model_ids");
+                self.model_ids = converted(value, "model_ids")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_ids` to an `Option` as it is (`None`: no value); [`model_ids`](Self::model_ids) takes the value itself, or a builder of it.
+            pub fn set_model_ids(
+                mut self,
+                value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ) -> Self {
+                self.model_ids = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = converted(value, "name");
+                self.name = converted(value, "name").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `name` to an `Option` as it is (`None`: no value); [`name`](Self::name) takes the value itself, or a builder of it.
+            pub fn set_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `type_`.
@@ -8938,13 +9224,22 @@ The server uses `20` when unset.*/
             pub fn chainlet_settings<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ChainletEnvironmentSettingsRequestV1>,
-                    >,
+                    ::std::vec::Vec<super::ChainletEnvironmentSettingsRequestV1>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.chainlet_settings = converted(value, "chainlet_settings");
+                self.chainlet_settings = converted(value, "chainlet_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `chainlet_settings` to an `Option` as it is (`None`: no value); [`chainlet_settings`](Self::chainlet_settings) takes the value itself, or a builder of it.
+            pub fn set_chainlet_settings(
+                mut self,
+                value: ::std::option::Option<
+                    ::std::vec::Vec<super::ChainletEnvironmentSettingsRequestV1>,
+                >,
+            ) -> Self {
+                self.chainlet_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
@@ -8959,12 +9254,19 @@ The server uses `20` when unset.*/
             ///Sets `promotion_settings`.
             pub fn promotion_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdatePromotionSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdatePromotionSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = converted(value, "promotion_settings");
+                self.promotion_settings = converted(value, "promotion_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `promotion_settings` to an `Option` as it is (`None`: no value); [`promotion_settings`](Self::promotion_settings) takes the value itself, or a builder of it.
+            pub fn set_promotion_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdatePromotionSettingsV1>,
+            ) -> Self {
+                self.promotion_settings = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -9020,12 +9322,19 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateAutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = converted(value, "autoscaling_settings");
+                self.autoscaling_settings = converted(value, "autoscaling_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_settings` to an `Option` as it is (`None`: no value); [`autoscaling_settings`](Self::autoscaling_settings) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
+            ) -> Self {
+                self.autoscaling_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
@@ -9040,12 +9349,19 @@ The server uses `20` when unset.*/
             ///Sets `promotion_settings`.
             pub fn promotion_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdatePromotionSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdatePromotionSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = converted(value, "promotion_settings");
+                self.promotion_settings = converted(value, "promotion_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `promotion_settings` to an `Option` as it is (`None`: no value); [`promotion_settings`](Self::promotion_settings) takes the value itself, or a builder of it.
+            pub fn set_promotion_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdatePromotionSettingsV1>,
+            ) -> Self {
+                self.promotion_settings = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -9121,45 +9437,76 @@ The server uses `20` when unset.*/
             ///Sets `allow_patterns`.
             pub fn allow_patterns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.allow_patterns = converted(value, "allow_patterns");
+                self.allow_patterns = converted(value, "allow_patterns")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `allow_patterns` to an `Option` as it is (`None`: no value); [`allow_patterns`](Self::allow_patterns) takes the value itself, or a builder of it.
+            pub fn set_allow_patterns(
+                mut self,
+                value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ) -> Self {
+                self.allow_patterns = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `auth`.
             pub fn auth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth = converted(value, "auth");
+                self.auth = converted(value, "auth").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `auth` to an `Option` as it is (`None`: no value); [`auth`](Self::auth) takes the value itself, or a builder of it.
+            pub fn set_auth(
+                mut self,
+                value: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            ) -> Self {
+                self.auth = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `auth_secret_name`.
             pub fn auth_secret_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_secret_name = converted(value, "auth_secret_name");
+                self.auth_secret_name = converted(value, "auth_secret_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `auth_secret_name` to an `Option` as it is (`None`: no value); [`auth_secret_name`](Self::auth_secret_name) takes the value itself, or a builder of it.
+            pub fn set_auth_secret_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.auth_secret_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `ignore_patterns`.
             pub fn ignore_patterns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ignore_patterns = converted(value, "ignore_patterns");
+                self.ignore_patterns = converted(value, "ignore_patterns")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `ignore_patterns` to an `Option` as it is (`None`: no value); [`ignore_patterns`](Self::ignore_patterns) takes the value itself, or a builder of it.
+            pub fn set_ignore_patterns(
+                mut self,
+                value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ) -> Self {
+                self.ignore_patterns = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `mount_location`.
@@ -9396,37 +9743,70 @@ The server uses `20` when unset.*/
             ///Sets `enable_legacy_hf_mount`.
             pub fn enable_legacy_hf_mount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_legacy_hf_mount = converted(value, "enable_legacy_hf_mount");
+                self.enable_legacy_hf_mount = converted(value, "enable_legacy_hf_mount")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `enable_legacy_hf_mount` to an `Option` as it is (`None`: no value); [`enable_legacy_hf_mount`](Self::enable_legacy_hf_mount) takes the value itself, or a builder of it.
+            pub fn set_enable_legacy_hf_mount(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.enable_legacy_hf_mount = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `enabled`.
             pub fn enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enabled = converted(value, "enabled");
+                self.enabled = converted(value, "enabled")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `enabled` to an `Option` as it is (`None`: no value); [`enabled`](Self::enabled) takes the value itself, or a builder of it.
+            pub fn set_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+                self.enabled = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `mount_base_path`.
             pub fn mount_base_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mount_base_path = converted(value, "mount_base_path");
+                self.mount_base_path = converted(value, "mount_base_path")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `mount_base_path` to an `Option` as it is (`None`: no value); [`mount_base_path`](Self::mount_base_path) takes the value itself, or a builder of it.
+            pub fn set_mount_base_path(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.mount_base_path = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `require_cache_affinity`.
             pub fn require_cache_affinity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.require_cache_affinity = converted(value, "require_cache_affinity");
+                self.require_cache_affinity = converted(value, "require_cache_affinity")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `require_cache_affinity` to an `Option` as it is (`None`: no value); [`require_cache_affinity`](Self::require_cache_affinity) takes the value itself, or a builder of it.
+            pub fn set_require_cache_affinity(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.require_cache_affinity = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -9484,28 +9864,52 @@ The server uses `20` when unset.*/
             ///Sets `checkpoint_path`.
             pub fn checkpoint_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_path = converted(value, "checkpoint_path");
+                self.checkpoint_path = converted(value, "checkpoint_path")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `checkpoint_path` to an `Option` as it is (`None`: no value); [`checkpoint_path`](Self::checkpoint_path) takes the value itself, or a builder of it.
+            pub fn set_checkpoint_path(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.checkpoint_path = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `enabled`.
             pub fn enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enabled = converted(value, "enabled");
+                self.enabled = converted(value, "enabled")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `enabled` to an `Option` as it is (`None`: no value); [`enabled`](Self::enabled) takes the value itself, or a builder of it.
+            pub fn set_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+                self.enabled = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `volume_size_gib`.
             pub fn volume_size_gib<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.volume_size_gib = converted(value, "volume_size_gib");
+                self.volume_size_gib = converted(value, "volume_size_gib")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `volume_size_gib` to an `Option` as it is (`None`: no value); [`volume_size_gib`](Self::volume_size_gib) takes the value itself, or a builder of it.
+            pub fn set_volume_size_gib(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.volume_size_gib = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -9571,50 +9975,85 @@ The server uses `20` when unset.*/
             ///Sets `accelerator`.
             pub fn accelerator<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateTrainingJobAcceleratorV1>,
-                >,
+                T: ::std::convert::TryInto<super::CreateTrainingJobAcceleratorV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.accelerator = converted(value, "accelerator");
+                self.accelerator = converted(value, "accelerator")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `accelerator` to an `Option` as it is (`None`: no value); [`accelerator`](Self::accelerator) takes the value itself, or a builder of it.
+            pub fn set_accelerator(
+                mut self,
+                value: ::std::option::Option<super::CreateTrainingJobAcceleratorV1>,
+            ) -> Self {
+                self.accelerator = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `availability_model`.
             pub fn availability_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::V1AvailabilityModel>,
-                >,
+                T: ::std::convert::TryInto<crate::types::V1AvailabilityModel>,
                 T::Error: ::std::fmt::Display,
             {
-                self.availability_model = converted(value, "availability_model");
+                self.availability_model = converted(value, "availability_model")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `availability_model` to an `Option` as it is (`None`: no value); [`availability_model`](Self::availability_model) takes the value itself, or a builder of it.
+            pub fn set_availability_model(
+                mut self,
+                value: ::std::option::Option<crate::types::V1AvailabilityModel>,
+            ) -> Self {
+                self.availability_model = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `cpu_count`.
             pub fn cpu_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cpu_count = converted(value, "cpu_count");
+                self.cpu_count = converted(value, "cpu_count")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `cpu_count` to an `Option` as it is (`None`: no value); [`cpu_count`](Self::cpu_count) takes the value itself, or a builder of it.
+            pub fn set_cpu_count(mut self, value: ::std::option::Option<i64>) -> Self {
+                self.cpu_count = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `memory`.
             pub fn memory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.memory = converted(value, "memory");
+                self.memory = converted(value, "memory")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `memory` to an `Option` as it is (`None`: no value); [`memory`](Self::memory) takes the value itself, or a builder of it.
+            pub fn set_memory(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.memory = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `node_count`.
             pub fn node_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.node_count = converted(value, "node_count");
+                self.node_count = converted(value, "node_count")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `node_count` to an `Option` as it is (`None`: no value); [`node_count`](Self::node_count) takes the value itself, or a builder of it.
+            pub fn set_node_count(mut self, value: ::std::option::Option<i64>) -> Self {
+                self.node_count = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -9681,10 +10120,19 @@ The server uses `20` when unset.*/
             ///Sets `docker_auth`.
             pub fn docker_auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DockerAuthV1>>,
+                T: ::std::convert::TryInto<super::DockerAuthV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.docker_auth = converted(value, "docker_auth");
+                self.docker_auth = converted(value, "docker_auth")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `docker_auth` to an `Option` as it is (`None`: no value); [`docker_auth`](Self::docker_auth) takes the value itself, or a builder of it.
+            pub fn set_docker_auth(
+                mut self,
+                value: ::std::option::Option<super::DockerAuthV1>,
+            ) -> Self {
+                self.docker_auth = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -9868,32 +10316,55 @@ The server uses `20` when unset.*/
             ///Sets `cache_config`.
             pub fn cache_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateTrainingJobCacheConfig>,
-                >,
+                T: ::std::convert::TryInto<super::CreateTrainingJobCacheConfig>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cache_config = converted(value, "cache_config");
+                self.cache_config = converted(value, "cache_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `cache_config` to an `Option` as it is (`None`: no value); [`cache_config`](Self::cache_config) takes the value itself, or a builder of it.
+            pub fn set_cache_config(
+                mut self,
+                value: ::std::option::Option<super::CreateTrainingJobCacheConfig>,
+            ) -> Self {
+                self.cache_config = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `checkpointing_config`.
             pub fn checkpointing_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateTrainingJobCheckpointingConfig>,
-                >,
+                T: ::std::convert::TryInto<super::CreateTrainingJobCheckpointingConfig>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpointing_config = converted(value, "checkpointing_config");
+                self.checkpointing_config = converted(value, "checkpointing_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `checkpointing_config` to an `Option` as it is (`None`: no value); [`checkpointing_config`](Self::checkpointing_config) takes the value itself, or a builder of it.
+            pub fn set_checkpointing_config(
+                mut self,
+                value: ::std::option::Option<super::CreateTrainingJobCheckpointingConfig>,
+            ) -> Self {
+                self.checkpointing_config = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `enable_cache`.
             pub fn enable_cache<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_cache = converted(value, "enable_cache");
+                self.enable_cache = converted(value, "enable_cache")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `enable_cache` to an `Option` as it is (`None`: no value); [`enable_cache`](Self::enable_cache) takes the value itself, or a builder of it.
+            pub fn set_enable_cache(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.enable_cache = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `environment_variables`.
@@ -9913,12 +10384,19 @@ The server uses `20` when unset.*/
             ///Sets `load_checkpoint_config`.
             pub fn load_checkpoint_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LoadCheckpointConfig>,
-                >,
+                T: ::std::convert::TryInto<super::LoadCheckpointConfig>,
                 T::Error: ::std::fmt::Display,
             {
-                self.load_checkpoint_config = converted(value, "load_checkpoint_config");
+                self.load_checkpoint_config = converted(value, "load_checkpoint_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `load_checkpoint_config` to an `Option` as it is (`None`: no value); [`load_checkpoint_config`](Self::load_checkpoint_config) takes the value itself, or a builder of it.
+            pub fn set_load_checkpoint_config(
+                mut self,
+                value: ::std::option::Option<super::LoadCheckpointConfig>,
+            ) -> Self {
+                self.load_checkpoint_config = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `start_commands`.
@@ -10088,21 +10566,37 @@ The server uses `20` when unset.*/
             ///Sets `compute`.
             pub fn compute<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateTrainingJobComputeV1>,
-                >,
+                T: ::std::convert::TryInto<super::CreateTrainingJobComputeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.compute = converted(value, "compute");
+                self.compute = converted(value, "compute")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `compute` to an `Option` as it is (`None`: no value); [`compute`](Self::compute) takes the value itself, or a builder of it.
+            pub fn set_compute(
+                mut self,
+                value: ::std::option::Option<super::CreateTrainingJobComputeV1>,
+            ) -> Self {
+                self.compute = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `enable_baseten_workdir`.
             pub fn enable_baseten_workdir<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_baseten_workdir = converted(value, "enable_baseten_workdir");
+                self.enable_baseten_workdir = converted(value, "enable_baseten_workdir")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `enable_baseten_workdir` to an `Option` as it is (`None`: no value); [`enable_baseten_workdir`](Self::enable_baseten_workdir) takes the value itself, or a builder of it.
+            pub fn set_enable_baseten_workdir(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.enable_baseten_workdir = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `image`.
@@ -10117,50 +10611,87 @@ The server uses `20` when unset.*/
             ///Sets `interactive_session`.
             pub fn interactive_session<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InteractiveSessionConfigV1>,
-                >,
+                T: ::std::convert::TryInto<super::InteractiveSessionConfigV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.interactive_session = converted(value, "interactive_session");
+                self.interactive_session = converted(value, "interactive_session")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `interactive_session` to an `Option` as it is (`None`: no value); [`interactive_session`](Self::interactive_session) takes the value itself, or a builder of it.
+            pub fn set_interactive_session(
+                mut self,
+                value: ::std::option::Option<super::InteractiveSessionConfigV1>,
+            ) -> Self {
+                self.interactive_session = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = converted(value, "name");
+                self.name = converted(value, "name").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `name` to an `Option` as it is (`None`: no value); [`name`](Self::name) takes the value itself, or a builder of it.
+            pub fn set_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `priority`.
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = converted(value, "priority");
+                self.priority = converted(value, "priority")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `priority` to an `Option` as it is (`None`: no value); [`priority`](Self::priority) takes the value itself, or a builder of it.
+            pub fn set_priority(mut self, value: ::std::option::Option<i64>) -> Self {
+                self.priority = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `runtime`.
             pub fn runtime<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateTrainingJobRuntimeV1>,
-                >,
+                T: ::std::convert::TryInto<super::CreateTrainingJobRuntimeV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.runtime = converted(value, "runtime");
+                self.runtime = converted(value, "runtime")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `runtime` to an `Option` as it is (`None`: no value); [`runtime`](Self::runtime) takes the value itself, or a builder of it.
+            pub fn set_runtime(
+                mut self,
+                value: ::std::option::Option<super::CreateTrainingJobRuntimeV1>,
+            ) -> Self {
+                self.runtime = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `truss_user_env`.
             pub fn truss_user_env<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TrussUserEnv>>,
+                T: ::std::convert::TryInto<super::TrussUserEnv>,
                 T::Error: ::std::fmt::Display,
             {
-                self.truss_user_env = converted(value, "truss_user_env");
+                self.truss_user_env = converted(value, "truss_user_env")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `truss_user_env` to an `Option` as it is (`None`: no value); [`truss_user_env`](Self::truss_user_env) takes the value itself, or a builder of it.
+            pub fn set_truss_user_env(
+                mut self,
+                value: ::std::option::Option<super::TrussUserEnv>,
+            ) -> Self {
+                self.truss_user_env = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `weights`.
@@ -10994,84 +11525,156 @@ The server uses `20` when unset.*/
             ///Sets `deploy_timeout_minutes`.
             pub fn deploy_timeout_minutes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deploy_timeout_minutes = converted(value, "deploy_timeout_minutes");
+                self.deploy_timeout_minutes = converted(value, "deploy_timeout_minutes")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `deploy_timeout_minutes` to an `Option` as it is (`None`: no value); [`deploy_timeout_minutes`](Self::deploy_timeout_minutes) takes the value itself, or a builder of it.
+            pub fn set_deploy_timeout_minutes(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.deploy_timeout_minutes = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `deployment_name`.
             pub fn deployment_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_name = converted(value, "deployment_name");
+                self.deployment_name = converted(value, "deployment_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `deployment_name` to an `Option` as it is (`None`: no value); [`deployment_name`](Self::deployment_name) takes the value itself, or a builder of it.
+            pub fn set_deployment_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.deployment_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `environment_name`.
             pub fn environment_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment_name = converted(value, "environment_name");
+                self.environment_name = converted(value, "environment_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `environment_name` to an `Option` as it is (`None`: no value); [`environment_name`](Self::environment_name) takes the value itself, or a builder of it.
+            pub fn set_environment_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.environment_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `is_development`.
             pub fn is_development<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_development = converted(value, "is_development");
+                self.is_development = converted(value, "is_development")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `is_development` to an `Option` as it is (`None`: no value); [`is_development`](Self::is_development) takes the value itself, or a builder of it.
+            pub fn set_is_development(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.is_development = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `labels`.
             pub fn labels<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.labels = converted(value, "labels");
+                self.labels = converted(value, "labels")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `labels` to an `Option` as it is (`None`: no value); [`labels`](Self::labels) takes the value itself, or a builder of it.
+            pub fn set_labels(
+                mut self,
+                value: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            ) -> Self {
+                self.labels = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `preserve_env_instance_type`.
             pub fn preserve_env_instance_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.preserve_env_instance_type = converted(
-                    value,
-                    "preserve_env_instance_type",
-                );
+                        value,
+                        "preserve_env_instance_type",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `preserve_env_instance_type` to an `Option` as it is (`None`: no value); [`preserve_env_instance_type`](Self::preserve_env_instance_type) takes the value itself, or a builder of it.
+            pub fn set_preserve_env_instance_type(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.preserve_env_instance_type = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `raw_config`.
             pub fn raw_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.raw_config = converted(value, "raw_config");
+                self.raw_config = converted(value, "raw_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `raw_config` to an `Option` as it is (`None`: no value); [`raw_config`](Self::raw_config) takes the value itself, or a builder of it.
+            pub fn set_raw_config(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.raw_config = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `user_env`.
             pub fn user_env<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_env = converted(value, "user_env");
+                self.user_env = converted(value, "user_env")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `user_env` to an `Option` as it is (`None`: no value); [`user_env`](Self::user_env) takes the value itself, or a builder of it.
+            pub fn set_user_env(
+                mut self,
+                value: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            ) -> Self {
+                self.user_env = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -11151,21 +11754,36 @@ The server uses `20` when unset.*/
             ///Sets `kind`.
             pub fn kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeploymentArchiveSourceV1Kind>,
-                >,
+                T: ::std::convert::TryInto<super::DeploymentArchiveSourceV1Kind>,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = converted(value, "kind");
+                self.kind = converted(value, "kind").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `kind` to an `Option` as it is (`None`: no value); [`kind`](Self::kind) takes the value itself, or a builder of it.
+            pub fn set_kind(
+                mut self,
+                value: ::std::option::Option<super::DeploymentArchiveSourceV1Kind>,
+            ) -> Self {
+                self.kind = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `s3_key`.
             pub fn s3_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = converted(value, "s3_key");
+                self.s3_key = converted(value, "s3_key")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `s3_key` to an `Option` as it is (`None`: no value); [`s3_key`](Self::s3_key) takes the value itself, or a builder of it.
+            pub fn set_s3_key(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.s3_key = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -11219,22 +11837,40 @@ The server uses `20` when unset.*/
             pub fn config<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.config = converted(value, "config");
+                self.config = converted(value, "config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `config` to an `Option` as it is (`None`: no value); [`config`](Self::config) takes the value itself, or a builder of it.
+            pub fn set_config(
+                mut self,
+                value: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            ) -> Self {
+                self.config = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `raw_config`.
             pub fn raw_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.raw_config = converted(value, "raw_config");
+                self.raw_config = converted(value, "raw_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `raw_config` to an `Option` as it is (`None`: no value); [`raw_config`](Self::raw_config) takes the value itself, or a builder of it.
+            pub fn set_raw_config(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.raw_config = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -11441,12 +12077,19 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoscalingSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::AutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = converted(value, "autoscaling_settings");
+                self.autoscaling_settings = converted(value, "autoscaling_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_settings` to an `Option` as it is (`None`: no value); [`autoscaling_settings`](Self::autoscaling_settings) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_settings(
+                mut self,
+                value: ::std::option::Option<super::AutoscalingSettingsV1>,
+            ) -> Self {
+                self.autoscaling_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `created_at`.
@@ -11461,10 +12104,19 @@ The server uses `20` when unset.*/
             ///Sets `environment`.
             pub fn environment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.environment = converted(value, "environment");
+                self.environment = converted(value, "environment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `environment` to an `Option` as it is (`None`: no value); [`environment`](Self::environment) takes the value itself, or a builder of it.
+            pub fn set_environment(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.environment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -11479,10 +12131,19 @@ The server uses `20` when unset.*/
             ///Sets `instance_type_name`.
             pub fn instance_type_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.instance_type_name = converted(value, "instance_type_name");
+                self.instance_type_name = converted(value, "instance_type_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `instance_type_name` to an `Option` as it is (`None`: no value); [`instance_type_name`](Self::instance_type_name) takes the value itself, or a builder of it.
+            pub fn set_instance_type_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.instance_type_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `is_development`.
@@ -11507,13 +12168,22 @@ The server uses `20` when unset.*/
             pub fn labels<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.labels = converted(value, "labels");
+                self.labels = converted(value, "labels")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `labels` to an `Option` as it is (`None`: no value); [`labels`](Self::labels) takes the value itself, or a builder of it.
+            pub fn set_labels(
+                mut self,
+                value: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            ) -> Self {
+                self.labels = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `model_id`.
@@ -11537,24 +12207,40 @@ The server uses `20` when unset.*/
             ///Sets `region`.
             pub fn region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RegionV1>>,
+                T: ::std::convert::TryInto<super::RegionV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.region = converted(value, "region");
+                self.region = converted(value, "region")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `region` to an `Option` as it is (`None`: no value); [`region`](Self::region) takes the value itself, or a builder of it.
+            pub fn set_region(
+                mut self,
+                value: ::std::option::Option<super::RegionV1>,
+            ) -> Self {
+                self.region = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `request_backpressure_settings`.
             pub fn request_backpressure_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RequestBackpressureSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::RequestBackpressureSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_backpressure_settings = converted(
-                    value,
-                    "request_backpressure_settings",
-                );
+                        value,
+                        "request_backpressure_settings",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `request_backpressure_settings` to an `Option` as it is (`None`: no value); [`request_backpressure_settings`](Self::request_backpressure_settings) takes the value itself, or a builder of it.
+            pub fn set_request_backpressure_settings(
+                mut self,
+                value: ::std::option::Option<super::RequestBackpressureSettingsV1>,
+            ) -> Self {
+                self.request_backpressure_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `status`.
@@ -11722,47 +12408,77 @@ The server uses `20` when unset.*/
             ///Sets `aws_iam_docker_auth`.
             pub fn aws_iam_docker_auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AwsIamDockerAuthV1>,
-                >,
+                T: ::std::convert::TryInto<super::AwsIamDockerAuthV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_iam_docker_auth = converted(value, "aws_iam_docker_auth");
+                self.aws_iam_docker_auth = converted(value, "aws_iam_docker_auth")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `aws_iam_docker_auth` to an `Option` as it is (`None`: no value); [`aws_iam_docker_auth`](Self::aws_iam_docker_auth) takes the value itself, or a builder of it.
+            pub fn set_aws_iam_docker_auth(
+                mut self,
+                value: ::std::option::Option<super::AwsIamDockerAuthV1>,
+            ) -> Self {
+                self.aws_iam_docker_auth = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `aws_oidc_docker_auth`.
             pub fn aws_oidc_docker_auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AwsOidcDockerAuthV1>,
-                >,
+                T: ::std::convert::TryInto<super::AwsOidcDockerAuthV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.aws_oidc_docker_auth = converted(value, "aws_oidc_docker_auth");
+                self.aws_oidc_docker_auth = converted(value, "aws_oidc_docker_auth")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `aws_oidc_docker_auth` to an `Option` as it is (`None`: no value); [`aws_oidc_docker_auth`](Self::aws_oidc_docker_auth) takes the value itself, or a builder of it.
+            pub fn set_aws_oidc_docker_auth(
+                mut self,
+                value: ::std::option::Option<super::AwsOidcDockerAuthV1>,
+            ) -> Self {
+                self.aws_oidc_docker_auth = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `gcp_oidc_docker_auth`.
             pub fn gcp_oidc_docker_auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GcpOidcDockerAuthV1>,
-                >,
+                T: ::std::convert::TryInto<super::GcpOidcDockerAuthV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.gcp_oidc_docker_auth = converted(value, "gcp_oidc_docker_auth");
+                self.gcp_oidc_docker_auth = converted(value, "gcp_oidc_docker_auth")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `gcp_oidc_docker_auth` to an `Option` as it is (`None`: no value); [`gcp_oidc_docker_auth`](Self::gcp_oidc_docker_auth) takes the value itself, or a builder of it.
+            pub fn set_gcp_oidc_docker_auth(
+                mut self,
+                value: ::std::option::Option<super::GcpOidcDockerAuthV1>,
+            ) -> Self {
+                self.gcp_oidc_docker_auth = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `gcp_service_account_json_docker_auth`.
             pub fn gcp_service_account_json_docker_auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GcpServiceAccountJsonDockerAuthV1>,
-                >,
+                T: ::std::convert::TryInto<super::GcpServiceAccountJsonDockerAuthV1>,
                 T::Error: ::std::fmt::Display,
             {
                 self.gcp_service_account_json_docker_auth = converted(
+                        value,
+                        "gcp_service_account_json_docker_auth",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `gcp_service_account_json_docker_auth` to an `Option` as it is (`None`: no value); [`gcp_service_account_json_docker_auth`](Self::gcp_service_account_json_docker_auth) takes the value itself, or a builder of it.
+            pub fn set_gcp_service_account_json_docker_auth(
+                mut self,
+                value: ::std::option::Option<super::GcpServiceAccountJsonDockerAuthV1>,
+            ) -> Self {
+                self.gcp_service_account_json_docker_auth = ::std::result::Result::Ok(
                     value,
-                    "gcp_service_account_json_docker_auth",
                 );
                 self
             }
@@ -11778,15 +12494,22 @@ The server uses `20` when unset.*/
             ///Sets `registry_secret_docker_auth`.
             pub fn registry_secret_docker_auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegistrySecretDockerAuthV1>,
-                >,
+                T: ::std::convert::TryInto<super::RegistrySecretDockerAuthV1>,
                 T::Error: ::std::fmt::Display,
             {
                 self.registry_secret_docker_auth = converted(
-                    value,
-                    "registry_secret_docker_auth",
-                );
+                        value,
+                        "registry_secret_docker_auth",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `registry_secret_docker_auth` to an `Option` as it is (`None`: no value); [`registry_secret_docker_auth`](Self::registry_secret_docker_auth) takes the value itself, or a builder of it.
+            pub fn set_registry_secret_docker_auth(
+                mut self,
+                value: ::std::option::Option<super::RegistrySecretDockerAuthV1>,
+            ) -> Self {
+                self.registry_secret_docker_auth = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -11999,10 +12722,19 @@ The server uses `20` when unset.*/
             ///Sets `candidate_deployment`.
             pub fn candidate_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DeploymentV1>>,
+                T: ::std::convert::TryInto<super::DeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.candidate_deployment = converted(value, "candidate_deployment");
+                self.candidate_deployment = converted(value, "candidate_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `candidate_deployment` to an `Option` as it is (`None`: no value); [`candidate_deployment`](Self::candidate_deployment) takes the value itself, or a builder of it.
+            pub fn set_candidate_deployment(
+                mut self,
+                value: ::std::option::Option<super::DeploymentV1>,
+            ) -> Self {
+                self.candidate_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `created_at`.
@@ -12017,10 +12749,19 @@ The server uses `20` when unset.*/
             ///Sets `current_deployment`.
             pub fn current_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DeploymentV1>>,
+                T: ::std::convert::TryInto<super::DeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.current_deployment = converted(value, "current_deployment");
+                self.current_deployment = converted(value, "current_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `current_deployment` to an `Option` as it is (`None`: no value); [`current_deployment`](Self::current_deployment) takes the value itself, or a builder of it.
+            pub fn set_current_deployment(
+                mut self,
+                value: ::std::option::Option<super::DeploymentV1>,
+            ) -> Self {
+                self.current_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `instance_type`.
@@ -12657,10 +13398,19 @@ The server uses `20` when unset.*/
             ///Sets `step_seconds`.
             pub fn step_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.step_seconds = converted(value, "step_seconds");
+                self.step_seconds = converted(value, "step_seconds")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `step_seconds` to an `Option` as it is (`None`: no value); [`step_seconds`](Self::step_seconds) takes the value itself, or a builder of it.
+            pub fn set_step_seconds(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.step_seconds = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -12725,10 +13475,19 @@ The server uses `20` when unset.*/
             ///Sets `next_page_token`.
             pub fn next_page_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.next_page_token = converted(value, "next_page_token");
+                self.next_page_token = converted(value, "next_page_token")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `next_page_token` to an `Option` as it is (`None`: no value); [`next_page_token`](Self::next_page_token) takes the value itself, or a builder of it.
+            pub fn set_next_page_token(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.next_page_token = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `presigned_urls`.
@@ -12923,12 +13682,18 @@ The server uses `20` when unset.*/
             ///Sets `cache`.
             pub fn cache<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StorageMetricsV1>,
-                >,
+                T: ::std::convert::TryInto<super::StorageMetricsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cache = converted(value, "cache");
+                self.cache = converted(value, "cache").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `cache` to an `Option` as it is (`None`: no value); [`cache`](Self::cache) takes the value itself, or a builder of it.
+            pub fn set_cache(
+                mut self,
+                value: ::std::option::Option<super::StorageMetricsV1>,
+            ) -> Self {
+                self.cache = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `cpu_memory_usage_bytes`.
@@ -13192,10 +13957,19 @@ The server uses `20` when unset.*/
             ///Sets `commits_since_tag`.
             pub fn commits_since_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.commits_since_tag = converted(value, "commits_since_tag");
+                self.commits_since_tag = converted(value, "commits_since_tag")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `commits_since_tag` to an `Option` as it is (`None`: no value); [`commits_since_tag`](Self::commits_since_tag) takes the value itself, or a builder of it.
+            pub fn set_commits_since_tag(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.commits_since_tag = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `has_uncommitted_changes`.
@@ -13222,10 +13996,19 @@ The server uses `20` when unset.*/
             ///Sets `latest_tag`.
             pub fn latest_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.latest_tag = converted(value, "latest_tag");
+                self.latest_tag = converted(value, "latest_tag")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `latest_tag` to an `Option` as it is (`None`: no value); [`latest_tag`](Self::latest_tag) takes the value itself, or a builder of it.
+            pub fn set_latest_tag(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.latest_tag = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -13359,19 +14142,37 @@ The server uses `20` when unset.*/
             ///Sets `gpu_memory_limit_mib`.
             pub fn gpu_memory_limit_mib<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_memory_limit_mib = converted(value, "gpu_memory_limit_mib");
+                self.gpu_memory_limit_mib = converted(value, "gpu_memory_limit_mib")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `gpu_memory_limit_mib` to an `Option` as it is (`None`: no value); [`gpu_memory_limit_mib`](Self::gpu_memory_limit_mib) takes the value itself, or a builder of it.
+            pub fn set_gpu_memory_limit_mib(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.gpu_memory_limit_mib = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `gpu_type`.
             pub fn gpu_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.gpu_type = converted(value, "gpu_type");
+                self.gpu_type = converted(value, "gpu_type")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `gpu_type` to an `Option` as it is (`None`: no value); [`gpu_type`](Self::gpu_type) takes the value itself, or a builder of it.
+            pub fn set_gpu_type(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.gpu_type = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -13585,42 +14386,76 @@ The server uses `20` when unset.*/
             pub fn auth_provider<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::V1InteractiveSessionAuthProvider>,
+                    crate::types::V1InteractiveSessionAuthProvider,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_provider = converted(value, "auth_provider");
+                self.auth_provider = converted(value, "auth_provider")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `auth_provider` to an `Option` as it is (`None`: no value); [`auth_provider`](Self::auth_provider) takes the value itself, or a builder of it.
+            pub fn set_auth_provider(
+                mut self,
+                value: ::std::option::Option<
+                    crate::types::V1InteractiveSessionAuthProvider,
+                >,
+            ) -> Self {
+                self.auth_provider = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `session_provider`.
             pub fn session_provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::V1InteractiveSessionProvider>,
-                >,
+                T: ::std::convert::TryInto<crate::types::V1InteractiveSessionProvider>,
                 T::Error: ::std::fmt::Display,
             {
-                self.session_provider = converted(value, "session_provider");
+                self.session_provider = converted(value, "session_provider")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `session_provider` to an `Option` as it is (`None`: no value); [`session_provider`](Self::session_provider) takes the value itself, or a builder of it.
+            pub fn set_session_provider(
+                mut self,
+                value: ::std::option::Option<crate::types::V1InteractiveSessionProvider>,
+            ) -> Self {
+                self.session_provider = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `timeout_minutes`.
             pub fn timeout_minutes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.timeout_minutes = converted(value, "timeout_minutes");
+                self.timeout_minutes = converted(value, "timeout_minutes")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `timeout_minutes` to an `Option` as it is (`None`: no value); [`timeout_minutes`](Self::timeout_minutes) takes the value itself, or a builder of it.
+            pub fn set_timeout_minutes(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.timeout_minutes = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `trigger`.
             pub fn trigger<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::V1InteractiveSessionTrigger>,
-                >,
+                T: ::std::convert::TryInto<crate::types::V1InteractiveSessionTrigger>,
                 T::Error: ::std::fmt::Display,
             {
-                self.trigger = converted(value, "trigger");
+                self.trigger = converted(value, "trigger")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `trigger` to an `Option` as it is (`None`: no value); [`trigger`](Self::trigger) takes the value itself, or a builder of it.
+            pub fn set_trigger(
+                mut self,
+                value: ::std::option::Option<crate::types::V1InteractiveSessionTrigger>,
+            ) -> Self {
+                self.trigger = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -13689,21 +14524,36 @@ The server uses `20` when unset.*/
             ///Sets `deployed_model_name`.
             pub fn deployed_model_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployed_model_name = converted(value, "deployed_model_name");
+                self.deployed_model_name = converted(value, "deployed_model_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `deployed_model_name` to an `Option` as it is (`None`: no value); [`deployed_model_name`](Self::deployed_model_name) takes the value itself, or a builder of it.
+            pub fn set_deployed_model_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.deployed_model_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `kind`.
             pub fn kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LibraryListingSourceV1Kind>,
-                >,
+                T: ::std::convert::TryInto<super::LibraryListingSourceV1Kind>,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = converted(value, "kind");
+                self.kind = converted(value, "kind").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `kind` to an `Option` as it is (`None`: no value); [`kind`](Self::kind) takes the value itself, or a builder of it.
+            pub fn set_kind(
+                mut self,
+                value: ::std::option::Option<super::LibraryListingSourceV1Kind>,
+            ) -> Self {
+                self.kind = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `lab_display_name`.
@@ -13908,19 +14758,34 @@ The server uses `20` when unset.*/
             ///Sets `download_folder`.
             pub fn download_folder<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.download_folder = converted(value, "download_folder");
+                self.download_folder = converted(value, "download_folder")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `download_folder` to an `Option` as it is (`None`: no value); [`download_folder`](Self::download_folder) takes the value itself, or a builder of it.
+            pub fn set_download_folder(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.download_folder = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `enabled`.
             pub fn enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enabled = converted(value, "enabled");
+                self.enabled = converted(value, "enabled")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `enabled` to an `Option` as it is (`None`: no value); [`enabled`](Self::enabled) takes the value itself, or a builder of it.
+            pub fn set_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+                self.enabled = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -13989,12 +14854,18 @@ The server uses `20` when unset.*/
             ///Sets `level`.
             pub fn level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::LogLevelV1>,
-                >,
+                T: ::std::convert::TryInto<crate::types::LogLevelV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.level = converted(value, "level");
+                self.level = converted(value, "level").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `level` to an `Option` as it is (`None`: no value); [`level`](Self::level) takes the value itself, or a builder of it.
+            pub fn set_level(
+                mut self,
+                value: ::std::option::Option<crate::types::LogLevelV1>,
+            ) -> Self {
+                self.level = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `message`.
@@ -14009,19 +14880,37 @@ The server uses `20` when unset.*/
             ///Sets `replica`.
             pub fn replica<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.replica = converted(value, "replica");
+                self.replica = converted(value, "replica")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `replica` to an `Option` as it is (`None`: no value); [`replica`](Self::replica) takes the value itself, or a builder of it.
+            pub fn set_replica(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.replica = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `request_id`.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.request_id = converted(value, "request_id");
+                self.request_id = converted(value, "request_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `request_id` to an `Option` as it is (`None`: no value); [`request_id`](Self::request_id) takes the value itself, or a builder of it.
+            pub fn set_request_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.request_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `timestamp`.
@@ -14114,23 +15003,36 @@ The server uses `20` when unset.*/
             ///Sets `target`.
             pub fn target<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::LoopsCheckpointConfigTarget>,
-                >,
+                T: ::std::convert::TryInto<crate::types::LoopsCheckpointConfigTarget>,
                 T::Error: ::std::fmt::Display,
             {
-                self.target = converted(value, "target");
+                self.target = converted(value, "target")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `target` to an `Option` as it is (`None`: no value); [`target`](Self::target) takes the value itself, or a builder of it.
+            pub fn set_target(
+                mut self,
+                value: ::std::option::Option<crate::types::LoopsCheckpointConfigTarget>,
+            ) -> Self {
+                self.target = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `typ`.
             pub fn typ<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LoopsCheckpointConfigTyp>,
-                >,
+                T: ::std::convert::TryInto<super::LoopsCheckpointConfigTyp>,
                 T::Error: ::std::fmt::Display,
             {
-                self.typ = converted(value, "typ");
+                self.typ = converted(value, "typ").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `typ` to an `Option` as it is (`None`: no value); [`typ`](Self::typ) takes the value itself, or a builder of it.
+            pub fn set_typ(
+                mut self,
+                value: ::std::option::Option<super::LoopsCheckpointConfigTyp>,
+            ) -> Self {
+                self.typ = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -14308,10 +15210,19 @@ The server uses `20` when unset.*/
             ///Sets `model_family`.
             pub fn model_family<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_family = converted(value, "model_family");
+                self.model_family = converted(value, "model_family")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_family` to an `Option` as it is (`None`: no value); [`model_family`](Self::model_family) takes the value itself, or a builder of it.
+            pub fn set_model_family(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.model_family = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `model_name`.
@@ -14407,12 +15318,19 @@ The server uses `20` when unset.*/
             ///Sets `last_used_at`.
             pub fn last_used_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_used_at = converted(value, "last_used_at");
+                self.last_used_at = converted(value, "last_used_at")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `last_used_at` to an `Option` as it is (`None`: no value); [`last_used_at`](Self::last_used_at) takes the value itself, or a builder of it.
+            pub fn set_last_used_at(
+                mut self,
+                value: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ) -> Self {
+                self.last_used_at = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -14631,29 +15549,43 @@ The server uses `20` when unset.*/
             ///Sets `cost_per_million_input_tokens`.
             pub fn cost_per_million_input_tokens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ModelApiv1CostPerMillionInputTokens>,
-                >,
+                T: ::std::convert::TryInto<super::ModelApiv1CostPerMillionInputTokens>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_per_million_input_tokens = converted(
-                    value,
-                    "cost_per_million_input_tokens",
-                );
+                        value,
+                        "cost_per_million_input_tokens",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `cost_per_million_input_tokens` to an `Option` as it is (`None`: no value); [`cost_per_million_input_tokens`](Self::cost_per_million_input_tokens) takes the value itself, or a builder of it.
+            pub fn set_cost_per_million_input_tokens(
+                mut self,
+                value: ::std::option::Option<super::ModelApiv1CostPerMillionInputTokens>,
+            ) -> Self {
+                self.cost_per_million_input_tokens = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `cost_per_million_output_tokens`.
             pub fn cost_per_million_output_tokens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ModelApiv1CostPerMillionOutputTokens>,
-                >,
+                T: ::std::convert::TryInto<super::ModelApiv1CostPerMillionOutputTokens>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_per_million_output_tokens = converted(
-                    value,
-                    "cost_per_million_output_tokens",
-                );
+                        value,
+                        "cost_per_million_output_tokens",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `cost_per_million_output_tokens` to an `Option` as it is (`None`: no value); [`cost_per_million_output_tokens`](Self::cost_per_million_output_tokens) takes the value itself, or a builder of it.
+            pub fn set_cost_per_million_output_tokens(
+                mut self,
+                value: ::std::option::Option<super::ModelApiv1CostPerMillionOutputTokens>,
+            ) -> Self {
+                self.cost_per_million_output_tokens = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `description`.
@@ -14686,10 +15618,19 @@ The server uses `20` when unset.*/
             ///Sets `model_family`.
             pub fn model_family<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_family = converted(value, "model_family");
+                self.model_family = converted(value, "model_family")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_family` to an `Option` as it is (`None`: no value); [`model_family`](Self::model_family) takes the value itself, or a builder of it.
+            pub fn set_model_family(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.model_family = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
@@ -14704,12 +15645,19 @@ The server uses `20` when unset.*/
             ///Sets `org_details`.
             pub fn org_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ModelApiOrgDetailsV1>,
-                >,
+                T: ::std::convert::TryInto<super::ModelApiOrgDetailsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.org_details = converted(value, "org_details");
+                self.org_details = converted(value, "org_details")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `org_details` to an `Option` as it is (`None`: no value); [`org_details`](Self::org_details) takes the value itself, or a builder of it.
+            pub fn set_org_details(
+                mut self,
+                value: ::std::option::Option<super::ModelApiOrgDetailsV1>,
+            ) -> Self {
+                self.org_details = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `rate_limits`.
@@ -14824,24 +15772,39 @@ The server uses `20` when unset.*/
             ///Sets `disable_archive_download`.
             pub fn disable_archive_download<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.disable_archive_download = converted(
-                    value,
-                    "disable_archive_download",
-                );
+                        value,
+                        "disable_archive_download",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `disable_archive_download` to an `Option` as it is (`None`: no value); [`disable_archive_download`](Self::disable_archive_download) takes the value itself, or a builder of it.
+            pub fn set_disable_archive_download(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.disable_archive_download = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `kind`.
             pub fn kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ModelArchiveSourceV1Kind>,
-                >,
+                T: ::std::convert::TryInto<super::ModelArchiveSourceV1Kind>,
                 T::Error: ::std::fmt::Display,
             {
-                self.kind = converted(value, "kind");
+                self.kind = converted(value, "kind").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `kind` to an `Option` as it is (`None`: no value); [`kind`](Self::kind) takes the value itself, or a builder of it.
+            pub fn set_kind(
+                mut self,
+                value: ::std::option::Option<super::ModelArchiveSourceV1Kind>,
+            ) -> Self {
+                self.kind = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
@@ -14856,10 +15819,19 @@ The server uses `20` when unset.*/
             ///Sets `s3_key`.
             pub fn s3_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = converted(value, "s3_key");
+                self.s3_key = converted(value, "s3_key")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `s3_key` to an `Option` as it is (`None`: no value); [`s3_key`](Self::s3_key) takes the value itself, or a builder of it.
+            pub fn set_s3_key(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.s3_key = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -15209,13 +16181,22 @@ The server uses `20` when unset.*/
             ///Sets `development_deployment_id`.
             pub fn development_deployment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.development_deployment_id = converted(
-                    value,
-                    "development_deployment_id",
-                );
+                        value,
+                        "development_deployment_id",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `development_deployment_id` to an `Option` as it is (`None`: no value); [`development_deployment_id`](Self::development_deployment_id) takes the value itself, or a builder of it.
+            pub fn set_development_deployment_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.development_deployment_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -15248,13 +16229,22 @@ The server uses `20` when unset.*/
             ///Sets `production_deployment_id`.
             pub fn production_deployment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.production_deployment_id = converted(
-                    value,
-                    "production_deployment_id",
-                );
+                        value,
+                        "production_deployment_id",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `production_deployment_id` to an `Option` as it is (`None`: no value); [`production_deployment_id`](Self::production_deployment_id) takes the value itself, or a builder of it.
+            pub fn set_production_deployment_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.production_deployment_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `team_name`.
@@ -15423,10 +16413,19 @@ The server uses `20` when unset.*/
             ///Sets `cursor`.
             pub fn cursor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cursor = converted(value, "cursor");
+                self.cursor = converted(value, "cursor")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `cursor` to an `Option` as it is (`None`: no value); [`cursor`](Self::cursor) takes the value itself, or a builder of it.
+            pub fn set_cursor(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.cursor = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `has_more`.
@@ -15511,37 +16510,69 @@ The server uses `20` when unset.*/
             ///Sets `dry_run`.
             pub fn dry_run<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.dry_run = converted(value, "dry_run");
+                self.dry_run = converted(value, "dry_run")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `dry_run` to an `Option` as it is (`None`: no value); [`dry_run`](Self::dry_run) takes the value itself, or a builder of it.
+            pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
+                self.dry_run = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `model_id`.
             pub fn model_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_id = converted(value, "model_id");
+                self.model_id = converted(value, "model_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_id` to an `Option` as it is (`None`: no value); [`model_id`](Self::model_id) takes the value itself, or a builder of it.
+            pub fn set_model_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.model_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = converted(value, "name");
+                self.name = converted(value, "name").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `name` to an `Option` as it is (`None`: no value); [`name`](Self::name) takes the value itself, or a builder of it.
+            pub fn set_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `team_id`.
             pub fn team_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_id = converted(value, "team_id");
+                self.team_id = converted(value, "team_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `team_id` to an `Option` as it is (`None`: no value); [`team_id`](Self::team_id) takes the value itself, or a builder of it.
+            pub fn set_team_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.team_id = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -15606,39 +16637,72 @@ The server uses `20` when unset.*/
             ///Sets `creds`.
             pub fn creds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AwsCredentialsV1>,
-                >,
+                T: ::std::convert::TryInto<super::AwsCredentialsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.creds = converted(value, "creds");
+                self.creds = converted(value, "creds").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `creds` to an `Option` as it is (`None`: no value); [`creds`](Self::creds) takes the value itself, or a builder of it.
+            pub fn set_creds(
+                mut self,
+                value: ::std::option::Option<super::AwsCredentialsV1>,
+            ) -> Self {
+                self.creds = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `s3_bucket`.
             pub fn s3_bucket<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_bucket = converted(value, "s3_bucket");
+                self.s3_bucket = converted(value, "s3_bucket")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `s3_bucket` to an `Option` as it is (`None`: no value); [`s3_bucket`](Self::s3_bucket) takes the value itself, or a builder of it.
+            pub fn set_s3_bucket(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.s3_bucket = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `s3_key`.
             pub fn s3_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_key = converted(value, "s3_key");
+                self.s3_key = converted(value, "s3_key")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `s3_key` to an `Option` as it is (`None`: no value); [`s3_key`](Self::s3_key) takes the value itself, or a builder of it.
+            pub fn set_s3_key(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.s3_key = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `s3_region`.
             pub fn s3_region<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s3_region = converted(value, "s3_region");
+                self.s3_region = converted(value, "s3_region")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `s3_region` to an `Option` as it is (`None`: no value); [`s3_region`](Self::s3_region) takes the value itself, or a builder of it.
+            pub fn set_s3_region(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.s3_region = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -15691,25 +16755,43 @@ The server uses `20` when unset.*/
             ///Sets `preserve_env_instance_type`.
             pub fn preserve_env_instance_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.preserve_env_instance_type = converted(
-                    value,
-                    "preserve_env_instance_type",
-                );
+                        value,
+                        "preserve_env_instance_type",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `preserve_env_instance_type` to an `Option` as it is (`None`: no value); [`preserve_env_instance_type`](Self::preserve_env_instance_type) takes the value itself, or a builder of it.
+            pub fn set_preserve_env_instance_type(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.preserve_env_instance_type = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `scale_down_previous_production`.
             pub fn scale_down_previous_production<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scale_down_previous_production = converted(
-                    value,
-                    "scale_down_previous_production",
-                );
+                        value,
+                        "scale_down_previous_production",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `scale_down_previous_production` to an `Option` as it is (`None`: no value); [`scale_down_previous_production`](Self::scale_down_previous_production) takes the value itself, or a builder of it.
+            pub fn set_scale_down_previous_production(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.scale_down_previous_production = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -15771,13 +16853,22 @@ The server uses `20` when unset.*/
             ///Sets `scale_down_previous_deployment`.
             pub fn scale_down_previous_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scale_down_previous_deployment = converted(
-                    value,
-                    "scale_down_previous_deployment",
-                );
+                        value,
+                        "scale_down_previous_deployment",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `scale_down_previous_deployment` to an `Option` as it is (`None`: no value); [`scale_down_previous_deployment`](Self::scale_down_previous_deployment) takes the value itself, or a builder of it.
+            pub fn set_scale_down_previous_deployment(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.scale_down_previous_deployment = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -15845,25 +16936,43 @@ The server uses `20` when unset.*/
             ///Sets `preserve_env_instance_type`.
             pub fn preserve_env_instance_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.preserve_env_instance_type = converted(
-                    value,
-                    "preserve_env_instance_type",
-                );
+                        value,
+                        "preserve_env_instance_type",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `preserve_env_instance_type` to an `Option` as it is (`None`: no value); [`preserve_env_instance_type`](Self::preserve_env_instance_type) takes the value itself, or a builder of it.
+            pub fn set_preserve_env_instance_type(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.preserve_env_instance_type = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `scale_down_previous_deployment`.
             pub fn scale_down_previous_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scale_down_previous_deployment = converted(
-                    value,
-                    "scale_down_previous_deployment",
-                );
+                        value,
+                        "scale_down_previous_deployment",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `scale_down_previous_deployment` to an `Option` as it is (`None`: no value); [`scale_down_previous_deployment`](Self::scale_down_previous_deployment) takes the value itself, or a builder of it.
+            pub fn set_scale_down_previous_deployment(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.scale_down_previous_deployment = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -15939,54 +17048,97 @@ The server uses `20` when unset.*/
             ///Sets `ramp_up_duration_seconds`.
             pub fn ramp_up_duration_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ramp_up_duration_seconds = converted(
-                    value,
-                    "ramp_up_duration_seconds",
-                );
+                        value,
+                        "ramp_up_duration_seconds",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `ramp_up_duration_seconds` to an `Option` as it is (`None`: no value); [`ramp_up_duration_seconds`](Self::ramp_up_duration_seconds) takes the value itself, or a builder of it.
+            pub fn set_ramp_up_duration_seconds(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.ramp_up_duration_seconds = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `ramp_up_while_promoting`.
             pub fn ramp_up_while_promoting<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ramp_up_while_promoting = converted(
-                    value,
-                    "ramp_up_while_promoting",
-                );
+                        value,
+                        "ramp_up_while_promoting",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `ramp_up_while_promoting` to an `Option` as it is (`None`: no value); [`ramp_up_while_promoting`](Self::ramp_up_while_promoting) takes the value itself, or a builder of it.
+            pub fn set_ramp_up_while_promoting(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.ramp_up_while_promoting = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `redeploy_on_promotion`.
             pub fn redeploy_on_promotion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.redeploy_on_promotion = converted(value, "redeploy_on_promotion");
+                self.redeploy_on_promotion = converted(value, "redeploy_on_promotion")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `redeploy_on_promotion` to an `Option` as it is (`None`: no value); [`redeploy_on_promotion`](Self::redeploy_on_promotion) takes the value itself, or a builder of it.
+            pub fn set_redeploy_on_promotion(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.redeploy_on_promotion = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `rolling_deploy`.
             pub fn rolling_deploy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy = converted(value, "rolling_deploy");
+                self.rolling_deploy = converted(value, "rolling_deploy")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `rolling_deploy` to an `Option` as it is (`None`: no value); [`rolling_deploy`](Self::rolling_deploy) takes the value itself, or a builder of it.
+            pub fn set_rolling_deploy(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.rolling_deploy = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `rolling_deploy_config`.
             pub fn rolling_deploy_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RollingDeployConfigV1>,
-                >,
+                T: ::std::convert::TryInto<super::RollingDeployConfigV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy_config = converted(value, "rolling_deploy_config");
+                self.rolling_deploy_config = converted(value, "rolling_deploy_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `rolling_deploy_config` to an `Option` as it is (`None`: no value); [`rolling_deploy_config`](Self::rolling_deploy_config) takes the value itself, or a builder of it.
+            pub fn set_rolling_deploy_config(
+                mut self,
+                value: ::std::option::Option<super::RollingDeployConfigV1>,
+            ) -> Self {
+                self.rolling_deploy_config = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -16275,12 +17427,19 @@ The server uses `20` when unset.*/
             ///Sets `policy`.
             pub fn policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::RequestBackpressurePolicyV1>,
-                >,
+                T: ::std::convert::TryInto<crate::types::RequestBackpressurePolicyV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.policy = converted(value, "policy");
+                self.policy = converted(value, "policy")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `policy` to an `Option` as it is (`None`: no value); [`policy`](Self::policy) takes the value itself, or a builder of it.
+            pub fn set_policy(
+                mut self,
+                value: ::std::option::Option<crate::types::RequestBackpressurePolicyV1>,
+            ) -> Self {
+                self.policy = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -16340,10 +17499,19 @@ The server uses `20` when unset.*/
             ///Sets `reason`.
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.reason = converted(value, "reason");
+                self.reason = converted(value, "reason")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `reason` to an `Option` as it is (`None`: no value); [`reason`](Self::reason) takes the value itself, or a builder of it.
+            pub fn set_reason(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.reason = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `retried`.
@@ -16532,10 +17700,19 @@ The server uses `20` when unset.*/
             ///Sets `job_id`.
             pub fn job_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = converted(value, "job_id");
+                self.job_id = converted(value, "job_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `job_id` to an `Option` as it is (`None`: no value); [`job_id`](Self::job_id) takes the value itself, or a builder of it.
+            pub fn set_job_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.job_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `order_by`.
@@ -16550,21 +17727,37 @@ The server uses `20` when unset.*/
             ///Sets `project_id`.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.project_id = converted(value, "project_id");
+                self.project_id = converted(value, "project_id")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `project_id` to an `Option` as it is (`None`: no value); [`project_id`](Self::project_id) takes the value itself, or a builder of it.
+            pub fn set_project_id(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.project_id = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `statuses`.
             pub fn statuses<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.statuses = converted(value, "statuses");
+                self.statuses = converted(value, "statuses")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `statuses` to an `Option` as it is (`None`: no value); [`statuses`](Self::statuses) takes the value itself, or a builder of it.
+            pub fn set_statuses(
+                mut self,
+                value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ) -> Self {
+                self.statuses = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -17298,10 +18491,19 @@ The server uses `20` when unset.*/
             ///Sets `base_model`.
             pub fn base_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.base_model = converted(value, "base_model");
+                self.base_model = converted(value, "base_model")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `base_model` to an `Option` as it is (`None`: no value); [`base_model`](Self::base_model) takes the value itself, or a builder of it.
+            pub fn set_base_model(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.base_model = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `checkpoint_id`.
@@ -17335,13 +18537,22 @@ The server uses `20` when unset.*/
             pub fn lora_adapter_config<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.lora_adapter_config = converted(value, "lora_adapter_config");
+                self.lora_adapter_config = converted(value, "lora_adapter_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `lora_adapter_config` to an `Option` as it is (`None`: no value); [`lora_adapter_config`](Self::lora_adapter_config) takes the value itself, or a builder of it.
+            pub fn set_lora_adapter_config(
+                mut self,
+                value: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            ) -> Self {
+                self.lora_adapter_config = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `size_bytes`.
@@ -17356,10 +18567,19 @@ The server uses `20` when unset.*/
             ///Sets `sync_status`.
             pub fn sync_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sync_status = converted(value, "sync_status");
+                self.sync_status = converted(value, "sync_status")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `sync_status` to an `Option` as it is (`None`: no value); [`sync_status`](Self::sync_status) takes the value itself, or a builder of it.
+            pub fn set_sync_status(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.sync_status = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `training_job_id`.
@@ -17863,12 +19083,19 @@ The server uses `20` when unset.*/
             ///Sets `checkpoint_sync_status`.
             pub fn checkpoint_sync_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CheckpointSyncStatus>,
-                >,
+                T: ::std::convert::TryInto<crate::types::CheckpointSyncStatus>,
                 T::Error: ::std::fmt::Display,
             {
-                self.checkpoint_sync_status = converted(value, "checkpoint_sync_status");
+                self.checkpoint_sync_status = converted(value, "checkpoint_sync_status")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `checkpoint_sync_status` to an `Option` as it is (`None`: no value); [`checkpoint_sync_status`](Self::checkpoint_sync_status) takes the value itself, or a builder of it.
+            pub fn set_checkpoint_sync_status(
+                mut self,
+                value: ::std::option::Option<crate::types::CheckpointSyncStatus>,
+            ) -> Self {
+                self.checkpoint_sync_status = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `created_at`.
@@ -17892,10 +19119,19 @@ The server uses `20` when unset.*/
             ///Sets `error_message`.
             pub fn error_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_message = converted(value, "error_message");
+                self.error_message = converted(value, "error_message")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `error_message` to an `Option` as it is (`None`: no value); [`error_message`](Self::error_message) takes the value itself, or a builder of it.
+            pub fn set_error_message(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.error_message = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `id`.
@@ -17919,10 +19155,18 @@ The server uses `20` when unset.*/
             ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = converted(value, "name");
+                self.name = converted(value, "name").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `name` to an `Option` as it is (`None`: no value); [`name`](Self::name) takes the value itself, or a builder of it.
+            pub fn set_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `node_count`.
@@ -17973,10 +19217,18 @@ The server uses `20` when unset.*/
             ///Sets `user`.
             pub fn user<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserV1>>,
+                T: ::std::convert::TryInto<super::UserV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user = converted(value, "user");
+                self.user = converted(value, "user").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `user` to an `Option` as it is (`None`: no value); [`user`](Self::user) takes the value itself, or a builder of it.
+            pub fn set_user(
+                mut self,
+                value: ::std::option::Option<super::UserV1>,
+            ) -> Self {
+                self.user = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -18210,10 +19462,19 @@ The server uses `20` when unset.*/
             ///Sets `latest_job`.
             pub fn latest_job<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TrainingJobV1>>,
+                T: ::std::convert::TryInto<super::TrainingJobV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.latest_job = converted(value, "latest_job");
+                self.latest_job = converted(value, "latest_job")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `latest_job` to an `Option` as it is (`None`: no value); [`latest_job`](Self::latest_job) takes the value itself, or a builder of it.
+            pub fn set_latest_job(
+                mut self,
+                value: ::std::option::Option<super::TrainingJobV1>,
+            ) -> Self {
+                self.latest_job = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `name`.
@@ -18228,10 +19489,19 @@ The server uses `20` when unset.*/
             ///Sets `team_name`.
             pub fn team_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = converted(value, "team_name");
+                self.team_name = converted(value, "team_name")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `team_name` to an `Option` as it is (`None`: no value); [`team_name`](Self::team_name) takes the value itself, or a builder of it.
+            pub fn set_team_name(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.team_name = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `updated_at`.
@@ -18438,64 +19708,127 @@ The server uses `20` when unset.*/
             ///Sets `git_info`.
             pub fn git_info<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::GitInfo>>,
+                T: ::std::convert::TryInto<super::GitInfo>,
                 T::Error: ::std::fmt::Display,
             {
-                self.git_info = converted(value, "git_info");
+                self.git_info = converted(value, "git_info")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `git_info` to an `Option` as it is (`None`: no value); [`git_info`](Self::git_info) takes the value itself, or a builder of it.
+            pub fn set_git_info(
+                mut self,
+                value: ::std::option::Option<super::GitInfo>,
+            ) -> Self {
+                self.git_info = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `is_frontend_deployment`.
             pub fn is_frontend_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_frontend_deployment = converted(value, "is_frontend_deployment");
+                self.is_frontend_deployment = converted(value, "is_frontend_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `is_frontend_deployment` to an `Option` as it is (`None`: no value); [`is_frontend_deployment`](Self::is_frontend_deployment) takes the value itself, or a builder of it.
+            pub fn set_is_frontend_deployment(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.is_frontend_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `is_library_deployment`.
             pub fn is_library_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_library_deployment = converted(value, "is_library_deployment");
+                self.is_library_deployment = converted(value, "is_library_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `is_library_deployment` to an `Option` as it is (`None`: no value); [`is_library_deployment`](Self::is_library_deployment) takes the value itself, or a builder of it.
+            pub fn set_is_library_deployment(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.is_library_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `mypy_version`.
             pub fn mypy_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mypy_version = converted(value, "mypy_version");
+                self.mypy_version = converted(value, "mypy_version")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `mypy_version` to an `Option` as it is (`None`: no value); [`mypy_version`](Self::mypy_version) takes the value itself, or a builder of it.
+            pub fn set_mypy_version(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.mypy_version = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `pydantic_version`.
             pub fn pydantic_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pydantic_version = converted(value, "pydantic_version");
+                self.pydantic_version = converted(value, "pydantic_version")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `pydantic_version` to an `Option` as it is (`None`: no value); [`pydantic_version`](Self::pydantic_version) takes the value itself, or a builder of it.
+            pub fn set_pydantic_version(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.pydantic_version = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `python_version`.
             pub fn python_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.python_version = converted(value, "python_version");
+                self.python_version = converted(value, "python_version")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `python_version` to an `Option` as it is (`None`: no value); [`python_version`](Self::python_version) takes the value itself, or a builder of it.
+            pub fn set_python_version(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.python_version = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `truss_client_version`.
             pub fn truss_client_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.truss_client_version = converted(value, "truss_client_version");
+                self.truss_client_version = converted(value, "truss_client_version")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `truss_client_version` to an `Option` as it is (`None`: no value); [`truss_client_version`](Self::truss_client_version) takes the value itself, or a builder of it.
+            pub fn set_truss_client_version(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.truss_client_version = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -18648,81 +19981,145 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_window`.
             pub fn autoscaling_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_window = converted(value, "autoscaling_window");
+                self.autoscaling_window = converted(value, "autoscaling_window")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_window` to an `Option` as it is (`None`: no value); [`autoscaling_window`](Self::autoscaling_window) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_window(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.autoscaling_window = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `concurrency_target`.
             pub fn concurrency_target<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.concurrency_target = converted(value, "concurrency_target");
+                self.concurrency_target = converted(value, "concurrency_target")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `concurrency_target` to an `Option` as it is (`None`: no value); [`concurrency_target`](Self::concurrency_target) takes the value itself, or a builder of it.
+            pub fn set_concurrency_target(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.concurrency_target = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `max_replica`.
             pub fn max_replica<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_replica = converted(value, "max_replica");
+                self.max_replica = converted(value, "max_replica")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `max_replica` to an `Option` as it is (`None`: no value); [`max_replica`](Self::max_replica) takes the value itself, or a builder of it.
+            pub fn set_max_replica(mut self, value: ::std::option::Option<i64>) -> Self {
+                self.max_replica = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `max_scale_down_rate`.
             pub fn max_scale_down_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
+                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_scale_down_rate = converted(value, "max_scale_down_rate");
+                self.max_scale_down_rate = converted(value, "max_scale_down_rate")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `max_scale_down_rate` to an `Option` as it is (`None`: no value); [`max_scale_down_rate`](Self::max_scale_down_rate) takes the value itself, or a builder of it.
+            pub fn set_max_scale_down_rate(
+                mut self,
+                value: ::std::option::Option<::std::num::NonZeroU64>,
+            ) -> Self {
+                self.max_scale_down_rate = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `min_replica`.
             pub fn min_replica<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.min_replica = converted(value, "min_replica");
+                self.min_replica = converted(value, "min_replica")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `min_replica` to an `Option` as it is (`None`: no value); [`min_replica`](Self::min_replica) takes the value itself, or a builder of it.
+            pub fn set_min_replica(mut self, value: ::std::option::Option<i64>) -> Self {
+                self.min_replica = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `scale_down_delay`.
             pub fn scale_down_delay<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scale_down_delay = converted(value, "scale_down_delay");
+                self.scale_down_delay = converted(value, "scale_down_delay")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `scale_down_delay` to an `Option` as it is (`None`: no value); [`scale_down_delay`](Self::scale_down_delay) takes the value itself, or a builder of it.
+            pub fn set_scale_down_delay(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.scale_down_delay = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `target_in_flight_tokens`.
             pub fn target_in_flight_tokens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_in_flight_tokens = converted(
-                    value,
-                    "target_in_flight_tokens",
-                );
+                        value,
+                        "target_in_flight_tokens",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `target_in_flight_tokens` to an `Option` as it is (`None`: no value); [`target_in_flight_tokens`](Self::target_in_flight_tokens) takes the value itself, or a builder of it.
+            pub fn set_target_in_flight_tokens(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.target_in_flight_tokens = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `target_utilization_percentage`.
             pub fn target_utilization_percentage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_utilization_percentage = converted(
-                    value,
-                    "target_utilization_percentage",
-                );
+                        value,
+                        "target_utilization_percentage",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `target_utilization_percentage` to an `Option` as it is (`None`: no value); [`target_utilization_percentage`](Self::target_utilization_percentage) takes the value itself, or a builder of it.
+            pub fn set_target_utilization_percentage(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.target_utilization_percentage = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -18780,12 +20177,19 @@ The server uses `20` when unset.*/
             ///Sets `promotion_settings`.
             pub fn promotion_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdatePromotionSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdatePromotionSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = converted(value, "promotion_settings");
+                self.promotion_settings = converted(value, "promotion_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `promotion_settings` to an `Option` as it is (`None`: no value); [`promotion_settings`](Self::promotion_settings) takes the value itself, or a builder of it.
+            pub fn set_promotion_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdatePromotionSettingsV1>,
+            ) -> Self {
+                self.promotion_settings = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -18984,12 +20388,19 @@ The server uses `20` when unset.*/
             ///Sets `chain_deployment`.
             pub fn chain_deployment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChainDeploymentV1>,
-                >,
+                T: ::std::convert::TryInto<super::ChainDeploymentV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.chain_deployment = converted(value, "chain_deployment");
+                self.chain_deployment = converted(value, "chain_deployment")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `chain_deployment` to an `Option` as it is (`None`: no value); [`chain_deployment`](Self::chain_deployment) takes the value itself, or a builder of it.
+            pub fn set_chain_deployment(
+                mut self,
+                value: ::std::option::Option<super::ChainDeploymentV1>,
+            ) -> Self {
+                self.chain_deployment = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `chainlet_environment_settings`.
@@ -19068,23 +20479,37 @@ The server uses `20` when unset.*/
             ///Sets `autoscaling_settings`.
             pub fn autoscaling_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateAutoscalingSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.autoscaling_settings = converted(value, "autoscaling_settings");
+                self.autoscaling_settings = converted(value, "autoscaling_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `autoscaling_settings` to an `Option` as it is (`None`: no value); [`autoscaling_settings`](Self::autoscaling_settings) takes the value itself, or a builder of it.
+            pub fn set_autoscaling_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdateAutoscalingSettingsV1>,
+            ) -> Self {
+                self.autoscaling_settings = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `promotion_settings`.
             pub fn promotion_settings<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdatePromotionSettingsV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdatePromotionSettingsV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.promotion_settings = converted(value, "promotion_settings");
+                self.promotion_settings = converted(value, "promotion_settings")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `promotion_settings` to an `Option` as it is (`None`: no value); [`promotion_settings`](Self::promotion_settings) takes the value itself, or a builder of it.
+            pub fn set_promotion_settings(
+                mut self,
+                value: ::std::option::Option<super::UpdatePromotionSettingsV1>,
+            ) -> Self {
+                self.promotion_settings = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -19148,54 +20573,97 @@ The server uses `20` when unset.*/
             ///Sets `ramp_up_duration_seconds`.
             pub fn ramp_up_duration_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ramp_up_duration_seconds = converted(
-                    value,
-                    "ramp_up_duration_seconds",
-                );
+                        value,
+                        "ramp_up_duration_seconds",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `ramp_up_duration_seconds` to an `Option` as it is (`None`: no value); [`ramp_up_duration_seconds`](Self::ramp_up_duration_seconds) takes the value itself, or a builder of it.
+            pub fn set_ramp_up_duration_seconds(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.ramp_up_duration_seconds = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `ramp_up_while_promoting`.
             pub fn ramp_up_while_promoting<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ramp_up_while_promoting = converted(
-                    value,
-                    "ramp_up_while_promoting",
-                );
+                        value,
+                        "ramp_up_while_promoting",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `ramp_up_while_promoting` to an `Option` as it is (`None`: no value); [`ramp_up_while_promoting`](Self::ramp_up_while_promoting) takes the value itself, or a builder of it.
+            pub fn set_ramp_up_while_promoting(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.ramp_up_while_promoting = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `redeploy_on_promotion`.
             pub fn redeploy_on_promotion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.redeploy_on_promotion = converted(value, "redeploy_on_promotion");
+                self.redeploy_on_promotion = converted(value, "redeploy_on_promotion")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `redeploy_on_promotion` to an `Option` as it is (`None`: no value); [`redeploy_on_promotion`](Self::redeploy_on_promotion) takes the value itself, or a builder of it.
+            pub fn set_redeploy_on_promotion(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.redeploy_on_promotion = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `rolling_deploy`.
             pub fn rolling_deploy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy = converted(value, "rolling_deploy");
+                self.rolling_deploy = converted(value, "rolling_deploy")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `rolling_deploy` to an `Option` as it is (`None`: no value); [`rolling_deploy`](Self::rolling_deploy) takes the value itself, or a builder of it.
+            pub fn set_rolling_deploy(
+                mut self,
+                value: ::std::option::Option<bool>,
+            ) -> Self {
+                self.rolling_deploy = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `rolling_deploy_config`.
             pub fn rolling_deploy_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateRollingDeployConfigV1>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateRollingDeployConfigV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rolling_deploy_config = converted(value, "rolling_deploy_config");
+                self.rolling_deploy_config = converted(value, "rolling_deploy_config")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `rolling_deploy_config` to an `Option` as it is (`None`: no value); [`rolling_deploy_config`](Self::rolling_deploy_config) takes the value itself, or a builder of it.
+            pub fn set_rolling_deploy_config(
+                mut self,
+                value: ::std::option::Option<super::UpdateRollingDeployConfigV1>,
+            ) -> Self {
+                self.rolling_deploy_config = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -19265,62 +20733,103 @@ The server uses `20` when unset.*/
             ///Sets `max_surge_percent`.
             pub fn max_surge_percent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_surge_percent = converted(value, "max_surge_percent");
+                self.max_surge_percent = converted(value, "max_surge_percent")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `max_surge_percent` to an `Option` as it is (`None`: no value); [`max_surge_percent`](Self::max_surge_percent) takes the value itself, or a builder of it.
+            pub fn set_max_surge_percent(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.max_surge_percent = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `max_unavailable_percent`.
             pub fn max_unavailable_percent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.max_unavailable_percent = converted(
-                    value,
-                    "max_unavailable_percent",
-                );
+                        value,
+                        "max_unavailable_percent",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `max_unavailable_percent` to an `Option` as it is (`None`: no value); [`max_unavailable_percent`](Self::max_unavailable_percent) takes the value itself, or a builder of it.
+            pub fn set_max_unavailable_percent(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.max_unavailable_percent = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `promotion_cleanup_strategy`.
             pub fn promotion_cleanup_strategy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::PromotionCleanupStrategyV1>,
-                >,
+                T: ::std::convert::TryInto<crate::types::PromotionCleanupStrategyV1>,
                 T::Error: ::std::fmt::Display,
             {
                 self.promotion_cleanup_strategy = converted(
-                    value,
-                    "promotion_cleanup_strategy",
-                );
+                        value,
+                        "promotion_cleanup_strategy",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `promotion_cleanup_strategy` to an `Option` as it is (`None`: no value); [`promotion_cleanup_strategy`](Self::promotion_cleanup_strategy) takes the value itself, or a builder of it.
+            pub fn set_promotion_cleanup_strategy(
+                mut self,
+                value: ::std::option::Option<crate::types::PromotionCleanupStrategyV1>,
+            ) -> Self {
+                self.promotion_cleanup_strategy = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `rolling_deploy_strategy`.
             pub fn rolling_deploy_strategy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::RollingDeployStrategyV1>,
-                >,
+                T: ::std::convert::TryInto<crate::types::RollingDeployStrategyV1>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rolling_deploy_strategy = converted(
-                    value,
-                    "rolling_deploy_strategy",
-                );
+                        value,
+                        "rolling_deploy_strategy",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `rolling_deploy_strategy` to an `Option` as it is (`None`: no value); [`rolling_deploy_strategy`](Self::rolling_deploy_strategy) takes the value itself, or a builder of it.
+            pub fn set_rolling_deploy_strategy(
+                mut self,
+                value: ::std::option::Option<crate::types::RollingDeployStrategyV1>,
+            ) -> Self {
+                self.rolling_deploy_strategy = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `stabilization_time_seconds`.
             pub fn stabilization_time_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.stabilization_time_seconds = converted(
-                    value,
-                    "stabilization_time_seconds",
-                );
+                        value,
+                        "stabilization_time_seconds",
+                    )
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `stabilization_time_seconds` to an `Option` as it is (`None`: no value); [`stabilization_time_seconds`](Self::stabilization_time_seconds) takes the value itself, or a builder of it.
+            pub fn set_stabilization_time_seconds(
+                mut self,
+                value: ::std::option::Option<i64>,
+            ) -> Self {
+                self.stabilization_time_seconds = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -19578,34 +21087,55 @@ The server uses `20` when unset.*/
             ///Sets `dedicated_usage`.
             pub fn dedicated_usage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DedicatedUsageV1>,
-                >,
+                T: ::std::convert::TryInto<super::DedicatedUsageV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.dedicated_usage = converted(value, "dedicated_usage");
+                self.dedicated_usage = converted(value, "dedicated_usage")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `dedicated_usage` to an `Option` as it is (`None`: no value); [`dedicated_usage`](Self::dedicated_usage) takes the value itself, or a builder of it.
+            pub fn set_dedicated_usage(
+                mut self,
+                value: ::std::option::Option<super::DedicatedUsageV1>,
+            ) -> Self {
+                self.dedicated_usage = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `model_apis_usage`.
             pub fn model_apis_usage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ModelApisUsageV1>,
-                >,
+                T: ::std::convert::TryInto<super::ModelApisUsageV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.model_apis_usage = converted(value, "model_apis_usage");
+                self.model_apis_usage = converted(value, "model_apis_usage")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `model_apis_usage` to an `Option` as it is (`None`: no value); [`model_apis_usage`](Self::model_apis_usage) takes the value itself, or a builder of it.
+            pub fn set_model_apis_usage(
+                mut self,
+                value: ::std::option::Option<super::ModelApisUsageV1>,
+            ) -> Self {
+                self.model_apis_usage = ::std::result::Result::Ok(value);
                 self
             }
             ///Sets `training_usage`.
             pub fn training_usage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TrainingUsageV1>,
-                >,
+                T: ::std::convert::TryInto<super::TrainingUsageV1>,
                 T::Error: ::std::fmt::Display,
             {
-                self.training_usage = converted(value, "training_usage");
+                self.training_usage = converted(value, "training_usage")
+                    .map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `training_usage` to an `Option` as it is (`None`: no value); [`training_usage`](Self::training_usage) takes the value itself, or a builder of it.
+            pub fn set_training_usage(
+                mut self,
+                value: ::std::option::Option<super::TrainingUsageV1>,
+            ) -> Self {
+                self.training_usage = ::std::result::Result::Ok(value);
                 self
             }
         }
@@ -19649,10 +21179,18 @@ The server uses `20` when unset.*/
             ///Sets `email`.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = converted(value, "email");
+                self.email = converted(value, "email").map(::std::option::Option::Some);
+                self
+            }
+            ///Sets `email` to an `Option` as it is (`None`: no value); [`email`](Self::email) takes the value itself, or a builder of it.
+            pub fn set_email(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.email = ::std::result::Result::Ok(value);
                 self
             }
         }

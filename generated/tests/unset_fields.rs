@@ -334,8 +334,8 @@ fn gcp_service_account_json_docker_auth_v1() {
 fn git_info() {
     let built: types::GitInfo = types::GitInfo::builder()
         .latest_commit_sha(from::<::std::string::String>(r#""x""#))
-        .latest_tag(from::<::std::option::Option<::std::string::String>>(r#"null"#))
-        .commits_since_tag(from::<::std::option::Option<i64>>(r#"null"#))
+        .set_latest_tag(from::<::std::option::Option<::std::string::String>>(r#"null"#))
+        .set_commits_since_tag(from::<::std::option::Option<i64>>(r#"null"#))
         .has_uncommitted_changes(from::<bool>(r#"false"#))
         .try_into()
         .expect("GitInfo: the builder rejects its required fields");

@@ -204,7 +204,7 @@ async fn a_missing_required_argument_names_its_setter_and_nothing_is_sent() {
         (*operation, message.as_str()),
         ("get_deployment", "missing required argument `deployment_id`: set it with `.deployment_id(..)`"),
     );
-    let error = client.create_api_key().body_map(|body| body.name(Some("ci".to_string()))).send().await.unwrap_err();
+    let error = client.create_api_key().body_map(|body| body.name("ci")).send().await.unwrap_err();
     check(
         "missing body field",
         "message",

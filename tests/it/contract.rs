@@ -166,7 +166,7 @@ fn typed_cases() -> Vec<Case> {
             arguments: "a typed enum and an optional name",
             call: |c| {
                 let body = |b: baseten_management::types::builders::CreateApiKeyRequestV1Builder| {
-                    b.name(Some("ci".to_string())).type_(ApiKeyCategory::Personal)
+                    b.name("ci").type_(ApiKeyCategory::Personal)
                 };
                 outcome(c.create_api_key().body_map(body).send())
             },

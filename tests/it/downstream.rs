@@ -70,7 +70,7 @@ fn deployment(id: &str, model: &str, status: DeploymentStatusV1, production: boo
         .status(status)
         .is_development(!production && id.starts_with("dev"))
         .is_production(production)
-        .environment(production.then(|| "production".to_string()))
+        .set_environment(production.then(|| "production".to_string()))
         .active_replica_count(1)
         .try_into()
         .unwrap()

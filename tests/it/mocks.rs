@@ -213,3 +213,43 @@ async fn a_request_a_step_refuses_by_query_does_not_use_up_its_turn() {
         ["Some(404)", "first step", "second step"].map(String::from).to_vec(),
     );
 }
+
+/// A nested body from builders: an optional field takes its type's builder and a `&str` as a
+/// required one does, `set_*` an `Option`; only what was set is sent.
+#[tokio::test]
+async fn a_nested_body_is_built_from_the_builders_of_its_parts() {
+    use baseten_management::types::{
+        CreateTrainingJobAcceleratorV1, CreateTrainingJobComputeV1, CreateTrainingJobImageV1, CreateTrainingJobV1,
+    };
+    let server = MockServer::start_async().await;
+    server.create_training_project_job(|when, then| {
+        when.training_project_id("p1").into_inner().json_body(serde_json::json!({"training_job": {
+            "name": "n",
+            "image": {"base_image": "img"},
+            "compute": {"node_count": 2, "accelerator": {"accelerator": "H100", "count": 8}},
+        }}));
+        then.error(409, "the body as built");
+    });
+    let client = mock::client_builder(&server).retry(RetryPolicy::disabled()).build().unwrap();
+    let error = client
+        .create_training_project_job()
+        .training_project_id("p1")
+        .body_map(|body| {
+            body.training_job(
+                CreateTrainingJobV1::builder()
+                    .name("n")
+                    .image(CreateTrainingJobImageV1::builder().base_image("img"))
+                    .compute(
+                        CreateTrainingJobComputeV1::builder()
+                            .node_count(2)
+                            .accelerator(CreateTrainingJobAcceleratorV1::builder().accelerator("H100").count(8))
+                            .set_memory(None),
+                    )
+                    .set_priority(None),
+            )
+        })
+        .send()
+        .await
+        .unwrap_err();
+    check("nested body", "answer", error.status(), Some(StatusCode::CONFLICT));
+}

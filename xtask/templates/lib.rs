@@ -73,6 +73,39 @@
 //! # }
 //! ```
 //!
+// codegen: with training {
+//! A nested body is built from the builders of its parts, each passed where its field goes
+//! (required or not); a field takes its value (a `&str` for a string), or its type's builder, and
+//! `set_*` takes an `Option` as it is. Only the fields set are sent:
+//!
+//! ```no_run
+//! use baseten_management::types::{
+//!     CreateTrainingJobAcceleratorV1, CreateTrainingJobComputeV1, CreateTrainingJobImageV1, CreateTrainingJobV1,
+//! };
+//! use baseten_management::{Client, Error};
+//!
+//! # async fn example(client: &Client, priority: Option<i64>) -> Result<(), Error> {
+//! let job = CreateTrainingJobV1::builder()
+//!     .name("fine-tune")
+//!     .image(CreateTrainingJobImageV1::builder().base_image("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime"))
+//!     .compute(
+//!         CreateTrainingJobComputeV1::builder()
+//!             .node_count(1)
+//!             .accelerator(CreateTrainingJobAcceleratorV1::builder().accelerator("H100").count(8)),
+//!     )
+//!     .set_priority(priority); // an Option from elsewhere: None sends none
+//! let created = client
+//!     .create_training_project_job()
+//!     .training_project_id("p1")
+//!     .body_map(|body| body.training_job(job))
+//!     .send()
+//!     .await?;
+//! println!("training job {} created", created.training_job.id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+// codegen: }
 // codegen: with promotion {
 //! Promote a development deployment to production, then wait until the deployment the promotion
 //! builds is ready (`ACTIVE`, or `SCALED_TO_ZERO`, which wakes on the first request;

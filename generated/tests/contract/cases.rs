@@ -46,7 +46,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .create_api_key()
                     .body(
                         ::baseten_management::types::CreateApiKeyRequestV1::builder()
-                            .name(
+                            .set_name(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
@@ -56,7 +56,7 @@ pub(crate) fn cases() -> Vec<Case> {
                                     ::baseten_management::types::ApiKeyCategory,
                                 >(r#""PERSONAL""#),
                             )
-                            .model_ids(
+                            .set_model_ids(
                                 from::<
                                     ::std::option::Option<
                                         ::std::vec::Vec<::std::string::String>,
@@ -222,7 +222,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .body(
                         ::baseten_management::types::CreateChainEnvironmentRequestV1::builder()
                             .name(from::<::std::string::String>(r#""x""#))
-                            .promotion_settings(
+                            .set_promotion_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::baseten_management::types::UpdatePromotionSettingsV1,
@@ -231,7 +231,7 @@ pub(crate) fn cases() -> Vec<Case> {
                                     r#"{"redeploy_on_promotion":true,"rolling_deploy":true,"rolling_deploy_config":{"rolling_deploy_strategy":"REPLICA","max_surge_percent":1,"max_unavailable_percent":1,"stabilization_time_seconds":1,"promotion_cleanup_strategy":"KEEP"},"ramp_up_while_promoting":true,"ramp_up_duration_seconds":1}"#,
                                 ),
                             )
-                            .chainlet_settings(
+                            .set_chainlet_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::std::vec::Vec<
@@ -287,7 +287,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .env_name(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::UpdateChainEnvironmentRequestV1::builder()
-                            .promotion_settings(
+                            .set_promotion_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::baseten_management::types::UpdatePromotionSettingsV1,
@@ -400,7 +400,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .env_name(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::PromoteToChainEnvironmentRequestV1::builder()
-                            .scale_down_previous_deployment(
+                            .set_scale_down_previous_deployment(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             )
                             .deployment_id(from::<::std::string::String>(r#""x""#)),
@@ -632,22 +632,24 @@ pub(crate) fn cases() -> Vec<Case> {
                     .model_id(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::UpdateAutoscalingSettingsV1::builder()
-                            .min_replica(from::<::std::option::Option<i64>>(r#"1"#))
-                            .max_replica(from::<::std::option::Option<i64>>(r#"1"#))
-                            .autoscaling_window(
+                            .set_min_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .set_max_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .set_autoscaling_window(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .scale_down_delay(from::<::std::option::Option<i64>>(r#"1"#))
-                            .concurrency_target(
+                            .set_scale_down_delay(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .target_utilization_percentage(
+                            .set_concurrency_target(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .target_in_flight_tokens(
+                            .set_target_utilization_percentage(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .max_scale_down_rate(
+                            .set_target_in_flight_tokens(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .set_max_scale_down_rate(
                                 from::<
                                     ::std::option::Option<::std::num::NonZeroU64>,
                                 >(r#"1"#),
@@ -692,10 +694,10 @@ pub(crate) fn cases() -> Vec<Case> {
                     .model_id(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::PromoteRequestV1::builder()
-                            .scale_down_previous_production(
+                            .set_scale_down_previous_production(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             )
-                            .preserve_env_instance_type(
+                            .set_preserve_env_instance_type(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             ),
                     )
@@ -764,22 +766,24 @@ pub(crate) fn cases() -> Vec<Case> {
                     .model_id(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::UpdateAutoscalingSettingsV1::builder()
-                            .min_replica(from::<::std::option::Option<i64>>(r#"1"#))
-                            .max_replica(from::<::std::option::Option<i64>>(r#"1"#))
-                            .autoscaling_window(
+                            .set_min_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .set_max_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .set_autoscaling_window(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .scale_down_delay(from::<::std::option::Option<i64>>(r#"1"#))
-                            .concurrency_target(
+                            .set_scale_down_delay(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .target_utilization_percentage(
+                            .set_concurrency_target(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .target_in_flight_tokens(
+                            .set_target_utilization_percentage(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .max_scale_down_rate(
+                            .set_target_in_flight_tokens(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .set_max_scale_down_rate(
                                 from::<
                                     ::std::option::Option<::std::num::NonZeroU64>,
                                 >(r#"1"#),
@@ -879,22 +883,24 @@ pub(crate) fn cases() -> Vec<Case> {
                     .deployment_id(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::UpdateAutoscalingSettingsV1::builder()
-                            .min_replica(from::<::std::option::Option<i64>>(r#"1"#))
-                            .max_replica(from::<::std::option::Option<i64>>(r#"1"#))
-                            .autoscaling_window(
+                            .set_min_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .set_max_replica(from::<::std::option::Option<i64>>(r#"1"#))
+                            .set_autoscaling_window(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .scale_down_delay(from::<::std::option::Option<i64>>(r#"1"#))
-                            .concurrency_target(
+                            .set_scale_down_delay(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .target_utilization_percentage(
+                            .set_concurrency_target(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .target_in_flight_tokens(
+                            .set_target_utilization_percentage(
                                 from::<::std::option::Option<i64>>(r#"1"#),
                             )
-                            .max_scale_down_rate(
+                            .set_target_in_flight_tokens(
+                                from::<::std::option::Option<i64>>(r#"1"#),
+                            )
+                            .set_max_scale_down_rate(
                                 from::<
                                     ::std::option::Option<::std::num::NonZeroU64>,
                                 >(r#"1"#),
@@ -1063,10 +1069,10 @@ pub(crate) fn cases() -> Vec<Case> {
                     .deployment_id(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::PromoteRequestV1::builder()
-                            .scale_down_previous_production(
+                            .set_scale_down_previous_production(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             )
-                            .preserve_env_instance_type(
+                            .set_preserve_env_instance_type(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             ),
                     )
@@ -1140,7 +1146,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .body(
                         ::baseten_management::types::CreateEnvironmentRequestV1::builder()
                             .name(from::<::std::string::String>(r#""x""#))
-                            .autoscaling_settings(
+                            .set_autoscaling_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::baseten_management::types::UpdateAutoscalingSettingsV1,
@@ -1149,7 +1155,7 @@ pub(crate) fn cases() -> Vec<Case> {
                                     r#"{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1,"max_scale_down_rate":1}"#,
                                 ),
                             )
-                            .promotion_settings(
+                            .set_promotion_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::baseten_management::types::UpdatePromotionSettingsV1,
@@ -1203,7 +1209,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .env_name(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::UpdateEnvironmentRequestV1::builder()
-                            .autoscaling_settings(
+                            .set_autoscaling_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::baseten_management::types::UpdateAutoscalingSettingsV1,
@@ -1212,7 +1218,7 @@ pub(crate) fn cases() -> Vec<Case> {
                                     r#"{"min_replica":1,"max_replica":1,"autoscaling_window":1,"scale_down_delay":1,"concurrency_target":1,"target_utilization_percentage":1,"target_in_flight_tokens":1,"max_scale_down_rate":1}"#,
                                 ),
                             )
-                            .promotion_settings(
+                            .set_promotion_settings(
                                 from::<
                                     ::std::option::Option<
                                         ::baseten_management::types::UpdatePromotionSettingsV1,
@@ -1332,11 +1338,11 @@ pub(crate) fn cases() -> Vec<Case> {
                     .env_name(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::PromoteToEnvironmentRequestV1::builder()
-                            .scale_down_previous_deployment(
+                            .set_scale_down_previous_deployment(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             )
                             .deployment_id(from::<::std::string::String>(r#""x""#))
-                            .preserve_env_instance_type(
+                            .set_preserve_env_instance_type(
                                 from::<::std::option::Option<bool>>(r#"true"#),
                             ),
                     )
@@ -1392,22 +1398,22 @@ pub(crate) fn cases() -> Vec<Case> {
                                     r#"{"config":{},"raw_config":"x","user_env":{},"environment_name":"x","preserve_env_instance_type":true,"deploy_timeout_minutes":1,"deployment_name":"x","labels":{},"is_development":true}"#,
                                 ),
                             )
-                            .name(
+                            .set_name(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
                             )
-                            .team_id(
+                            .set_team_id(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
                             )
-                            .model_id(
+                            .set_model_id(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
                             )
-                            .dry_run(from::<::std::option::Option<bool>>(r#"true"#)),
+                            .set_dry_run(from::<::std::option::Option<bool>>(r#"true"#)),
                     )
                     .send(),
             ),
@@ -1473,7 +1479,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     .team_id(from::<::std::string::String>(r#""x""#))
                     .body(
                         ::baseten_management::types::CreateApiKeyRequestV1::builder()
-                            .name(
+                            .set_name(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
@@ -1483,7 +1489,7 @@ pub(crate) fn cases() -> Vec<Case> {
                                     ::baseten_management::types::ApiKeyCategory,
                                 >(r#""PERSONAL""#),
                             )
-                            .model_ids(
+                            .set_model_ids(
                                 from::<
                                     ::std::option::Option<
                                         ::std::vec::Vec<::std::string::String>,
@@ -1567,17 +1573,17 @@ pub(crate) fn cases() -> Vec<Case> {
                     .search_training_jobs()
                     .body(
                         ::baseten_management::types::SearchTrainingJobsRequestV1::builder()
-                            .project_id(
+                            .set_project_id(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
                             )
-                            .job_id(
+                            .set_job_id(
                                 from::<
                                     ::std::option::Option<::std::string::String>,
                                 >(r#""x""#),
                             )
-                            .statuses(
+                            .set_statuses(
                                 from::<
                                     ::std::option::Option<
                                         ::std::vec::Vec<::std::string::String>,

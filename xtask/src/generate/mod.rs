@@ -13,6 +13,7 @@ mod manifest;
 mod pages;
 mod progenitor;
 mod rewrite;
+mod setters;
 mod structs;
 mod surface;
 mod tables;
@@ -117,6 +118,10 @@ const WITH_PROMOTION: &str = "// codegen: with promotion {";
 
 /// Opens a region kept only when the crate has logs operations (their `.stream()` and `.follow()`).
 const WITH_LOGS: &str = "// codegen: with logs {";
+
+/// Opens a region kept only when the crate can create a training job (the training example's
+/// calls).
+const WITH_TRAINING: &str = "// codegen: with training {";
 
 /// Opens a region kept only when the crate has paginated lists (their `.stream()`).
 const WITH_STREAMS: &str = "// codegen: with streams {";
@@ -289,6 +294,7 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     let waits = code.waiters.is_some();
     let sections = &code.sections;
     let stream_example = &code.stream_example;
+    let training = has_what_it_needs("examples/train.rs", &files["src/api.rs"]);
     for (path, template, text) in TEMPLATES {
         let without = (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && code.logs.is_none());
         if without || !has_what_it_needs(path, &files["src/api.rs"]) {
@@ -298,6 +304,7 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
         let text = with_or_without(&text, WITH_PROMOTION, waits && code.promotion);
         let text = with_or_without(&text, WITH_STREAMS, code.streams.is_some());
         let text = with_or_without(&text, WITH_LOGS, code.logs.is_some());
+        let text = with_or_without(&text, WITH_TRAINING, training);
         let text = text.replace(SECTIONS, sections);
         let text = match &stream_example {
             Some(call) => text.replace(STREAM_EXAMPLE, &format!("client.{call}")),

@@ -32,6 +32,9 @@ pub(super) fn rewrite(items: &mut [syn::Item]) -> Result<(), String> {
     if setters == 0 {
         return Err("typify's builders have no setter `value.try_into().map_err(|e| format!(..))` to shorten".into());
     }
+    if super::setters::rewrite(builders)? == 0 {
+        return Err("typify's builders have no setter of an optional field (`T: TryInto<Option<_>>`) to rewrite".into());
+    }
     builders.push(syn::parse_quote! {
         /// A setter's conversion, written once: typify writes it out in each of hundreds of
         /// setters, a closure and a `format!` the compiler checks each time.

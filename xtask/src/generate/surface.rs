@@ -44,13 +44,13 @@ impl<'a> Surface<'a> {
             let ident = field.ident.clone()?;
             let property = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
             let built = builder.fields.iter().find(|f| f.ident.as_ref() == Some(&ident))?;
-            out.insert(
-                property,
-                Setter {
-                    name: ident,
-                    takes: outside_the_crate(argument_of(&built.ty, "Result")?.clone(), Scope::TypesBuilder),
-                },
-            );
+            let takes = argument_of(&built.ty, "Result")?;
+            // An `Option` as it is goes through `set_NAME` (`super::setters`).
+            let name = match argument_of(takes, "Option") {
+                Some(_) => quote::format_ident!("set_{ident}"),
+                None => ident,
+            };
+            out.insert(property, Setter { name, takes: outside_the_crate(takes.clone(), Scope::TypesBuilder) });
         }
         Some(out)
     }
