@@ -22409,6 +22409,8 @@ impl Client {
     /**Gets all models
 
 Sends a `GET` request to `/v1/models`*/
+    #[doc(alias = "All models")]
+    #[doc(alias = "get_models")]
     pub fn list_models(&self) -> requests::ListModels<'_> {
         requests::ListModels::new(self)
     }
@@ -22417,24 +22419,29 @@ Sends a `GET` request to `/v1/models`*/
 Creates a new model in the caller's organization. The `source` field selects how the model is constructed (currently `library_listing`, which forks an accessible listing from `GET /v1/library_models`). The deployment isn't instantly ready; poll the GET endpoint until status is ACTIVE.
 
 Sends a `POST` request to `/v1/models`*/
+    #[doc(alias = "Creates a new model from a source")]
     pub fn create_model(&self) -> requests::CreateModel<'_> {
         requests::CreateModel::new(self)
     }
     /**Gets a model by ID
 
 Sends a `GET` request to `/v1/models/{model_id}`*/
+    #[doc(alias = "By ID")]
     pub fn get_model(&self) -> requests::GetModel<'_> {
         requests::GetModel::new(self)
     }
     /**Deletes a model by ID
 
 Sends a `DELETE` request to `/v1/models/{model_id}`*/
+    #[doc(alias = "Delete models")]
     pub fn delete_model(&self) -> requests::DeleteModel<'_> {
         requests::DeleteModel::new(self)
     }
     /**Validates a model push payload and issues upload credentials
 
 Sends a `POST` request to `/v1/prepare_model_upload`*/
+    #[doc(alias = "Validates a model push payload and issues upload credentials")]
+    #[doc(alias = "validate_model_upload")]
     pub fn prepare_model_upload(&self) -> requests::PrepareModelUpload<'_> {
         requests::PrepareModelUpload::new(self)
     }
@@ -22446,18 +22453,22 @@ impl Client {
     /**Gets all chain deployments
 
 Sends a `GET` request to `/v1/chains/{chain_id}/deployments`*/
+    #[doc(alias = "Get all chain deployments")]
+    #[doc(alias = "get_chain_deployments")]
     pub fn list_chain_deployments(&self) -> requests::ListChainDeployments<'_> {
         requests::ListChainDeployments::new(self)
     }
     /**Gets a chain deployment by ID
 
 Sends a `GET` request to `/v1/chains/{chain_id}/deployments/{chain_deployment_id}`*/
+    #[doc(alias = "Any chain deployment by ID")]
     pub fn get_chain_deployment(&self) -> requests::GetChainDeployment<'_> {
         requests::GetChainDeployment::new(self)
     }
     /**Deletes a chain deployment by ID
 
 Sends a `DELETE` request to `/v1/chains/{chain_id}/deployments/{chain_deployment_id}`*/
+    #[doc(alias = "Delete chain deployment")]
     pub fn delete_chain_deployment(&self) -> requests::DeleteChainDeployment<'_> {
         requests::DeleteChainDeployment::new(self)
     }
@@ -22466,6 +22477,7 @@ Sends a `DELETE` request to `/v1/chains/{chain_id}/deployments/{chain_deployment
 Deactivates a chain deployment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/chains/{chain_id}/deployments/{chain_deployment_id}/deactivate`*/
+    #[doc(alias = "Deactivates a chain deployment")]
     pub fn deactivate_chain_deployment(
         &self,
     ) -> requests::DeactivateChainDeployment<'_> {
@@ -22486,18 +22498,23 @@ Sends a `PATCH` request to `/v1/chains/{chain_id}/environments/{env_name}/chainl
 Promotes an existing chain deployment to an environment and returns the promoted chain deployment.
 
 Sends a `POST` request to `/v1/chains/{chain_id}/environments/{env_name}/promote`*/
+    #[doc(alias = "Promote to chain environment")]
     pub fn promote_chain_environment(&self) -> requests::PromoteChainEnvironment<'_> {
         requests::PromoteChainEnvironment::new(self)
     }
     /**Gets all deployments of a model
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments`*/
+    #[doc(alias = "Get all model deployments")]
+    #[doc(alias = "get_deployments")]
     pub fn list_deployments(&self) -> requests::ListDeployments<'_> {
         requests::ListDeployments::new(self)
     }
     /**Adds a new deployment to a model
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments`*/
+    #[doc(alias = "Adds a new deployment to a model")]
+    #[doc(alias = "add_deployment")]
     pub fn create_deployment(&self) -> requests::CreateDeployment<'_> {
         requests::CreateDeployment::new(self)
     }
@@ -22506,6 +22523,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments`*/
 Gets a model's development deployment and returns the deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/development`*/
+    #[doc(alias = "Development model deployment")]
     pub fn get_development_deployment(&self) -> requests::GetDevelopmentDeployment<'_> {
         requests::GetDevelopmentDeployment::new(self)
     }
@@ -22514,6 +22532,7 @@ Sends a `GET` request to `/v1/models/{model_id}/deployments/development`*/
 Activates an inactive development deployment and returns the activation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/activate`*/
+    #[doc(alias = "Development deployment")]
     pub fn activate_development_deployment(
         &self,
     ) -> requests::ActivateDevelopmentDeployment<'_> {
@@ -22524,6 +22543,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/development/activat
 Updates a development deployment's autoscaling settings and returns the update status.
 
 Sends a `PATCH` request to `/v1/models/{model_id}/deployments/development/autoscaling_settings`*/
+    #[doc(alias = "Development model deployment")]
     pub fn update_development_deployment_autoscaling_settings(
         &self,
     ) -> requests::UpdateDevelopmentDeploymentAutoscalingSettings<'_> {
@@ -22534,6 +22554,7 @@ Sends a `PATCH` request to `/v1/models/{model_id}/deployments/development/autosc
 Deactivates a development deployment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/deactivate`*/
+    #[doc(alias = "Development deployment")]
     pub fn deactivate_development_deployment(
         &self,
     ) -> requests::DeactivateDevelopmentDeployment<'_> {
@@ -22544,6 +22565,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/development/deactiv
 Creates a new production deployment from the development deployment, the currently building deployment is returned.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/promote`*/
+    #[doc(alias = "Development model deployment")]
     pub fn promote_development_deployment(
         &self,
     ) -> requests::PromoteDevelopmentDeployment<'_> {
@@ -22554,6 +22576,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/development/promote
 Retries a failed development deployment and returns the retry status and updated deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/development/retry`*/
+    #[doc(alias = "Development deployment")]
     pub fn retry_development_deployment(
         &self,
     ) -> requests::RetryDevelopmentDeployment<'_> {
@@ -22564,6 +22587,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/development/retry`*
 Gets a model's production deployment and returns the deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/production`*/
+    #[doc(alias = "Production model deployment")]
     pub fn get_production_deployment(&self) -> requests::GetProductionDeployment<'_> {
         requests::GetProductionDeployment::new(self)
     }
@@ -22572,6 +22596,7 @@ Sends a `GET` request to `/v1/models/{model_id}/deployments/production`*/
 Activates an inactive production deployment and returns the activation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/production/activate`*/
+    #[doc(alias = "Activates a production deployment")]
     pub fn activate_production_deployment(
         &self,
     ) -> requests::ActivateProductionDeployment<'_> {
@@ -22592,6 +22617,7 @@ Sends a `PATCH` request to `/v1/models/{model_id}/deployments/production/autosca
 Deactivates a production deployment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/production/deactivate`*/
+    #[doc(alias = "Deactivates a production deployment")]
     pub fn deactivate_production_deployment(
         &self,
     ) -> requests::DeactivateProductionDeployment<'_> {
@@ -22602,6 +22628,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/production/deactiva
 Retries a failed production deployment and returns the retry status and updated deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/production/retry`*/
+    #[doc(alias = "Retries a failed production deployment")]
     pub fn retry_production_deployment(
         &self,
     ) -> requests::RetryProductionDeployment<'_> {
@@ -22612,6 +22639,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/production/retry`*/
 Gets a model's deployment by ID and returns the deployment.
 
 Sends a `GET` request to `/v1/models/{model_id}/deployments/{deployment_id}`*/
+    #[doc(alias = "Any model deployment by ID")]
     pub fn get_deployment(&self) -> requests::GetDeployment<'_> {
         requests::GetDeployment::new(self)
     }
@@ -22620,6 +22648,7 @@ Sends a `GET` request to `/v1/models/{model_id}/deployments/{deployment_id}`*/
 Deletes a model's deployment by ID and returns the tombstone of the deployment.
 
 Sends a `DELETE` request to `/v1/models/{model_id}/deployments/{deployment_id}`*/
+    #[doc(alias = "Delete model deployments")]
     pub fn delete_deployment(&self) -> requests::DeleteDeployment<'_> {
         requests::DeleteDeployment::new(self)
     }
@@ -22628,6 +22657,7 @@ Sends a `DELETE` request to `/v1/models/{model_id}/deployments/{deployment_id}`*
 Activates an inactive deployment and returns the activation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/activate`*/
+    #[doc(alias = "Any deployment by ID")]
     pub fn activate_deployment(&self) -> requests::ActivateDeployment<'_> {
         requests::ActivateDeployment::new(self)
     }
@@ -22636,6 +22666,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/act
 Updates a deployment's autoscaling settings and returns the update status.
 
 Sends a `PATCH` request to `/v1/models/{model_id}/deployments/{deployment_id}/autoscaling_settings`*/
+    #[doc(alias = "Any model deployment by ID")]
     pub fn update_deployment_autoscaling_settings(
         &self,
     ) -> requests::UpdateDeploymentAutoscalingSettings<'_> {
@@ -22661,6 +22692,7 @@ The server uses `both` when unset.*/
 Deactivates a deployment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/deactivate`*/
+    #[doc(alias = "Any deployment by ID")]
     pub fn deactivate_deployment(&self) -> requests::DeactivateDeployment<'_> {
         requests::DeactivateDeployment::new(self)
     }
@@ -22694,6 +22726,8 @@ The server uses `500` when unset.
 - `request_id`: Only return logs tagged with this inference request ID.
 - `search_pattern`: RE2 regular expression matched against the log message. Prefer `includes` and `excludes` for plain substring matches.
 - `start_epoch_millis`: Epoch milliseconds at which to start fetching logs. Defaults to 30 minutes before the end. The window from start to end must not exceed 7 days.*/
+    #[doc(alias = "Gets the logs for a model deployment")]
+    #[doc(alias = "get_deployment_logs")]
     pub fn list_deployment_logs(&self) -> requests::ListDeploymentLogs<'_> {
         requests::ListDeploymentLogs::new(self)
     }
@@ -22712,6 +22746,8 @@ Arguments:
 
 The server uses `CURRENT` when unset.
 - `start_epoch_millis`: Epoch millis timestamp to start fetching metrics. Defaults to one hour before the end.*/
+    #[doc(alias = "Gets the metrics for a model deployment")]
+    #[doc(alias = "get_deployment_metrics")]
     pub fn list_deployment_metrics(&self) -> requests::ListDeploymentMetrics<'_> {
         requests::ListDeploymentMetrics::new(self)
     }
@@ -22720,6 +22756,7 @@ The server uses `CURRENT` when unset.
 Promotes an existing deployment to production and returns the same deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/promote`*/
+    #[doc(alias = "Any model deployment by ID")]
     pub fn promote_deployment(&self) -> requests::PromoteDeployment<'_> {
         requests::PromoteDeployment::new(self)
     }
@@ -22728,6 +22765,8 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/pro
 Terminates a deployment replica and returns the termination status.
 
 Sends a `DELETE` request to `/v1/models/{model_id}/deployments/{deployment_id}/replicas/{replica_id}`*/
+    #[doc(alias = "Terminates a replica in a deployment")]
+    #[doc(alias = "terminate_deployment_replica")]
     pub fn delete_deployment_replica(&self) -> requests::DeleteDeploymentReplica<'_> {
         requests::DeleteDeploymentReplica::new(self)
     }
@@ -22736,6 +22775,7 @@ Sends a `DELETE` request to `/v1/models/{model_id}/deployments/{deployment_id}/r
 Retries a failed deployment and returns the retry status and updated deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/retry`*/
+    #[doc(alias = "Retries a failed deployment")]
     pub fn retry_deployment(&self) -> requests::RetryDeployment<'_> {
         requests::RetryDeployment::new(self)
     }
@@ -22744,6 +22784,7 @@ Sends a `POST` request to `/v1/models/{model_id}/deployments/{deployment_id}/ret
 Activates an inactive deployment associated with an environment and returns the activation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/activate`*/
+    #[doc(alias = "Activate environment deployment")]
     pub fn activate_environment_deployment(
         &self,
     ) -> requests::ActivateEnvironmentDeployment<'_> {
@@ -22754,6 +22795,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/activat
 Cancels an ongoing promotion to an environment and returns the cancellation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/cancel_promotion`*/
+    #[doc(alias = "Cancel model promotion")]
     pub fn cancel_environment_promotion(
         &self,
     ) -> requests::CancelEnvironmentPromotion<'_> {
@@ -22764,6 +22806,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/cancel_
 Deactivates a deployment associated with an environment and returns the deactivation status.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/deactivate`*/
+    #[doc(alias = "Deactivate environment deployment")]
     pub fn deactivate_environment_deployment(
         &self,
     ) -> requests::DeactivateEnvironmentDeployment<'_> {
@@ -22774,6 +22817,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/deactiv
 Immediately cancels an in-progress rolling promotion and triggers rollback to the previous version.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/force_cancel_promotion`*/
+    #[doc(alias = "Force cancels a rolling promotion")]
     pub fn force_cancel_environment_promotion(
         &self,
     ) -> requests::ForceCancelEnvironmentPromotion<'_> {
@@ -22784,6 +22828,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/force_c
 Immediately completes the rolling promotion, shifting all traffic to the new version. This works even if the promotion is in the process of rolling back.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/force_roll_forward_promotion`*/
+    #[doc(alias = "Force rolls forward a rolling promotion")]
     pub fn force_roll_forward_environment_promotion(
         &self,
     ) -> requests::ForceRollForwardEnvironmentPromotion<'_> {
@@ -22794,6 +22839,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/force_r
 Pauses an in-progress rolling promotion after the current step completes. No further scaling changes are made until resumed.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/pause_promotion`*/
+    #[doc(alias = "Pauses a rolling promotion")]
     pub fn pause_environment_promotion(
         &self,
     ) -> requests::PauseEnvironmentPromotion<'_> {
@@ -22804,6 +22850,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/pause_p
 Promotes an existing deployment to an environment and returns the promoted deployment.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/promote`*/
+    #[doc(alias = "Promote to model environment")]
     pub fn promote_environment(&self) -> requests::PromoteEnvironment<'_> {
         requests::PromoteEnvironment::new(self)
     }
@@ -22812,6 +22859,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/promote
 Resumes a paused rolling promotion, continuing from where it was paused.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments/{env_name}/resume_promotion`*/
+    #[doc(alias = "Resumes a paused rolling promotion")]
     pub fn resume_environment_promotion(
         &self,
     ) -> requests::ResumeEnvironmentPromotion<'_> {
@@ -22829,6 +22877,8 @@ Gets all chain environments for a given chain
 **Docs erratum.** Baseten's page for this endpoint declares the model environments' list (`EnvironmentsV1`); the chain environment endpoints beside it answer `ChainEnvironmentV1`. Each item is read as either: [`ChainOrModelEnvironmentV1`](crate::types::ChainOrModelEnvironmentV1), the chain's shape first.
 
 Sends a `GET` request to `/v1/chains/{chain_id}/environments`*/
+    #[doc(alias = "Get all Chain environments")]
+    #[doc(alias = "get_chain_environments")]
     pub fn list_chain_environments(&self) -> requests::ListChainEnvironments<'_> {
         requests::ListChainEnvironments::new(self)
     }
@@ -22837,6 +22887,7 @@ Sends a `GET` request to `/v1/chains/{chain_id}/environments`*/
 Create a chain environment. Returns the resulting environment.
 
 Sends a `POST` request to `/v1/chains/{chain_id}/environments`*/
+    #[doc(alias = "Create Chain environment")]
     pub fn create_chain_environment(&self) -> requests::CreateChainEnvironment<'_> {
         requests::CreateChainEnvironment::new(self)
     }
@@ -22845,6 +22896,7 @@ Sends a `POST` request to `/v1/chains/{chain_id}/environments`*/
 Gets a chain environment's details and returns the chain environment.
 
 Sends a `GET` request to `/v1/chains/{chain_id}/environments/{env_name}`*/
+    #[doc(alias = "Get Chain environment")]
     pub fn get_chain_environment(&self) -> requests::GetChainEnvironment<'_> {
         requests::GetChainEnvironment::new(self)
     }
@@ -22853,6 +22905,7 @@ Sends a `GET` request to `/v1/chains/{chain_id}/environments/{env_name}`*/
 Update a chain environment's settings and returns the chain environment.
 
 Sends a `PATCH` request to `/v1/chains/{chain_id}/environments/{env_name}`*/
+    #[doc(alias = "Update Chain environment")]
     pub fn update_chain_environment(&self) -> requests::UpdateChainEnvironment<'_> {
         requests::UpdateChainEnvironment::new(self)
     }
@@ -22871,6 +22924,8 @@ Sends a `POST` request to `/v1/chains/{chain_id}/environments/{env_name}/chainle
 Gets all environments for a given model
 
 Sends a `GET` request to `/v1/models/{model_id}/environments`*/
+    #[doc(alias = "Get all environments")]
+    #[doc(alias = "get_environments")]
     pub fn list_environments(&self) -> requests::ListEnvironments<'_> {
         requests::ListEnvironments::new(self)
     }
@@ -22879,6 +22934,7 @@ Sends a `GET` request to `/v1/models/{model_id}/environments`*/
 Creates an environment for the specified model and returns the environment.
 
 Sends a `POST` request to `/v1/models/{model_id}/environments`*/
+    #[doc(alias = "Create environment")]
     pub fn create_environment(&self) -> requests::CreateEnvironment<'_> {
         requests::CreateEnvironment::new(self)
     }
@@ -22887,6 +22943,7 @@ Sends a `POST` request to `/v1/models/{model_id}/environments`*/
 Gets an environment's details and returns the environment.
 
 Sends a `GET` request to `/v1/models/{model_id}/environments/{env_name}`*/
+    #[doc(alias = "Get environment")]
     pub fn get_environment(&self) -> requests::GetEnvironment<'_> {
         requests::GetEnvironment::new(self)
     }
@@ -22895,6 +22952,7 @@ Sends a `GET` request to `/v1/models/{model_id}/environments/{env_name}`*/
 Updates an environment's settings and returns the updated environment.
 
 Sends a `PATCH` request to `/v1/models/{model_id}/environments/{env_name}`*/
+    #[doc(alias = "Update model environment")]
     pub fn update_environment(&self) -> requests::UpdateEnvironment<'_> {
         requests::UpdateEnvironment::new(self)
     }
@@ -22906,18 +22964,22 @@ impl Client {
     /**Gets all chains
 
 Sends a `GET` request to `/v1/chains`*/
+    #[doc(alias = "All chains")]
+    #[doc(alias = "get_chains")]
     pub fn list_chains(&self) -> requests::ListChains<'_> {
         requests::ListChains::new(self)
     }
     /**Gets a chain by ID
 
 Sends a `GET` request to `/v1/chains/{chain_id}`*/
+    #[doc(alias = "By ID")]
     pub fn get_chain(&self) -> requests::GetChain<'_> {
         requests::GetChain::new(self)
     }
     /**Deletes a chain by ID
 
 Sends a `DELETE` request to `/v1/chains/{chain_id}`*/
+    #[doc(alias = "Delete chains")]
     pub fn delete_chain(&self) -> requests::DeleteChain<'_> {
         requests::DeleteChain::new(self)
     }
@@ -22929,6 +22991,8 @@ impl Client {
     /**Gets all secrets
 
 Sends a `GET` request to `/v1/secrets`*/
+    #[doc(alias = "Get all secrets")]
+    #[doc(alias = "get_secrets")]
     pub fn list_secrets(&self) -> requests::ListSecrets<'_> {
         requests::ListSecrets::new(self)
     }
@@ -22937,6 +23001,8 @@ Sends a `GET` request to `/v1/secrets`*/
 Creates a new secret or updates an existing secret if one with the provided name already exists. The name and creation date of the created or updated secret is returned.
 
 Sends a `POST` request to `/v1/secrets`*/
+    #[doc(alias = "Upsert a secret")]
+    #[doc(alias = "upsert_secret")]
     pub fn create_secret(&self) -> requests::CreateSecret<'_> {
         requests::CreateSecret::new(self)
     }
@@ -22948,6 +23014,7 @@ impl Client {
     /**Lists the user's API keys
 
 Sends a `GET` request to `/v1/api_keys`*/
+    #[doc(alias = "Get all API keys")]
     pub fn list_api_keys(&self) -> requests::ListApiKeys<'_> {
         requests::ListApiKeys::new(self)
     }
@@ -22956,6 +23023,7 @@ Sends a `GET` request to `/v1/api_keys`*/
 Creates an API key with the provided name and type. The API key is returned in the response.
 
 Sends a `POST` request to `/v1/api_keys`*/
+    #[doc(alias = "Create an API key")]
     pub fn create_api_key(&self) -> requests::CreateApiKey<'_> {
         requests::CreateApiKey::new(self)
     }
@@ -22964,6 +23032,7 @@ Sends a `POST` request to `/v1/api_keys`*/
 Deletes an API key by prefix and returns info about the API key.
 
 Sends a `DELETE` request to `/v1/api_keys/{api_key_prefix}`*/
+    #[doc(alias = "Delete an API key")]
     pub fn delete_api_key(&self) -> requests::DeleteApiKey<'_> {
         requests::DeleteApiKey::new(self)
     }
@@ -22977,6 +23046,7 @@ impl Client {
 Returns a list of all teams the authenticated user has access to.
 
 Sends a `GET` request to `/v1/teams`*/
+    #[doc(alias = "List all teams")]
     pub fn list_teams(&self) -> requests::ListTeams<'_> {
         requests::ListTeams::new(self)
     }
@@ -22985,12 +23055,15 @@ Sends a `GET` request to `/v1/teams`*/
 Creates a team API key with the provided name and type. The API key is returned in the response.
 
 Sends a `POST` request to `/v1/teams/{team_id}/api_keys`*/
+    #[doc(alias = "Create a team API key")]
     pub fn create_team_api_key(&self) -> requests::CreateTeamApiKey<'_> {
         requests::CreateTeamApiKey::new(self)
     }
     /**Gets all secrets for a team
 
 Sends a `GET` request to `/v1/teams/{team_id}/secrets`*/
+    #[doc(alias = "Get all team secrets")]
+    #[doc(alias = "get_team_secrets")]
     pub fn list_team_secrets(&self) -> requests::ListTeamSecrets<'_> {
         requests::ListTeamSecrets::new(self)
     }
@@ -22999,6 +23072,8 @@ Sends a `GET` request to `/v1/teams/{team_id}/secrets`*/
 Creates a new secret or updates an existing secret if one with the provided name already exists. The name and creation date of the created or updated secret is returned. This secret belongs to the specified team
 
 Sends a `POST` request to `/v1/teams/{team_id}/secrets`*/
+    #[doc(alias = "Upsert a team secret")]
+    #[doc(alias = "upsert_team_secret")]
     pub fn create_team_secret(&self) -> requests::CreateTeamSecret<'_> {
         requests::CreateTeamSecret::new(self)
     }
@@ -23007,6 +23082,8 @@ Sends a `POST` request to `/v1/teams/{team_id}/secrets`*/
 Upserts a training project with the specified metadata for a team.
 
 Sends a `POST` request to `/v1/teams/{team_id}/training_projects`*/
+    #[doc(alias = "Create a team training project")]
+    #[doc(alias = "upsert_team_training_project")]
     pub fn create_team_training_project(
         &self,
     ) -> requests::CreateTeamTrainingProject<'_> {
@@ -23020,12 +23097,16 @@ impl Client {
     /**Gets prices for available instance types
 
 Sends a `GET` request to `/v1/instance_type_prices`*/
+    #[doc(alias = "Instance type prices")]
+    #[doc(alias = "get_instance_type_prices")]
     pub fn list_instance_type_prices(&self) -> requests::ListInstanceTypePrices<'_> {
         requests::ListInstanceTypePrices::new(self)
     }
     /**Gets all available instance types
 
 Sends a `GET` request to `/v1/instance_types`*/
+    #[doc(alias = "All instance types")]
+    #[doc(alias = "get_instance_types")]
     pub fn list_instance_types(&self) -> requests::ListInstanceTypes<'_> {
         requests::ListInstanceTypes::new(self)
     }
@@ -23048,6 +23129,7 @@ The server uses `false` when unset.
 - `limit`: Maximum number of items to return.
 
 The server uses `100` when unset.*/
+    #[doc(alias = "Lists Model APIs")]
     pub fn list_model_apis(&self) -> requests::ListModelApis<'_> {
         requests::ListModelApis::new(self)
     }
@@ -23056,6 +23138,7 @@ The server uses `100` when unset.*/
 Fetches a Model API by name, with workspace overlay when added.
 
 Sends a `GET` request to `/v1/model_apis/{model_api_name}`*/
+    #[doc(alias = "Gets a Model API")]
     pub fn get_model_api(&self) -> requests::GetModelApi<'_> {
         requests::GetModelApi::new(self)
     }
@@ -23073,6 +23156,7 @@ Sends a `GET` request to `/v1/billing/usage_summary`
 Arguments:
 - `end_date`: End date in ISO 8601 format (UTC). Date range cannot exceed 31 days.
 - `start_date`: Start date (ISO 8601, UTC). Earliest queryable: 2026-01-01.*/
+    #[doc(alias = "Gets billing usage summary for a date range")]
     pub fn get_billing_usage_summary(&self) -> requests::GetBillingUsageSummary<'_> {
         requests::GetBillingUsageSummary::new(self)
     }
@@ -23086,6 +23170,7 @@ impl Client {
 Searches training jobs for the organization.
 
 Sends a `POST` request to `/v1/training_jobs/search`*/
+    #[doc(alias = "Searches training jobs")]
     pub fn search_training_jobs(&self) -> requests::SearchTrainingJobs<'_> {
         requests::SearchTrainingJobs::new(self)
     }
@@ -23094,6 +23179,7 @@ Sends a `POST` request to `/v1/training_jobs/search`*/
 List all training projects for the organization.
 
 Sends a `GET` request to `/v1/training_projects`*/
+    #[doc(alias = "List training projects")]
     pub fn list_training_projects(&self) -> requests::ListTrainingProjects<'_> {
         requests::ListTrainingProjects::new(self)
     }
@@ -23102,6 +23188,8 @@ Sends a `GET` request to `/v1/training_projects`*/
 Upserts a training project with the specified metadata.
 
 Sends a `POST` request to `/v1/training_projects`*/
+    #[doc(alias = "Upserts a training project")]
+    #[doc(alias = "upsert_training_project")]
     pub fn create_training_project(&self) -> requests::CreateTrainingProject<'_> {
         requests::CreateTrainingProject::new(self)
     }
@@ -23110,6 +23198,7 @@ Sends a `POST` request to `/v1/training_projects`*/
 Gets the details of an existing training project.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}`*/
+    #[doc(alias = "Gets a training project")]
     pub fn get_training_project(&self) -> requests::GetTrainingProject<'_> {
         requests::GetTrainingProject::new(self)
     }
@@ -23118,6 +23207,7 @@ Sends a `GET` request to `/v1/training_projects/{training_project_id}`*/
 Deletes a training project and all associated training jobs.
 
 Sends a `DELETE` request to `/v1/training_projects/{training_project_id}`*/
+    #[doc(alias = "Deletes a training project")]
     pub fn delete_training_project(&self) -> requests::DeleteTrainingProject<'_> {
         requests::DeleteTrainingProject::new(self)
     }
@@ -23126,6 +23216,7 @@ Sends a `DELETE` request to `/v1/training_projects/{training_project_id}`*/
 Gets the cache summary for the most recent training job in the project.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/cache/summary`*/
+    #[doc(alias = "Gets training project cache summary")]
     pub fn get_training_project_cache_summary(
         &self,
     ) -> requests::GetTrainingProjectCacheSummary<'_> {
@@ -23136,6 +23227,7 @@ Sends a `GET` request to `/v1/training_projects/{training_project_id}/cache/summ
 List all training jobs for the training project.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs`*/
+    #[doc(alias = "List training jobs")]
     pub fn list_training_project_jobs(&self) -> requests::ListTrainingProjectJobs<'_> {
         requests::ListTrainingProjectJobs::new(self)
     }
@@ -23144,6 +23236,7 @@ Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs`*/
 Creates a training job with the specified configuration.
 
 Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs`*/
+    #[doc(alias = "Creates a training job")]
     pub fn create_training_project_job(&self) -> requests::CreateTrainingProjectJob<'_> {
         requests::CreateTrainingProjectJob::new(self)
     }
@@ -23152,6 +23245,7 @@ Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs`*/
 Get the details of an existing training job.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}`*/
+    #[doc(alias = "Get training job")]
     pub fn get_training_project_job(&self) -> requests::GetTrainingProjectJob<'_> {
         requests::GetTrainingProjectJob::new(self)
     }
@@ -23160,6 +23254,7 @@ Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{trai
 Deletes a training job. Stops it first if still running.
 
 Sends a `DELETE` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}`*/
+    #[doc(alias = "Deletes a training job")]
     pub fn delete_training_project_job(&self) -> requests::DeleteTrainingProjectJob<'_> {
         requests::DeleteTrainingProjectJob::new(self)
     }
@@ -23168,6 +23263,8 @@ Sends a `DELETE` request to `/v1/training_projects/{training_project_id}/jobs/{t
 Gets authentication codes for all nodes of a training job's interactive sessions.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/auth_codes`*/
+    #[doc(alias = "Gets auth codes for a training job")]
+    #[doc(alias = "get_training_project_job_auth_codes")]
     pub fn list_training_project_job_auth_codes(
         &self,
     ) -> requests::ListTrainingProjectJobAuthCodes<'_> {
@@ -23188,6 +23285,8 @@ The server uses `1000` when unset.
 - `page_token`: Offset into the file list (default 0).
 
 The server uses `0` when unset.*/
+    #[doc(alias = "Gets training job checkpoint files")]
+    #[doc(alias = "get_training_project_job_checkpoint_files")]
     pub fn list_training_project_job_checkpoint_files(
         &self,
     ) -> requests::ListTrainingProjectJobCheckpointFiles<'_> {
@@ -23198,6 +23297,8 @@ The server uses `0` when unset.*/
 Gets the checkpoints for a training job.
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/checkpoints`*/
+    #[doc(alias = "Gets training job checkpoints")]
+    #[doc(alias = "get_training_project_job_checkpoints")]
     pub fn list_training_project_job_checkpoints(
         &self,
     ) -> requests::ListTrainingProjectJobCheckpoints<'_> {
@@ -23208,6 +23309,7 @@ Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{trai
 Get the uploaded training job as a S3 Artifact
 
 Sends a `GET` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/download`*/
+    #[doc(alias = "Download training job source code")]
     pub fn get_training_project_job_download(
         &self,
     ) -> requests::GetTrainingProjectJobDownload<'_> {
@@ -23229,6 +23331,8 @@ Arguments:
 The server uses `500` when unset.
 - `min_level`: Minimum log severity to include. Omit to return all log lines, including lines that have no level. Any explicit value returns lines at or above that severity and drops lines without a level.
 - `start_epoch_millis`: Epoch milliseconds at which to start fetching logs. Defaults to 30 minutes before the end. The window from start to end must not exceed 7 days.*/
+    #[doc(alias = "Gets the logs for a training job")]
+    #[doc(alias = "get_training_project_job_logs")]
     pub fn list_training_project_job_logs(
         &self,
     ) -> requests::ListTrainingProjectJobLogs<'_> {
@@ -23246,6 +23350,8 @@ Arguments:
 - `end_epoch_millis`: Epoch millis timestamp to end fetching metrics
 - `start_epoch_millis`: Epoch millis timestamp to start fetching metrics.
 - `step_seconds`: Resolution of the returned series, in seconds. When omitted, a step is derived from the time range so large windows return fewer points.*/
+    #[doc(alias = "Gets the metrics for a training job")]
+    #[doc(alias = "get_training_project_job_metrics")]
     pub fn list_training_project_job_metrics(
         &self,
     ) -> requests::ListTrainingProjectJobMetrics<'_> {
@@ -23256,6 +23362,7 @@ Arguments:
 Creates a new training job with the same configuration as an existing training job.
 
 Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/recreate`*/
+    #[doc(alias = "Recreates a training job")]
     pub fn recreate_training_project_job(
         &self,
     ) -> requests::RecreateTrainingProjectJob<'_> {
@@ -23266,6 +23373,7 @@ Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs/{tra
 Stops a training job.
 
 Sends a `POST` request to `/v1/training_projects/{training_project_id}/jobs/{training_job_id}/stop`*/
+    #[doc(alias = "Stops a training job")]
     pub fn stop_training_project_job(&self) -> requests::StopTrainingProjectJob<'_> {
         requests::StopTrainingProjectJob::new(self)
     }

@@ -176,6 +176,49 @@ fn every_operation_and_type_carries_the_docs_texts() {
     }
 }
 
+/// docs.rs search finds a method by its docs page's title and by the verb its summary uses.
+#[test]
+fn a_method_is_found_by_its_docs_title_and_its_summary_s_verb() {
+    let code = std::fs::read_to_string(repo_root().join("generated/src/api.rs")).expect("generated/src/api.rs");
+    let file = syn::parse_file(&code).expect("generated code parses");
+    let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        for member in &block.items {
+            let syn::ImplItem::Fn(method) = member else { continue };
+            for attr in method.attrs.iter().filter(|attr| attr.path().is_ident("doc")) {
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("alias") {
+                        let alias: syn::LitStr = meta.value()?.parse()?;
+                        aliases.entry(method.sig.ident.to_string()).or_default().push(alias.value());
+                    }
+                    Ok(())
+                });
+            }
+        }
+    }
+    let of = |method: &str| aliases.get(method).cloned().unwrap_or_default();
+    check("aliases", "create_secret", of("create_secret"), vec!["Upsert a secret".into(), "upsert_secret".into()]);
+    check(
+        "aliases",
+        "create_team_secret",
+        of("create_team_secret"),
+        vec!["Upsert a team secret".into(), "upsert_team_secret".into()],
+    );
+    check(
+        "aliases",
+        "create_training_project",
+        of("create_training_project"),
+        vec!["Upserts a training project".into(), "upsert_training_project".into()],
+    );
+    check("aliases", "get_model", of("get_model"), vec!["By ID".to_string()]);
+    let titled = aliases
+        .values()
+        .filter(|names| names.iter().any(|name| name.contains(' ') || name.starts_with(char::is_uppercase)))
+        .count();
+    assert!(titled >= 50, "only {titled} methods carry their docs title as an alias");
+}
+
 #[test]
 fn every_generated_file_says_how_it_is_made() {
     for (path, text) in &run().files {

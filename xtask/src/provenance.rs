@@ -16,12 +16,14 @@ pub struct Provenance {
     names: BTreeMap<String, String>,
     /// The page for what no declaration covers (the document's `servers`, say).
     fallback: String,
+    /// A page → its `# title`, as the docs' navigation names its operation.
+    titles: BTreeMap<String, String>,
 }
 
 impl Provenance {
     /// Everything declared by one page (a test's document, say).
     pub fn one_page(page: &str) -> Provenance {
-        Provenance { declared: BTreeMap::new(), names: BTreeMap::new(), fallback: page.to_string() }
+        Provenance { fallback: page.to_string(), ..Provenance::default() }
     }
 
     /// Nothing recorded yet; what no declaration covers is `fallback`'s.
@@ -36,6 +38,16 @@ impl Provenance {
             self.names.entry(name.to_string()).or_insert_with(|| pointer.clone());
         }
         self.declared.entry(pointer).or_insert_with(|| page.to_string());
+    }
+
+    /// `page` is titled `title` in the docs.
+    pub fn record_title(&mut self, page: &str, title: &str) {
+        self.titles.insert(page.to_string(), title.to_string());
+    }
+
+    /// The title of the page that declared what `pointer` names, if it has one.
+    pub fn title_of(&self, pointer: &str) -> Option<&str> {
+        self.titles.get(self.page_of(pointer)).map(String::as_str)
     }
 
     /// The page that declared what `pointer` names: the deepest recorded pointer above it.

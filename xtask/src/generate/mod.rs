@@ -4,6 +4,7 @@
 //! code reads, the manifest, README, licenses and example. Every file opens with a header
 //! naming the command that regenerates it.
 
+mod aliases;
 mod builder_modules;
 mod builders;
 mod contract;
@@ -260,6 +261,9 @@ fn client(
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
     let renames = rewrite::client(&mut api, enums, &shapes.unions, &shapes.paginated, &shapes.logs, &shapes.groups)
         .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
+    if aliases::add(&mut api.items, model, provenance) == 0 {
+        return Err(Error::new("xtask/src/generate/aliases.rs", "no `Client` method is an operation of the model"));
+    }
     api.items.extend(parse(tables::tables(model, provenance)?)?.items);
     let ended: Vec<&str> = shapes.logs.values().filter_map(|logs| Some(logs.ends_with.as_ref()?.0.as_str())).collect();
     if let Some(waiters) = waiters::waiters(&shapes.reads, &ended) {

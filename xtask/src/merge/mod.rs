@@ -69,6 +69,9 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
         }
         let at = format!("/paths/{}/{}", escape(&op.path), op.method);
         provenance.record(at, &op.page, Some(&endpoint.name));
+        if let Some(title) = &op.title {
+            provenance.record_title(&op.page, title);
+        }
     }
     reconcile_path_parameters(&mut paths, &unique, &mut drift);
     let mut reconciliations = drift.finish(&mut errors);

@@ -27,6 +27,9 @@ pub struct Operation {
     /// The page it came from; not part of the operation's content.
     #[serde(skip)]
     pub page: String,
+    /// The page's `# title`, as the docs' navigation names the operation; not part of its content.
+    #[serde(skip)]
+    pub title: Option<String>,
     pub method: String,
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,6 +105,25 @@ pub fn normalize(page: &Page, block: &Block<'_>) -> Result<Operation, Errors> {
         .error("the block is not an OpenAPI document: it has neither `openapi:` nor Mintlify's `paths: {path, method}`")
         .at(Some((block.fence_line + 1, 1)))
         .into())
+}
+
+/// The page's `# title` and the `> description` under it: the legacy form's summary and description.
+pub(super) fn heading(markdown: &str) -> (Option<String>, Option<String>) {
+    let mut lines = markdown.lines().map(str::trim_end);
+    let title = lines
+        .by_ref()
+        .find(|l| l.starts_with("# ") && !l.starts_with("# Source:"))
+        .map(|l| l[2..].trim().to_string());
+    let mut description = Vec::new();
+    for line in lines {
+        match line.strip_prefix('>') {
+            Some(quoted) => description.push(quoted.trim()),
+            None if line.is_empty() && description.is_empty() => continue,
+            None => break,
+        }
+    }
+    let description = (!description.is_empty()).then(|| description.join(" "));
+    (title, description)
 }
 
 fn parse_yaml(page: &Page, block: &Block<'_>) -> Result<Value, Error> {

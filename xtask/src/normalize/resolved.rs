@@ -39,9 +39,10 @@ impl Ctx<'_> {
         let parameters = self.legacy_parameters(request)?;
         let request_body = self.legacy_body(request, &mut rebuilt)?;
         let responses = self.legacy_responses(p, &mut rebuilt)?;
-        let (summary, description) = heading(&self.page.text[..self.block.offset]);
+        let (summary, description) = super::heading(&self.page.text[..self.block.offset]);
         let op = Operation {
             page: self.page.path.clone(),
+            title: summary.clone(),
             method,
             path: path.to_string(),
             summary,
@@ -279,25 +280,6 @@ impl Ctx<'_> {
         let schema = if schemas.len() == 1 { schemas.remove(0) } else { json!({ "anyOf": schemas }) };
         Ok((schema, required))
     }
-}
-
-/// The page's `# title` and the `> description` under it: the legacy form's summary and description.
-fn heading(markdown: &str) -> (Option<String>, Option<String>) {
-    let mut lines = markdown.lines().map(str::trim_end);
-    let title = lines
-        .by_ref()
-        .find(|l| l.starts_with("# ") && !l.starts_with("# Source:"))
-        .map(|l| l[2..].trim().to_string());
-    let mut description = Vec::new();
-    for line in lines {
-        match line.strip_prefix('>') {
-            Some(quoted) => description.push(quoted.trim()),
-            None if line.is_empty() && description.is_empty() => continue,
-            None => break,
-        }
-    }
-    let description = (!description.is_empty()).then(|| description.join(" "));
-    (title, description)
 }
 
 fn unwrap_single_all_of(schema: &mut Value) {

@@ -35,6 +35,7 @@ impl Ctx<'_> {
             .unwrap_or_default();
         let op = Operation {
             page: self.page.path.clone(),
+            title: super::heading(&self.page.text[..self.block.offset]).0,
             method: method.to_string(),
             path: path.clone(),
             summary: text(op.get("summary")),

@@ -12,9 +12,8 @@ use docs::{client_doc, document, link_bare_urls, mock_doc, replace_in_docs};
 use mocks::{answer_and_expect, match_each_array_item, match_path_arguments_exactly};
 pub(crate) use open_enums::Renames;
 use open_enums::{give_way_to_open_enums, open_discriminated_unions, open_enum, rename, tolerate_unknown_fields};
-use plumbing::{
-    hide_progenitor_hooks, hide_unchecked_constructors, is_client_impl, name_what_is_missing, strip_ignored_examples,
-};
+pub(super) use plumbing::is_client_impl;
+use plumbing::{hide_progenitor_hooks, hide_unchecked_constructors, name_what_is_missing, strip_ignored_examples};
 use sections::split_by_section;
 
 mod docs;

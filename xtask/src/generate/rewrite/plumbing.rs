@@ -51,7 +51,7 @@ pub(super) fn hide_unchecked_constructors(block: &mut syn::ItemImpl) {
     }
 }
 
-pub(super) fn is_client_impl(block: &syn::ItemImpl) -> bool {
+pub(in crate::generate) fn is_client_impl(block: &syn::ItemImpl) -> bool {
     block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }
 
