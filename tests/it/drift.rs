@@ -403,3 +403,45 @@ fn a_send_decision_picks_the_spelling_a_respelled_value_sends() {
     let expected = format!("spec/drift-decisions.txt:1:1: no enum at `{nowhere}` spells a value several ways");
     assert!(unused.contains(&expected), "the error lacks {expected:?}:\n{unused}");
 }
+
+/// Where eras' bounds disagree so much that what every era accepts is narrower than any page
+/// meant (`max_scale_down_rate`: a rate in (1, 2], then a percentage in [1, 50]), a `keep` line
+/// chooses one page's bounds; without it the client sends the intersection.
+#[test]
+fn a_keep_decision_chooses_one_page_s_bounds_over_their_intersection() {
+    const AT: &str = "/components/schemas/UpdateAutoscalingSettingsV1/properties/max_scale_down_rate";
+    let settings = |rate: Value| json!({"type": "object", "properties": {"max_scale_down_rate": rate}});
+    let pages = vec![
+        page(
+            "july",
+            "UpdateAutoscalingSettingsV1",
+            &settings(json!({"type": "number", "exclusiveMinimum": 1, "maximum": 2})),
+            true,
+        ),
+        page(
+            "august",
+            "UpdateAutoscalingSettingsV1",
+            &settings(json!({"type": "integer", "minimum": 1, "maximum": 50})),
+            true,
+        ),
+    ];
+    let merge = |decisions: &str| {
+        let decisions = xtask::Decisions::parse("spec/drift-decisions.txt", decisions).expect("decisions parse");
+        let operations = xtask::normalize_pages(&pages).expect("pages normalize");
+        xtask::merge::merge(operations, &decisions).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let bounds = |merged: &xtask::merge::Merged| {
+        let rate = merged.document.pointer(AT).expect("the property").clone();
+        (rate.get("minimum").cloned(), rate.get("exclusiveMinimum").cloned(), rate.get("maximum").cloned())
+    };
+    let intersection = merge("");
+    check("no decision", "bounds", bounds(&intersection), (Some(json!(1)), Some(json!(1)), Some(json!(2))));
+    let decided_merge = merge(&format!("# today's API takes a percentage\nkeep spec/august.md at #{AT}\n"));
+    check("keep august", "bounds", bounds(&decided_merge), (Some(json!(1)), None, Some(json!(50))));
+    check(
+        "keep august",
+        "decided",
+        decided(&decided_merge.reconciliations),
+        vec![(AT.to_string(), "spec/august.md".to_string(), 2)],
+    );
+}

@@ -7,7 +7,11 @@
 //! keep spec/post-v1-gateway-groups.md at #/components/schemas/CreateGroupRequestV1/properties/hierarchy
 //! ```
 //!
-//! or, for an enum value the pages spell two ways (read both, send one), which spelling is sent:
+//! A `keep` line also settles bounds the merge narrowed to what every page accepts, where that is
+//! narrower than any page meant (a rate in (1, 2] that became a percentage in [1, 50]): the client
+//! then sends within that page's bounds.
+//!
+//! Or, for an enum value the pages spell two ways (read both, send one), which spelling is sent:
 //!
 //! ```text
 //! send QUEUE_ON_FULL at #/components/schemas/RequestBackpressurePolicyV1

@@ -211,7 +211,8 @@ impl<'a> Reconciler<'a> {
         }
     }
 
-    /// A reviewed decision at `at`: it must still answer a conflict there.
+    /// A reviewed decision at `at`: it must still answer a conflict there, or bounds the merge
+    /// narrowed to what every page accepts.
     fn decide(
         &mut self,
         at: &str,
@@ -221,21 +222,29 @@ impl<'a> Reconciler<'a> {
         self.visited.push(decision.line);
         let logged = self.log.len();
         let attempt = self.reconcile(at, declarations);
+        // Bounds narrowed to what every page accepts may be narrower than any page meant (a
+        // rate in (1, 2] became a percentage in [1, 50]): a decision may choose one page's.
+        let narrowed = self.log[logged..].iter().any(|r| matches!(r.outcome, Outcome::Tightest(_)));
         let conflict = match attempt {
-            Ok(value) => {
-                let message = format!("no conflict at `#{at}` any more: the pages' declarations reconcile");
+            Ok(value) if !narrowed => {
+                let message =
+                    format!("no conflict at `#{at}` any more: the pages' declarations reconcile, no bound narrowed");
                 let error = self.decisions.error(decision, message).with_hint("remove the line");
                 self.errors.push(error);
                 return Ok(value);
             }
-            Err(conflict) => conflict,
+            Ok(_) => None,
+            Err(conflict) => Some(conflict),
         };
         self.log.truncate(logged);
         let Some(kept) = declarations.iter().find(|d| d.page == decision.page) else {
             let pages: Vec<&str> = declarations.iter().map(|d| d.page).collect();
             let message = format!("{} does not declare `#{at}`; {} do", decision.page, pages.join(", "));
             self.errors.push(self.decisions.error(decision, message));
-            return Err(conflict);
+            return match conflict {
+                Some(conflict) => Err(conflict),
+                None => self.reconcile(at, declarations),
+            };
         };
         let sides = sides(&declarations.iter().map(|d| (d.page, Some(d.value))).collect::<Vec<_>>());
         let outcome = Outcome::Decided { page: decision.page.clone(), line: decision.line };
