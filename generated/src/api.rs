@@ -5984,7 +5984,9 @@ clients.*/
         pub max_replica: ::std::option::Option<i64>,
         /**Maximum percentage of replicas that can be removed per autoscaling window (1–50). E.g. 20 means at most 20% of replicas are removed per window.
 
-Not every docs page has this field: 6 older pages close `UpdateAutoscalingSettingsV1` to other fields, so a server of their era refuses a request that sets it.*/
+Not every docs page has this field: 6 older pages close `UpdateAutoscalingSettingsV1` to other fields, so a server of their era refuses a request that sets it.
+
+Bounds: at least 1, at most 50; the client refuses a value outside them before sending.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_scale_down_rate: ::std::option::Option<::std::num::NonZeroU64>,
         ///Minimum number of replicas
@@ -20129,7 +20131,7 @@ The server uses `20` when unset.*/
             fn try_from(
                 value: UpdateAutoscalingSettingsV1Builder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let built = Self {
                     autoscaling_window: value.autoscaling_window?,
                     concurrency_target: value.concurrency_target?,
                     max_replica: value.max_replica?,
@@ -20138,7 +20140,20 @@ The server uses `20` when unset.*/
                     scale_down_delay: value.scale_down_delay?,
                     target_in_flight_tokens: value.target_in_flight_tokens?,
                     target_utilization_percentage: value.target_utilization_percentage?,
-                })
+                };
+                crate::bounds::Bounds {
+                    minimum: Some(crate::bounds::Limit {
+                        value: 1f64,
+                        exclusive: false,
+                    }),
+                    maximum: Some(crate::bounds::Limit {
+                        value: 50f64,
+                        exclusive: false,
+                    }),
+                    ..crate::bounds::Bounds::NONE
+                }
+                    .check("max_scale_down_rate", &built.max_scale_down_rate)?;
+                Ok(built)
             }
         }
         impl ::std::convert::From<super::UpdateAutoscalingSettingsV1>
@@ -22714,17 +22729,31 @@ Arguments:
 - `model_id`
 - `deployment_id`
 - `component`: Only return logs from this component.
+
+Bounds: at most 256 characters; the client refuses a value outside them before sending.
 - `direction`: Sort order for logs
 - `end_epoch_millis`: Epoch milliseconds at which to stop fetching logs. Defaults to the current time.
 - `excludes`: Case-sensitive substrings; lines containing any of these are dropped.
+
+Bounds: at most 8 items; the client refuses a value outside them before sending.
 - `includes`: Case-sensitive substrings that must all appear in the log message.
+
+Bounds: at most 8 items; the client refuses a value outside them before sending.
 - `limit`: Limit of logs to fetch in a single request
+
+Bounds: at least 1, at most 1000; the client refuses a value outside them before sending.
 
 The server uses `500` when unset.
 - `min_level`: Minimum log severity to include. Omit to return all log lines, including lines that have no level. Any explicit value returns lines at or above that severity and drops lines without a level.
 - `replica`: Only return logs emitted by this replica (5-char short ID).
+
+Bounds: at most 256 characters; the client refuses a value outside them before sending.
 - `request_id`: Only return logs tagged with this inference request ID.
+
+Bounds: at most 256 characters; the client refuses a value outside them before sending.
 - `search_pattern`: RE2 regular expression matched against the log message. Prefer `includes` and `excludes` for plain substring matches.
+
+Bounds: at most 256 characters; the client refuses a value outside them before sending.
 - `start_epoch_millis`: Epoch milliseconds at which to start fetching logs. Defaults to 30 minutes before the end. The window from start to end must not exceed 7 days.*/
     #[doc(alias = "Gets the logs for a model deployment")]
     #[doc(alias = "get_deployment_logs")]
@@ -23128,6 +23157,8 @@ The server uses `false` when unset.
 - `cursor`: Opaque cursor returned by a previous page. Omit to fetch the first page.
 - `limit`: Maximum number of items to return.
 
+Bounds: at least 1, at most 1000; the client refuses a value outside them before sending.
+
 The server uses `100` when unset.*/
     #[doc(alias = "Lists Model APIs")]
     pub fn list_model_apis(&self) -> requests::ListModelApis<'_> {
@@ -23281,8 +23312,12 @@ Arguments:
 - `training_job_id`
 - `page_size`: Max files per page (default 1000).
 
+Bounds: at least 1; the client refuses a value outside them before sending.
+
 The server uses `1000` when unset.
 - `page_token`: Offset into the file list (default 0).
+
+Bounds: at least 0; the client refuses a value outside them before sending.
 
 The server uses `0` when unset.*/
     #[doc(alias = "Gets training job checkpoint files")]
@@ -23327,6 +23362,8 @@ Arguments:
 - `direction`: Sort order for logs
 - `end_epoch_millis`: Epoch milliseconds at which to stop fetching logs. Defaults to the current time.
 - `limit`: Limit of logs to fetch in a single request
+
+Bounds: at least 1, at most 1000; the client refuses a value outside them before sending.
 
 The server uses `500` when unset.
 - `min_level`: Minimum log severity to include. Omit to return all log lines, including lines that have no level. Any explicit value returns lines at or above that severity and drops lines without a level.
@@ -26149,6 +26186,19 @@ pub mod requests {
             let added_only = added_only.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                minimum: Some(crate::bounds::Limit {
+                    value: 1f64,
+                    exclusive: false,
+                }),
+                maximum: Some(crate::bounds::Limit {
+                    value: 1000f64,
+                    exclusive: false,
+                }),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("limit", &limit)
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/model_apis", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -29869,6 +29919,31 @@ pub mod requests {
             let request_id = request_id.map_err(Error::InvalidRequest)?;
             let search_pattern = search_pattern.map_err(Error::InvalidRequest)?;
             let start_epoch_millis = start_epoch_millis.map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                minimum: Some(crate::bounds::Limit {
+                    value: 1f64,
+                    exclusive: false,
+                }),
+                maximum: Some(crate::bounds::Limit {
+                    value: 1000f64,
+                    exclusive: false,
+                }),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("limit", &limit)
+                .map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                max_items: Some(8u64),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("includes", &includes)
+                .map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                max_items: Some(8u64),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("excludes", &excludes)
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/models/{}/deployments/{}/logs", client.baseurl, encode_path(&
                 model_id.to_string()), encode_path(& deployment_id.to_string()),
@@ -35119,6 +35194,24 @@ pub mod requests {
             let training_job_id = training_job_id.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let page_token = page_token.map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                minimum: Some(crate::bounds::Limit {
+                    value: 1f64,
+                    exclusive: false,
+                }),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("page_size", &page_size)
+                .map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                minimum: Some(crate::bounds::Limit {
+                    value: 0f64,
+                    exclusive: false,
+                }),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("page_token", &page_token)
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/training_projects/{}/jobs/{}/checkpoint_files", client.baseurl,
                 encode_path(& training_project_id.to_string()), encode_path(&
@@ -35700,6 +35793,19 @@ pub mod requests {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let min_level = min_level.map_err(Error::InvalidRequest)?;
             let start_epoch_millis = start_epoch_millis.map_err(Error::InvalidRequest)?;
+            crate::bounds::Bounds {
+                minimum: Some(crate::bounds::Limit {
+                    value: 1f64,
+                    exclusive: false,
+                }),
+                maximum: Some(crate::bounds::Limit {
+                    value: 1000f64,
+                    exclusive: false,
+                }),
+                ..crate::bounds::Bounds::NONE
+            }
+                .check("limit", &limit)
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/training_projects/{}/jobs/{}/logs", client.baseurl, encode_path(&
                 training_project_id.to_string()), encode_path(& training_job_id

@@ -37,7 +37,9 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
-    /// An argument failed the schema's checks before anything was sent.
+    /// An argument (or a body field) is missing, does not convert to its type, or is outside the
+    /// bounds the API reference gives it (a `limit` over 1000, a list of too many items): nothing
+    /// was sent. The message names the argument, and for a bound its value and the bound.
     #[non_exhaustive]
     InvalidRequest {
         /// The operation, as named in this crate (`get_development_deployment`).

@@ -4,9 +4,10 @@
 //! pages.
 //!
 //! Every operation is a method on [`Client`] that returns its request builder (in
-//! [`requests`]): set its arguments, then `.send().await`. Required arguments are checked at
-//! `send()`, before anything is sent: a missing one is an [`Error::InvalidRequest`] that names
-//! it and its setter. The result is a [`ResponseValue`] (which derefs to the typed body, and
+//! [`requests`]): set its arguments, then `.send().await`. Required arguments and documented
+//! bounds are checked at `send()`, before anything is sent: a missing argument, or one outside
+//! its bounds (each argument's and field's docs say them), is an [`Error::InvalidRequest`] that
+//! names it (and its setter, or its value and the bound). The result is a [`ResponseValue`] (which derefs to the typed body, and
 //! carries the status and headers) or an [`Error`] naming the operation, the HTTP status and
 //! what the server said; its cause, when it has one, is its
 //! [`source()`](std::error::Error::source), so `anyhow`'s `{:#}` prints each part once.
@@ -233,6 +234,7 @@
 #[cfg(feature = "mock")]
 mod answers;
 mod api;
+mod bounds;
 mod call;
 mod client;
 mod error;

@@ -192,6 +192,50 @@ async fn an_operation_timeout_bounds_every_attempt_and_wait_of_a_call() {
     assert!(matches!(&error, Error::Timeout { limit, .. } if *limit == Duration::from_millis(60)), "{error:?}");
 }
 
+/// The documented bounds every era accepts are kept at `send()`: an argument or a body field
+/// outside them is `InvalidRequest` naming it, its value and the bound, and nothing is sent.
+#[tokio::test]
+async fn a_value_outside_its_documented_bounds_is_refused_and_nothing_is_sent() {
+    use baseten_management::types::UpdateAutoscalingSettingsV1;
+    let server = Server::start(vec![Reply::json(200, SECRETS)]).await;
+    let client = client(&server, quick());
+    let logs = client.list_training_project_job_logs().training_project_id("p1").training_job_id("j1");
+    let error = logs.limit(5000).send().await.unwrap_err();
+    let Error::InvalidRequest { operation, message, .. } = &error else { panic!("{error:?}") };
+    check(
+        "limit 5000",
+        "operation, message",
+        (*operation, message.as_str()),
+        ("list_training_project_job_logs", "`limit` is 5000, more than its maximum 1000"),
+    );
+    let error = client.list_deployment_logs().model_id("m1").deployment_id("d1").includes(vec!["x".to_string(); 9]);
+    check(
+        "9 includes",
+        "message",
+        error.send().await.unwrap_err().to_string(),
+        "list_deployment_logs: nothing was sent: `includes` has 9 items, more than its maximum 8".to_string(),
+    );
+    let error = client
+        .update_deployment_autoscaling_settings()
+        .model_id("m1")
+        .deployment_id("d1")
+        .body_map(|settings| settings.max_scale_down_rate(80u64))
+        .send()
+        .await
+        .unwrap_err();
+    check(
+        "max_scale_down_rate 80",
+        "message",
+        error.to_string(),
+        "update_deployment_autoscaling_settings: nothing was sent: the body: `max_scale_down_rate` is 80, more than its \
+         maximum 50"
+            .to_string(),
+    );
+    let built = UpdateAutoscalingSettingsV1::builder().max_scale_down_rate(50u64);
+    assert!(UpdateAutoscalingSettingsV1::try_from(built).is_ok(), "50, at the bound, is inside");
+    check("out of bounds", "requests sent", server.requests().len(), 0);
+}
+
 #[tokio::test]
 async fn a_missing_required_argument_names_its_setter_and_nothing_is_sent() {
     let server = Server::start(vec![Reply::json(200, SECRETS)]).await;

@@ -3,6 +3,10 @@
 //! uses `20` when unset."). The client sends only what its caller set: a default in the docs is
 //! the server's business, and the server's may have moved since the docs were exported.
 //! Responses keep theirs: a field a server leaves out still reads as its documented default.
+//!
+//! The request side's bounds stay, and are said in the description too ("Bounds: at least 1,
+//! at most 1000; ..."): the client refuses a value outside them before sending, and its docs
+//! say so where a caller reads the field or argument.
 
 use serde_json::{Map, Value};
 
@@ -39,7 +43,21 @@ pub fn move_request_defaults(document: &mut OpenApi31) {
 }
 
 fn move_schema_defaults(schema: &mut Value) {
-    schema::walk_mut(schema, "", &mut |_, node| {
+    move_defaults(schema, true);
+}
+
+/// Moves the defaults of `schema` and says its bounds; the root's only when `root_bounds` (a
+/// parameter's are said in the parameter's description).
+fn move_defaults(schema: &mut Value, root_bounds: bool) {
+    schema::walk_mut(schema, "", &mut |at, node| {
+        // A union's member is documented through the union that holds it.
+        let member = at.rsplit('/').nth(1).is_some_and(|parent| parent == "anyOf" || parent == "oneOf");
+        if !member
+            && (root_bounds || !at.is_empty())
+            && let Some(map) = node.as_object_mut()
+        {
+            describe_bounds(map);
+        }
         if let Some(map) = node.as_object_mut()
             && let Some(default) = map.remove("default")
         {
@@ -60,10 +78,73 @@ fn move_schema_defaults(schema: &mut Value) {
 fn move_parameter_default(parameter: &mut Value) {
     let Some(schema) = parameter.get_mut("schema") else { return };
     let default = schema.as_object_mut().and_then(|s| s.remove("default"));
-    move_schema_defaults(schema);
-    if let (Some(default), Some(map)) = (default, parameter.as_object_mut()) {
+    let bounds = bounds_of(schema);
+    move_defaults(schema, false);
+    let Some(map) = parameter.as_object_mut() else { return };
+    if let Some(bounds) = bounds {
+        append(map, &bounds);
+    }
+    if let Some(default) = default {
         describe(map, &default);
-        *parameter = crate::normalize::canon_parameter(parameter);
+    }
+    *parameter = crate::normalize::canon_parameter(parameter);
+}
+
+/// Adds the bounds of the node (or of its one non-null union member) to its description.
+fn describe_bounds(map: &mut Map<String, Value>) {
+    if let Some(bounds) = bounds_of(&Value::Object(map.clone())) {
+        append(map, &bounds);
+    }
+}
+
+/// "Bounds: at least 1, at most 1000; …" for a schema's own bounds, or its one non-null
+/// union member's; `None` without any.
+fn bounds_of(schema: &Value) -> Option<String> {
+    let members = ["anyOf", "oneOf"].into_iter().filter_map(|key| schema.get(key)?.as_array()).flatten();
+    let not_null: Vec<&Value> = members.filter(|m| m.get("type").and_then(Value::as_str) != Some("null")).collect();
+    let schema = match not_null.as_slice() {
+        [only] if phrases(schema).is_empty() => *only,
+        _ => schema,
+    };
+    let phrases = phrases(schema);
+    (!phrases.is_empty())
+        .then(|| format!("Bounds: {}; the client refuses a value outside them before sending.", phrases.join(", ")))
+}
+
+fn phrases(schema: &Value) -> Vec<String> {
+    let number = |key: &str| schema.get(key).filter(|v| v.is_number()).map(Value::to_string);
+    let mut out = Vec::new();
+    let ranges = [
+        ("minimum", "at least {}"),
+        ("exclusiveMinimum", "more than {}"),
+        ("maximum", "at most {}"),
+        ("exclusiveMaximum", "less than {}"),
+        ("minLength", "at least {} characters"),
+        ("maxLength", "at most {} characters"),
+        ("minItems", "at least {} items"),
+        ("maxItems", "at most {} items"),
+    ];
+    for (key, phrase) in ranges {
+        if let Some(value) = number(key) {
+            out.push(phrase.replace("{}", &value));
+        }
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        out.push(format!("matching `{pattern}`"));
+    }
+    out
+}
+
+/// `sentence` after `map`'s description, a paragraph of its own.
+fn append(map: &mut Map<String, Value>, sentence: &str) {
+    match map.get_mut("description") {
+        Some(Value::String(text)) if !text.trim().is_empty() => {
+            text.push_str("\n\n");
+            text.push_str(sentence);
+        }
+        _ => {
+            map.insert("description".into(), Value::String(sentence.to_string()));
+        }
     }
 }
 
@@ -82,14 +163,5 @@ fn describe(map: &mut Map<String, Value>, default: &Value) {
         Value::String(text) => text.clone(),
         other => other.to_string(),
     };
-    let sentence = format!("The server uses `{shown}` when unset.");
-    match map.get_mut("description") {
-        Some(Value::String(text)) if !text.trim().is_empty() => {
-            text.push_str("\n\n");
-            text.push_str(&sentence);
-        }
-        _ => {
-            map.insert("description".into(), Value::String(sentence));
-        }
-    }
+    append(map, &format!("The server uses `{shown}` when unset."));
 }

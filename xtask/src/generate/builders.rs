@@ -9,6 +9,9 @@ use syn::parse::Parser;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
+use std::collections::BTreeMap;
+
+use super::bounds::{Bounded, Check, is_checkable};
 use super::trees::{argument_of, last_ident};
 
 /// The methods some builders gain, by operation id: a paginated list's `.stream()`, a logs
@@ -20,15 +23,19 @@ const CALL_OPTIONS: &[&str] = &["attempt_timeout", "operation_timeout", "retry",
 
 /// Rewrites every builder in `module`; gives how many `send` methods it wrapped. An error when a
 /// builder lacks a shape this relies on, so a progenitor upgrade cannot silently skip a step.
-/// `streams` holds, by operation id, the methods their builders gain.
-pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Added) -> Result<usize, String> {
+/// `streams` holds, by operation id, the methods their builders gain; `bounded` the arguments
+/// `send` checks.
+pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Added, bounded: &Bounded) -> Result<usize, String> {
     let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
+    let fields = field_types(items);
+    let none = BTreeMap::new();
     let mut builders = Vec::new();
     for item in items.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         if block.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) {
             let name = last_ident(&block.self_ty).ok_or("a builder impl for a type that is not a path")?.to_string();
-            rewrite_impl(block, &name, streams)?;
+            let extras = Extras { streams, bounded, fields: fields.get(&name).unwrap_or(&none) };
+            rewrite_impl(block, &name, &extras)?;
             builders.push(name);
         }
     }
@@ -45,8 +52,30 @@ pub(super) fn rewrite(module: &mut syn::ItemMod, streams: &Added) -> Result<usiz
     Ok(builders.len())
 }
 
+/// What one builder gains besides the options: its operation's methods and argument checks.
+struct Extras<'a> {
+    streams: &'a Added,
+    bounded: &'a Bounded,
+    /// The builder's fields: each argument and the type `send` unpacks it to.
+    fields: &'a BTreeMap<String, syn::Type>,
+}
+
+/// Each builder struct's fields and the types in their `Result`s, by builder name.
+fn field_types(items: &[syn::Item]) -> BTreeMap<String, BTreeMap<String, syn::Type>> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        let syn::Item::Struct(builder) = item else { continue };
+        let fields = builder
+            .fields
+            .iter()
+            .filter_map(|field| Some((field.ident.as_ref()?.to_string(), argument_of(&field.ty, "Result")?.clone())));
+        out.insert(builder.ident.to_string(), fields.collect());
+    }
+    out
+}
+
 /// One builder's impl block: the options in `new` and `send_raw`, the setters, the new `send`.
-fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Added) -> Result<(), String> {
+fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, extras: &Extras<'_>) -> Result<(), String> {
     let setters: Vec<String> = block
         .items
         .iter()
@@ -67,7 +96,10 @@ fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Added) -> Resul
         match method.sig.ident.to_string().as_str() {
             "new" => initialize_options(method, name)?,
             "send" => {
-                for extra in operation_id(&method.block).and_then(|id| streams.get(&id)).into_iter().flatten() {
+                let operation = operation_id(&method.block);
+                let checks = operation.as_ref().and_then(|id| extras.bounded.arguments.get(id));
+                check_arguments(method, checks.map_or(&[][..], Vec::as_slice), extras.fields, name)?;
+                for extra in operation.and_then(|id| extras.streams.get(&id)).into_iter().flatten() {
                     let syn::ImplItem::Fn(extra_fn) = extra else { continue };
                     let extra_name = extra_fn.sig.ident.to_string();
                     if setters.contains(&extra_name) {
@@ -84,6 +116,34 @@ fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, streams: &Added) -> Resul
     }
     block.items.extend(added);
     block.items.extend(setters_for_call_options());
+    Ok(())
+}
+
+/// Inserts the checks of the bounded arguments into progenitor's `send`, once it has unpacked
+/// them and before it builds the URL: an argument outside its bounds is `InvalidRequest`, and
+/// nothing is sent. An argument of a type that checks itself (a typify newtype) is left to it.
+fn check_arguments(
+    send: &mut syn::ImplItemFn,
+    checks: &[Check],
+    fields: &BTreeMap<String, syn::Type>,
+    name: &str,
+) -> Result<(), String> {
+    let mut statements: Vec<syn::Stmt> = Vec::new();
+    for Check { name: argument, bounds } in checks {
+        let ty = fields.get(argument).ok_or_else(|| format!("{name} has no argument `{argument}` to check"))?;
+        if is_checkable(ty) {
+            let ident = format_ident!("{argument}");
+            statements.push(syn::parse_quote!(#bounds.check(#argument, &#ident).map_err(Error::InvalidRequest)?;));
+        }
+    }
+    if statements.is_empty() {
+        return Ok(());
+    }
+    let url = send.block.stmts.iter().position(
+        |statement| matches!(statement, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url")),
+    );
+    let at = url.ok_or_else(|| format!("{name}::send has no `let url = ..`: progenitor's shape changed"))?;
+    send.block.stmts.splice(at..at, statements);
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! naming the command that regenerates it.
 
 mod aliases;
+mod bounds;
 mod builder_modules;
 mod builders;
 mod contract;
@@ -50,6 +51,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("src/client.rs", "client.rs", include_str!("../../templates/client.rs")),
     ("src/error.rs", "error.rs", include_str!("../../templates/error.rs")),
     ("src/retry.rs", "retry.rs", include_str!("../../templates/retry.rs")),
+    ("src/bounds.rs", "bounds.rs", include_str!("../../templates/bounds.rs")),
     ("src/open_enum.rs", "open_enum.rs", include_str!("../../templates/open_enum.rs")),
     ("src/tls.rs", "tls.rs", include_str!("../../templates/tls.rs")),
     ("src/wait.rs", "wait.rs", include_str!("../../templates/wait.rs")),
@@ -259,8 +261,10 @@ fn client(
     provenance: &Provenance,
 ) -> Result<(syn::File, rewrite::Renames), Error> {
     let mut api = parse(progenitor::run(spec, enums, progenitor::Output::Client, provenance)?)?;
-    let renames = rewrite::client(&mut api, enums, &shapes.unions, &shapes.paginated, &shapes.logs, &shapes.groups)
-        .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
+    let bounded = bounds::found(model);
+    let renames =
+        rewrite::client(&mut api, enums, &shapes.unions, &shapes.paginated, &shapes.logs, &shapes.groups, &bounded)
+            .map_err(|e| Error::new("xtask/src/generate/rewrite/mod.rs", e))?;
     if aliases::add(&mut api.items, model, provenance) == 0 {
         return Err(Error::new("xtask/src/generate/aliases.rs", "no `Client` method is an operation of the model"));
     }

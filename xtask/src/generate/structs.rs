@@ -2,12 +2,21 @@
 //! without breaking a caller: `#[non_exhaustive]` (built through their builders, never as
 //! literals), and builders in which a nullable field starts as `None` instead of an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::trees::{argument_of, last_ident};
+use super::bounds::{Check, is_checkable};
+use super::trees::{argument_of, last_ident, serde_rename};
 
-/// Rewrites the items of the `types` module: its structs and its `builder` module.
-pub(super) fn rewrite(items: &mut [syn::Item]) -> Result<(), String> {
+/// A struct's field: its Rust name and type.
+struct Declared {
+    ident: syn::Ident,
+    ty: syn::Type,
+}
+
+/// Rewrites the items of the `types` module: its structs and its `builder` module. `fields`
+/// holds, by type name, the bounded fields a builder checks when it builds.
+pub(super) fn rewrite(items: &mut [syn::Item], fields: &BTreeMap<String, Vec<Check>>) -> Result<(), String> {
+    let declared = declared_fields(items);
     let mut builders = None;
     for item in items.iter_mut() {
         match item {
@@ -32,6 +41,7 @@ pub(super) fn rewrite(items: &mut [syn::Item]) -> Result<(), String> {
     if setters == 0 {
         return Err("typify's builders have no setter `value.try_into().map_err(|e| format!(..))` to shorten".into());
     }
+    check_fields_when_built(builders, &declared, fields)?;
     if super::setters::rewrite(builders)? == 0 {
         return Err("typify's builders have no setter of an optional field (`T: TryInto<Option<_>>`) to rewrite".into());
     }
@@ -143,4 +153,61 @@ impl syn::visit_mut::VisitMut for StartEmpty<'_> {
             value.expr = syn::parse_quote!(Ok(None));
         }
     }
+}
+
+/// Each struct's fields by JSON name, by struct name.
+fn declared_fields(items: &[syn::Item]) -> BTreeMap<String, BTreeMap<String, Declared>> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        let syn::Item::Struct(declared) = item else { continue };
+        let fields = declared.fields.iter().filter_map(|field| {
+            let ident = field.ident.clone()?;
+            let property = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
+            Some((property, Declared { ident, ty: field.ty.clone() }))
+        });
+        out.insert(declared.ident.to_string(), fields.collect());
+    }
+    out
+}
+
+/// In `impl TryFrom<XBuilder> for X`, the built value's bounded fields are checked before it is
+/// given: a body outside its documented bounds is refused at `send()`, naming the field. A field
+/// of a type that checks itself (a typify newtype) is left to it.
+fn check_fields_when_built(
+    builders: &mut [syn::Item],
+    declared: &BTreeMap<String, BTreeMap<String, Declared>>,
+    bounded: &BTreeMap<String, Vec<Check>>,
+) -> Result<(), String> {
+    for item in builders.iter_mut() {
+        let syn::Item::Impl(block) = item else { continue };
+        let is_try_from = block
+            .trait_
+            .as_ref()
+            .is_some_and(|(.., path, _)| path.segments.last().is_some_and(|s| s.ident == "TryFrom"));
+        let Some(name) = last_ident(&block.self_ty).map(ToString::to_string).filter(|_| is_try_from) else { continue };
+        let Some(checks) = bounded.get(&name) else { continue };
+        let mut statements: Vec<syn::Stmt> = Vec::new();
+        for Check { name: property, bounds } in checks {
+            let field = declared.get(&name).and_then(|fields| fields.get(property));
+            let Declared { ident, ty } =
+                field.ok_or_else(|| format!("{name} has no field for `{property}` to check"))?;
+            if is_checkable(ty) {
+                statements.push(syn::parse_quote!(#bounds.check(#property, &built.#ident)?;));
+            }
+        }
+        let Some(syn::ImplItem::Fn(try_from)) = block.items.iter_mut().find(|m| matches!(m, syn::ImplItem::Fn(_)))
+        else {
+            return Err(format!("typify's `TryFrom` for {name} has no function"));
+        };
+        let [syn::Stmt::Expr(syn::Expr::Call(ok), None)] = try_from.block.stmts.as_slice() else {
+            return Err(format!("typify's `TryFrom` for {name} is not one `Ok(Self {{ .. }})`"));
+        };
+        let built = ok.args.first().ok_or_else(|| format!("typify's `TryFrom` for {name} gives `Ok()`"))?.clone();
+        try_from.block = syn::parse_quote!({
+            let built = #built;
+            #(#statements)*
+            Ok(built)
+        });
+    }
+    Ok(())
 }

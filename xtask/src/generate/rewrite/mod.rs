@@ -32,6 +32,7 @@ pub(crate) fn client(
     paginated: &BTreeMap<String, Paginated>,
     logs: &BTreeMap<String, crate::generate::logs::Logs>,
     groups: &[crate::sections::Group],
+    bounded: &super::bounds::Bounded,
 ) -> Result<Renames, String> {
     let types = super::trees::module(&file.items, "types").ok_or("progenitor's output has no `types` module")?;
     let renames = give_way_to_open_enums(types, enums);
@@ -54,13 +55,13 @@ pub(crate) fn client(
     for item in &mut file.items {
         match item {
             syn::Item::Mod(module) if module.ident == "builder" => {
-                sends += super::builders::rewrite(module, &streams)?;
+                sends += super::builders::rewrite(module, &streams, bounded)?;
             }
             syn::Item::Mod(module) if module.ident == "types" => {
                 let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;
                 tolerate_unknown_fields(items);
                 open_discriminated_unions(items, unions)?;
-                super::structs::rewrite(items)?;
+                super::structs::rewrite(items, &bounded.fields)?;
                 items.extend(enums.iter().flat_map(open_enum));
             }
             syn::Item::Impl(block) if is_client_impl(block) => {
