@@ -50,6 +50,31 @@ impl Expect for httpmock::When {
     }
 }
 
+/// A value of a type built from the API reference's own examples (a field's documented example,
+/// else its default; a required field without either gets a placeholder of its type; an
+/// optional one without an example is left unset), for a test's fixture: take it and change
+/// only what the test is about.
+///
+/// ```
+/// use baseten_management::mock::Example;
+/// use baseten_management::types::TrainingJobV1;
+///
+/// let mut job = TrainingJobV1::example();
+/// job.current_status = "RUNNING".to_string();
+/// ```
+///
+/// Every type whose required fields can be built has one; the crate's tests check that each
+/// decodes, as the client would read it.
+pub trait Example: Sized {
+    /// The example value.
+    fn example() -> Self;
+}
+
+/// The example `json` as `T`; the generated tests decode every example, so this does not fail.
+pub(crate) fn from_example<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("a documented example does not decode: {e}: {json}"))
+}
+
 /// Mocks that answer in turn: the first whose `When` went through [`Sequence::step`] answers the
 /// first matching request, the second the next one, and so on, each once. A mock made without a
 /// step, after them, answers whatever comes later.

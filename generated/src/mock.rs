@@ -8,14 +8,15 @@ calls Baseten.
 `then` answers with the documented type (`then.ok(&value)`) or, through [`Answer`], as Baseten
 fails: `then.error(404, "...")`, `then.rate_limited(retry_after)`. A [`Sequence`] makes mocks
 answer in turn (a 429, then a 200), and [`client_builder`] gives a client for the mock server
-whose retries do not sit out a mocked `retry_after`. `httpmock` itself is re-exported, so a test
-needs no dependency of its own on it.
+whose retries do not sit out a mocked `retry_after`. Every type has an [`Example`], built from the
+API reference's own examples: a fixture is `DeploymentV1::example()` with the fields the test is
+about changed. `httpmock` itself is re-exported, so a test needs no dependency of its own on it.
 
 ```
 use std::time::Duration;
 
-use baseten_management::mock::{self, Answer, MockServer, MockServerExt, Sequence};
-use baseten_management::types::ModelsV1;
+use baseten_management::mock::{self, Answer, Example, MockServer, MockServerExt, Sequence};
+use baseten_management::types::{DeploymentStatusV1, DeploymentV1, ModelsV1};
 use baseten_management::StatusCode;
 
 # #[tokio::main(flavor = "current_thread")]
@@ -32,8 +33,19 @@ let error = client.get_development_deployment().model_id("gone").send().await.un
 assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
 assert!(error.to_string().contains("Model gone not found"));
 
+// A fixture from the API reference's examples, changed where the test cares.
+let mut deployment = DeploymentV1::example();
+deployment.status = DeploymentStatusV1::Active;
+server.get_development_deployment(|when, then| {
+    when.model_id("m1");
+    then.ok(&deployment);
+});
+let got = client.get_development_deployment().model_id("m1").send().await?;
+assert_eq!(got.status, DeploymentStatusV1::Active);
+
 // Rate limited once, then the list: the client retries after `retry_after` (capped in tests).
-let models: ModelsV1 = serde_json::from_value(serde_json::json!({ "models": [] }))?;
+let mut models = ModelsV1::example();
+models.models.clear();
 let sequence = Sequence::new();
 server.list_models(|when, then| {
     sequence.step(when);
@@ -51,7 +63,9 @@ assert_eq!(sequence.answered(), 2);
 ```
 */
 pub use ::httpmock::{self, MockServer};
-pub use crate::answers::{Answer, Expect, MOCK_WAIT_CAP, Sequence, client_builder};
+pub use crate::answers::{
+    Answer, Example, Expect, MOCK_WAIT_CAP, Sequence, client_builder,
+};
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -8527,5 +8541,1118 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::StopTrainingProjectJobThen::new(then),
             )
         })
+    }
+}
+impl crate::answers::Example for crate::types::ApiKeyCategory {
+    fn example() -> Self {
+        crate::answers::from_example(r#""PERSONAL""#)
+    }
+}
+impl crate::answers::Example for crate::types::ApiKeyInfoV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"prefix":"prefix","name":"my-api-key","type":"PERSONAL","model_ids":["aaaaaaaa"]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ApiKeyTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"prefix":"prefix"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ApiKeyV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"api_key":"api_key"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ApiKeysV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"keys":[{"prefix":"prefix","name":"my-api-key","type":"PERSONAL","model_ids":["aaaaaaaa"]}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::AwsCredentialsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"aws_access_key_id":"aws_access_key_id","aws_secret_access_key":"aws_secret_access_key","aws_session_token":"aws_session_token"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ActivateResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::AuthCodeV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"session_id":"session_id","replica_id":"replica_id","auth_code":"auth_code","auth_url":"auth_url"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::AutoscalingSettingsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::AwsIamDockerAuthV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"access_key_secret_ref":{"name":"hf_token"},"secret_access_key_secret_ref":{"name":"hf_token"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::AwsOidcDockerAuthV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"role_arn":"role_arn","region":"region"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::BasetenLatestCheckpointConfig {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::BasetenNamedCheckpointConfig {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"checkpoint_name":"checkpoint_name"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::BillableResourceV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","kind":"MODEL_DEPLOYMENT","is_deleted":false}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CancelPromotionResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"status":"CANCELED","message":"message"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::CancelPromotionStatusV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""CANCELED""#)
+    }
+}
+impl crate::answers::Example for crate::types::ChainDeploymentTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","deleted":false,"chain_id":"chain_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainDeploymentV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainDeploymentsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"deployments":[{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainEnvironmentV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"name","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}],"current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainMetadataV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"chain_id":"chain_id","chain_deployment_id":"chain_deployment_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"id":"id","deleted":false}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ChainV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"team_name":"team_name"}"#,
+        )
+    }
+}
+impl crate::answers::Example
+for crate::types::ChainletEnvironmentAutoscalingSettingsUpdateV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"chainlet_name":"HelloWorld","autoscaling_settings":{"autoscaling_window":800,"concurrency_target":3,"max_replica":2,"min_replica":1,"scale_down_delay":60,"target_in_flight_tokens":null,"target_utilization_percentage":null}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainletEnvironmentInstanceTypeUpdateV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"chainlet_name":"HelloWorld","instance_type_id":"1x4"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainletEnvironmentSettingsRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"chainlet_name":"HelloWorld","autoscaling_settings":{"autoscaling_window":60,"concurrency_target":1,"max_replica":1,"min_replica":0,"scale_down_delay":900,"target_in_flight_tokens":null,"target_utilization_percentage":70},"instance_type_id":"1x4"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainletEnvironmentSettingsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainletV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"chains":[{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"team_name":"team_name"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CheckpointFile {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"url":"url","relative_file_name":"relative_file_name","node_rank":0,"size_bytes":0,"last_modified":"last_modified"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CheckpointSyncStatus {
+    fn example() -> Self {
+        crate::answers::from_example(r#""SYNCING""#)
+    }
+}
+impl crate::answers::Example for crate::types::CreateApiKeyRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"my-api-key","type":"PERSONAL","model_ids":["aaaaaaaa"]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateChainEnvironmentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"staging","promotion_settings":{"ramp_up_duration_seconds":600,"ramp_up_while_promoting":true,"redeploy_on_promotion":true,"rolling_deploy":null,"rolling_deploy_config":null},"chainlet_settings":[{"autoscaling_settings":{"autoscaling_window":800,"concurrency_target":4,"max_replica":3,"min_replica":2,"scale_down_delay":63,"target_in_flight_tokens":null,"target_utilization_percentage":null},"chainlet_name":"HelloWorld","instance_type_id":"2x8"},{"autoscaling_settings":{"autoscaling_window":null,"concurrency_target":null,"max_replica":3,"min_replica":3,"scale_down_delay":null,"target_in_flight_tokens":null,"target_utilization_percentage":null},"chainlet_name":"RandInt","instance_type_id":"A10Gx8x32"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateEnvironmentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"staging","autoscaling_settings":{"autoscaling_window":800,"concurrency_target":3,"max_replica":2,"min_replica":1,"scale_down_delay":60,"target_in_flight_tokens":null,"target_utilization_percentage":null},"promotion_settings":{"ramp_up_duration_seconds":600,"ramp_up_while_promoting":true,"redeploy_on_promotion":true,"rolling_deploy":true,"rolling_deploy_config":null}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateJobWeightConfigV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"source":"hf://meta-llama/Llama-3-8B@main","mount_location":"/app/models/base","allow_patterns":["*.safetensors","config.json"],"ignore_patterns":["*.bin","*.h5"],"auth_secret_name":"hf_token","auth":{"auth_method":"CUSTOM_SECRET","auth_secret_name":"hf_token"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateModelDeploymentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"source":{"deployment":{"config":{}}}}"#)
+    }
+}
+impl crate::answers::Example for crate::types::CreateModelRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"source":{"lab_display_name":"lab_display_name","user_defined_listing_id":"user_defined_listing_id"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobAcceleratorV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"accelerator":"H100","count":2}"#)
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobCacheConfig {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"enable_legacy_hf_mount":true,"enabled":true,"require_cache_affinity":true,"mount_base_path":"/workspace/.cache"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobCheckpointingConfig {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"enabled":true,"checkpoint_path":"/mnt/ckpts","volume_size_gib":10}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobComputeV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"node_count":1,"cpu_count":1,"memory":"2Gi","accelerator":{"accelerator":"H100","count":2},"availability_model":"spot"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobImageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"base_image":"hello-world"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_job":{"image":{"base_image":"hello-world","docker_auth":null},"compute":{"accelerator":{"accelerator":"H100","count":2},"availability_model":"spot","cpu_count":1,"memory":"2Gi","node_count":1},"runtime":{"artifacts":[],"cache_config":null,"checkpointing_config":{"checkpoint_path":null,"enabled":false,"volume_size_gib":null},"enable_cache":null,"environment_variables":{"API_KEY":"your_api_key_here","PATH":"/usr/bin"},"load_checkpoint_config":null,"start_commands":["python main.py"]},"name":"gpt-oss-job","weights":[{"allow_patterns":null,"auth":null,"auth_secret_name":null,"ignore_patterns":null,"mount_location":"/app/models/base","source":"hf://meta-llama/Llama-3-8B@main"}],"enable_baseten_workdir":false,"priority":0}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobRuntimeV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"start_commands":["python main.py"],"environment_variables":{"API_KEY":"your_api_key_here","PATH":"/usr/bin"},"enable_cache":true,"cache_config":{"enable_legacy_hf_mount":true,"enabled":true,"mount_base_path":"/root/.cache","require_cache_affinity":true},"checkpointing_config":{"checkpoint_path":"/mnt/ckpts","enabled":true,"volume_size_gib":null}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobS3Artifact {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"s3_bucket":"my-s3-bucket","s3_key":"my-s3-key"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreateTrainingJobV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"image":{"base_image":"hello-world","docker_auth":null},"compute":{"accelerator":{"accelerator":"H100","count":2},"availability_model":"spot","cpu_count":1,"memory":"2Gi","node_count":1},"runtime":{"artifacts":[],"cache_config":null,"checkpointing_config":{"checkpoint_path":null,"enabled":false,"volume_size_gib":null},"enable_cache":null,"environment_variables":{"API_KEY":"your_api_key_here","PATH":"/usr/bin"},"load_checkpoint_config":null,"start_commands":["python main.py"]},"name":"gpt-oss-job","weights":[{"allow_patterns":null,"auth":null,"auth_secret_name":null,"ignore_patterns":null,"mount_location":"/app/models/base","source":"hf://meta-llama/Llama-3-8B@main"}],"enable_baseten_workdir":false,"priority":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::CreatedModelDeploymentV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"model":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"production_deployment_id":"production_deployment_id","development_deployment_id":"development_deployment_id","instance_type_name":"instance_type_name","team_name":"team_name"},"deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DailyDedicatedUsageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"date":"2026-01-01","subtotal":0.0,"compute_cost":0.0,"surcharge_cost":0.0,"minutes":0,"inference_requests":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DailyModelApiUsageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"date":"2026-01-01","subtotal":0.0,"input_tokens":0,"output_tokens":0,"cached_input_tokens":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DailyTrainingUsageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"date":"2026-01-01","subtotal":0.0,"minutes":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DeactivateResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::DedicatedItemV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"billable_resource":{"id":"id","kind":"MODEL_DEPLOYMENT","is_deleted":false},"subtotal":0.0,"compute_cost":0.0,"surcharge_cost":0.0,"minutes":0,"inference_requests":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DedicatedUsageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"subtotal":0.0,"credits_used":0.0,"total":0.0,"minutes":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentArchivePayloadV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"config":{}}"#)
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentArchiveSourceV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"deployment":{"config":{}}}"#)
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentConfigOutputFormat {
+    fn example() -> Self {
+        crate::answers::from_example(r#""raw""#)
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentConfigResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentStatusV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""BUILDING""#)
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","deleted":false,"model_id":"model_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DeploymentsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"deployments":[{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DockerAuthType {
+    fn example() -> Self {
+        crate::answers::from_example(r#""GCP_SERVICE_ACCOUNT_JSON""#)
+    }
+}
+impl crate::answers::Example for crate::types::DockerAuthV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"registry":"registry","auth_method":"GCP_SERVICE_ACCOUNT_JSON"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::DownloadDeploymentResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"download_url":"download_url"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::DownloadTrainingJobResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"artifact_presigned_urls":["artifact_presigned_urls"]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::EnvironmentV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"name","created_at":"2026-01-01T00:00:00Z","model_id":"model_id","current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"},"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::EnvironmentsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"environments":[{"name":"name","created_at":"2026-01-01T00:00:00Z","model_id":"model_id","current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"},"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::FileSummary {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"path":"path","size_bytes":0,"modified":"modified","file_type":"file_type","permissions":"permissions"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GcpOidcDockerAuthV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"service_account":"service_account","workload_identity_provider":"workload_identity_provider"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GcpServiceAccountJsonDockerAuthV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"service_account_json_secret_ref":{"name":"hf_token"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetAuthCodesResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"auth_codes":[{"session_id":"session_id","replica_id":"replica_id","auth_code":"auth_code","auth_url":"auth_url"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetCacheSummaryResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"timestamp":"timestamp","project_id":"project_id","file_summaries":[{"path":"path","size_bytes":0,"modified":"modified","file_type":"file_type","permissions":"permissions"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetLogsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"logs":[{"timestamp":"timestamp","message":"message","replica":"replica"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetModelMetricsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"start_epoch_millis":0,"end_epoch_millis":0,"mode":"CURRENT","step_seconds":0,"metric_descriptors":[{"name":"name","unit_hint":"PER_SECOND","kind":"GAUGE","label_sets":[{}]}],"metric_values":[{"start_epoch_millis":0,"values":[[0.0]]}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetTrainingJobCheckpointFilesResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"presigned_urls":[{"url":"url","relative_file_name":"relative_file_name","node_rank":0,"size_bytes":0,"last_modified":"last_modified"}],"total_count":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetTrainingJobCheckpointsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"},"checkpoints":[{"checkpoint_id":"checkpoint_id","created_at":"2026-01-01T00:00:00Z","checkpoint_type":"checkpoint_type","base_model":"base_model","lora_adapter_config":{},"size_bytes":0,"training_job_id":"training_job_id"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetTrainingJobMetricsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]},"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"},"cache":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]},"per_node_metrics":[{"node_id":"node_id","metrics":{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}}}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetTrainingJobResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}},"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GetTrainingProjectResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::GitInfo {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"latest_commit_sha":"latest_commit_sha","latest_tag":"latest_tag","commits_since_tag":0,"has_uncommitted_changes":false}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::InstanceTypePricesV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"instance_types":[{"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"price":0.0}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::InstanceTypeV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::InstanceTypeWithPriceV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"price":0.0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::InstanceTypesV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"instance_types":[{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::InteractiveSessionConfigV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"timeout_minutes":480}"#)
+    }
+}
+impl crate::answers::Example for crate::types::LibraryListingSourceV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"lab_display_name":"lab_display_name","user_defined_listing_id":"user_defined_listing_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::LimitTypeV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""REQUEST""#)
+    }
+}
+impl crate::answers::Example for crate::types::ListTrainingJobsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}},"training_jobs":[{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ListTrainingProjectsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_projects":[{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::LoadCheckpointConfig {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::LogLevelV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""DEBUG""#)
+    }
+}
+impl crate::answers::Example for crate::types::LogV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"timestamp":"timestamp","message":"message","replica":"replica"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::LoopsCheckpointConfig {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"run_id":"run_id","checkpoint_name":"checkpoint_name"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelApiOrgDetailsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"added_at":"2026-01-01T00:00:00Z"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelApiv1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"llama-3-3-70b-instruct","display_name":"Llama 3.3 70B Instruct","description":"description","model_family":"META","release_date":"2026-01-01","invoke_url":"https://inference.baseten.co","context_length":8192,"cost_per_million_input_tokens":"0.13","cost_per_million_output_tokens":"0.50","rate_limits":[{"type":"TOKEN","unit":"SECOND","threshold":1000}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelApIsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"items":[{"name":"llama-3-3-70b-instruct","display_name":"Llama 3.3 70B Instruct","description":"description","model_family":"META","release_date":"2026-01-01","invoke_url":"https://inference.baseten.co","context_length":8192,"cost_per_million_input_tokens":"0.13","cost_per_million_output_tokens":"0.50","rate_limits":[{"type":"TOKEN","unit":"SECOND","threshold":1000}]}],"pagination":{"has_more":false}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelApiItemV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"model_name":"model_name","subtotal":0.0,"input_tokens":0,"output_tokens":0,"cached_input_tokens":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelApisUsageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"subtotal":0.0,"credits_used":0.0,"total":0.0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelArchiveSourceV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"name":"name","deployment":{"config":{}}}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelMetricDescriptorV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"name","unit_hint":"PER_SECOND","kind":"GAUGE","label_sets":[{}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelMetricKindV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""GAUGE""#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelMetricModeV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""CURRENT""#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelMetricUnitHintV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""PER_SECOND""#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelMetricValueSetV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"start_epoch_millis":0,"values":[[0.0]]}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"id":"id","deleted":false}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ModelV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"production_deployment_id":"production_deployment_id","development_deployment_id":"development_deployment_id","instance_type_name":"instance_type_name","team_name":"team_name"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ModelsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"models":[{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"production_deployment_id":"production_deployment_id","development_deployment_id":"development_deployment_id","instance_type_name":"instance_type_name","team_name":"team_name"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::OrderByV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"field":"created_at","order":"asc"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::PaginationResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"has_more":false}"#)
+    }
+}
+impl crate::answers::Example for crate::types::PrepareModelUploadRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"deployment":{"config":{}}}"#)
+    }
+}
+impl crate::answers::Example for crate::types::PrepareModelUploadResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::PromoteRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"scale_down_previous_production":true,"preserve_env_instance_type":true}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::PromoteToChainEnvironmentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"scale_down_previous_deployment":true,"deployment_id":"deployment_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::PromoteToEnvironmentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"scale_down_previous_deployment":true,"deployment_id":"deployment_id","preserve_env_instance_type":true}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::PromotionCleanupStrategyV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""KEEP""#)
+    }
+}
+impl crate::answers::Example for crate::types::PromotionSettingsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::RateLimitUnitV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""SECOND""#)
+    }
+}
+impl crate::answers::Example for crate::types::RateLimitV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"type":"TOKEN","unit":"SECOND","threshold":1000}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::RecreateTrainingJobResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::RegionV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"slug":"us","display_name":"United States"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::RegistrySecretDockerAuthV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"secret_ref":{"name":"hf_token"}}"#)
+    }
+}
+impl crate::answers::Example for crate::types::RequestBackpressurePolicyV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""QUEUE_ON_FULL""#)
+    }
+}
+impl crate::answers::Example for crate::types::RequestBackpressureSettingsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::ResourceKind {
+    fn example() -> Self {
+        crate::answers::from_example(r#""MODEL_DEPLOYMENT""#)
+    }
+}
+impl crate::answers::Example for crate::types::RetryDeploymentResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"retried":false,"deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::RollingDeployConfigV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"rolling_deploy_strategy":"REPLICA","max_surge_percent":20,"max_unavailable_percent":20,"stabilization_time_seconds":300,"promotion_cleanup_strategy":"SCALE_TO_ZERO"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::RollingDeployStrategyV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""REPLICA""#)
+    }
+}
+impl crate::answers::Example for crate::types::SearchTrainingJobsRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"project_id":"n4q95w5","job_id":"p7qr9qv","statuses":["TRAINING_JOB_RUNNING","TRAINING_JOB_COMPLETED"]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::SearchTrainingJobsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_jobs":[{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::SecretReferenceV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"name":"hf_token"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::SecretV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"created_at":"2026-01-01T00:00:00Z","name":"name","team_name":"team_name"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::SecretsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"secrets":[{"created_at":"2026-01-01T00:00:00Z","name":"name","team_name":"team_name"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::SignalPromotionResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"success":false}"#)
+    }
+}
+impl crate::answers::Example for crate::types::SortOrderV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""asc""#)
+    }
+}
+impl crate::answers::Example for crate::types::StopTrainingJobRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::StopTrainingJobResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::StorageMetricsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TeamV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","name":"name","default":false,"created_at":"2026-01-01T00:00:00Z"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TeamsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"teams":[{"id":"id","name":"name","default":false,"created_at":"2026-01-01T00:00:00Z"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TerminateReplicaResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::TrainingItemV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"billable_resource":{"id":"id","kind":"MODEL_DEPLOYMENT","is_deleted":false},"subtotal":0.0,"minutes":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingJobCheckpointV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"checkpoint_id":"checkpoint_id","created_at":"2026-01-01T00:00:00Z","checkpoint_type":"checkpoint_type","base_model":"base_model","lora_adapter_config":{},"size_bytes":0,"training_job_id":"training_job_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingJobMetricV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingJobMetricsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingJobNodeMetricsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"node_id":"node_id","metrics":{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingJobTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","deleted":false,"training_project_id":"training_project_id"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingJobV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingProjectSummaryV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"id":"id","name":"name"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::TrainingProjectTombstoneV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"id":"id","deleted":false}"#)
+    }
+}
+impl crate::answers::Example for crate::types::TrainingProjectV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrainingUsageV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"subtotal":0.0,"credits_used":0.0,"total":0.0,"minutes":0}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::TrussUserEnv {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::UpdateAutoscalingSettingsResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"status":"ACCEPTED","message":"message"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::UpdateAutoscalingSettingsStatusV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#""ACCEPTED""#)
+    }
+}
+impl crate::answers::Example for crate::types::UpdateAutoscalingSettingsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"min_replica":0,"max_replica":7,"autoscaling_window":600,"scale_down_delay":120,"concurrency_target":2,"target_utilization_percentage":70,"target_in_flight_tokens":40000,"max_scale_down_rate":20}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpdateChainEnvironmentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"promotion_settings":{"ramp_up_duration_seconds":600,"ramp_up_while_promoting":true,"redeploy_on_promotion":null,"rolling_deploy":null,"rolling_deploy_config":null}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpdateChainEnvironmentResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"ok":false}"#)
+    }
+}
+impl crate::answers::Example
+for crate::types::UpdateChainletEnvironmentAutoscalingSettingsRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"updates":[{"autoscaling_settings":{"autoscaling_window":800,"concurrency_target":4,"max_replica":3,"min_replica":2,"scale_down_delay":63,"target_in_flight_tokens":null,"target_utilization_percentage":null},"chainlet_name":"HelloWorld"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example
+for crate::types::UpdateChainletEnvironmentInstanceTypeRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"updates":[{"chainlet_name":"HelloWorld","instance_type_id":"1x4"},{"chainlet_name":"RandInt","instance_type_id":"A10G:2x24x96"}]}"#,
+        )
+    }
+}
+impl crate::answers::Example
+for crate::types::UpdateChainletEnvironmentInstanceTypeResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"requires_redeployment":false,"chain_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"},"chainlet_environment_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpdateEnvironmentRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"autoscaling_settings":{"autoscaling_window":800,"concurrency_target":3,"max_replica":2,"min_replica":1,"scale_down_delay":60,"target_in_flight_tokens":null,"target_utilization_percentage":null},"promotion_settings":{"ramp_up_duration_seconds":600,"ramp_up_while_promoting":true,"redeploy_on_promotion":true,"rolling_deploy":null,"rolling_deploy_config":null}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpdatePromotionSettingsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpdateRollingDeployConfigV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"rolling_deploy_strategy":"REPLICA","max_surge_percent":20,"max_unavailable_percent":20,"stabilization_time_seconds":300,"promotion_cleanup_strategy":"SCALE_TO_ZERO"}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpsertSecretRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"name":"my_secret","value":"my_secret_value"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::UpsertTrainingProjectRequestV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_project":{"name":"My Training Project"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpsertTrainingProjectResponseV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::UpsertTrainingProjectV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{"name":"My Training Project"}"#)
+    }
+}
+impl crate::answers::Example for crate::types::UsageSummaryV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::UserV1 {
+    fn example() -> Self {
+        crate::answers::from_example(r#"{}"#)
+    }
+}
+impl crate::answers::Example for crate::types::V1AvailabilityModel {
+    fn example() -> Self {
+        crate::answers::from_example(r#""dedicated""#)
+    }
+}
+impl crate::answers::Example for crate::types::V1InteractiveSessionAuthProvider {
+    fn example() -> Self {
+        crate::answers::from_example(r#""github""#)
+    }
+}
+impl crate::answers::Example for crate::types::V1InteractiveSessionProvider {
+    fn example() -> Self {
+        crate::answers::from_example(r#""vs_code""#)
+    }
+}
+impl crate::answers::Example for crate::types::V1InteractiveSessionTrigger {
+    fn example() -> Self {
+        crate::answers::from_example(r#""on_startup""#)
+    }
+}
+impl crate::answers::Example for crate::types::ChainOrModelEnvironmentV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"name":"name","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}],"current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::ChainEnvironmentsV1 {
+    fn example() -> Self {
+        crate::answers::from_example(
+            r#"{"environments":[{"name":"name","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}],"current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}}]}"#,
+        )
+    }
+}
+impl crate::answers::Example for crate::types::LoopsCheckpointConfigTarget {
+    fn example() -> Self {
+        crate::answers::from_example(r#""trainer""#)
     }
 }

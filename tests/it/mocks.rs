@@ -253,3 +253,24 @@ async fn a_nested_body_is_built_from_the_builders_of_its_parts() {
         .unwrap_err();
     check("nested body", "answer", error.status(), Some(StatusCode::CONFLICT));
 }
+
+/// A fixture is a type's example from the API reference, changed only where the test cares: no
+/// builder chain of every required field, no `serde_json`.
+#[tokio::test]
+async fn a_fixture_is_the_documented_example_changed_where_the_test_cares() {
+    use baseten_management::Wait;
+    use baseten_management::mock::Example;
+    use baseten_management::types::GetTrainingJobResponseV1;
+
+    let mut answer = GetTrainingJobResponseV1::example();
+    answer.training_job.current_status = "TRAINING_JOB_COMPLETED".to_string();
+    check("example", "documented name kept", answer.training_job.name.as_deref(), Some("gpt-oss-job"));
+    let server = MockServer::start_async().await;
+    server.get_training_project_job(|when, then| {
+        when.training_project_id("p1").training_job_id("j1");
+        then.ok(&answer);
+    });
+    let client = mock::client_builder(&server).build().unwrap();
+    let done = client.wait_for_training_job("p1", "j1", &Wait::default()).await.expect("a completed job");
+    check("example", "status", done.training_job.current_status.as_str(), "TRAINING_JOB_COMPLETED");
+}

@@ -10,6 +10,7 @@ mod builder_modules;
 mod builders;
 mod contract;
 mod enums;
+mod examples;
 mod logs;
 mod manifest;
 mod pages;
@@ -172,6 +173,8 @@ pub struct Code {
     mock: String,
     /// `tests/unset_fields.rs`, printed.
     unset: String,
+    /// `tests/examples.rs`, printed.
+    examples: String,
     /// `tests/contract/cases.rs`, printed.
     contract: String,
     /// `tests/streams.rs`, printed; `None` without paginated lists.
@@ -219,13 +222,15 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
         });
         drop(renames_to_mock);
         let mock = mock.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (api, _) = api?;
+        let (api, renames) = api?;
+        let examples = examples::generate(&model, &api, &renames);
         let unset = unset::tests(&api, &model, provenance)?;
         let contract = contract::cases(&api, &model, provenance)?;
         match mock? {
             Some(mock) => Ok(Code {
                 api,
-                mock,
+                mock: format!("{mock}{}", examples.impls),
+                examples: examples.test,
                 unset,
                 contract,
                 streams: pages::tests(&shapes.paginated),
@@ -288,6 +293,7 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     files.insert("src/api.rs".to_string(), api);
     files.insert("src/mock.rs".to_string(), with_header("//", &code.mock));
     files.insert(unset::FILE.to_string(), with_header("//", &code.unset));
+    files.insert(examples::FILE.to_string(), with_header("//", &code.examples));
     files.insert(contract::FILE.to_string(), with_header("//", &code.contract));
     if let Some(streams) = &code.streams {
         files.insert(pages::FILE.to_string(), with_header("//", streams));

@@ -114,7 +114,7 @@ pub(crate) fn mock(file: &mut syn::File, renames: &Renames) -> Result<(), String
     file.items.insert(
         0,
         syn::parse_quote!(
-            pub use crate::answers::{Answer, Expect, MOCK_WAIT_CAP, Sequence, client_builder};
+            pub use crate::answers::{Answer, Example, Expect, MOCK_WAIT_CAP, Sequence, client_builder};
         ),
     );
     file.items.insert(
