@@ -41,6 +41,8 @@ mod traced;
 // Without the client, only `fetch` serves from it.
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
 mod server;
+#[cfg(feature = "client")]
+mod training_step;
 mod unset;
 #[cfg(feature = "client")]
 mod wait;
