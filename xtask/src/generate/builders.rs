@@ -109,7 +109,7 @@ fn rewrite_impl(block: &mut syn::ItemImpl, name: &str, extras: &Extras<'_>) -> R
                     }
                     added.push(extra.clone());
                 }
-                added.push(wrap_send(method, name)?);
+                added.push(wrap_send(method, name, extras.fields.get("body").is_some_and(is_built))?);
             }
             _ => {}
         }
@@ -166,7 +166,7 @@ fn initialize_options(new: &mut syn::ImplItemFn, name: &str) -> Result<(), Strin
 /// Renames progenitor's `send` to a private `send_raw` that takes the options, reports an
 /// undecodable body with its status and headers, and makes its attempts through
 /// `crate::call::exec`; gives the public `send` that wraps it.
-fn wrap_send(send: &mut syn::ImplItemFn, name: &str) -> Result<syn::ImplItem, String> {
+fn wrap_send(send: &mut syn::ImplItemFn, name: &str, built_body: bool) -> Result<syn::ImplItem, String> {
     let operation =
         operation_id(&send.block).ok_or_else(|| format!("no `OperationInfo {{ operation_id }}` in {name}::send"))?;
     let value = ok_type(&send.sig.output)
@@ -179,6 +179,9 @@ fn wrap_send(send: &mut syn::ImplItemFn, name: &str) -> Result<syn::ImplItem, St
         return Err(format!(
             "{name}::send has no `let Self {{ .. }} = self;` or no `client.exec(request, &info)`: progenitor's shape changed"
         ));
+    }
+    if built_body && calls.bodies == 0 {
+        return Err(format!("{name}::send converts its body without `|e| e.to_string()`: progenitor's shape changed"));
     }
     let docs: Vec<syn::Attribute> = std::mem::take(&mut send.attrs);
     send.sig.ident = format_ident!("send_raw");
@@ -193,11 +196,13 @@ fn wrap_send(send: &mut syn::ImplItemFn, name: &str) -> Result<syn::ImplItem, St
     })
 }
 
-/// The rewrites inside `send_raw`, and whether the two it cannot do without were made.
+/// The rewrites inside `send_raw`: whether the two it cannot do without were made, and how
+/// many body errors it named.
 #[derive(Default)]
 struct Calls {
     destructured: bool,
     executed: bool,
+    bodies: usize,
 }
 
 impl VisitMut for Calls {
@@ -213,22 +218,20 @@ impl VisitMut for Calls {
     }
 
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        let text = quote!(#expr).to_string();
-        if text == "client . exec (& mut request , & info) . await"
-            || text == "client . exec (request , & info) . await"
-        {
+        if is_exec(expr) {
             *expr = syn::parse_quote!(crate::call::exec(client, request, &info, &options).await);
             self.executed = true;
             return;
         }
         // The body's builder names a missing field; say it is the body's.
-        if text == "| e | e . to_string ()" {
+        if is_to_string_closure(expr) {
             *expr = syn::parse_quote!(|e| format!("the body: {e}"));
+            self.bodies += 1;
             return;
         }
         if let syn::Expr::Call(call) = expr
-            && let func = &call.func
-            && quote!(#func).to_string().replace(' ', "") == "ResponseValue::from_response"
+            && let syn::Expr::Path(func) = &*call.func
+            && path_is(&func.path, &["ResponseValue", "from_response"])
         {
             let args = &call.args;
             *expr = syn::parse_quote!(crate::call::decode(#args));
@@ -236,6 +239,35 @@ impl VisitMut for Calls {
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
+}
+
+/// `client.exec(request, &info).await` (or with `&mut request`): progenitor's one attempt.
+fn is_exec(expr: &syn::Expr) -> bool {
+    let syn::Expr::Await(awaited) = expr else { return false };
+    let syn::Expr::MethodCall(call) = &*awaited.base else { return false };
+    call.method == "exec"
+        && call.args.len() == 2
+        && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("client"))
+}
+
+/// `|e| e.to_string()`: how progenitor turns a body builder's error into its message.
+fn is_to_string_closure(expr: &syn::Expr) -> bool {
+    let syn::Expr::Closure(closure) = expr else { return false };
+    let [syn::Pat::Ident(input)] = closure.inputs.iter().collect::<Vec<_>>()[..] else { return false };
+    let syn::Expr::MethodCall(call) = &*closure.body else { return false };
+    call.method == "to_string"
+        && call.args.is_empty()
+        && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident(&input.ident))
+}
+
+/// Whether a body is a typify builder (`types::builder::X`), whose error `send` names.
+fn is_built(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.segments.iter().any(|segment| segment.ident == "builder"))
+}
+
+/// Whether `path`'s segments are `names` (`ResponseValue::from_response`).
+fn path_is(path: &syn::Path, names: &[&str]) -> bool {
+    path.segments.len() == names.len() && path.segments.iter().zip(names).all(|(segment, name)| segment.ident == name)
 }
 
 /// `.attempt_timeout(..)`, `.operation_timeout(..)` and `.retry(..)`, for this call only (and

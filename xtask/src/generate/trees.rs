@@ -5,8 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use quote::quote;
-
 /// The items of the inline module `name` among `items`.
 pub(super) fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
     items.iter().find_map(|item| match item {
@@ -76,13 +74,10 @@ pub(super) fn is_public(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
-pub(super) fn type_name_of_output(output: &syn::ReturnType) -> String {
-    match output {
-        syn::ReturnType::Type(_, ty) => type_name(ty),
-        syn::ReturnType::Default => String::new(),
-    }
-}
-
-pub(super) fn type_name(ty: &syn::Type) -> String {
-    quote!(#ty).to_string().replace(' ', "")
+/// Whether a function returns a type of progenitor's `builder` module (`builder::ListModels`):
+/// a `Client` method that starts an operation.
+pub(super) fn returns_a_builder(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else { return false };
+    let syn::Type::Path(path) = &**ty else { return false };
+    path.path.segments.len() > 1 && path.path.segments.first().is_some_and(|first| first.ident == "builder")
 }

@@ -3,7 +3,7 @@
 
 use syn::visit_mut::VisitMut;
 
-use crate::generate::trees::{is_public, serde_rename, type_name};
+use crate::generate::trees::{is_public, last_ident, serde_rename};
 
 pub(super) fn replace_in_docs(attrs: &mut [syn::Attribute], from: &str, to: &str) {
     for attr in attrs {
@@ -85,7 +85,7 @@ pub(super) fn document(items: &mut [syn::Item], module: &[String], doc_for: &Doc
             syn::Item::Struct(item) => document_struct(item, module, doc_for),
             syn::Item::Enum(item) if is_public(&item.vis) => document_enum(item, module, doc_for),
             syn::Item::Impl(block) if block.trait_.is_none() => {
-                let owner = type_name(&block.self_ty);
+                let owner = last_ident(&block.self_ty).map(ToString::to_string).unwrap_or_default();
                 let methods = block.items.iter_mut().filter_map(|member| match member {
                     syn::ImplItem::Fn(method) if is_public(&method.vis) => Some((&mut method.attrs, &method.sig)),
                     _ => None,

@@ -2,7 +2,6 @@
 //! `Expect` and `Answer`, path arguments matched exactly as sent, and array arguments matched
 //! item by item.
 
-use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 
@@ -39,39 +38,68 @@ pub(super) fn answer_and_expect(items: &mut [syn::Item]) {
 
 /// progenitor's matcher for an array query argument calls `to_string()` on the `Vec`, which
 /// does not compile. The client sends an array as the name repeated (`ids=a&ids=b`), so the
-/// matcher requires each item as one of the argument's values.
-pub(super) fn match_each_array_item(items: &mut [syn::Item]) {
-    struct Arrays(bool);
+/// matcher requires each item as one of the argument's values. Gives how many it rewrote; an
+/// error for a method over a `Vec` with no `query_param(name, value.to_string())` to rewrite.
+pub(super) fn match_each_array_item(items: &mut [syn::Item]) -> Result<usize, String> {
+    #[derive(Default)]
+    struct Arrays {
+        in_vec_method: bool,
+        rewritten: usize,
+        missed: Vec<String>,
+    }
     impl VisitMut for Arrays {
         fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
-            let generics = &method.sig.generics;
-            self.0 = quote!(#generics).to_string().contains(":: vec :: Vec <")
-                || method
-                    .sig
-                    .generics
-                    .where_clause
-                    .as_ref()
-                    .is_some_and(|w| quote!(#w).to_string().contains(":: vec :: Vec <"));
+            self.in_vec_method = names_a_vec(&method.sig.generics);
+            let before = self.rewritten;
             syn::visit_mut::visit_impl_item_fn_mut(self, method);
+            if self.in_vec_method && self.rewritten == before {
+                self.missed.push(method.sig.ident.to_string());
+            }
         }
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-            if let (true, syn::Expr::MethodCall(call)) = (self.0, &*expr)
+            if let (true, syn::Expr::MethodCall(call)) = (self.in_vec_method, &*expr)
                 && call.method == "query_param"
                 && call.args.len() == 2
-                && call.args.last().is_some_and(|arg| quote!(#arg).to_string() == "value . to_string ()")
+                && call.args.last().is_some_and(is_value_to_string)
             {
                 let (receiver, name) = (&call.receiver, &call.args[0]);
                 *expr = syn::parse_quote! {
                     value.iter().fold(#receiver, |when, item| when.query_param(#name, item.to_string()))
                 };
+                self.rewritten += 1;
                 return;
             }
             syn::visit_mut::visit_expr_mut(self, expr);
         }
     }
+    let mut arrays = Arrays::default();
     for item in items {
-        Arrays(false).visit_item_mut(item);
+        arrays.visit_item_mut(item);
     }
+    match arrays.missed.as_slice() {
+        [] => Ok(arrays.rewritten),
+        missed => Err(format!("the mock methods {missed:?} take a `Vec` but match no `value.to_string()` to rewrite")),
+    }
+}
+
+/// Whether generics (their bounds or where clause) name `Vec`: `T: Into<Option<Vec<String>>>`.
+fn names_a_vec(generics: &syn::Generics) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_type_path(&mut self, path: &'a syn::TypePath) {
+            self.0 |= path.path.segments.last().is_some_and(|segment| segment.ident == "Vec");
+            syn::visit::visit_type_path(self, path);
+        }
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_generics(&mut find, generics);
+    find.0
+}
+
+/// `value.to_string()`.
+fn is_value_to_string(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::MethodCall(call)
+        if call.method == "to_string" && call.args.is_empty() && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("value")))
 }
 
 /// progenitor matches a path argument with `Regex::new(&format!("^/v1/a/.*/b/{}$", value))`: the

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::enums::OpenEnum;
 use super::pages::Paginated;
-use super::trees::type_name_of_output;
+use super::trees::returns_a_builder;
 use docs::{client_doc, document, link_bare_urls, mock_doc, replace_in_docs};
 use mocks::{answer_and_expect, match_each_array_item, match_path_arguments_exactly};
 pub(crate) use open_enums::Renames;
@@ -68,7 +68,7 @@ pub(crate) fn client(
                 hide_unchecked_constructors(block);
                 for member in &mut block.items {
                     if let syn::ImplItem::Fn(method) = member
-                        && type_name_of_output(&method.sig.output).starts_with("builder::")
+                        && returns_a_builder(&method.sig.output)
                     {
                         operations += 1;
                         strip_ignored_examples(&mut method.attrs);
@@ -98,7 +98,7 @@ pub(crate) fn client(
 /// the crate can deny missing docs.
 pub(crate) fn mock(file: &mut syn::File, renames: &Renames) -> Result<(), String> {
     rename(&mut file.items, renames);
-    match_each_array_item(&mut file.items);
+    match_each_array_item(&mut file.items)?;
     if match_path_arguments_exactly(&mut file.items)? == 0 {
         return Err("progenitor's mocks have no path argument matched with `format!(\"^…{}…$\", ..)` to rewrite".into());
     }

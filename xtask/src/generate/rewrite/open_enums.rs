@@ -106,15 +106,19 @@ pub(super) fn rename(items: &mut [syn::Item], renames: &Renames) {
     }
 }
 
+/// Whether `#[serde(..)]` is exactly the one flag `word` (`#[serde(untagged)]`).
+fn serde_says(attr: &syn::Attribute, word: &str) -> bool {
+    let words = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated);
+    words.is_ok_and(|words| words.len() == 1 && words.first().is_some_and(|meta| meta.path().is_ident(word)))
+}
+
 /// Drops `#[serde(deny_unknown_fields)]` (typify's reading of `additionalProperties: false`):
 /// a tolerant reader ignores the fields a newer server adds.
 pub(super) fn tolerate_unknown_fields(items: &mut [syn::Item]) {
     for item in items {
         if let syn::Item::Struct(item) = item {
-            item.attrs.retain(|attr| {
-                !(attr.path().is_ident("serde")
-                    && attr.meta.require_list().is_ok_and(|list| list.tokens.to_string() == "deny_unknown_fields"))
-            });
+            item.attrs
+                .retain(|attr| !(attr.path().is_ident("serde") && serde_says(attr, "deny_unknown_fields")));
         }
     }
 }
@@ -132,9 +136,7 @@ pub(super) fn open_discriminated_unions(items: &mut [syn::Item], unions: &[Strin
         let Some(item) = item else {
             return Err(format!("typify declared no enum `{name}` for a discriminated union"));
         };
-        let untagged = item.attrs.iter().any(|attr| {
-            attr.path().is_ident("serde") && attr.meta.require_list().is_ok_and(|l| l.tokens.to_string() == "untagged")
-        });
+        let untagged = item.attrs.iter().any(|attr| attr.path().is_ident("serde") && serde_says(attr, "untagged"));
         if !untagged {
             return Err(format!("typify declared the discriminated union `{name}` other than as an untagged enum"));
         }

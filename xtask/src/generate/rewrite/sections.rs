@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::docs::add_doc;
 use super::plumbing::is_client_impl;
-use crate::generate::trees::type_name_of_output;
+use crate::generate::trees::returns_a_builder;
 
 /// progenitor's one `impl Client` of operation methods becomes one per docs section, in the
 /// docs' order, each headed by its section's title: on docs.rs a reader finds a secret's
@@ -47,7 +47,7 @@ pub(super) fn split_by_section(items: &mut Vec<syn::Item>, groups: &[crate::sect
 }
 
 pub(super) fn is_operation(member: &syn::ImplItem) -> bool {
-    matches!(member, syn::ImplItem::Fn(method) if type_name_of_output(&method.sig.output).starts_with("builder::"))
+    matches!(member, syn::ImplItem::Fn(method) if returns_a_builder(&method.sig.output))
 }
 
 pub(super) fn section_doc(section: Option<&crate::sections::Section>) -> String {
