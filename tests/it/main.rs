@@ -4,6 +4,7 @@
 mod bad_input;
 #[cfg(feature = "client")]
 mod calls;
+mod cli;
 #[cfg(feature = "client")]
 mod client;
 mod codegen;

@@ -18,6 +18,7 @@ pub mod downgrade;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod flags;
 pub mod generate;
 pub mod lifecycles;
 pub mod merge;

@@ -5,67 +5,31 @@ use std::process::ExitCode;
 
 use xtask::report::Impact;
 use xtask::write::{self, FileChange};
-use xtask::{Codegen, GENERATED_DIR, Input, Previous, Run, VersionBump, Written};
+use xtask::{Codegen, GENERATED_DIR, Input, Previous, Run, VersionBump, Written, flags};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "\
-Usage: cargo xtask codegen [--check] [--report FILE] [--root DIR]
-       cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
-       cargo xtask cut [--mix SEED] SPEC.json [SPEC.json ...] DIR
-       cargo xtask cut [--mix SEED] --merged SPEC.json [SPEC.json ...] FILE
-       cargo xtask cut --stand-ins ENDPOINTS SPEC.json
-
-Run `cargo xtask fetch --help` for fetch's options.
-
-codegen:
-
-Turns the docs pages in spec/ into the baseten-management crate in generated/, and reports what
-changed for users of the client since the generated/openapi.yaml on disk: operations and types
-added and removed, fields added, removed, retyped or made (not) required, enum values added and
-removed, the auth scheme, the server and the server's defaults, each breaking, additive, at run
-time or docs-only. The crate version in generated/Cargo.toml is bumped as the worst change says (below 1.0: breaking bumps the minor, the rest the patch).
-
-Options:
-  --check          write nothing; exit 1 listing every stale, missing or stray file in generated/ with a diff
-  --report FILE    also write the change report as Markdown to FILE (for a pull request)
-  --root DIR       read DIR/spec/ and write DIR/generated/ instead of the repository's
-  -h, --help       print this help
-
-cut:
-
-Cuts a full OpenAPI 3.1 document (Baseten's /v1/spec) into one standard-form docs page per
-operation, written as DIR/<method>-<path>.md; `cargo xtask codegen --root` then reads them from
-DIR/spec/. CI runs the whole management API through the pipeline this way. Given several specs
-(the API at several dates) and `--mix SEED`, each operation's page comes from one of the specs
-that have it, picked by SEED: a docs site whose pages were exported months apart. With --merged,
-the pages are not written: they go through the pipeline up to the downgrade, and FILE gets the
-OpenAPI 3.0.3 document codegen would write as generated/openapi.yaml (CI validates the history's
-versions this way).
-
-With --stand-ins, reads the docs' list of endpoints (spec/endpoints.txt, a table: method, path,
-page on the site) and renders, from SPEC.json, a stand-in page in spec/ for every listed endpoint
-no page exported by the docs site serves, at the path the site gives that page. A stand-in's first
-line says what it is; `cargo xtask fetch` replaces it with the site's export. Stand-ins no longer
-needed are removed.";
-
 fn main() -> ExitCode {
     use_large_pages();
     report_panics_as_bugs();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["fetch", rest @ ..] => fetch(rest),
-        ["cut", rest @ ..] => cut(rest),
-        ["codegen", rest @ ..] => match CodegenArgs::parse(rest) {
-            Ok(Some(args)) if args.check => codegen_check(&args),
-            Ok(Some(args)) => codegen(&args),
-            Ok(None) => help(),
-            Err(message) => usage_error(&message),
+    let flags = match flags::Xtask::from_env() {
+        Ok(flags) => flags,
+        // `--help` is an "error" that carries the help, declared in `flags.rs`.
+        Err(error) if error.is_help() => {
+            println!("{error}");
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    match flags.subcommand {
+        flags::XtaskCmd::Codegen(args) => match args.validate() {
+            Ok(()) if args.check => codegen_check(&args),
+            Ok(()) => codegen(&args),
+            Err(error) => usage_error(&error.to_string()),
         },
-        ["-h" | "--help"] | ["help", ..] => help(),
-        _ => usage_error("expected a command"),
+        flags::XtaskCmd::Fetch(args) => fetch(&args),
+        flags::XtaskCmd::Cut(args) => cut(&args),
     }
 }
 
@@ -96,62 +60,10 @@ fn report_panics_as_bugs() {
     }));
 }
 
-/// `cargo xtask codegen`'s options.
-struct CodegenArgs {
-    check: bool,
-    report: Option<PathBuf>,
-    root: PathBuf,
-}
-
-impl CodegenArgs {
-    /// The options, `None` for `--help`, or what is wrong with them.
-    fn parse(args: &[&str]) -> Result<Option<CodegenArgs>, String> {
-        let mut parsed = CodegenArgs { check: false, report: None, root: root() };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            match *arg {
-                "-h" | "--help" => return Ok(None),
-                "--check" | "-c" => parsed.check = true,
-                "--report" => parsed.report = Some(PathBuf::from(args.next().ok_or("--report needs a FILE")?)),
-                "--root" => parsed.root = PathBuf::from(args.next().ok_or("--root needs a DIR")?),
-                other => return Err(format!("unknown argument `{other}`")),
-            }
-        }
-        Ok(Some(parsed))
-    }
-}
-
-const FETCH_USAGE: &str = "\
-Usage: cargo xtask fetch [--index URL] [--prefix PATH] [--dry-run] [--prune] [--concurrency N] [--timeout SECS]
-
-Brings spec/ up to date from the docs site: reads its page index, downloads the Markdown export of
-every page listed under the management API reference, keeps those that hold one OpenAPI block, and
-writes them under spec/ by their path below the prefix. Pages are written only after every download
-succeeded, all or nothing. Prints the pages added, changed, unchanged, skipped (not API pages) and
-no longer listed.
-
-Options:
-  --index URL        the page index (default https://docs.baseten.co/llms.txt)
-  --prefix PATH      the site path of the API reference (default: /reference/management-api/,
-                     and /reference/training-api/ into spec/training/)
-  --dry-run          download and report, write nothing
-  --prune            remove pages the index no longer lists (default: only report them)
-  --concurrency N    downloads at a time (default 8)
-  --timeout SECS     per request, connect included (default 30); 429, 5xx, timeouts and connection
-                     errors are retried 3 times with exponential backoff
-  -h, --help         print this help";
-
-fn fetch(args: &[&str]) -> ExitCode {
+fn fetch(args: &flags::Fetch) -> ExitCode {
     let options = match fetch_options(args) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{FETCH_USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("error: {message}\n\n{FETCH_USAGE}");
-            return ExitCode::from(2);
-        }
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
     };
     match xtask::fetch::fetch(&root(), &options) {
         Ok(outcome) => {
@@ -166,33 +78,22 @@ fn fetch(args: &[&str]) -> ExitCode {
     }
 }
 
-/// `cargo xtask fetch`'s options, `None` for `--help`, or what is wrong with them.
-fn fetch_options(args: &[&str]) -> Result<Option<xtask::fetch::Options>, String> {
-    let mut options = xtask::fetch::Options::default();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().map(|v| v.to_string()).ok_or(format!("{name} needs a value"));
-        match *arg {
-            "-h" | "--help" => return Ok(None),
-            "--dry-run" => options.dry_run = true,
-            "--prune" => options.prune = true,
-            "--index" => options.index = value("--index")?,
-            "--prefix" => {
-                options.parts = vec![xtask::fetch::SitePart { prefix: value("--prefix")?, folder: String::new() }]
-            }
-            "--concurrency" => {
-                let v = value("--concurrency")?;
-                options.concurrency = v.parse().map_err(|_| format!("--concurrency takes a number, not `{v}`"))?;
-            }
-            "--timeout" => {
-                let v = value("--timeout")?;
-                let seconds = v.parse::<f64>().map_err(|_| format!("--timeout takes seconds, not `{v}`"))?;
-                options.timeout = std::time::Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())?;
-            }
-            other => return Err(format!("unknown argument `{other}`")),
-        }
+/// `cargo xtask fetch`'s flags as the fetch's options, or what is wrong with them.
+fn fetch_options(args: &flags::Fetch) -> Result<xtask::fetch::Options, String> {
+    let mut options = xtask::fetch::Options { dry_run: args.dry_run, prune: args.prune, ..Default::default() };
+    if let Some(index) = &args.index {
+        options.index.clone_from(index);
     }
-    Ok(Some(options))
+    if let Some(prefix) = &args.prefix {
+        options.parts = vec![xtask::fetch::SitePart { prefix: prefix.clone(), folder: String::new() }];
+    }
+    if let Some(concurrency) = args.concurrency {
+        options.concurrency = concurrency;
+    }
+    if let Some(seconds) = args.timeout {
+        options.timeout = std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("--timeout: {e}"))?;
+    }
+    Ok(options)
 }
 
 /// The pages `fetch` added, changed, left, skipped and found no longer listed.
@@ -218,13 +119,8 @@ fn print_fetched(outcome: &xtask::fetch::Fetched, options: &xtask::fetch::Option
     }
 }
 
-fn help() -> ExitCode {
-    println!("{USAGE}");
-    ExitCode::SUCCESS
-}
-
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}");
+    eprintln!("error: {message}\n  hint: `cargo xtask --help` lists the commands and their options");
     ExitCode::from(2)
 }
 
@@ -238,31 +134,25 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn cut(args: &[&str]) -> ExitCode {
-    if let ["--stand-ins", list, spec] = args {
-        return cut_stand_ins(Path::new(list), Path::new(spec));
+fn cut(args: &flags::Cut) -> ExitCode {
+    let paths: Vec<&Path> = args.paths.iter().map(PathBuf::as_path).collect();
+    if args.stand_ins {
+        return match paths.as_slice() {
+            [list, spec] if args.mix.is_none() && !args.merged => cut_stand_ins(list, spec),
+            _ => usage_error("cut --stand-ins takes ENDPOINTS and SPEC.json, nothing else"),
+        };
     }
-    let merged = args.contains(&"--merged");
-    let args: Vec<&str> = args.iter().copied().filter(|arg| *arg != "--merged").collect();
-    let (seed, rest) = match args.as_slice() {
-        ["--mix", seed, rest @ ..] => match seed.parse::<u64>() {
-            Ok(seed) => (Some(seed), rest),
-            Err(_) => return usage_error(&format!("--mix takes a number, not `{seed}`")),
-        },
-        rest => (None, rest),
-    };
-    let [specs @ .., dir] = rest else { return usage_error("cut takes SPEC.json and DIR") };
-    if specs.is_empty() || (specs.len() > 1 && seed.is_none()) {
+    let [specs @ .., out] = paths.as_slice() else { return usage_error("cut takes SPEC.json and DIR") };
+    if specs.is_empty() || (specs.len() > 1 && args.mix.is_none()) {
         return usage_error("cut takes one SPEC.json and DIR, or --mix SEED and several");
     }
-    let specs: Vec<&Path> = specs.iter().map(Path::new).collect();
-    let (result, done) = match merged {
-        false => (xtask::cut::cut_files(&specs, seed, Path::new(dir)), "written to"),
-        true => (merge_files(&specs, seed, Path::new(dir)), "merged into"),
+    let (result, done) = match args.merged {
+        false => (xtask::cut::cut_files(specs, args.mix, out), "written to"),
+        true => (merge_files(specs, args.mix, out), "merged into"),
     };
     match result {
         Ok(count) => {
-            println!("{count} pages {done} {dir}");
+            println!("{count} pages {done} {}", out.display());
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -307,8 +197,8 @@ fn cut_stand_ins(list: &Path, spec: &Path) -> ExitCode {
 }
 
 /// `cargo xtask codegen`: the pipeline, then `generated/` made what it produced.
-fn codegen(args: &CodegenArgs) -> ExitCode {
-    match xtask::codegen(&args.root) {
+fn codegen(args: &flags::Codegen) -> ExitCode {
+    match xtask::codegen(&args.root.clone().unwrap_or_else(root)) {
         Ok(codegen) => {
             print_summary(&codegen.run);
             print_written(&codegen);
@@ -323,8 +213,8 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
 }
 
 /// `cargo xtask codegen --check`: the pipeline, then every way `generated/` differs from it.
-fn codegen_check(args: &CodegenArgs) -> ExitCode {
-    let root = &args.root;
+fn codegen_check(args: &flags::Codegen) -> ExitCode {
+    let root = &args.root.clone().unwrap_or_else(root);
     let run = match Input::load(root).and_then(|input| xtask::build(&input, &Previous::read(root))) {
         Ok(run) => run,
         Err(errors) => {
@@ -332,9 +222,6 @@ fn codegen_check(args: &CodegenArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if write_report(&run, args.report.as_deref()) != ExitCode::SUCCESS {
-        return ExitCode::FAILURE;
-    }
     let stale = write::check(root, &root.join(GENERATED_DIR), &run.files);
     if stale.is_empty() {
         println!("generated/ is current: {} files match what spec/ produces", run.files.len());
