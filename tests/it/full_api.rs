@@ -40,8 +40,8 @@ fn full() -> &'static Full {
             mock_text: run.files["src/mock.rs"].clone(),
             unset_text: run.files["tests/unset_fields.rs"].clone(),
             cases_text: run.files["tests/contract/cases.rs"].clone(),
-            streams_text: run.files.get("tests/streams.rs").cloned(),
-            waiters_text: run.files.get("tests/waiters.rs").cloned().unwrap_or_default(),
+            streams_text: run.files.get("tests/streams/cases.rs").cloned(),
+            waiters_text: run.files.get("tests/waiters/cases.rs").cloned().unwrap_or_default(),
             lib_text: run.files["src/lib.rs"].clone(),
             has_wait_module: run.files.contains_key("src/wait.rs"),
             operations: run.endpoints.iter().map(|e| e.name.clone()).collect(),
@@ -272,7 +272,7 @@ fn every_paginated_list_streams_and_every_deployment_read_waits() {
         .map(String::from)
         .to_vec(),
     );
-    let streams = full().streams_text.as_deref().expect("tests/streams.rs for the paginated lists");
+    let streams = full().streams_text.as_deref().expect("tests/streams/cases.rs for the paginated lists");
     check(SPEC, "stream tests", streams.matches("_streams_every_page()").count(), 8);
     let waiters: Vec<&str> = [
         "wait_for_deployment",

@@ -60,6 +60,9 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
     ("examples/train.rs", "examples/train.rs", include_str!("../../templates/examples/train.rs")),
     ("examples/deploy.rs", "examples/deploy.rs", include_str!("../../templates/examples/deploy.rs")),
+    ("tests/streams.rs", "tests/streams.rs", include_str!("../../templates/tests/streams.rs")),
+    ("tests/waiters.rs", "tests/waiters.rs", include_str!("../../templates/tests/waiters.rs")),
+    ("tests/logs.rs", "tests/logs.rs", include_str!("../../templates/tests/logs.rs")),
     ("tests/contract.rs", "tests/contract.rs", include_str!("../../templates/tests/contract.rs")),
     ("tests/contract/prism.rs", "tests/contract/prism.rs", include_str!("../../templates/tests/contract/prism.rs")),
     ("tests/tls.rs", "tests/tls.rs", include_str!("../../templates/tests/tls.rs")),
@@ -310,7 +313,9 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     let stream_example = &code.stream_example;
     let training = has_what_it_needs("examples/train.rs", &files["src/api.rs"]);
     for (path, template, text) in TEMPLATES {
-        let without = (*path == "src/wait.rs" && !waits) || (*path == "src/logs.rs" && code.logs.is_none());
+        let without = ((*path == "src/wait.rs" || *path == "tests/waiters.rs") && !waits)
+            || ((*path == "src/logs.rs" || *path == "tests/logs.rs") && code.logs.is_none())
+            || (*path == "tests/streams.rs" && code.streams.is_none());
         if without || !has_what_it_needs(path, &files["src/api.rs"]) {
             continue;
         }

@@ -1,5 +1,5 @@
-//! The waiters' tests: takes the found lifecycle reads, gives the crate's `tests/waiters.rs`,
-//! each waiter against mocks playing its lifecycle (statuses taken from `spec/lifecycles.txt`):
+//! The waiters' tests: takes the found lifecycle reads, gives the cases of the crate's
+//! `tests/waiters.rs` (its harness a template), each waiter against mocks playing its lifecycle (statuses taken from `spec/lifecycles.txt`):
 //! a 404, on its way, ready; a failure named with the server's message; a hinted status held to
 //! the deadline; a failed part named; a status waited out until it goes.
 
@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use super::found::Found;
 use crate::lifecycles::{self, Phase, Status};
 
-/// The test file's path in the crate.
-pub(crate) const FILE: &str = "tests/waiters.rs";
+/// The cases' path in the crate; their harness is the template `tests/waiters.rs`.
+pub(crate) const FILE: &str = "tests/waiters/cases.rs";
 
-/// `tests/waiters.rs`, or `None` without waiters.
+/// `tests/waiters/cases.rs`, or `None` without waiters.
 pub(crate) fn tests(found: &[Found<'_>]) -> Option<String> {
     if found.is_empty() {
         return None;
@@ -26,56 +26,10 @@ pub(crate) fn tests(found: &[Found<'_>]) -> Option<String> {
     }
     cases.extend(found.iter().find(|f| super::found::can_follow_a_promotion(f)).map(promotion_test));
     let file: syn::File = syn::parse_quote! {
-        //! Each waiter against mocks playing its lifecycle: a 404 (not visible yet), statuses on
-        //! their way, then ready; a failure is an error naming what failed; a deployment waits
-        //! for `ACTIVE` only when asked; a promotion is waited for until the deployment serves
-        //! its environment. Needs the `mock` feature (`Cargo.toml` says so).
+        //! One case per waiter (and a promotion followed to its environment), for the harness in
+        //! `tests/waiters.rs`.
 
-        use std::time::Duration;
-
-        use baseten_management::mock::httpmock::Method::GET;
-        use baseten_management::mock::{self, MockServer, Sequence};
-        use baseten_management::{Client, Wait, WaitErrorKind};
-        use serde_json::{json, Value};
-
-        /// A mock server answering one path in turn, the answers it gave, and a client of it.
-        struct Served {
-            _server: MockServer,
-            sequence: Sequence,
-            client: Client,
-        }
-
-        /// Serves `path` in turn: a 404 for `None`, else `answer` with each JSON pointer of the
-        /// change set to its value.
-        async fn serve(path: &str, answer: &str, changes: &[Option<Value>]) -> Served {
-            let (server, sequence) = (MockServer::start_async().await, Sequence::new());
-            for change in changes {
-                let mut body: Value = serde_json::from_str(answer).expect("an answer");
-                server.mock(|when, then| {
-                    sequence.step(when.method(GET).path(path));
-                    let Some(change) = change else {
-                        then.status(404).json_body(json!({ "error": "not found" }));
-                        return;
-                    };
-                    for (pointer, value) in change.as_object().expect("pointers") {
-                        *body.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer} in the answer")) = value.clone();
-                    }
-                    then.status(200).json_body(body);
-                });
-            }
-            let client = mock::client_builder(&server).build().expect("a client");
-            Served { _server: server, sequence, client }
-        }
-
-        /// Each status at `pointer`, as a change of the answer; `None` a 404.
-        fn statuses(pointer: &str, statuses: &[Option<&str>]) -> Vec<Option<Value>> {
-            statuses.iter().map(|status| status.map(|status| json!({ pointer: status }))).collect()
-        }
-
-        fn quick() -> Wait {
-            // A 404 after the mocks' last answer ends a wait in seconds, not the default minute.
-            Wait::default().interval(Duration::from_millis(1)).not_found_grace(Duration::from_secs(2))
-        }
+        use super::*;
 
         #(#cases)*
     };
