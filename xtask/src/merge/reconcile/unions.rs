@@ -1,0 +1,115 @@
+//! Unions: the reconciler's rule for `anyOf`/`oneOf` members and a discriminator: members
+//! matched across pages by shape, read as the union and sent as the intersection.
+
+use serde_json::{Map, Value, json};
+
+use super::declarations::{Declaration, PageValues};
+use super::engine::Reconciler;
+use super::outcome::{Conflict, Outcome, Reconciliation, conflict_between, presence_sides};
+use super::shapes::{group_by_shape, label};
+use crate::schema::token;
+
+impl Reconciler<'_> {
+    /// `anyOf`/`oneOf` members matched by shape, each reconciled. Read, a member some pages lack
+    /// is kept, the largest objects first; sent, it is dropped, and nothing left is a conflict.
+    pub(super) fn members(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
+        let mut lists: Vec<(&str, &Vec<Value>)> = Vec::new();
+        for (page, value) in values {
+            match value {
+                Some(Value::Array(list)) => lists.push((page, list)),
+                _ => return Err(conflict_between(at, key, values[0], (page, *value))),
+            }
+        }
+        let mut groups = group_by_shape(&lists);
+        let everywhere = |members: &Vec<Declaration<'_>>| members.len() == lists.len();
+        let shared = groups.iter().any(|(shape, members)| shape != "type null" && everywhere(members));
+        if !shared && !self.reads() {
+            let differs = values.iter().find(|(_, v)| *v != values[0].1).unwrap_or(&values[0]);
+            return Err(conflict_between(at, key, values[0], *differs));
+        }
+        if self.reads() && groups.iter().any(|(_, members)| !everywhere(members)) {
+            groups.sort_by_key(|(shape, _)| (shape == "type null", std::cmp::Reverse(self.size_of_shape(shape))));
+        }
+        let mut out = Vec::new();
+        for (shape, members) in &groups {
+            let here = format!("{at}/{}/{}", token(key), out.len());
+            let what = match (shape.as_str(), members.first()) {
+                ("type null", _) => "member `null` (nullable)".to_string(),
+                (_, Some(first)) => format!("member `{}`", label(first.value)),
+                _ => format!("member `{shape}`"),
+            };
+            let presence: Vec<(&str, Option<&Value>)> = lists
+                .iter()
+                .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
+                .collect();
+            let sides = presence_sides(&presence, "a member");
+            if !everywhere(members) && !self.reads() {
+                let at = format!("{at}/{}", token(key));
+                self.log
+                    .push(Reconciliation { at, keyword: key.to_string(), outcome: Outcome::NotSent(what), sides });
+                continue;
+            }
+            out.push(self.node(&here, members)?);
+            if !everywhere(members) {
+                let outcome = Outcome::Kept(what);
+                self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
+            }
+        }
+        Ok(Value::Array(out))
+    }
+    /// How many properties a member of this shape has (a `$ref`'s component's), to order a
+    /// read union: an untagged union decodes into the first member that fits, so a member whose
+    /// fields include another's comes before it.
+    pub(super) fn size_of_shape(&self, shape: &str) -> usize {
+        let name = shape.strip_prefix("$ref ").and_then(|r| r.rsplit('/').next());
+        name.and_then(|name| self.sizes.get(name)).copied().unwrap_or(0)
+    }
+    /// A discriminator: the same `propertyName`; its `mapping` every page's entries when read,
+    /// the entries every page has when sent. One tag mapped to two targets is a conflict.
+    pub(super) fn discriminator(&mut self, at: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
+        let here = format!("{at}/discriminator");
+        let property = |v: Option<&Value>| v.and_then(|v| v.get("propertyName")).cloned();
+        if let Some(differs) = values.iter().find(|(_, v)| property(*v) != property(values[0].1)) {
+            return Err(conflict_between(at, "discriminator", values[0], *differs));
+        }
+        let mappings: Vec<(&str, Map<String, Value>)> = values
+            .iter()
+            .map(|(p, v)| {
+                (*p, v.and_then(|v| v.get("mapping")).and_then(Value::as_object).cloned().unwrap_or_default())
+            })
+            .collect();
+        let mut out = Map::new();
+        for (_, mapping) in &mappings {
+            for (tag, target) in mapping {
+                let targets: Vec<(&str, Option<&Value>)> = mappings.iter().map(|(p, m)| (*p, m.get(tag))).collect();
+                if let Some(other) = targets.iter().find(|(_, t)| t.is_some_and(|t| t != target)) {
+                    let first = targets.iter().find(|(_, t)| *t == Some(target)).copied().unwrap_or(targets[0]);
+                    return Err(conflict_between(&format!("{here}/mapping"), tag, first, *other));
+                }
+                if out.contains_key(tag) {
+                    continue;
+                }
+                let everywhere = targets.iter().all(|(_, t)| t.is_some());
+                if !everywhere {
+                    let presence: Vec<(&str, Option<&Value>)> =
+                        targets.iter().map(|(p, t)| (*p, t.map(|_| &Value::Null))).collect();
+                    let sides = presence_sides(&presence, "mapped");
+                    let what = format!("mapping `{tag}`");
+                    let outcome = if self.reads() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
+                    self.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
+                }
+                if everywhere || self.reads() {
+                    out.insert(tag.clone(), target.clone());
+                }
+            }
+        }
+        let mut discriminator = values.iter().find_map(|(_, v)| *v).cloned().unwrap_or_else(|| json!({}));
+        if let Some(map) = discriminator.as_object_mut() {
+            map.remove("mapping");
+            if !out.is_empty() {
+                map.insert("mapping".into(), Value::Object(out));
+            }
+        }
+        Ok(discriminator)
+    }
+}
