@@ -13,7 +13,7 @@ mod enums;
 mod examples;
 mod logs;
 mod manifest;
-mod pages;
+mod paginated;
 mod progenitor;
 mod rewrite;
 mod setters;
@@ -204,8 +204,8 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
         .map_err(|e| provenance.error_naming(format!("the downgraded document is not OpenAPI 3.0.3: {e}")))?;
     let model = Model::of(&hoisted.document);
     let shapes = Shapes {
-        paginated: pages::paginated(&model),
-        reads: waiters::found(&model, lifecycles),
+        paginated: paginated::found(&model),
+        lifecycle_reads: waiters::found(&model, lifecycles),
         logs: logs::found(&model, lifecycles),
         unions: enums::discriminated_unions(&model),
         groups: crate::sections::groups(&model),
@@ -236,11 +236,11 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
                 examples: examples.test,
                 unset,
                 contract,
-                streams: pages::tests(&shapes.paginated),
-                waiters: waiters::tests(&shapes.reads),
-                promotion: waiters::can_wait_for_promotion(&shapes.reads),
+                streams: paginated::tests(&shapes.paginated),
+                waiters: waiters::tests(&shapes.lifecycle_reads),
+                promotion: waiters::can_wait_for_promotion(&shapes.lifecycle_reads),
                 logs: logs::tests(&shapes.logs),
-                stream_example: pages::example_call(&shapes.paginated),
+                stream_example: paginated::example_call(&shapes.paginated),
                 sections: sections_table(&shapes.groups),
             }),
             None => Err(provenance.error_naming("the mocks were not generated").into()),
@@ -248,11 +248,12 @@ pub fn syntax(document: &OpenApi30, provenance: &Provenance, lifecycles: &Lifecy
     })
 }
 
-/// What the emitters find in the model, found once: the paginated lists, the deployment reads
-/// to wait on, the discriminated unions, the operations by docs section.
+/// What the emitters find in the model, found once: the paginated lists, the reads of each
+/// lifecycle's resource to wait on (`spec/lifecycles.txt`), the logs operations, the
+/// discriminated unions, the operations by docs section.
 struct Shapes<'a> {
-    paginated: BTreeMap<String, pages::Paginated>,
-    reads: Vec<waiters::Found<'a>>,
+    paginated: BTreeMap<String, paginated::Paginated>,
+    lifecycle_reads: Vec<waiters::Found<'a>>,
     logs: BTreeMap<String, logs::Logs>,
     unions: Vec<String>,
     groups: Vec<Group>,
@@ -278,7 +279,7 @@ fn client(
     }
     api.items.extend(parse(tables::tables(model, provenance)?)?.items);
     let ended: Vec<&str> = shapes.logs.values().filter_map(|logs| Some(logs.ends_with.as_ref()?.0.as_str())).collect();
-    if let Some(waiters) = waiters::waiters(&shapes.reads, &ended) {
+    if let Some(waiters) = waiters::waiters(&shapes.lifecycle_reads, &ended) {
         api.items.extend(parse(waiters)?.items);
     }
     if !shapes.logs.is_empty() {
@@ -299,7 +300,7 @@ pub fn format(code: &Code, document: &OpenApi30, version: &str) -> Result<BTreeM
     files.insert(examples::FILE.to_string(), with_header("//", &code.examples));
     files.insert(contract::FILE.to_string(), with_header("//", &code.contract));
     if let Some(streams) = &code.streams {
-        files.insert(pages::FILE.to_string(), with_header("//", streams));
+        files.insert(paginated::FILE.to_string(), with_header("//", streams));
     }
     if let Some(waiters) = &code.waiters {
         files.insert(waiters::FILE.to_string(), with_header("//", waiters));

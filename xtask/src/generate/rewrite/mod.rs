@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::enums::OpenEnum;
-use super::pages::Paginated;
+use super::paginated::Paginated;
 use super::trees::returns_a_builder;
 use docs::{client_doc, document, link_bare_urls, mock_doc, replace_in_docs};
 use mocks::{answer_and_expect, match_each_array_item, match_path_arguments_exactly};
@@ -38,13 +38,13 @@ pub(crate) fn client(
     let renames = give_way_to_open_enums(types, enums);
     let mut streams = BTreeMap::new();
     for (operation, paginated) in paginated {
-        let item = super::pages::item_type(types, paginated).ok_or_else(|| {
+        let item = super::paginated::item_type(types, paginated).ok_or_else(|| {
             format!(
                 "{operation} is paginated, but its answer {} has no `Vec` field {}",
                 paginated.answer, paginated.items
             )
         })?;
-        streams.insert(operation.clone(), vec![super::pages::stream_method(paginated, &item)]);
+        streams.insert(operation.clone(), vec![super::paginated::stream_method(paginated, &item)]);
     }
     for (operation, logs) in logs {
         streams.entry(operation.clone()).or_default().extend(super::logs::methods(logs));

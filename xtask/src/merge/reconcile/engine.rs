@@ -44,7 +44,7 @@ impl<'a> Reconciler<'a> {
     }
     /// Whether responses reach what is reconciled (alone or with requests): the client reads it,
     /// so it takes the union; what only requests reach takes the intersection.
-    pub(super) fn reads(&self) -> bool {
+    pub(super) fn is_read(&self) -> bool {
         self.direction != Direction::Request
     }
     /// The declarations at `at` (a pointer in the merged document) as one, richest first.
@@ -102,7 +102,7 @@ impl<'a> Reconciler<'a> {
         if let Some(other) = declarations.iter().find(|d| !d.value.is_object()) {
             return Err(conflict(at, "", &declarations[0], other));
         }
-        let lifted = lift_into_union(at, declarations, self.reads())?;
+        let lifted = lift_into_union(at, declarations, self.is_read())?;
         let was_lifted = lifted.iter().any(|(_, value)| matches!(value, Cow::Owned(_)));
         let lifted: Vec<Declaration<'_>> = lifted.iter().map(|(page, value)| Declaration { page, value }).collect();
         let mut keys: Vec<&String> = Vec::new();
@@ -146,9 +146,9 @@ impl<'a> Reconciler<'a> {
                 Some(if any { (Outcome::True, Some(json!(true))) } else { (Outcome::Dropped, None) })
             }
             Rule::AgreeOrDrop => Some((Outcome::Dropped, None)),
-            Rule::LowerBound | Rule::UpperBound if self.reads() => Some(loosest(rule, values)),
+            Rule::LowerBound | Rule::UpperBound if self.is_read() => Some(loosest(rule, values)),
             Rule::LowerBound | Rule::UpperBound => Some(tightest(rule, values)),
-            Rule::TypeByDirection => types(values, self.reads()).map(|(outcome, types)| (outcome, Some(types))),
+            Rule::TypeByDirection => types(values, self.is_read()).map(|(outcome, types)| (outcome, Some(types))),
             Rule::Mapping => return self.discriminator(at, values).map(Some),
             Rule::Union => return self.named(at, key, values).map(Some),
             Rule::EnumUnion => return Ok(Some(self.enum_values(at, values))),

@@ -23,11 +23,11 @@ impl Reconciler<'_> {
         let mut groups = group_by_shape(&lists);
         let everywhere = |members: &Vec<Declaration<'_>>| members.len() == lists.len();
         let shared = groups.iter().any(|(shape, members)| shape != "type null" && everywhere(members));
-        if !shared && !self.reads() {
+        if !shared && !self.is_read() {
             let differs = values.iter().find(|(_, v)| *v != values[0].1).unwrap_or(&values[0]);
             return Err(conflict_between(at, key, values[0], *differs));
         }
-        if self.reads() && groups.iter().any(|(_, members)| !everywhere(members)) {
+        if self.is_read() && groups.iter().any(|(_, members)| !everywhere(members)) {
             groups.sort_by_key(|(shape, _)| (shape == "type null", std::cmp::Reverse(self.size_of_shape(shape))));
         }
         let mut out = Vec::new();
@@ -43,7 +43,7 @@ impl Reconciler<'_> {
                 .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
                 .collect();
             let sides = presence_sides(&presence, "a member");
-            if !everywhere(members) && !self.reads() {
+            if !everywhere(members) && !self.is_read() {
                 let at = format!("{at}/{}", token(key));
                 self.log
                     .push(Reconciliation { at, keyword: key.to_string(), outcome: Outcome::NotSent(what), sides });
@@ -95,10 +95,10 @@ impl Reconciler<'_> {
                         targets.iter().map(|(p, t)| (*p, t.map(|_| &Value::Null))).collect();
                     let sides = presence_sides(&presence, "mapped");
                     let what = format!("mapping `{tag}`");
-                    let outcome = if self.reads() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
+                    let outcome = if self.is_read() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
                     self.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
                 }
-                if everywhere || self.reads() {
+                if everywhere || self.is_read() {
                     out.insert(tag.clone(), target.clone());
                 }
             }

@@ -1,8 +1,9 @@
-//! Pages: takes the model of the OpenAPI 3.0.3 document, gives its paginated list operations, found by their
-//! shape (not by name): a `cursor` query argument and an answer with `items` and
+//! Paginated: takes the model of the OpenAPI 3.0.3 document, gives its paginated list
+//! operations, found by their shape (not by name): a `cursor` query argument and an answer with `items` and
 //! `pagination { has_more, cursor }`, or a `page_token` argument and an answer with a
 //! `next_page_token` and one array. Each one's builder gets a `.stream()` of every item of every
-//! page ([`stream_method`]), and the crate's `tests/streams.rs` drives each against mocks.
+//! page ([`stream_method`]), and a case in the crate's `tests/streams.rs` drives each against
+//! mocks.
 
 use std::collections::BTreeMap;
 
@@ -68,7 +69,7 @@ pub(crate) fn example_call(paginated: &BTreeMap<String, Paginated>) -> Option<St
 }
 
 /// The document's paginated list operations, by operation id.
-pub(crate) fn paginated(model: &Model<'_>) -> BTreeMap<String, Paginated> {
+pub(crate) fn found(model: &Model<'_>) -> BTreeMap<String, Paginated> {
     let lists = model.calls.iter().filter(|call| call.method == "get");
     lists
         .filter_map(|call| shape(model.document, call))
