@@ -78,7 +78,7 @@ fn move_defaults(schema: &mut Value, root_bounds: bool) {
 fn move_parameter_default(parameter: &mut Value) {
     let Some(schema) = parameter.get_mut("schema") else { return };
     let default = schema.as_object_mut().and_then(|s| s.remove("default"));
-    let bounds = bounds_of(schema);
+    let bounds = schema.as_object().and_then(bounds_of);
     move_defaults(schema, false);
     let Some(map) = parameter.as_object_mut() else { return };
     if let Some(bounds) = bounds {
@@ -92,16 +92,19 @@ fn move_parameter_default(parameter: &mut Value) {
 
 /// Adds the bounds of the node (or of its one non-null union member) to its description.
 fn describe_bounds(map: &mut Map<String, Value>) {
-    if let Some(bounds) = bounds_of(&Value::Object(map.clone())) {
+    if let Some(bounds) = bounds_of(map) {
         append(map, &bounds);
     }
 }
 
 /// "Bounds: at least 1, at most 1000; …" for a schema's own bounds, or its one non-null
 /// union member's; `None` without any.
-fn bounds_of(schema: &Value) -> Option<String> {
+fn bounds_of(schema: &Map<String, Value>) -> Option<String> {
     let members = ["anyOf", "oneOf"].into_iter().filter_map(|key| schema.get(key)?.as_array()).flatten();
-    let not_null: Vec<&Value> = members.filter(|m| m.get("type").and_then(Value::as_str) != Some("null")).collect();
+    let not_null: Vec<&Map<String, Value>> = members
+        .filter_map(Value::as_object)
+        .filter(|m| m.get("type").and_then(Value::as_str) != Some("null"))
+        .collect();
     let schema = match not_null.as_slice() {
         [only] if phrases(schema).is_empty() => *only,
         _ => schema,
@@ -111,7 +114,7 @@ fn bounds_of(schema: &Value) -> Option<String> {
         .then(|| format!("Bounds: {}; the client refuses a value outside them before sending.", phrases.join(", ")))
 }
 
-fn phrases(schema: &Value) -> Vec<String> {
+fn phrases(schema: &Map<String, Value>) -> Vec<String> {
     let number = |key: &str| schema.get(key).filter(|v| v.is_number()).map(Value::to_string);
     let mut out = Vec::new();
     let ranges = [

@@ -1,7 +1,9 @@
 //! The codegen pipeline: takes the docs pages in `spec/`, gives the `baseten-management` crate
-//! in `generated/`. Stages, in order: [`page`], [`extract`], [`normalize`], [`merge`],
-//! [`defaults`], [`downgrade`], [`generate`], [`write`]; [`build`] runs them in memory and
-//! [`codegen`] writes what they give. Shared by the stages: [`schema`] (the walker), [`yaml`],
+//! in `generated/`. Stages, in order: [`page`], [`extract`], [`normalize`], [`merge`] (with the
+//! [`decisions`]), [`defaults`], [`downgrade`] (then the [`lifecycles`] checked), [`report`]
+//! (the spec's changes; the Rust surface's after generate), [`generate`], [`write`]; [`build`]
+//! runs them in memory and [`codegen`] writes what they give. Beside them, [`fetch`] and [`cut`];
+//! the command line is declared in [`flags`]. Shared by the stages: [`schema`] (the walker), [`yaml`],
 //! [`naming`], [`sections`], [`direction`], [`provenance`], [`error`]. Between the merge and
 //! the crate the document travels typed by its version ([`document`]), and the stages read it
 //! through one [`model`].

@@ -179,9 +179,10 @@ fn path_template(pattern: &str) -> Result<String, String> {
         .map(|segment| match segment {
             ".*" => Ok("*"),
             "{}" => Ok("{}"),
-            literal if literal.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c)) => Ok(literal),
+            // The template's own marks; any other text is a literal the support code escapes.
+            literal if !literal.contains(['*', '{', '}']) => Ok(literal),
             other => Err(format!(
-                "the path pattern `{pattern}` has a segment `{other}` that is neither a name nor an argument"
+                "the path pattern `{pattern}` has a segment `{other}` that is neither text nor an argument"
             )),
         })
         .collect::<Result<_, _>>()?;
