@@ -105,6 +105,15 @@ pub struct Run {
     pub report: report::Report,
 }
 
+impl Run {
+    /// The pull request's Markdown: the API changes and the version bump, then the drift the
+    /// merge reconciled. The one place it is assembled.
+    pub fn markdown(&self) -> String {
+        let VersionBump { before, after } = &self.version;
+        format!("{}{}", self.report.to_markdown(before, after), merge::drift_markdown(&self.reconciliations))
+    }
+}
+
 /// The crate version before a run and after it, as the change report bumps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionBump {

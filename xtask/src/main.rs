@@ -237,10 +237,7 @@ fn codegen_check(args: &flags::Codegen) -> ExitCode {
 /// Writes the change report and the drift as Markdown when asked to.
 fn write_report(run: &Run, file: Option<&Path>) -> ExitCode {
     let Some(file) = file else { return ExitCode::SUCCESS };
-    let VersionBump { before, after } = &run.version;
-    let markdown =
-        format!("{}{}", run.report.to_markdown(before, after), xtask::merge::drift_markdown(&run.reconciliations));
-    match std::fs::write(file, markdown) {
+    match std::fs::write(file, run.markdown()) {
         Ok(()) => {
             println!("change report written to {}", file.display());
             ExitCode::SUCCESS
