@@ -43,10 +43,7 @@ pub(super) fn one_credential(operations: &mut [Operation]) -> Option<Reconciliat
         at: "/components/securitySchemes".to_string(),
         keyword: "security".to_string(),
         outcome: Outcome::OneCredential(bearer),
-        sides: vec![
-            Side { says: "an `apiKey` in `Authorization`".into(), pages: moved },
-            Side { says: "`http` `bearer`".into(), pages: kept },
-        ],
+        sides: vec![Side::new("an `apiKey` in `Authorization`", moved), Side::new("`http` `bearer`", kept)],
     })
 }
 

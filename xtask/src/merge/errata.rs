@@ -80,8 +80,8 @@ fn chain_environments_listed_as_model_ones(
             "the answer documented as `EnvironmentsV1` is read as `{CHAIN_LIST}`, each item `{CHAIN_ONE}` or `{MODEL_ONE}`"
         )),
         sides: vec![
-            Side { says: "`EnvironmentsV1` (model environments)".into(), pages: vec![page] },
-            Side { says: format!("`{CHAIN_ONE}` for one chain environment"), pages: vec![sibling] },
+            Side::new("`EnvironmentsV1` (model environments)", vec![page]),
+            Side::new(format!("`{CHAIN_ONE}` for one chain environment"), vec![sibling]),
         ],
     })
 }

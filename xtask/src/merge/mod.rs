@@ -125,7 +125,7 @@ fn note_fields_some_eras_refuse(
         if field.contains('/') || !directions.sent(schema) {
             continue;
         }
-        let lacking = reconciliation.sides.iter().filter(|side| side.says.starts_with("not ")).flat_map(|s| &s.pages);
+        let lacking = reconciliation.sides.iter().filter(|side| side.lacks).flat_map(|s| &s.pages);
         let closed = lacking
             .filter(|page| {
                 declaring.iter().any(|op| {

@@ -14,3 +14,19 @@ pub(super) type PageValues<'a> = [(&'a str, Option<&'a Value>)];
 
 /// Component schema name → how many properties it has.
 pub(crate) type Sizes = std::collections::BTreeMap<String, usize>;
+
+/// `(key, value)` pairs grouped by key, the groups in order of each key's first appearance and
+/// each group's values in order: how pages, members and values are listed wherever the merge
+/// says what each side declares.
+pub(super) fn in_order_of_first_appearance<K: PartialEq, V>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Vec<(K, Vec<V>)> {
+    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    for (key, value) in pairs {
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, values)) => values.push(value),
+            None => groups.push((key, vec![value])),
+        }
+    }
+    groups
+}

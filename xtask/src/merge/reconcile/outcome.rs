@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::declarations::{Declaration, PageValues};
+use super::declarations::{Declaration, PageValues, in_order_of_first_appearance};
 use crate::error::Error;
 use crate::schema::token;
 
@@ -65,9 +65,17 @@ pub enum Outcome {
 pub struct Side {
     pub says: String,
     pub pages: Vec<String>,
+    /// Whether these pages lack what is reconciled (a property, a union member, an enum value,
+    /// a keyword): what they say is its absence.
+    pub lacks: bool,
 }
 
 impl Side {
+    /// Pages that declare what `says` says.
+    pub fn new(says: impl Into<String>, pages: Vec<String>) -> Side {
+        Side { says: says.into(), pages, lacks: false }
+    }
+
     /// Up to three pages by name; past that, the first two and how many more.
     pub fn pages_in_brief(&self) -> String {
         match self.pages.as_slice() {
@@ -176,22 +184,22 @@ pub(super) fn conflict_between(
 
 /// The pages grouped by what they declare (absent counts), in order of first appearance.
 pub(super) fn sides(values: &PageValues<'_>) -> Vec<Side> {
-    let mut groups: Vec<(Option<&Value>, Vec<String>)> = Vec::new();
-    for (page, value) in values {
-        match groups.iter_mut().find(|(v, _)| v == value) {
-            Some((_, pages)) if !pages.iter().any(|p| p == page) => pages.push(page.to_string()),
-            Some(_) => {}
-            None => groups.push((*value, vec![page.to_string()])),
-        }
-    }
-    groups.into_iter().map(|(value, pages)| Side { says: brief(value), pages }).collect()
+    let groups = in_order_of_first_appearance(values.iter().map(|(page, value)| (*value, *page)));
+    groups
+        .into_iter()
+        .map(|(value, pages)| {
+            let pages = in_order_of_first_appearance(pages.into_iter().map(|page| (page, ())));
+            let pages = pages.into_iter().map(|(page, _)| page.to_string()).collect();
+            Side { says: brief(value), pages, lacks: value.is_none() }
+        })
+        .collect()
 }
 
 /// The pages grouped by whether something is there (`presence` holds `Some` where it is), each
 /// side saying so in `word`: `declared` / `not declared`.
 pub(super) fn presence_sides(presence: &PageValues<'_>, word: &str) -> Vec<Side> {
-    let says = |side: &str| if side == "absent" { format!("not {word}") } else { word.to_string() };
-    sides(presence).into_iter().map(|side| Side { says: says(&side.says), ..side }).collect()
+    let says = |side: &Side| if side.lacks { format!("not {word}") } else { word.to_string() };
+    sides(presence).into_iter().map(|side| Side { says: says(&side), ..side }).collect()
 }
 
 /// A value in one short line; `absent` for none.

@@ -5,31 +5,31 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
-use super::declarations::Declaration;
+use super::declarations::{Declaration, in_order_of_first_appearance};
 use super::outcome::{Conflict, conflict};
 use crate::merge::policy;
 
-/// Union members by shape (`$ref X`, `type string`; a second member of one shape on one page is
-/// `... #2`), each with the pages' members of that shape, in order of first appearance.
-pub(super) fn group_by_shape<'a>(lists: &[(&'a str, &'a Vec<Value>)]) -> Vec<(String, Vec<Declaration<'a>>)> {
-    let mut groups: Vec<(String, Vec<Declaration<'a>>)> = Vec::new();
-    for (page, list) in lists {
-        let mut seen: Vec<String> = Vec::new();
-        for member in list.iter() {
-            let mut shape = shape(member);
-            let repeat = seen.iter().filter(|s| **s == shape).count();
+/// A union member's place among its page's members: its shape, and which of that shape it is
+/// (a second member of one shape on one page is matched with the second on another).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Member {
+    pub(super) shape: Shape,
+    pub(super) nth: usize,
+}
+
+/// Union members by shape, each with the pages' members of that shape, in order of first
+/// appearance.
+pub(super) fn group_by_shape<'a>(lists: &[(&'a str, &'a Vec<Value>)]) -> Vec<(Member, Vec<Declaration<'a>>)> {
+    let members = lists.iter().flat_map(|(page, list)| {
+        let mut seen: Vec<Shape> = Vec::new();
+        list.iter().map(move |member| {
+            let shape = Shape::of(member);
+            let nth = seen.iter().filter(|s| **s == shape).count() + 1;
             seen.push(shape.clone());
-            if repeat > 0 {
-                shape = format!("{shape} #{}", repeat + 1);
-            }
-            let declaration = Declaration { page, value: member };
-            match groups.iter_mut().find(|(s, _)| *s == shape) {
-                Some((_, members)) => members.push(declaration),
-                None => groups.push((shape, vec![declaration])),
-            }
-        }
-    }
-    groups
+            (Member { shape, nth }, Declaration { page, value: member })
+        })
+    });
+    in_order_of_first_appearance(members)
 }
 
 /// Where some declarations are a union (`anyOf`/`oneOf`) and others a lone schema, each lone
@@ -72,8 +72,8 @@ pub(super) fn lift_into_union<'a>(
 /// Whether lone schemas declare different things: another `$ref`, another type (`integer` and
 /// `number` alike, `null` aside). A schema of no shape (anything goes) is not compared.
 pub(super) fn of_different_shapes(declarations: &[Declaration<'_>]) -> bool {
-    let shapes: Vec<String> = declarations.iter().map(|d| shape(d.value)).collect();
-    !shapes.iter().any(|s| s == "any") && shapes.iter().any(|s| *s != shapes[0])
+    let shapes: Vec<Shape> = declarations.iter().map(|d| Shape::of(d.value)).collect();
+    !shapes.contains(&Shape::Any) && shapes.iter().any(|s| *s != shapes[0])
 }
 
 /// A union the merge made of lone schemas that came out with one member: the member itself,
@@ -101,25 +101,61 @@ pub(super) fn in_canonical_order(at: &str, mut map: Map<String, Value>) -> Value
     if parameter { crate::normalize::canon_parameter(&Value::Object(map)) } else { Value::Object(map) }
 }
 
-/// What a union member is, to match it with its counterpart on another page: its `$ref`, else
-/// its type (`integer` is a `number`, one widens to the other; `null` beside a type aside).
-pub(super) fn shape(member: &Value) -> String {
-    if let Some(reference) = member.get("$ref").and_then(Value::as_str) {
-        return format!("$ref {reference}");
-    }
-    let core = |t: &str| if t == "integer" { "number".to_string() } else { t.to_string() };
-    match member.get("type") {
-        Some(Value::String(t)) => format!("type {}", core(t)),
-        Some(Value::Array(list)) => {
-            let types: Vec<String> = list.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(core).collect();
-            if types.is_empty() { "type null".to_string() } else { format!("type {}", types.join(",")) }
+/// What a union member is, to match it with its counterpart on another page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// A `$ref`: `#/components/schemas/X`.
+    Ref(String),
+    /// Its types, `null` beside them aside, `integer` as `number` (one widens to the other).
+    Types(Vec<String>),
+    /// `type: null` alone.
+    Null,
+    /// No type: the first of `const`, `enum`, `allOf`, `anyOf`, `oneOf` it has.
+    Keyword(&'static str),
+    /// Nothing that says what it is: anything goes.
+    Any,
+}
+
+impl Shape {
+    pub(super) fn of(member: &Value) -> Shape {
+        if let Some(reference) = member.get("$ref").and_then(Value::as_str) {
+            return Shape::Ref(reference.to_string());
         }
-        Some(other) => format!("type {other}"),
-        None => ["const", "enum", "allOf", "anyOf", "oneOf"]
-            .into_iter()
-            .find(|k| member.get(*k).is_some())
-            .unwrap_or("any")
-            .to_string(),
+        let core = |t: &str| if t == "integer" { "number".to_string() } else { t.to_string() };
+        match member.get("type") {
+            Some(Value::String(t)) if t == "null" => Shape::Null,
+            Some(Value::String(t)) => Shape::Types(vec![core(t)]),
+            Some(Value::Array(list)) => {
+                let types: Vec<String> =
+                    list.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(core).collect();
+                if types.is_empty() { Shape::Null } else { Shape::Types(types) }
+            }
+            Some(other) => Shape::Types(vec![other.to_string()]),
+            None => ["const", "enum", "allOf", "anyOf", "oneOf"]
+                .into_iter()
+                .find(|k| member.get(*k).is_some())
+                .map_or(Shape::Any, Shape::Keyword),
+        }
+    }
+
+    /// The component a `$ref` names.
+    pub(super) fn component(&self) -> Option<&str> {
+        match self {
+            Shape::Ref(reference) => reference.rsplit('/').next(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shape::Ref(reference) => write!(f, "$ref {reference}"),
+            Shape::Types(types) => write!(f, "type {}", types.join(",")),
+            Shape::Null => f.write_str("type null"),
+            Shape::Keyword(keyword) => f.write_str(keyword),
+            Shape::Any => f.write_str("any"),
+        }
     }
 }
 
@@ -127,6 +163,6 @@ pub(super) fn shape(member: &Value) -> String {
 pub(super) fn label(member: &Value) -> String {
     match member.get("type") {
         Some(Value::String(t)) if member.get("$ref").is_none() => format!("type {t}"),
-        _ => shape(member),
+        _ => Shape::of(member).to_string(),
     }
 }

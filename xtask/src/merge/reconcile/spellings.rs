@@ -90,7 +90,7 @@ impl Reconciler<'_> {
                     .filter(|(_, list)| list.contains(&spelling.as_str()))
                     .map(|(p, _)| p.to_string())
                     .collect();
-                sides.push(Side { says: format!("{spelling:?}"), pages });
+                sides.push(Side::new(format!("{spelling:?}"), pages));
             }
             let outcome = Outcome::Respelled { sent, also, why };
             self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });

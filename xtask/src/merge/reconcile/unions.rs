@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use super::declarations::{Declaration, PageValues};
 use super::engine::Reconciler;
 use super::outcome::{Conflict, Outcome, Reconciliation, conflict_between, presence_sides};
-use super::shapes::{group_by_shape, label};
+use super::shapes::{Shape, group_by_shape, label};
 use crate::schema::token;
 
 impl Reconciler<'_> {
@@ -22,21 +22,23 @@ impl Reconciler<'_> {
         }
         let mut groups = group_by_shape(&lists);
         let everywhere = |members: &Vec<Declaration<'_>>| members.len() == lists.len();
-        let shared = groups.iter().any(|(shape, members)| shape != "type null" && everywhere(members));
+        let shared = groups.iter().any(|(member, members)| member.shape != Shape::Null && everywhere(members));
         if !shared && !self.is_read() {
             let differs = values.iter().find(|(_, v)| *v != values[0].1).unwrap_or(&values[0]);
             return Err(conflict_between(at, key, values[0], *differs));
         }
         if self.is_read() && groups.iter().any(|(_, members)| !everywhere(members)) {
-            groups.sort_by_key(|(shape, _)| (shape == "type null", std::cmp::Reverse(self.size_of_shape(shape))));
+            groups.sort_by_key(|(member, _)| {
+                (member.shape == Shape::Null, std::cmp::Reverse(self.size_of(&member.shape)))
+            });
         }
         let mut out = Vec::new();
-        for (shape, members) in &groups {
+        for (member, members) in &groups {
             let here = format!("{at}/{}/{}", token(key), out.len());
-            let what = match (shape.as_str(), members.first()) {
-                ("type null", _) => "member `null` (nullable)".to_string(),
+            let what = match (&member.shape, members.first()) {
+                (Shape::Null, _) => "member `null` (nullable)".to_string(),
                 (_, Some(first)) => format!("member `{}`", label(first.value)),
-                _ => format!("member `{shape}`"),
+                (shape, None) => format!("member `{shape}`"),
             };
             let presence: Vec<(&str, Option<&Value>)> = lists
                 .iter()
@@ -60,9 +62,8 @@ impl Reconciler<'_> {
     /// How many properties a member of this shape has (a `$ref`'s component's), to order a
     /// read union: an untagged union decodes into the first member that fits, so a member whose
     /// fields include another's comes before it.
-    pub(super) fn size_of_shape(&self, shape: &str) -> usize {
-        let name = shape.strip_prefix("$ref ").and_then(|r| r.rsplit('/').next());
-        name.and_then(|name| self.sizes.get(name)).copied().unwrap_or(0)
+    pub(super) fn size_of(&self, shape: &Shape) -> usize {
+        shape.component().and_then(|name| self.sizes.get(name)).copied().unwrap_or(0)
     }
     /// A discriminator: the same `propertyName`; its `mapping` every page's entries when read,
     /// the entries every page has when sent. One tag mapped to two targets is a conflict.
