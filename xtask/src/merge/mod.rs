@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 pub use reconcile::{ALIASES, Conflict, Outcome, Reconciliation, Side, drift_markdown};
-use reconcile::{Declaration, Reconciler, Sizes};
+use reconcile::{Declaration, Reconciler, Record, Sizes};
 
 use crate::decisions::Decisions;
 use crate::direction::{Direction, Directions};
@@ -235,33 +235,23 @@ fn names(operations: &[Operation], errors: &mut Errors) -> Vec<Endpoint> {
 struct Drift<'a> {
     decisions: &'a Decisions,
     sizes: &'a Sizes,
-    visited: Vec<usize>,
-    log: Vec<Reconciliation>,
-    errors: Errors,
+    /// What the reconcilers settled, and the errors: stale decisions and, in turn, the
+    /// conflicts no decision settled.
+    record: Record,
 }
 
 impl<'a> Drift<'a> {
     fn new(decisions: &'a Decisions, sizes: &'a Sizes) -> Self {
-        Drift {
-            decisions,
-            sizes,
-            visited: Vec::new(),
-            log: Vec::new(),
-            errors: Errors::default(),
-        }
+        Drift { decisions, sizes, record: Record::default() }
     }
 
     /// Reconciles the declarations at `at` (richest first) travelling `direction`.
     fn reconcile(&mut self, at: &str, direction: Direction, declarations: &[Declaration<'_>]) -> Option<Value> {
-        let mut reconciler = Reconciler::new(direction, self.decisions, self.sizes);
-        let result = reconciler.node(at, declarations);
-        self.visited.extend(reconciler.visited);
-        self.log.extend(reconciler.log);
-        self.errors.0.extend(reconciler.errors);
+        let result = Reconciler::new(direction, self.decisions, self.sizes, &mut self.record).node(at, declarations);
         match result {
             Ok(value) => Some(value),
             Err(conflict) => {
-                self.errors.push(conflict.to_error(&self.decisions.file));
+                self.record.errors.push(conflict.to_error(&self.decisions.file));
                 None
             }
         }
@@ -269,18 +259,19 @@ impl<'a> Drift<'a> {
 
     /// The reconciliations; the errors go to `errors`, with one for every decision that
     /// matched nothing the merge reconciled.
-    fn finish(mut self, errors: &mut Errors) -> Vec<Reconciliation> {
-        for decision in self.decisions.list.iter().filter(|d| !self.visited.contains(&d.line)) {
+    fn finish(self, errors: &mut Errors) -> Vec<Reconciliation> {
+        let Record { visited, log, errors: found } = self.record;
+        errors.0.extend(found);
+        for decision in self.decisions.list.iter().filter(|d| !visited.contains(&d.line)) {
             let message =
                 format!("no conflict at `#{}` any more: every page declares it alike, or none does", decision.at);
-            self.errors.push(self.decisions.error(decision, message).with_hint("remove the line"));
+            errors.push(self.decisions.error(decision, message).with_hint("remove the line"));
         }
-        for spelling in self.decisions.spellings.iter().filter(|s| !self.visited.contains(&s.line)) {
+        for spelling in self.decisions.spellings.iter().filter(|s| !visited.contains(&s.line)) {
             let message = format!("no enum at `#{}` spells a value several ways", spelling.at);
-            self.errors.push(self.decisions.error_at(spelling.line, message).with_hint("remove the line"));
+            errors.push(self.decisions.error_at(spelling.line, message).with_hint("remove the line"));
         }
-        errors.extend(self.errors);
-        self.log
+        log
     }
 }
 

@@ -24,6 +24,13 @@ pub(crate) struct Reconciler<'a> {
     /// Each component schema's property count (the most any page declares): a read union
     /// puts its largest members first.
     pub sizes: &'a Sizes,
+    /// What the whole merge has settled so far, added to as this reconciles.
+    pub record: &'a mut Record,
+}
+
+/// What the merge settles over all its components: one state, which each [`Reconciler`] adds to.
+#[derive(Default)]
+pub(crate) struct Record {
     /// Lines of the decisions visited, stale or applied.
     pub visited: Vec<usize>,
     pub log: Vec<Reconciliation>,
@@ -32,15 +39,13 @@ pub(crate) struct Reconciler<'a> {
 }
 
 impl<'a> Reconciler<'a> {
-    pub(crate) fn new(direction: Direction, decisions: &'a Decisions, sizes: &'a Sizes) -> Self {
-        Reconciler {
-            direction,
-            decisions,
-            sizes,
-            visited: Vec::new(),
-            log: Vec::new(),
-            errors: Vec::new(),
-        }
+    pub(crate) fn new(
+        direction: Direction,
+        decisions: &'a Decisions,
+        sizes: &'a Sizes,
+        record: &'a mut Record,
+    ) -> Self {
+        Reconciler { direction, decisions, sizes, record }
     }
     /// Whether responses reach what is reconciled (alone or with requests): the client reads it,
     /// so it takes the union; what only requests reach takes the intersection.
@@ -62,28 +67,28 @@ impl<'a> Reconciler<'a> {
         declarations: &[Declaration<'_>],
         decision: &Decision,
     ) -> Result<Value, Box<Conflict>> {
-        self.visited.push(decision.line);
-        let logged = self.log.len();
+        self.record.visited.push(decision.line);
+        let logged = self.record.log.len();
         let attempt = self.reconcile(at, declarations);
         // Bounds narrowed to what every page accepts may be narrower than any page meant (a
         // rate in (1, 2] became a percentage in [1, 50]): a decision may choose one page's.
-        let narrowed = self.log[logged..].iter().any(|r| matches!(r.outcome, Outcome::Tightest(_)));
+        let narrowed = self.record.log[logged..].iter().any(|r| matches!(r.outcome, Outcome::Tightest(_)));
         let conflict = match attempt {
             Ok(value) if !narrowed => {
                 let message =
                     format!("no conflict at `#{at}` any more: the pages' declarations reconcile, no bound narrowed");
                 let error = self.decisions.error(decision, message).with_hint("remove the line");
-                self.errors.push(error);
+                self.record.errors.push(error);
                 return Ok(value);
             }
             Ok(_) => None,
             Err(conflict) => Some(conflict),
         };
-        self.log.truncate(logged);
+        self.record.log.truncate(logged);
         let Some(kept) = declarations.iter().find(|d| d.page == decision.page) else {
             let pages: Vec<&str> = declarations.iter().map(|d| d.page).collect();
             let message = format!("{} does not declare `#{at}`; {} do", decision.page, pages.join(", "));
-            self.errors.push(self.decisions.error(decision, message));
+            self.record.errors.push(self.decisions.error(decision, message));
             return match conflict {
                 Some(conflict) => Err(conflict),
                 None => self.reconcile(at, declarations),
@@ -91,7 +96,7 @@ impl<'a> Reconciler<'a> {
         };
         let sides = sides(&declarations.iter().map(|d| (d.page, Some(d.value))).collect::<Vec<_>>());
         let outcome = Outcome::Decided { page: decision.page.clone(), line: decision.line };
-        self.log.push(Reconciliation { at: at.to_string(), keyword: String::new(), outcome, sides });
+        self.record.log.push(Reconciliation { at: at.to_string(), keyword: String::new(), outcome, sides });
         Ok(kept.value.clone())
     }
     pub(super) fn reconcile(&mut self, at: &str, declarations: &[Declaration<'_>]) -> Result<Value, Box<Conflict>> {
@@ -166,7 +171,7 @@ impl<'a> Reconciler<'a> {
         Ok(value)
     }
     pub(super) fn record(&mut self, at: &str, keyword: &str, outcome: Outcome, values: &PageValues<'_>) {
-        self.log.push(Reconciliation {
+        self.record.log.push(Reconciliation {
             at: at.to_string(),
             keyword: keyword.to_string(),
             outcome,
@@ -197,7 +202,7 @@ impl<'a> Reconciler<'a> {
                 let sides = presence_sides(&presence, "declared");
                 let what = if key == "properties" { "property" } else { key };
                 let outcome = Outcome::Kept(format!("{what} `{name}`"));
-                self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
+                self.record.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
             }
         }
         Ok(Value::Object(out))
@@ -233,7 +238,9 @@ impl<'a> Reconciler<'a> {
                     Outcome::Optional(name.to_string())
                 };
                 let sides = presence_sides(&presence, "required");
-                self.log.push(Reconciliation { at: at.to_string(), keyword: "required".into(), outcome, sides });
+                self.record
+                    .log
+                    .push(Reconciliation { at: at.to_string(), keyword: "required".into(), outcome, sides });
             }
         }
         (!kept.is_empty()).then_some(Value::Array(kept))

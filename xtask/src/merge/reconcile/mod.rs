@@ -16,6 +16,6 @@ mod spellings;
 mod unions;
 
 pub(crate) use declarations::{Declaration, Sizes};
-pub(crate) use engine::Reconciler;
+pub(crate) use engine::{Reconciler, Record};
 pub use outcome::{Conflict, Outcome, Reconciliation, Side, drift_markdown};
 pub use spellings::ALIASES;

@@ -28,7 +28,7 @@ impl Reconciler<'_> {
             if presence.iter().any(|(_, v)| v.is_none()) {
                 let sides = presence_sides(&presence, "listed");
                 let outcome = Outcome::Kept(format!("enum value {value}"));
-                self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
+                self.record.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
             }
         }
         Value::Array(out)
@@ -75,7 +75,7 @@ impl Reconciler<'_> {
             // Each spelling is on some pages only: one line says so for all of them.
             let kept: Vec<Outcome> =
                 spellings.iter().map(|s| Outcome::Kept(format!("enum value {}", json!(s)))).collect();
-            self.log.retain(|r| !(r.at == at && r.keyword == "enum" && kept.contains(&r.outcome)));
+            self.record.log.retain(|r| !(r.at == at && r.keyword == "enum" && kept.contains(&r.outcome)));
             // The sent spelling takes the place of the first: `as_str` and the docs show it.
             let first = values.iter().position(|v| spellings.iter().any(|s| v == s)).unwrap_or(0);
             values.retain(|v| *v != json!(sent));
@@ -93,13 +93,15 @@ impl Reconciler<'_> {
                 sides.push(Side::new(format!("{spelling:?}"), pages));
             }
             let outcome = Outcome::Respelled { sent, also, why };
-            self.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
+            self.record.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
         }
         for decision in self.decisions.spellings_at(at) {
-            self.visited.push(decision.line);
+            self.record.visited.push(decision.line);
             if !aliases.contains_key(&decision.value) && !aliases.values().any(|v| *v == json!(decision.value)) {
                 let message = format!("`#{at}` has no value spelled several ways that `{}` is one of", decision.value);
-                self.errors.push(self.decisions.error_at(decision.line, message).with_hint("remove the line"));
+                self.record
+                    .errors
+                    .push(self.decisions.error_at(decision.line, message).with_hint("remove the line"));
             }
         }
         if !aliases.is_empty() {
@@ -124,7 +126,9 @@ impl Reconciler<'_> {
                     "`{}` and `{}` (line {}) are spellings of one value: send one",
                     second.value, first.value, first.line
                 );
-                self.errors.push(self.decisions.error_at(second.line, message).with_hint("remove one of the lines"));
+                self.record
+                    .errors
+                    .push(self.decisions.error_at(second.line, message).with_hint("remove one of the lines"));
             }
             [] => {}
         }

@@ -47,14 +47,18 @@ impl Reconciler<'_> {
             let sides = presence_sides(&presence, "a member");
             if !everywhere(members) && !self.is_read() {
                 let at = format!("{at}/{}", token(key));
-                self.log
-                    .push(Reconciliation { at, keyword: key.to_string(), outcome: Outcome::NotSent(what), sides });
+                self.record.log.push(Reconciliation {
+                    at,
+                    keyword: key.to_string(),
+                    outcome: Outcome::NotSent(what),
+                    sides,
+                });
                 continue;
             }
             out.push(self.node(&here, members)?);
             if !everywhere(members) {
                 let outcome = Outcome::Kept(what);
-                self.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
+                self.record.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
             }
         }
         Ok(Value::Array(out))
@@ -97,7 +101,12 @@ impl Reconciler<'_> {
                     let sides = presence_sides(&presence, "mapped");
                     let what = format!("mapping `{tag}`");
                     let outcome = if self.is_read() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
-                    self.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
+                    self.record.log.push(Reconciliation {
+                        at: here.clone(),
+                        keyword: "mapping".into(),
+                        outcome,
+                        sides,
+                    });
                 }
                 if everywhere || self.is_read() {
                     out.insert(tag.clone(), target.clone());
