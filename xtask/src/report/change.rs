@@ -123,120 +123,166 @@ pub enum Change {
     },
 }
 
+/// What one change means for a caller: its impact and its sentence in the report, decided side
+/// by side for each kind (one function per family of kinds), so a new kind is written once.
+struct Said {
+    impact: Impact,
+    sentence: String,
+}
+
+fn said(impact: Impact, sentence: String) -> Said {
+    Said { impact, sentence }
+}
+
+fn kind(required: bool) -> &'static str {
+    if required { "required" } else { "optional" }
+}
+
 impl Change {
     pub fn impact(&self) -> Impact {
-        match self {
-            Change::OperationAdded { .. } | Change::TypeAdded { .. } => Impact::Additive,
-            Change::ArgumentAdded { required, .. } => {
-                if *required {
-                    Impact::Breaking
-                } else {
-                    Impact::Additive
+        self.said().impact
+    }
+
+    /// Each family answers for its own kinds and `None` for the others'.
+    fn said(&self) -> Said {
+        self.operation_said()
+            .or_else(|| self.type_said())
+            .or_else(|| self.field_said())
+            .or_else(|| self.server_said())
+            // Every kind is some family's; were one not, it would be reported, as breaking.
+            .unwrap_or_else(|| said(Impact::Breaking, format!("{self:?}")))
+    }
+
+    /// Operations and their arguments.
+    fn operation_said(&self) -> Option<Said> {
+        use Impact::{Additive, Breaking, Docs};
+        Some(match self {
+            Change::OperationAdded { operation, route } => {
+                said(Additive, format!("operation `{operation}` added (`{route}`)"))
+            }
+            Change::OperationRemoved { operation, route } => {
+                said(Breaking, format!("operation `{operation}` removed (`{route}`)"))
+            }
+            Change::OperationDocs { operation } => said(Docs, format!("`{operation}`: summary or description changed")),
+            Change::ArgumentAdded { operation, argument, required } => said(
+                if *required { Breaking } else { Additive },
+                format!("`{operation}`: {} argument `{argument}` added", kind(*required)),
+            ),
+            Change::ArgumentRemoved { operation, argument } => {
+                said(Breaking, format!("`{operation}`: argument `{argument}` removed"))
+            }
+            Change::ArgumentRequired { operation, argument, required } => {
+                said(Breaking, format!("`{operation}`: argument `{argument}` is now {}", kind(*required)))
+            }
+            _ => return None,
+        })
+    }
+
+    /// Types and enum values. The enums are open and non-exhaustive: a new variant breaks no
+    /// match.
+    fn type_said(&self) -> Option<Said> {
+        use Impact::{Additive, Breaking, Docs};
+        Some(match self {
+            Change::TypeAdded { name } => said(Additive, format!("type `{name}` added")),
+            Change::TypeRemoved { name } => said(Breaking, format!("type `{name}` removed")),
+            Change::TypeDocs { name } => said(Docs, format!("`{name}`: description changed")),
+            Change::EnumValueAdded { name, value } => said(Additive, format!("`{name}`: enum value `{value}` added")),
+            Change::EnumValueRemoved { name, value } => {
+                said(Breaking, format!("`{name}`: enum value `{value}` removed"))
+            }
+            _ => return None,
+        })
+    }
+
+    /// A struct's fields. The structs are `#[non_exhaustive]`, built through builders that start
+    /// optional and nullable fields empty: only a field a builder cannot do without breaks a
+    /// caller, and only a caller who builds the type (to send it; a response type's fixtures
+    /// must set it too, but no call breaks).
+    fn field_said(&self) -> Option<Said> {
+        use Impact::{Additive, Breaking, Docs};
+        Some(match self {
+            Change::FieldAdded { owner, field, ty, required, direction } => {
+                let sentence = format!("`{owner}`: {} field `{field}: {ty}` added", kind(*required));
+                match (*required && !ty.ends_with('?'), direction) {
+                    (false, _) => said(Additive, sentence),
+                    (true, Direction::Response) => {
+                        said(Additive, format!("{sentence} (a fixture built with the builder must set it)"))
+                    }
+                    (true, _) => said(Breaking, format!("{sentence} (a builder that does not set it fails)")),
                 }
             }
-            // Open, non-exhaustive enums: a new variant breaks no match.
-            Change::EnumValueAdded { .. } => Impact::Additive,
-            // The structs are `#[non_exhaustive]`, built through builders that start optional and
-            // nullable fields empty: only a field a builder cannot do without breaks a caller, and
-            // only a caller who builds the type (to send it; a response type's fixtures must set
-            // it too, but no call breaks).
-            Change::FieldAdded { required: true, ty, direction, .. }
-                if !ty.ends_with('?') && *direction != Direction::Response =>
-            {
-                Impact::Breaking
+            Change::FieldRemoved { owner, field } => said(Breaking, format!("`{owner}`: field `{field}` removed")),
+            Change::FieldRetyped { owner, field, from, to, direction } => {
+                // A type only sent: its builder's setter takes `T` for an `Option<T>` as well.
+                let widened = *direction == Direction::Request && *to == format!("{from}?");
+                let sentence = format!("`{owner}`: field `{field}` changed type from `{from}` to `{to}`");
+                said(if widened { Additive } else { Breaking }, sentence)
             }
-            Change::FieldAdded { .. } => Impact::Additive,
-            // A type only sent: its builder's setter takes `T` for an `Option<T>` as well.
-            Change::FieldRetyped { from, to, direction: Direction::Request, .. } if *to == format!("{from}?") => {
-                Impact::Additive
+            Change::FieldRequired { owner, field, required, direction } => {
+                let relaxed = !*required && *direction == Direction::Request;
+                let now = if *required { "is now required" } else { "is no longer required" };
+                said(if relaxed { Additive } else { Breaking }, format!("`{owner}`: field `{field}` {now}"))
             }
-            Change::FieldRequired { required: false, direction: Direction::Request, .. } => Impact::Additive,
+            Change::FieldDocs { owner, field } => said(Docs, format!("`{owner}`: the docs of `{field}` changed")),
+            _ => return None,
+        })
+    }
+
+    /// What the server does: the auth it takes, where it is, the defaults it fills in.
+    fn server_said(&self) -> Option<Said> {
+        use Impact::{Additive, Breaking, Runtime};
+        let shown = |v: &Option<String>| v.as_ref().map_or("none documented".to_string(), |v| format!("`{v}`"));
+        Some(match self {
+            Change::AuthChanged { operations, from, to } => {
+                let names: Vec<String> = operations.iter().map(|o| format!("`{o}`")).collect();
+                let sentence =
+                    format!("{} operations authenticate with {to}, not {from}: {}", operations.len(), names.join(", "));
+                said(Runtime, sentence)
+            }
+            Change::ServerChanged { from, to } => said(
+                Runtime,
+                format!("the default server is `{to}`, not `{from}` (a client built without a base URL calls it)"),
+            ),
+            Change::ServerDefault { owner, field, was, is } => said(
+                Runtime,
+                format!(
+                    "`{owner}`: `{field}` left unset now means the server's default {} (was {})",
+                    shown(is),
+                    shown(was)
+                ),
+            ),
             // A default filled in or no longer filled in changes a type or what is sent; a new
             // value only what a missing field reads as.
-            Change::FieldDefault { was: Some(_), is: Some(_), .. } => Impact::Additive,
-            Change::AuthChanged { .. } | Change::ServerChanged { .. } | Change::ServerDefault { .. } => Impact::Runtime,
-            Change::OperationDocs { .. } | Change::TypeDocs { .. } | Change::FieldDocs { .. } => Impact::Docs,
-            _ => Impact::Breaking,
-        }
+            Change::FieldDefault { owner, field, was, is, retyped } => {
+                let (impact, what) = match (was, is) {
+                    (Some(old), None) => (
+                        Breaking,
+                        format!("is no longer filled with the documented default `{old}`: unset, it is not sent"),
+                    ),
+                    (None, Some(new)) => {
+                        (Breaking, format!("is now filled with the documented default `{new}` when unset"))
+                    }
+                    (old, new) => (
+                        if old.is_some() && new.is_some() { Additive } else { Breaking },
+                        format!(
+                            "has a new documented default: `{}` (was `{}`)",
+                            new.as_deref().unwrap_or_default(),
+                            old.as_deref().unwrap_or_default()
+                        ),
+                    ),
+                };
+                let retyped =
+                    retyped.as_ref().map(|(from, to)| format!(" (`{from}` becomes `{to}`)")).unwrap_or_default();
+                said(impact, format!("`{owner}`: field `{field}` {what}{retyped}"))
+            }
+            _ => return None,
+        })
     }
 }
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Change::OperationAdded { operation, route } => write!(f, "operation `{operation}` added (`{route}`)"),
-            Change::OperationRemoved { operation, route } => write!(f, "operation `{operation}` removed (`{route}`)"),
-            Change::OperationDocs { operation } => write!(f, "`{operation}`: summary or description changed"),
-            Change::ArgumentAdded { operation, argument, required } => {
-                let kind = if *required { "required" } else { "optional" };
-                write!(f, "`{operation}`: {kind} argument `{argument}` added")
-            }
-            Change::ArgumentRemoved { operation, argument } => {
-                write!(f, "`{operation}`: argument `{argument}` removed")
-            }
-            Change::ArgumentRequired { operation, argument, required } => {
-                let now = if *required { "required" } else { "optional" };
-                write!(f, "`{operation}`: argument `{argument}` is now {now}")
-            }
-            Change::TypeAdded { name } => write!(f, "type `{name}` added"),
-            Change::TypeRemoved { name } => write!(f, "type `{name}` removed"),
-            Change::TypeDocs { name } => write!(f, "`{name}`: description changed"),
-            Change::EnumValueAdded { name, value } => write!(f, "`{name}`: enum value `{value}` added"),
-            Change::EnumValueRemoved { name, value } => write!(f, "`{name}`: enum value `{value}` removed"),
-            Change::FieldAdded { owner, field, ty, required, direction } => {
-                let kind = if *required { "required" } else { "optional" };
-                write!(f, "`{owner}`: {kind} field `{field}: {ty}` added")?;
-                match (*required && !ty.ends_with('?'), direction) {
-                    (false, _) => Ok(()),
-                    (true, Direction::Response) => write!(f, " (a fixture built with the builder must set it)"),
-                    (true, _) => write!(f, " (a builder that does not set it fails)"),
-                }
-            }
-            Change::FieldRemoved { owner, field } => write!(f, "`{owner}`: field `{field}` removed"),
-            Change::FieldRetyped { owner, field, from, to, .. } => {
-                write!(f, "`{owner}`: field `{field}` changed type from `{from}` to `{to}`")
-            }
-            Change::FieldRequired { owner, field, required, .. } => {
-                let now = if *required { "is now required" } else { "is no longer required" };
-                write!(f, "`{owner}`: field `{field}` {now}")
-            }
-            Change::FieldDocs { owner, field } => write!(f, "`{owner}`: the docs of `{field}` changed"),
-            Change::AuthChanged { operations, from, to } => {
-                let names: Vec<String> = operations.iter().map(|o| format!("`{o}`")).collect();
-                write!(f, "{} operations authenticate with {to}, not {from}: {}", operations.len(), names.join(", "))
-            }
-            Change::ServerChanged { from, to } => {
-                write!(f, "the default server is `{to}`, not `{from}` (a client built without a base URL calls it)")
-            }
-            Change::ServerDefault { owner, field, was, is } => {
-                let shown = |v: &Option<String>| v.as_ref().map_or("none documented".to_string(), |v| format!("`{v}`"));
-                write!(
-                    f,
-                    "`{owner}`: `{field}` left unset now means the server's default {} (was {})",
-                    shown(is),
-                    shown(was)
-                )
-            }
-            Change::FieldDefault { owner, field, was, is, retyped } => {
-                write!(f, "`{owner}`: field `{field}` ")?;
-                match (was, is) {
-                    (Some(old), None) => {
-                        write!(f, "is no longer filled with the documented default `{old}`: unset, it is not sent")?
-                    }
-                    (None, Some(new)) => write!(f, "is now filled with the documented default `{new}` when unset")?,
-                    (old, new) => write!(
-                        f,
-                        "has a new documented default: `{}` (was `{}`)",
-                        new.as_deref().unwrap_or_default(),
-                        old.as_deref().unwrap_or_default()
-                    )?,
-                }
-                match retyped {
-                    Some((from, to)) => write!(f, " (`{from}` becomes `{to}`)"),
-                    None => Ok(()),
-                }
-            }
-        }
+        f.write_str(&self.said().sentence)
     }
 }
 
