@@ -97,6 +97,7 @@ fn each_change_to_the_code_is_read_with_its_impact() {
             &[],
         ),
         ("a crate-visible function made public", &[("pub(crate) fn internal", "pub fn internal")], &[]),
+        ("a variant's field documented", &[("B(u32) }", "B(\n    /// The count.\n    u32) }")], &[]),
     ] {
         let mut inner = INNER.to_string();
         for (from, to) in edits {

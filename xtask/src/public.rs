@@ -267,7 +267,10 @@ impl Walk<'_> {
         self.add(path, Kind::Type, format!("{marker}enum {}{}", e.ident, tokens(&e.generics)), false);
         self.derives(path, &e.attrs);
         for variant in e.variants.iter().filter(|v| !hidden(&v.attrs)) {
-            let fields = tokens(&variant.fields);
+            // A field's docs are not its signature: a doc-only change breaks no caller.
+            let mut fields = variant.fields.clone();
+            fields.iter_mut().for_each(|field| field.attrs.clear());
+            let fields = tokens(&fields);
             self.add(&format!("{path}::{}", variant.ident), Kind::Variant, fields, exhaustive);
         }
     }
