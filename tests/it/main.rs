@@ -36,6 +36,7 @@ mod report;
 mod rollout;
 mod schema;
 mod site;
+mod sizes;
 mod surface;
 #[cfg(feature = "client")]
 mod traced;
