@@ -194,6 +194,17 @@ pub fn requires(schema: &Value, field: &str) -> bool {
     schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|f| f == field))
 }
 
+/// The names an object schema's `required` lists (none where it lists none).
+pub fn required_names(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// A key as one JSON-pointer token (RFC 6901): `~` and `/` escaped.
 pub fn token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")

@@ -120,13 +120,7 @@ fn body_value(
         let json = values::raw_string(&arguments.value(document, body).to_string());
         return Ok(quote!(from::<#ty>(#json)));
     };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required: Vec<&str> = crate::schema::required_names(schema);
     let properties = schema.get("properties").and_then(Value::as_object);
     let mut out = quote!(#ty::builder());
     for (property, property_schema) in properties.into_iter().flatten() {

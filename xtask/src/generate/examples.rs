@@ -140,13 +140,7 @@ impl<'a> Builder<'a> {
     }
 
     fn object(&mut self, schema: &'a Value) -> Option<Value> {
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required: Vec<&str> = crate::schema::required_names(schema);
         let mut out = Map::new();
         for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
             let documented = property.get("example").is_some();

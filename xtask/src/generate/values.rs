@@ -69,13 +69,7 @@ impl Example<'_> {
     /// The required properties, or every property when `full`; a typed map gets one entry then.
     fn object(&self, schema: &Value, depth: usize, full: bool) -> Value {
         let properties = schema.get("properties").and_then(Value::as_object);
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required: Vec<&str> = crate::schema::required_names(schema);
         let mut out = Map::new();
         for name in &required {
             let property = properties.and_then(|p| p.get(*name)).unwrap_or(&Value::Null);
