@@ -253,7 +253,10 @@ fn routes(doc: &Value) -> BTreeMap<String, (String, String)> {
     let mut out = BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
-            out.insert(operation_name(method, path), (path.clone(), method.to_string()));
+            out.insert(
+                operation_name(xtask::http::Method::from_key(method).unwrap(), path),
+                (path.clone(), method.to_string()),
+            );
         }
     }
     out

@@ -83,7 +83,7 @@ fn the_model_reads_each_call_as_the_stages_need_it() {
             format!(
                 "{} {} {} at {}: section {:?}, summary {:?}, arguments {arguments:?}, body {body:?}, answer {:?}, schemes {schemes:?}",
                 call.id,
-                call.method,
+                call.method.key(),
                 call.path,
                 call.at,
                 call.section,

@@ -156,7 +156,12 @@ const DOCUMENTED: &[(&str, &str, &str)] = &[
 /// Names `METHOD path` by the rule and compares the name with `expected`.
 #[track_caller]
 fn check(method: &str, path: &str, expected: &str) {
-    crate::check(&format!("{} {path}", method.to_uppercase()), "name", operation_name(method, path).as_str(), expected);
+    crate::check(
+        &format!("{} {path}", method.to_uppercase()),
+        "name",
+        operation_name(xtask::http::Method::parse(method).unwrap(), path).as_str(),
+        expected,
+    );
 }
 
 #[test]
@@ -179,7 +184,7 @@ fn each_documented_operation_has_its_name() {
 fn the_pages_operations_have_their_documented_names() {
     let run = crate::build(&crate::spec_pages()).unwrap_or_else(|e| panic!("{e}"));
     let mut actual: Vec<(String, String, String)> =
-        run.endpoints.iter().map(|e| (e.method.to_lowercase(), e.path.clone(), e.name.clone())).collect();
+        run.endpoints.iter().map(|e| (e.method.key().to_string(), e.path.clone(), e.name.clone())).collect();
     let mut expected: Vec<(String, String, String)> =
         DOCUMENTED.iter().map(|(m, p, n)| (m.to_string(), p.to_string(), n.to_string())).collect();
     actual.sort();
@@ -193,14 +198,10 @@ fn the_rule_names_every_operation_of_the_full_spec_uniquely() {
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("JSON");
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
-        for method in item
-            .as_object()
-            .expect("path item")
-            .keys()
-            .filter(|k| xtask::extract::METHODS.contains(&k.as_str()))
+        for method in item.as_object().expect("path item").keys().filter(|k| xtask::http::Method::from_key(k).is_some())
         {
             names
-                .entry(operation_name(method, path))
+                .entry(operation_name(xtask::http::Method::from_key(method).unwrap(), path))
                 .or_default()
                 .push(format!("{} {path}", method.to_uppercase()));
         }
@@ -223,7 +224,7 @@ fn names_are_rust_identifiers_whatever_the_path() {
         ("options", "/v1/models"),
         ("post", "/v1/x/2fa"),
     ] {
-        let name = operation_name(method, path);
+        let name = operation_name(xtask::http::Method::from_key(method).unwrap(), path);
         let ok = !name.is_empty()
             && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit());

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Errors};
-use crate::extract::METHODS;
+use crate::http::Method;
 use crate::page::Page;
 use crate::schema;
 
@@ -47,7 +47,7 @@ fn operations(spec: &Value) -> Vec<OperationKey> {
         .filter_map(|(path, item)| Some((path, item.as_object()?)))
         .flat_map(|(path, item)| {
             item.keys()
-                .filter(|method| METHODS.contains(&method.as_str()))
+                .filter(|method| Method::from_key(method).is_some())
                 .map(|method| OperationKey { path: path.clone(), method: method.clone() })
         })
         .collect()
@@ -217,7 +217,7 @@ pub fn listed_endpoints(list: &str, parts: &[crate::fetch::SitePart]) -> Vec<Lis
         let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
         let [method, path, slug] = cells.as_slice() else { continue };
         let method = method.to_ascii_lowercase();
-        if !METHODS.contains(&method.as_str()) || !path.starts_with('/') || slug.contains(' ') {
+        if Method::from_key(&method).is_none() || !path.starts_with('/') || slug.contains(' ') {
             continue;
         }
         if let Some(page) = crate::fetch::spec_page_for(slug, parts) {

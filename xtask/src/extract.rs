@@ -2,9 +2,8 @@
 //! the YAML text, and the page line the YAML starts on).
 
 use crate::error::Errors;
+use crate::http::Method;
 use crate::page::Page;
-
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 const FENCE: &str = "````";
 
@@ -55,7 +54,7 @@ pub fn extract(page: &Page) -> Result<Block<'_>, Errors> {
             .into());
     };
     let method = method.to_ascii_lowercase();
-    if !METHODS.contains(&method.as_str()) || !path.starts_with('/') {
+    if Method::from_key(&method).is_none() || !path.starts_with('/') {
         return Err(page
             .error(format!("the fence says `{info}`; expected an HTTP method and a path starting with `/`"))
             .at(Some((fence_line, 1)))

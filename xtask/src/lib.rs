@@ -22,6 +22,7 @@ pub mod extract;
 pub mod fetch;
 pub mod flags;
 pub mod generate;
+pub mod http;
 pub mod lifecycles;
 pub mod merge;
 pub mod model;

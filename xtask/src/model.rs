@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::direction::{Direction, Directions};
+use crate::http::Method;
 use crate::schema;
 
 /// The document, and what the stages read of it.
@@ -41,8 +42,7 @@ pub struct Schema<'a> {
 pub struct Call<'a> {
     /// The operation id, the client's method name.
     pub id: &'a str,
-    /// As the document writes it: `get`.
-    pub method: &'a str,
+    pub method: Method,
     /// The path template.
     pub path: &'a str,
     /// Where the document declares it (`/paths/~1v1~1models/get`), for errors.
@@ -93,7 +93,9 @@ impl<'a> Model<'a> {
             let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
             let shared: Vec<&Value> = shared.collect();
             sent.extend(shared.iter().flat_map(|p| schema::refs(p)));
-            for (method, operation) in item.as_object().into_iter().flatten().filter(|(key, _)| *key != "parameters") {
+            let operations = item.as_object().into_iter().flatten();
+            for (method, operation) in operations.filter_map(|(key, operation)| Some((Method::parse(key)?, operation)))
+            {
                 for part in ["parameters", "requestBody"] {
                     sent.extend(operation.get(part).into_iter().flat_map(schema::refs));
                 }
@@ -114,7 +116,7 @@ impl<'a> Model<'a> {
     }
 
     /// The call at `method` and `path`.
-    pub fn call(&self, method: &str, path: &str) -> Option<&Call<'a>> {
+    pub fn call(&self, method: Method, path: &str) -> Option<&Call<'a>> {
         self.calls.iter().find(|call| call.method == method && call.path == path)
     }
 }
@@ -129,7 +131,7 @@ impl Schema<'_> {
 impl<'a> Call<'a> {
     fn of(
         document: &'a Value,
-        (path, method): (&'a str, &'a str),
+        (path, method): (&'a str, Method),
         id: &'a str,
         operation: &'a Value,
         shared: &[&'a Value],
@@ -141,7 +143,7 @@ impl<'a> Call<'a> {
             id,
             method,
             path,
-            at: format!("/paths/{}/{method}", schema::token(path)),
+            at: format!("/paths/{}/{}", schema::token(path), method.key()),
             section: operation.pointer("/tags/0").and_then(Value::as_str),
             summary: text("summary"),
             description: text("description"),

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::http::Method;
+
 /// Reviewed exceptions, `(METHOD, path, name)`: where the rule reads worse than the docs' own
 /// words. Keep this short; every entry is a decision someone made.
 pub const OVERRIDES: &[(&str, &str, &str)] = &[
@@ -26,8 +28,8 @@ const MEMBERS: &[&str] = &["development", "production"];
 /// names the model's sub-resources without a `model_` prefix.
 const IMPLICIT_OWNER: &str = "models";
 
-pub fn operation_name(method: &str, path: &str) -> String {
-    let method = method.to_ascii_uppercase();
+pub fn operation_name(method: Method, path: &str) -> String {
+    let method = method.to_string();
     if let Some((_, _, name)) = OVERRIDES.iter().find(|(m, p, _)| *m == method && *p == path) {
         return name.to_string();
     }

@@ -136,7 +136,7 @@ fn body_value(
 }
 
 fn call(operation: &Call<'_>, arguments: Arguments, setters: TokenStream) -> TokenStream {
-    let (id, method, path) = (operation.id, operation.method.to_uppercase(), operation.path);
+    let (id, method, path) = (operation.id, operation.method.to_string(), operation.path);
     let client_method = format_ident!("{id}");
     let label = arguments.label();
     quote! {

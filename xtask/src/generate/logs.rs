@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::http::Method;
 use crate::lifecycles::Lifecycles;
 use crate::model::{Call, Model};
 use crate::naming::rust_name;
@@ -39,7 +40,7 @@ const WINDOW: &[&str] = &["start_epoch_millis", "end_epoch_millis", "limit", "di
 
 /// The document's logs operations, by operation id.
 pub(crate) fn found(model: &Model<'_>, lifecycles: &Lifecycles) -> BTreeMap<String, Logs> {
-    let gets = model.calls.iter().filter(|call| call.method == "get");
+    let gets = model.calls.iter().filter(|call| call.method == Method::Get);
     let found = gets.filter_map(|call| shape(model, lifecycles, call));
     found.map(|logs| (logs.operation.clone(), logs)).collect()
 }
@@ -74,7 +75,7 @@ fn ends_with(model: &Model<'_>, lifecycles: &Lifecycles, call: &Call<'_>) -> Opt
     let lifecycle = lifecycles.list.iter().find(|lifecycle| {
         lifecycle.logs.as_ref().is_some_and(|logs| logs.method == call.method && logs.path == call.path)
     })?;
-    let read = lifecycle.reads.iter().find_map(|read| model.call(&read.method, &read.path))?;
+    let read = lifecycle.reads.iter().find_map(|read| model.call(read.method, &read.path))?;
     let arguments: Vec<String> = read.arguments_in("path").into_iter().map(str::to_string).collect();
     let logs_arguments = call.arguments_in("path");
     arguments

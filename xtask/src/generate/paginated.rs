@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::http::Method;
 use crate::model::{Call, Model};
 use crate::naming::rust_name;
 use crate::schema;
@@ -70,7 +71,7 @@ pub(crate) fn example_call(paginated: &BTreeMap<String, Paginated>) -> Option<St
 
 /// The document's paginated list operations, by operation id.
 pub(crate) fn found(model: &Model<'_>) -> BTreeMap<String, Paginated> {
-    let lists = model.calls.iter().filter(|call| call.method == "get");
+    let lists = model.calls.iter().filter(|call| call.method == Method::Get);
     lists
         .filter_map(|call| shape(model.document, call))
         .map(|found| (found.operation.clone(), found))

@@ -19,7 +19,7 @@ pub(crate) fn tables(model: &Model<'_>, provenance: &Provenance) -> Result<Token
             Some(schemes) => scheme(schemes).map_err(|e| provenance.error(&call.at, e))?,
             None => quote!(None),
         };
-        let (id, path, method) = (call.id, call.path, call.method.to_uppercase());
+        let (id, path, method) = (call.id, call.path, call.method.to_string());
         arms.push(quote!(#id => #scheme,));
         routes.push(quote!(#id => crate::call::Route { method: #method, template: #path },));
     }

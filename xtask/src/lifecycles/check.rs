@@ -68,7 +68,7 @@ impl Lifecycles {
         let mut enums_checked = BTreeSet::new();
         for lifecycle in &self.list {
             for read in &lifecycle.reads {
-                let Some(call) = model.call(&read.method, &read.path) else { continue };
+                let Some(call) = model.call(read.method, &read.path) else { continue };
                 let Some(answer) = call.answer else {
                     errors.push(
                         self.error_at(read.line, format!("`{}` answers no schema to read a status from", call.id)),

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Errors};
+use crate::http::Method;
 
 /// Where the lifecycles live, relative to the repository root.
 pub const FILE: &str = "spec/lifecycles.txt";
@@ -51,8 +52,7 @@ pub struct Status {
 /// An operation the file names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    /// Lower case, as the model keys operations.
-    pub method: String,
+    pub method: Method,
     pub path: String,
     pub line: usize,
 }
@@ -254,11 +254,11 @@ fn is_status(word: &str) -> bool {
 }
 
 fn route(method: &str, path: &str, line: usize) -> Result<Route, String> {
-    const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
-    if !METHODS.contains(&method) || !path.starts_with('/') {
-        return Err(format!("`{method} {path}` is not an operation: a method in capitals and a path from `/`"));
+    let parsed = Method::parse(method).filter(|parsed| parsed.to_string() == method);
+    match parsed {
+        Some(method) if path.starts_with('/') => Ok(Route { method, path: path.to_string(), line }),
+        _ => Err(format!("`{method} {path}` is not an operation: a method in capitals and a path from `/`")),
     }
-    Ok(Route { method: method.to_ascii_lowercase(), path: path.to_string(), line })
 }
 
 /// `STATUS PHASE [-- HINT]`, under the latest `source`.

@@ -19,7 +19,7 @@ use crate::decisions::Decisions;
 use crate::direction::{Direction, Directions};
 use crate::document::OpenApi31;
 use crate::error::{Error, Errors};
-use crate::extract::METHODS;
+use crate::http::Method;
 use crate::naming;
 use crate::normalize::Operation;
 use crate::provenance::Provenance;
@@ -40,16 +40,14 @@ pub struct Merged {
 pub struct Endpoint {
     /// The client method's name, the `operationId` (see `naming`).
     pub name: String,
-    /// Upper case: `GET`.
-    pub method: String,
+    pub method: Method,
     pub path: String,
     /// The page that declares it.
     pub page: String,
 }
 
 pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Merged, Errors> {
-    let method_rank = |m: &str| METHODS.iter().position(|x| *x == m).unwrap_or(METHODS.len());
-    operations.sort_by_cached_key(|op| (op.path.clone(), method_rank(&op.method), op.page.clone()));
+    operations.sort_by_cached_key(|op| (op.path.clone(), op.method, op.page.clone()));
     let mut errors = Errors::default();
     let (mut unique, duplicates) = one_per_endpoint(operations, &mut errors);
     let credential = credential::one_credential(&mut unique);
@@ -66,9 +64,9 @@ pub fn merge(mut operations: Vec<Operation>, decisions: &Decisions) -> Result<Me
     for (op, endpoint) in unique.iter().zip(&endpoints) {
         let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
         if let Some(item) = item.as_object_mut() {
-            item.insert(op.method.clone(), operation_object(op, &endpoint.name, servers, security));
+            item.insert(op.method.key().to_string(), operation_object(op, &endpoint.name, servers, security));
         }
-        let at = format!("/paths/{}/{}", escape(&op.path), op.method);
+        let at = format!("/paths/{}/{}", escape(&op.path), op.method.key());
         provenance.record(at, &op.page, Some(&endpoint.name));
         if let Some(title) = &op.title {
             provenance.record_title(&op.page, title);
@@ -154,7 +152,7 @@ fn tag_sections(document: &mut Value, operations: &[Operation]) {
     let mut sections: Vec<crate::sections::Section> = Vec::new();
     for op in operations {
         let Some(section) = crate::sections::of_page(&op.page) else { continue };
-        let pointer = format!("/paths/{}/{}", escape(&op.path), op.method);
+        let pointer = format!("/paths/{}/{}", escape(&op.path), op.method.key());
         if let Some(operation) = document.pointer_mut(&pointer).and_then(Value::as_object_mut) {
             operation.insert("tags".into(), json!([section.name]));
         }
@@ -188,9 +186,7 @@ fn one_per_endpoint(operations: Vec<Operation>, errors: &mut Errors) -> (Vec<Ope
             let at = first_difference(&a, &b, "");
             let message = format!(
                 "`{} {}` is also declared on {}, with different content (first difference at `{at}`)",
-                op.method.to_uppercase(),
-                op.path,
-                first.page
+                op.method, op.path, first.page
             );
             errors.push(Error::new(op.page.clone(), message).with_hint("keep one page per endpoint in spec/"));
         }
@@ -204,15 +200,11 @@ fn names(operations: &[Operation], errors: &mut Errors) -> Vec<Endpoint> {
     let mut names: BTreeMap<String, &Operation> = BTreeMap::new();
     let mut listed = Vec::new();
     for op in operations {
-        let name = naming::operation_name(&op.method, &op.path);
+        let name = naming::operation_name(op.method, &op.path);
         if let Some(other) = names.get(&name) {
             let message = format!(
                 "`{} {}` and `{} {}` ({}) would both be named `{name}`",
-                op.method.to_uppercase(),
-                op.path,
-                other.method.to_uppercase(),
-                other.path,
-                other.page
+                op.method, op.path, other.method, other.path, other.page
             );
             errors.push(
                 Error::new(op.page.clone(), message)
@@ -221,12 +213,7 @@ fn names(operations: &[Operation], errors: &mut Errors) -> Vec<Endpoint> {
             continue;
         }
         names.insert(name.clone(), op);
-        listed.push(Endpoint {
-            name,
-            method: op.method.to_uppercase(),
-            path: op.path.clone(),
-            page: op.page.clone(),
-        });
+        listed.push(Endpoint { name, method: op.method, path: op.path.clone(), page: op.page.clone() });
     }
     listed
 }

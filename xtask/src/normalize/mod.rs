@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use crate::http::Method;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Errors};
@@ -30,7 +32,7 @@ pub struct Operation {
     /// The page's `# title`, as the docs' navigation names the operation; not part of its content.
     #[serde(skip)]
     pub title: Option<String>,
-    pub method: String,
+    pub method: Method,
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -188,6 +190,12 @@ impl Ctx<'_> {
             return Some((self.block.fence_line, 1));
         }
         self.page.locate(needle, self.block.offset).or(Some((self.block.fence_line, 1)))
+    }
+
+    /// The operation's method, typed; the fence has it already (`check_fence`), so only a
+    /// method OpenAPI does not know fails here.
+    fn method_of(&self, method: &str, path: &str) -> Normalized<Method> {
+        Method::parse(method).map_or_else(|| self.fail(format!("`{method}` is not an HTTP method"), path), Ok)
     }
 
     fn check_fence(&self, method: &str, path: &str) -> Normalized<()> {

@@ -32,6 +32,7 @@ impl Ctx<'_> {
         };
         let method = method.to_ascii_lowercase();
         self.check_fence(&method, path)?;
+        let method = self.method_of(&method, path)?;
         let empty = Map::new();
         let request = p.get("request").and_then(Value::as_object).unwrap_or(&empty);
         let mut rebuilt = BTreeMap::new();

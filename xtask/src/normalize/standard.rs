@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::canon::{canon_media, canon_parameter, canon_response};
 use super::{Components, Ctx, Normalized, Operation, RequestBody, text};
-use crate::extract::METHODS;
+use crate::http::Method;
 
 /// The one operation of a standard page, and what holds it.
 struct Located<'a> {
@@ -36,7 +36,7 @@ impl Ctx<'_> {
         let op = Operation {
             page: self.page.path.clone(),
             title: super::heading(&self.page.text[..self.block.offset]).0,
-            method: method.to_string(),
+            method: self.method_of(method, path)?,
             path: path.clone(),
             summary: text(op.get("summary")),
             description: text(op.get("description")),
@@ -73,7 +73,7 @@ impl Ctx<'_> {
         let Some(item) = item.as_object() else {
             return self.fail(format!("the path item `{path}` is not a mapping"), path);
         };
-        let methods: Vec<&String> = item.keys().filter(|k| METHODS.contains(&k.as_str())).collect();
+        let methods: Vec<&String> = item.keys().filter(|k| Method::from_key(k).is_some()).collect();
         let [method] = methods.as_slice() else {
             return self
                 .fail(format!("`{path}` declares {} operations; a page documents exactly one", methods.len()), path);

@@ -35,7 +35,7 @@ fn operations<'m, 'a>(model: &'m Model<'a>) -> Operations<'m, 'a> {
 }
 
 fn compare_operations((before, after): (&Operations<'_, '_>, &Operations<'_, '_>), changes: &mut Vec<Change>) {
-    let route = |call: &Call<'_>| format!("{} {}", call.method.to_uppercase(), call.path);
+    let route = |call: &Call<'_>| format!("{} {}", call.method, call.path);
     for (id, call) in after.iter().filter(|(id, _)| !before.contains_key(*id)) {
         changes.push(Change::OperationAdded { operation: id.to_string(), route: route(call) });
     }

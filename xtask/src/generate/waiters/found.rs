@@ -62,7 +62,7 @@ fn find<'a>(
     lifecycle: &'a Lifecycle,
     route: &'a Route,
 ) -> Option<Found<'a>> {
-    let (document, call) = (model.document, model.call(&route.method, &route.path)?);
+    let (document, call) = (model.document, model.call(route.method, &route.path)?);
     let answer = call.answer?;
     let name = answer.get("$ref").and_then(Value::as_str)?.rsplit('/').next()?;
     let answer_schema = schema::follow(document, answer);
