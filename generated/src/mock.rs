@@ -8551,31 +8551,31 @@ impl crate::answers::Example for crate::types::ApiKeyCategory {
 impl crate::answers::Example for crate::types::ApiKeyInfoV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"prefix":"prefix","name":"my-api-key","type":"PERSONAL","model_ids":["aaaaaaaa"]}"#,
+            r#"{"prefix":"x","type":"PERSONAL","name":"my-api-key","model_ids":["aaaaaaaa"]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ApiKeyTombstoneV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"prefix":"prefix"}"#)
+        crate::answers::from_example(r#"{"prefix":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::ApiKeyV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"api_key":"api_key"}"#)
+        crate::answers::from_example(r#"{"api_key":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::ApiKeysV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"keys":[{"prefix":"prefix","name":"my-api-key","type":"PERSONAL","model_ids":["aaaaaaaa"]}]}"#,
+            r#"{"keys":[{"prefix":"x","type":"PERSONAL","name":"my-api-key","model_ids":["aaaaaaaa"]}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::AwsCredentialsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"aws_access_key_id":"aws_access_key_id","aws_secret_access_key":"aws_secret_access_key","aws_session_token":"aws_session_token"}"#,
+            r#"{"aws_access_key_id":"x","aws_secret_access_key":"x","aws_session_token":"x"}"#,
         )
     }
 }
@@ -8587,14 +8587,14 @@ impl crate::answers::Example for crate::types::ActivateResponseV1 {
 impl crate::answers::Example for crate::types::AuthCodeV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"session_id":"session_id","replica_id":"replica_id","auth_code":"auth_code","auth_url":"auth_url"}"#,
+            r#"{"session_id":"x","replica_id":"x","auth_code":"x","auth_url":"x"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::AutoscalingSettingsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0}"#,
+            r#"{"min_replica":1,"max_replica":1,"autoscaling_window":null,"scale_down_delay":null,"concurrency_target":1,"target_utilization_percentage":null}"#,
         )
     }
 }
@@ -8607,7 +8607,7 @@ impl crate::answers::Example for crate::types::AwsIamDockerAuthV1 {
 }
 impl crate::answers::Example for crate::types::AwsOidcDockerAuthV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"role_arn":"role_arn","region":"region"}"#)
+        crate::answers::from_example(r#"{"role_arn":"x","region":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::BasetenLatestCheckpointConfig {
@@ -8617,19 +8617,19 @@ impl crate::answers::Example for crate::types::BasetenLatestCheckpointConfig {
 }
 impl crate::answers::Example for crate::types::BasetenNamedCheckpointConfig {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"checkpoint_name":"checkpoint_name"}"#)
+        crate::answers::from_example(r#"{"checkpoint_name":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::BillableResourceV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","kind":"MODEL_DEPLOYMENT","is_deleted":false}"#,
+            r#"{"id":"x","kind":"MODEL_DEPLOYMENT","is_deleted":false}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::CancelPromotionResponseV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"status":"CANCELED","message":"message"}"#)
+        crate::answers::from_example(r#"{"status":"CANCELED","message":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::CancelPromotionStatusV1 {
@@ -8639,48 +8639,44 @@ impl crate::answers::Example for crate::types::CancelPromotionStatusV1 {
 }
 impl crate::answers::Example for crate::types::ChainDeploymentTombstoneV1 {
     fn example() -> Self {
-        crate::answers::from_example(
-            r#"{"id":"id","deleted":false,"chain_id":"chain_id"}"#,
-        )
+        crate::answers::from_example(r#"{"id":"x","deleted":false,"chain_id":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::ChainDeploymentV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}"#,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","chain_id":"x","environment":null,"chainlets":[{"id":"x","name":"x","autoscaling_settings":null,"instance_type_name":"x","active_replica_count":1,"status":"BUILDING"}],"status":"BUILDING"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ChainDeploymentsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"deployments":[{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}]}"#,
+            r#"{"deployments":[{"id":"x","created_at":"2026-01-01T00:00:00Z","chain_id":"x","environment":null,"chainlets":[{"id":"x","name":"x","autoscaling_settings":null,"instance_type_name":"x","active_replica_count":1,"status":"BUILDING"}],"status":"BUILDING"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ChainEnvironmentV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"name":"name","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}],"current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}}"#,
+            r#"{"name":"x","created_at":"2026-01-01T00:00:00Z","chain_id":"x","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"x","autoscaling_settings":null,"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}],"current_deployment":null}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ChainMetadataV1 {
     fn example() -> Self {
-        crate::answers::from_example(
-            r#"{"chain_id":"chain_id","chain_deployment_id":"chain_deployment_id"}"#,
-        )
+        crate::answers::from_example(r#"{"chain_id":"x","chain_deployment_id":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::ChainTombstoneV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"id":"id","deleted":false}"#)
+        crate::answers::from_example(r#"{"id":"x","deleted":false}"#)
     }
 }
 impl crate::answers::Example for crate::types::ChainV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"team_name":"team_name"}"#,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","deployments_count":1,"team_name":"x"}"#,
         )
     }
 }
@@ -8709,28 +8705,28 @@ impl crate::answers::Example for crate::types::ChainletEnvironmentSettingsReques
 impl crate::answers::Example for crate::types::ChainletEnvironmentSettingsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}"#,
+            r#"{"chainlet_name":"x","autoscaling_settings":null,"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ChainletV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}"#,
+            r#"{"id":"x","name":"x","autoscaling_settings":null,"instance_type_name":"x","active_replica_count":1,"status":"BUILDING"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ChainsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"chains":[{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"team_name":"team_name"}]}"#,
+            r#"{"chains":[{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","deployments_count":1,"team_name":"x"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::CheckpointFile {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"url":"url","relative_file_name":"relative_file_name","node_rank":0,"size_bytes":0,"last_modified":"last_modified"}"#,
+            r#"{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}"#,
         )
     }
 }
@@ -8742,7 +8738,7 @@ impl crate::answers::Example for crate::types::CheckpointSyncStatus {
 impl crate::answers::Example for crate::types::CreateApiKeyRequestV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"name":"my-api-key","type":"PERSONAL","model_ids":["aaaaaaaa"]}"#,
+            r#"{"type":"PERSONAL","name":"my-api-key","model_ids":["aaaaaaaa"]}"#,
         )
     }
 }
@@ -8769,13 +8765,15 @@ impl crate::answers::Example for crate::types::CreateJobWeightConfigV1 {
 }
 impl crate::answers::Example for crate::types::CreateModelDeploymentRequestV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"source":{"deployment":{"config":{}}}}"#)
+        crate::answers::from_example(
+            r#"{"source":{"deployment":{"config":{}},"kind":"model_archive"}}"#,
+        )
     }
 }
 impl crate::answers::Example for crate::types::CreateModelRequestV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"source":{"lab_display_name":"lab_display_name","user_defined_listing_id":"user_defined_listing_id"}}"#,
+            r#"{"source":{"lab_display_name":"x","user_defined_listing_id":"x","kind":"library_listing"}}"#,
         )
     }
 }
@@ -8820,7 +8818,7 @@ impl crate::answers::Example for crate::types::CreateTrainingJobRequestV1 {
 impl crate::answers::Example for crate::types::CreateTrainingJobResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+            r#"{"training_job":{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}}"#,
         )
     }
 }
@@ -8848,28 +8846,28 @@ impl crate::answers::Example for crate::types::CreateTrainingJobV1 {
 impl crate::answers::Example for crate::types::CreatedModelDeploymentV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"model":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"production_deployment_id":"production_deployment_id","development_deployment_id":"development_deployment_id","instance_type_name":"instance_type_name","team_name":"team_name"},"deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}}"#,
+            r#"{"model":{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","deployments_count":1,"production_deployment_id":null,"development_deployment_id":null,"instance_type_name":"x","team_name":"x"},"deployment":{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::DailyDedicatedUsageV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"date":"2026-01-01","subtotal":0.0,"compute_cost":0.0,"surcharge_cost":0.0,"minutes":0,"inference_requests":0}"#,
+            r#"{"date":"2026-01-01","subtotal":1.0,"compute_cost":1.0,"surcharge_cost":1.0,"minutes":1,"inference_requests":1}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::DailyModelApiUsageV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"date":"2026-01-01","subtotal":0.0,"input_tokens":0,"output_tokens":0,"cached_input_tokens":0}"#,
+            r#"{"date":"2026-01-01","subtotal":1.0,"input_tokens":1,"output_tokens":1,"cached_input_tokens":1}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::DailyTrainingUsageV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"date":"2026-01-01","subtotal":0.0,"minutes":0}"#,
+            r#"{"date":"2026-01-01","subtotal":1.0,"minutes":1}"#,
         )
     }
 }
@@ -8881,14 +8879,14 @@ impl crate::answers::Example for crate::types::DeactivateResponseV1 {
 impl crate::answers::Example for crate::types::DedicatedItemV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"billable_resource":{"id":"id","kind":"MODEL_DEPLOYMENT","is_deleted":false},"subtotal":0.0,"compute_cost":0.0,"surcharge_cost":0.0,"minutes":0,"inference_requests":0}"#,
+            r#"{"billable_resource":{"id":"x","kind":"MODEL_DEPLOYMENT","is_deleted":false},"subtotal":1.0,"compute_cost":1.0,"surcharge_cost":1.0,"minutes":1,"inference_requests":1}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::DedicatedUsageV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"subtotal":0.0,"credits_used":0.0,"total":0.0,"minutes":0}"#,
+            r#"{"subtotal":1.0,"credits_used":1.0,"total":1.0,"minutes":1}"#,
         )
     }
 }
@@ -8919,22 +8917,20 @@ impl crate::answers::Example for crate::types::DeploymentStatusV1 {
 }
 impl crate::answers::Example for crate::types::DeploymentTombstoneV1 {
     fn example() -> Self {
-        crate::answers::from_example(
-            r#"{"id":"id","deleted":false,"model_id":"model_id"}"#,
-        )
+        crate::answers::from_example(r#"{"id":"x","deleted":false,"model_id":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::DeploymentV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}"#,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::DeploymentsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"deployments":[{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}]}"#,
+            r#"{"deployments":[{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}]}"#,
         )
     }
 }
@@ -8946,47 +8942,45 @@ impl crate::answers::Example for crate::types::DockerAuthType {
 impl crate::answers::Example for crate::types::DockerAuthV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"registry":"registry","auth_method":"GCP_SERVICE_ACCOUNT_JSON"}"#,
+            r#"{"registry":"x","auth_method":"GCP_SERVICE_ACCOUNT_JSON"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::DownloadDeploymentResponseV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"download_url":"download_url"}"#)
+        crate::answers::from_example(r#"{"download_url":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::DownloadTrainingJobResponseV1 {
     fn example() -> Self {
-        crate::answers::from_example(
-            r#"{"artifact_presigned_urls":["artifact_presigned_urls"]}"#,
-        )
+        crate::answers::from_example(r#"{"artifact_presigned_urls":["x"]}"#)
     }
 }
 impl crate::answers::Example for crate::types::EnvironmentV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"name":"name","created_at":"2026-01-01T00:00:00Z","model_id":"model_id","current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"},"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}"#,
+            r#"{"name":"x","created_at":"2026-01-01T00:00:00Z","model_id":"x","current_deployment":null,"autoscaling_settings":{"min_replica":1,"max_replica":1,"autoscaling_window":null,"scale_down_delay":null,"concurrency_target":1,"target_utilization_percentage":null},"promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::EnvironmentsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"environments":[{"name":"name","created_at":"2026-01-01T00:00:00Z","model_id":"model_id","current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"},"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}]}"#,
+            r#"{"environments":[{"name":"x","created_at":"2026-01-01T00:00:00Z","model_id":"x","current_deployment":null,"autoscaling_settings":{"min_replica":1,"max_replica":1,"autoscaling_window":null,"scale_down_delay":null,"concurrency_target":1,"target_utilization_percentage":null},"promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::FileSummary {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"path":"path","size_bytes":0,"modified":"modified","file_type":"file_type","permissions":"permissions"}"#,
+            r#"{"path":"x","size_bytes":1,"modified":"x","file_type":"x","permissions":"x"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GcpOidcDockerAuthV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"service_account":"service_account","workload_identity_provider":"workload_identity_provider"}"#,
+            r#"{"service_account":"x","workload_identity_provider":"x"}"#,
         )
     }
 }
@@ -9000,98 +8994,98 @@ impl crate::answers::Example for crate::types::GcpServiceAccountJsonDockerAuthV1
 impl crate::answers::Example for crate::types::GetAuthCodesResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"auth_codes":[{"session_id":"session_id","replica_id":"replica_id","auth_code":"auth_code","auth_url":"auth_url"}]}"#,
+            r#"{"auth_codes":[{"session_id":"x","replica_id":"x","auth_code":"x","auth_url":"x"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetCacheSummaryResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"timestamp":"timestamp","project_id":"project_id","file_summaries":[{"path":"path","size_bytes":0,"modified":"modified","file_type":"file_type","permissions":"permissions"}]}"#,
+            r#"{"timestamp":"x","project_id":"x","file_summaries":[{"path":"x","size_bytes":1,"modified":"x","file_type":"x","permissions":"x"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetLogsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"logs":[{"timestamp":"timestamp","message":"message","replica":"replica"}]}"#,
+            r#"{"logs":[{"timestamp":"x","message":"x","replica":null}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetModelMetricsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"start_epoch_millis":0,"end_epoch_millis":0,"mode":"CURRENT","step_seconds":0,"metric_descriptors":[{"name":"name","unit_hint":"PER_SECOND","kind":"GAUGE","label_sets":[{}]}],"metric_values":[{"start_epoch_millis":0,"values":[[0.0]]}]}"#,
+            r#"{"start_epoch_millis":1,"end_epoch_millis":1,"mode":"CURRENT","step_seconds":null,"metric_descriptors":[{"name":"x","unit_hint":"PER_SECOND","kind":"GAUGE","label_sets":[{}]}],"metric_values":[{"start_epoch_millis":1,"values":[[null]]}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetTrainingJobCheckpointFilesResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"presigned_urls":[{"url":"url","relative_file_name":"relative_file_name","node_rank":0,"size_bytes":0,"last_modified":"last_modified"}],"total_count":0}"#,
+            r#"{"presigned_urls":[{"url":"x","relative_file_name":"x","node_rank":1,"size_bytes":1,"last_modified":"x"}],"total_count":1}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetTrainingJobCheckpointsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"},"checkpoints":[{"checkpoint_id":"checkpoint_id","created_at":"2026-01-01T00:00:00Z","checkpoint_type":"checkpoint_type","base_model":"base_model","lora_adapter_config":{},"size_bytes":0,"training_job_id":"training_job_id"}]}"#,
+            r#"{"training_job":{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"},"checkpoints":[{"checkpoint_id":"x","created_at":"2026-01-01T00:00:00Z","checkpoint_type":"x","base_model":null,"lora_adapter_config":null,"size_bytes":1,"training_job_id":"x"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetTrainingJobMetricsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]},"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"},"cache":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]},"per_node_metrics":[{"node_id":"node_id","metrics":{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}}}]}"#,
+            r#"{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}]},"training_job":{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"},"cache":null,"per_node_metrics":[{"node_id":"x","metrics":{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}]}}}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetTrainingJobResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}},"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+            r#"{"training_project":{"id":"x","name":"x","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":null},"training_job":{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GetTrainingProjectResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}}"#,
+            r#"{"training_project":{"id":"x","name":"x","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":null}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::GitInfo {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"latest_commit_sha":"latest_commit_sha","latest_tag":"latest_tag","commits_since_tag":0,"has_uncommitted_changes":false}"#,
+            r#"{"latest_commit_sha":"x","latest_tag":null,"commits_since_tag":null,"has_uncommitted_changes":false}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::InstanceTypePricesV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"instance_types":[{"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"price":0.0}]}"#,
+            r#"{"instance_types":[{"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"price":1.0}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::InstanceTypeV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}"#,
+            r#"{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::InstanceTypeWithPriceV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"price":0.0}"#,
+            r#"{"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"price":1.0}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::InstanceTypesV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"instance_types":[{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}]}"#,
+            r#"{"instance_types":[{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}]}"#,
         )
     }
 }
@@ -9103,7 +9097,7 @@ impl crate::answers::Example for crate::types::InteractiveSessionConfigV1 {
 impl crate::answers::Example for crate::types::LibraryListingSourceV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"lab_display_name":"lab_display_name","user_defined_listing_id":"user_defined_listing_id"}"#,
+            r#"{"lab_display_name":"x","user_defined_listing_id":"x"}"#,
         )
     }
 }
@@ -9115,14 +9109,14 @@ impl crate::answers::Example for crate::types::LimitTypeV1 {
 impl crate::answers::Example for crate::types::ListTrainingJobsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}},"training_jobs":[{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}]}"#,
+            r#"{"training_project":{"id":"x","name":"x","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":null},"training_jobs":[{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ListTrainingProjectsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_projects":[{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}]}"#,
+            r#"{"training_projects":[{"id":"x","name":"x","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":null}]}"#,
         )
     }
 }
@@ -9138,16 +9132,12 @@ impl crate::answers::Example for crate::types::LogLevelV1 {
 }
 impl crate::answers::Example for crate::types::LogV1 {
     fn example() -> Self {
-        crate::answers::from_example(
-            r#"{"timestamp":"timestamp","message":"message","replica":"replica"}"#,
-        )
+        crate::answers::from_example(r#"{"timestamp":"x","message":"x","replica":null}"#)
     }
 }
 impl crate::answers::Example for crate::types::LoopsCheckpointConfig {
     fn example() -> Self {
-        crate::answers::from_example(
-            r#"{"run_id":"run_id","checkpoint_name":"checkpoint_name"}"#,
-        )
+        crate::answers::from_example(r#"{"run_id":"x","checkpoint_name":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::ModelApiOrgDetailsV1 {
@@ -9158,40 +9148,40 @@ impl crate::answers::Example for crate::types::ModelApiOrgDetailsV1 {
 impl crate::answers::Example for crate::types::ModelApiv1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"name":"llama-3-3-70b-instruct","display_name":"Llama 3.3 70B Instruct","description":"description","model_family":"META","release_date":"2026-01-01","invoke_url":"https://inference.baseten.co","context_length":8192,"cost_per_million_input_tokens":"0.13","cost_per_million_output_tokens":"0.50","rate_limits":[{"type":"TOKEN","unit":"SECOND","threshold":1000}]}"#,
+            r#"{"name":"llama-3-3-70b-instruct","display_name":"Llama 3.3 70B Instruct","description":"x","release_date":"2026-01-01","invoke_url":"https://inference.baseten.co","context_length":8192,"cost_per_million_input_tokens":"0.13","cost_per_million_output_tokens":"0.50","rate_limits":[{"type":"TOKEN","unit":"SECOND","threshold":1000}],"model_family":"META"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ModelApIsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"items":[{"name":"llama-3-3-70b-instruct","display_name":"Llama 3.3 70B Instruct","description":"description","model_family":"META","release_date":"2026-01-01","invoke_url":"https://inference.baseten.co","context_length":8192,"cost_per_million_input_tokens":"0.13","cost_per_million_output_tokens":"0.50","rate_limits":[{"type":"TOKEN","unit":"SECOND","threshold":1000}]}],"pagination":{"has_more":false}}"#,
+            r#"{"items":[{"name":"llama-3-3-70b-instruct","display_name":"Llama 3.3 70B Instruct","description":"x","release_date":"2026-01-01","invoke_url":"https://inference.baseten.co","context_length":8192,"cost_per_million_input_tokens":"0.13","cost_per_million_output_tokens":"0.50","rate_limits":[{"type":"TOKEN","unit":"SECOND","threshold":1000}],"model_family":"META"}],"pagination":{"has_more":false}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ModelApiItemV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"model_name":"model_name","subtotal":0.0,"input_tokens":0,"output_tokens":0,"cached_input_tokens":0}"#,
+            r#"{"model_name":"x","subtotal":1.0,"input_tokens":1,"output_tokens":1,"cached_input_tokens":1}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ModelApisUsageV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"subtotal":0.0,"credits_used":0.0,"total":0.0}"#,
+            r#"{"subtotal":1.0,"credits_used":1.0,"total":1.0}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ModelArchiveSourceV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"name":"name","deployment":{"config":{}}}"#)
+        crate::answers::from_example(r#"{"name":"x","deployment":{"config":{}}}"#)
     }
 }
 impl crate::answers::Example for crate::types::ModelMetricDescriptorV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"name":"name","unit_hint":"PER_SECOND","kind":"GAUGE","label_sets":[{}]}"#,
+            r#"{"name":"x","unit_hint":"PER_SECOND","kind":"GAUGE","label_sets":[{}]}"#,
         )
     }
 }
@@ -9212,25 +9202,25 @@ impl crate::answers::Example for crate::types::ModelMetricUnitHintV1 {
 }
 impl crate::answers::Example for crate::types::ModelMetricValueSetV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"start_epoch_millis":0,"values":[[0.0]]}"#)
+        crate::answers::from_example(r#"{"start_epoch_millis":1,"values":[[null]]}"#)
     }
 }
 impl crate::answers::Example for crate::types::ModelTombstoneV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"id":"id","deleted":false}"#)
+        crate::answers::from_example(r#"{"id":"x","deleted":false}"#)
     }
 }
 impl crate::answers::Example for crate::types::ModelV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"production_deployment_id":"production_deployment_id","development_deployment_id":"development_deployment_id","instance_type_name":"instance_type_name","team_name":"team_name"}"#,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","deployments_count":1,"production_deployment_id":null,"development_deployment_id":null,"instance_type_name":"x","team_name":"x"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ModelsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"models":[{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","deployments_count":0,"production_deployment_id":"production_deployment_id","development_deployment_id":"development_deployment_id","instance_type_name":"instance_type_name","team_name":"team_name"}]}"#,
+            r#"{"models":[{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","deployments_count":1,"production_deployment_id":null,"development_deployment_id":null,"instance_type_name":"x","team_name":"x"}]}"#,
         )
     }
 }
@@ -9264,14 +9254,14 @@ impl crate::answers::Example for crate::types::PromoteRequestV1 {
 impl crate::answers::Example for crate::types::PromoteToChainEnvironmentRequestV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"scale_down_previous_deployment":true,"deployment_id":"deployment_id"}"#,
+            r#"{"deployment_id":"x","scale_down_previous_deployment":true}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::PromoteToEnvironmentRequestV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"scale_down_previous_deployment":true,"deployment_id":"deployment_id","preserve_env_instance_type":true}"#,
+            r#"{"deployment_id":"x","scale_down_previous_deployment":true,"preserve_env_instance_type":true}"#,
         )
     }
 }
@@ -9302,7 +9292,7 @@ impl crate::answers::Example for crate::types::RateLimitV1 {
 impl crate::answers::Example for crate::types::RecreateTrainingJobResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+            r#"{"training_job":{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}}"#,
         )
     }
 }
@@ -9334,7 +9324,7 @@ impl crate::answers::Example for crate::types::ResourceKind {
 impl crate::answers::Example for crate::types::RetryDeploymentResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"retried":false,"deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","name":"name","model_id":"model_id","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":0,"autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","environment":"environment"}}"#,
+            r#"{"retried":false,"deployment":{"id":"x","created_at":"2026-01-01T00:00:00Z","name":"x","model_id":"x","is_production":false,"is_development":false,"status":"BUILDING","active_replica_count":1,"autoscaling_settings":null,"instance_type_name":null,"environment":null}}"#,
         )
     }
 }
@@ -9360,7 +9350,7 @@ impl crate::answers::Example for crate::types::SearchTrainingJobsRequestV1 {
 impl crate::answers::Example for crate::types::SearchTrainingJobsResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_jobs":[{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}]}"#,
+            r#"{"training_jobs":[{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}]}"#,
         )
     }
 }
@@ -9372,14 +9362,14 @@ impl crate::answers::Example for crate::types::SecretReferenceV1 {
 impl crate::answers::Example for crate::types::SecretV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"created_at":"2026-01-01T00:00:00Z","name":"name","team_name":"team_name"}"#,
+            r#"{"created_at":"2026-01-01T00:00:00Z","name":"x","team_name":"x"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::SecretsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"secrets":[{"created_at":"2026-01-01T00:00:00Z","name":"name","team_name":"team_name"}]}"#,
+            r#"{"secrets":[{"created_at":"2026-01-01T00:00:00Z","name":"x","team_name":"x"}]}"#,
         )
     }
 }
@@ -9401,28 +9391,28 @@ impl crate::answers::Example for crate::types::StopTrainingJobRequestV1 {
 impl crate::answers::Example for crate::types::StopTrainingJobResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+            r#"{"training_job":{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::StorageMetricsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}"#,
+            r#"{"usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}]}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TeamV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","name":"name","default":false,"created_at":"2026-01-01T00:00:00Z"}"#,
+            r#"{"id":"x","name":"x","default":false,"created_at":"2026-01-01T00:00:00Z"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TeamsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"teams":[{"id":"id","name":"name","default":false,"created_at":"2026-01-01T00:00:00Z"}]}"#,
+            r#"{"teams":[{"id":"x","name":"x","default":false,"created_at":"2026-01-01T00:00:00Z"}]}"#,
         )
     }
 }
@@ -9434,73 +9424,73 @@ impl crate::answers::Example for crate::types::TerminateReplicaResponseV1 {
 impl crate::answers::Example for crate::types::TrainingItemV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"billable_resource":{"id":"id","kind":"MODEL_DEPLOYMENT","is_deleted":false},"subtotal":0.0,"minutes":0}"#,
+            r#"{"billable_resource":{"id":"x","kind":"MODEL_DEPLOYMENT","is_deleted":false},"subtotal":1.0,"minutes":1}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingJobCheckpointV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"checkpoint_id":"checkpoint_id","created_at":"2026-01-01T00:00:00Z","checkpoint_type":"checkpoint_type","base_model":"base_model","lora_adapter_config":{},"size_bytes":0,"training_job_id":"training_job_id"}"#,
+            r#"{"checkpoint_id":"x","created_at":"2026-01-01T00:00:00Z","checkpoint_type":"x","base_model":null,"lora_adapter_config":null,"size_bytes":1,"training_job_id":"x"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingJobMetricV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}"#,
+            r#"{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingJobMetricsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}}"#,
+            r#"{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}]}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingJobNodeMetricsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"node_id":"node_id","metrics":{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":0.0,"timestamp":"2026-01-01T00:00:00Z"}]}}}"#,
+            r#"{"node_id":"x","metrics":{"gpu_memory_usage_bytes":{},"gpu_utilization":{},"cpu_usage":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"cpu_memory_usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"ephemeral_storage":{"usage_bytes":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}],"utilization":[{"value":1.0,"timestamp":"2026-01-01T00:00:00Z"}]}}}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingJobTombstoneV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","deleted":false,"training_project_id":"training_project_id"}"#,
+            r#"{"id":"x","deleted":false,"training_project_id":"x"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingJobV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}"#,
+            r#"{"id":"x","created_at":"2026-01-01T00:00:00Z","current_status":"x","instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null},"updated_at":"2026-01-01T00:00:00Z","training_project_id":"x","training_project":{"id":"x","name":"x"},"node_count":2,"name":"gpt-oss-job"}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingProjectSummaryV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"id":"id","name":"name"}"#)
+        crate::answers::from_example(r#"{"id":"x","name":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::TrainingProjectTombstoneV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"id":"id","deleted":false}"#)
+        crate::answers::from_example(r#"{"id":"x","deleted":false}"#)
     }
 }
 impl crate::answers::Example for crate::types::TrainingProjectV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}"#,
+            r#"{"id":"x","name":"x","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":null}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::TrainingUsageV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"subtotal":0.0,"credits_used":0.0,"total":0.0,"minutes":0}"#,
+            r#"{"subtotal":1.0,"credits_used":1.0,"total":1.0,"minutes":1}"#,
         )
     }
 }
@@ -9511,7 +9501,7 @@ impl crate::answers::Example for crate::types::TrussUserEnv {
 }
 impl crate::answers::Example for crate::types::UpdateAutoscalingSettingsResponseV1 {
     fn example() -> Self {
-        crate::answers::from_example(r#"{"status":"ACCEPTED","message":"message"}"#)
+        crate::answers::from_example(r#"{"status":"ACCEPTED","message":"x"}"#)
     }
 }
 impl crate::answers::Example for crate::types::UpdateAutoscalingSettingsStatusV1 {
@@ -9558,7 +9548,7 @@ impl crate::answers::Example
 for crate::types::UpdateChainletEnvironmentInstanceTypeResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"requires_redeployment":false,"chain_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"},"chainlet_environment_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}]}"#,
+            r#"{"requires_redeployment":false,"chain_deployment":null,"chainlet_environment_settings":[{"chainlet_name":"x","autoscaling_settings":null,"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}]}"#,
         )
     }
 }
@@ -9598,7 +9588,7 @@ impl crate::answers::Example for crate::types::UpsertTrainingProjectRequestV1 {
 impl crate::answers::Example for crate::types::UpsertTrainingProjectResponseV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"training_project":{"id":"id","name":"name","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":{"id":"id","created_at":"2026-01-01T00:00:00Z","current_status":"current_status","instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0},"node_count":2,"updated_at":"2026-01-01T00:00:00Z","training_project_id":"training_project_id","training_project":{"id":"id","name":"name"},"name":"gpt-oss-job"}}}"#,
+            r#"{"training_project":{"id":"x","name":"x","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","latest_job":null}}"#,
         )
     }
 }
@@ -9640,14 +9630,14 @@ impl crate::answers::Example for crate::types::V1InteractiveSessionTrigger {
 impl crate::answers::Example for crate::types::ChainOrModelEnvironmentV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"name":"name","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}],"current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}}"#,
+            r#"{"name":"x","created_at":"2026-01-01T00:00:00Z","chain_id":"x","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"x","autoscaling_settings":null,"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}],"current_deployment":null}"#,
         )
     }
 }
 impl crate::answers::Example for crate::types::ChainEnvironmentsV1 {
     fn example() -> Self {
         crate::answers::from_example(
-            r#"{"environments":[{"name":"name","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"chainlet_name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type":{"id":"id","name":"name","memory_limit_mib":0,"millicpu_limit":0,"gpu_count":0,"gpu_type":"gpu_type","gpu_memory_limit_mib":0}}],"current_deployment":{"id":"id","created_at":"2026-01-01T00:00:00Z","chain_id":"chain_id","environment":"environment","chainlets":[{"id":"id","name":"name","autoscaling_settings":{"min_replica":0,"max_replica":0,"autoscaling_window":0,"scale_down_delay":0,"concurrency_target":0,"target_utilization_percentage":0},"instance_type_name":"instance_type_name","active_replica_count":0,"status":"BUILDING"}],"status":"BUILDING"}}]}"#,
+            r#"{"environments":[{"name":"x","created_at":"2026-01-01T00:00:00Z","chain_id":"x","promotion_settings":{"redeploy_on_promotion":true,"rolling_deploy":true,"ramp_up_while_promoting":true,"ramp_up_duration_seconds":600},"chainlet_settings":[{"chainlet_name":"x","autoscaling_settings":null,"instance_type":{"id":"x","name":"x","memory_limit_mib":1,"millicpu_limit":1,"gpu_count":1,"gpu_type":null,"gpu_memory_limit_mib":null}}],"current_deployment":null}]}"#,
         )
     }
 }

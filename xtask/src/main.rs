@@ -124,6 +124,11 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `--root`, or the repository's.
+fn root_of(args: &flags::Codegen) -> PathBuf {
+    args.root.clone().unwrap_or_else(root)
+}
+
 fn root() -> PathBuf {
     // CARGO_MANIFEST_DIR is xtask/; the repository root is its parent.
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
@@ -198,7 +203,7 @@ fn cut_stand_ins(list: &Path, spec: &Path) -> ExitCode {
 
 /// `cargo xtask codegen`: the pipeline, then `generated/` made what it produced.
 fn codegen(args: &flags::Codegen) -> ExitCode {
-    match xtask::codegen(&args.root.clone().unwrap_or_else(root)) {
+    match xtask::codegen(&root_of(args)) {
         Ok(codegen) => {
             print_summary(&codegen.run);
             print_written(&codegen);
@@ -214,7 +219,7 @@ fn codegen(args: &flags::Codegen) -> ExitCode {
 
 /// `cargo xtask codegen --check`: the pipeline, then every way `generated/` differs from it.
 fn codegen_check(args: &flags::Codegen) -> ExitCode {
-    let root = &args.root.clone().unwrap_or_else(root);
+    let root = &root_of(args);
     let run = match Input::load(root).and_then(|input| xtask::build(&input, &Previous::read(root))) {
         Ok(run) => run,
         Err(errors) => {

@@ -13,8 +13,7 @@ use crate::provenance::Provenance;
 pub(super) fn add(items: &mut [syn::Item], model: &Model<'_>, provenance: &Provenance) -> usize {
     let mut aliases: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for call in &model.calls {
-        let pointer = format!("/paths/{}/{}", crate::schema::token(call.path), call.method.key());
-        let title = provenance.title_of(&pointer).filter(|title| is_alias(title)).map(str::to_string);
+        let title = provenance.title_of(&call.at).filter(|title| is_alias(title)).map(str::to_string);
         let verb = call.summary.and_then(|summary| renamed(call.id, summary));
         aliases.entry(call.id).or_default().extend(title.into_iter().chain(verb));
     }

@@ -18,25 +18,40 @@ const FULL_DEPTH: usize = 6;
 
 /// A value of `schema` with its required parts only, `$ref`s resolved in `document`.
 pub(crate) fn required(document: &Value, schema: &Value) -> Value {
-    Example { document, full: false }.value(schema, 0)
+    Example { document, full: false, documented: false }.value(schema, 0)
 }
 
 /// A value of `schema` with every optional part set too, `$ref`s resolved in `document`.
 pub(crate) fn complete(document: &Value, schema: &Value) -> Value {
-    Example { document, full: true }.value(schema, 0)
+    Example { document, full: true, documented: false }.value(schema, 0)
+}
+
+/// A value of `schema` as the docs show it: each part's documented `example` (else its
+/// `default`) where it has one, the optional parts that have one, the required parts as
+/// [`required`] gives them otherwise.
+pub(crate) fn documented(document: &Value, schema: &Value) -> Value {
+    Example { document, full: false, documented: true }.value(schema, 0)
 }
 
 struct Example<'a> {
     document: &'a Value,
     /// Every property and item, or only what is required.
     full: bool,
+    /// The docs' examples and defaults first, and the optional parts that have one.
+    documented: bool,
 }
 
 impl Example<'_> {
     fn value(&self, schema: &Value, depth: usize) -> Value {
+        if let Some(shown) = self.shown(schema) {
+            return shown.clone();
+        }
         let schema = schema::follow(self.document, schema);
         if depth > MAX_DEPTH {
             return Value::Null;
+        }
+        if let Some(shown) = self.shown(schema) {
+            return shown.clone();
         }
         let full = self.full && depth < FULL_DEPTH;
         if !full && schema.get("nullable") == Some(&json!(true)) {
@@ -66,6 +81,12 @@ impl Example<'_> {
         }
     }
 
+    /// The docs' `example` of `schema`, else its non-null `default`, when `documented`.
+    fn shown<'s>(&self, schema: &'s Value) -> Option<&'s Value> {
+        let default = || schema.get("default").filter(|default| !default.is_null());
+        self.documented.then(|| schema.get("example").or_else(default)).flatten()
+    }
+
     /// The required properties, or every property when `full`; a typed map gets one entry then.
     fn object(&self, schema: &Value, depth: usize, full: bool) -> Value {
         let properties = schema.get("properties").and_then(Value::as_object);
@@ -75,7 +96,8 @@ impl Example<'_> {
             let property = properties.and_then(|p| p.get(*name)).unwrap_or(&Value::Null);
             out.insert(name.to_string(), self.value(property, depth + 1));
         }
-        for (name, property) in properties.into_iter().flatten().filter(|_| full) {
+        let wanted = |property: &Value| full || (self.documented && property.get("example").is_some());
+        for (name, property) in properties.into_iter().flatten().filter(|(_, property)| wanted(property)) {
             if !out.contains_key(name) {
                 out.insert(name.clone(), self.value(property, depth + 1));
             }
