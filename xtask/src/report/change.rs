@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::type_expr::TypeExpr;
 use crate::direction::Direction;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,7 +69,7 @@ pub enum Change {
     FieldAdded {
         owner: String,
         field: String,
-        ty: String,
+        ty: TypeExpr,
         required: bool,
         direction: Direction,
     },
@@ -79,8 +80,8 @@ pub enum Change {
     FieldRetyped {
         owner: String,
         field: String,
-        from: String,
-        to: String,
+        from: TypeExpr,
+        to: TypeExpr,
         direction: Direction,
     },
     FieldRequired {
@@ -203,7 +204,7 @@ impl Change {
         Some(match self {
             Change::FieldAdded { owner, field, ty, required, direction } => {
                 let sentence = format!("`{owner}`: {} field `{field}: {ty}` added", kind(*required));
-                match (*required && !ty.ends_with('?'), direction) {
+                match (*required && !ty.nullable, direction) {
                     (false, _) => said(Additive, sentence),
                     (true, Direction::Response) => {
                         said(Additive, format!("{sentence} (a fixture built with the builder must set it)"))
@@ -213,8 +214,7 @@ impl Change {
             }
             Change::FieldRemoved { owner, field } => said(Breaking, format!("`{owner}`: field `{field}` removed")),
             Change::FieldRetyped { owner, field, from, to, direction } => {
-                // A type only sent: its builder's setter takes `T` for an `Option<T>` as well.
-                let widened = *direction == Direction::Request && *to == format!("{from}?");
+                let widened = *direction == Direction::Request && to.is_nullable_of(from);
                 let sentence = format!("`{owner}`: field `{field}` changed type from `{from}` to `{to}`");
                 said(if widened { Additive } else { Breaking }, sentence)
             }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::change::Change;
 use super::summary::Report;
+use super::type_expr::TypeExpr;
 use crate::direction::Direction;
 use crate::model::{Call, Model};
 use crate::naming::rust_name;
@@ -228,7 +229,7 @@ fn compare_fields(owner: &str, direction: Direction, was: &Value, is: &Value, ch
     let (old_required, new_required) = (strings(was, "required"), strings(is, "required"));
     let (owner, field) = (|| owner.to_string(), |name: &String| name.clone());
     for (name, schema) in new_props.iter().filter(|(name, _)| !old_props.contains_key(*name)) {
-        let (ty, required) = (type_of(schema), new_required.contains(name));
+        let (ty, required) = (TypeExpr::of(schema), new_required.contains(name));
         changes.push(Change::FieldAdded { owner: owner(), field: field(name), ty, required, direction });
     }
     for (name, old_schema) in &old_props {
@@ -236,7 +237,7 @@ fn compare_fields(owner: &str, direction: Direction, was: &Value, is: &Value, ch
             changes.push(Change::FieldRemoved { owner: owner(), field: field(name) });
             continue;
         };
-        let (from, to) = (type_of(old_schema), type_of(new_schema));
+        let (from, to) = (TypeExpr::of(old_schema), TypeExpr::of(new_schema));
         if from != to {
             changes.push(Change::FieldRetyped { owner: owner(), field: field(name), from, to, direction });
         }
@@ -289,12 +290,7 @@ fn strings(schema: &Value, key: &str) -> BTreeSet<String> {
 /// (see `defaults`), so such a field is sent only when set.
 fn default_change(owner: String, field: String, was: &Value, is: &Value, required: bool) -> Option<Change> {
     let default = |s: &Value| s.get("default").filter(|d| !d.is_null()).map(Value::to_string);
-    let rust = |s: &Value| {
-        let base = type_of(s);
-        let option = base.ends_with('?') || !required && default(s).is_none();
-        let base = base.trim_end_matches('?').to_string();
-        if option { format!("Option<{base}>") } else { base }
-    };
+    let rust = |s: &Value| TypeExpr::of(s).rust(required, default(s).is_some());
     let (old, new) = (default(was), default(is));
     let moved = match (&old, &new) {
         (Some(_), None) | (None, Some(_)) => !required,
@@ -303,31 +299,4 @@ fn default_change(owner: String, field: String, was: &Value, is: &Value, require
     };
     let retyped = Some((rust(was), rust(is))).filter(|(a, b)| a != b);
     moved.then_some(Change::FieldDefault { owner, field, was: old, is: new, retyped })
-}
-
-/// A schema as a short type expression (`DeploymentV1`, `[string]`, `integer?`), to compare.
-pub fn type_of(schema: &Value) -> String {
-    let nullable = if schema.get("nullable") == Some(&Value::Bool(true)) { "?" } else { "" };
-    let base = if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        rust_name(reference.rsplit('/').next().unwrap_or(reference))
-    } else if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-        type_of(only)
-    } else if let Some(options) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
-        options.iter().map(type_of).collect::<Vec<_>>().join(" | ")
-    } else {
-        match schema.get("type").and_then(Value::as_str) {
-            Some("array") => format!("[{}]", schema.get("items").map(type_of).unwrap_or_else(|| "any".into())),
-            Some("object") if schema.get("properties").is_none() => match schema.get("additionalProperties") {
-                Some(v @ Value::Object(_)) => format!("map of {}", type_of(v)),
-                _ => "object".into(),
-            },
-            Some(t) => match schema.get("format").and_then(Value::as_str) {
-                Some(format) => format!("{t} ({format})"),
-                None => t.to_string(),
-            },
-            None if schema.get("enum") == Some(&serde_json::json!([null])) => "null".into(),
-            None => "any".into(),
-        }
-    };
-    format!("{base}{nullable}")
 }

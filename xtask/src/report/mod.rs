@@ -6,7 +6,9 @@
 mod change;
 mod compare;
 mod summary;
+mod type_expr;
 
 pub use change::{Change, Impact};
-pub use compare::{compare, type_of};
+pub use compare::compare;
 pub use summary::Report;
+pub use type_expr::{Base, TypeExpr};
