@@ -30,3 +30,21 @@ pub(super) fn in_order_of_first_appearance<K: PartialEq, V>(
     }
     groups
 }
+
+/// The union of the pages' lists in order of first appearance, each item with the pages that
+/// list it (once each): enum values, required names, property names, mapped tags.
+pub(super) fn union_of_lists<'p, T: PartialEq, L: IntoIterator<Item = T>>(
+    lists: impl IntoIterator<Item = (&'p str, L)>,
+) -> Vec<(T, Vec<&'p str>)> {
+    let pairs = lists.into_iter().flat_map(|(page, list)| list.into_iter().map(move |item| (item, page)));
+    let mut union = in_order_of_first_appearance(pairs);
+    for (_, pages) in &mut union {
+        pages.dedup();
+    }
+    union
+}
+
+/// Whether each page lists an item, as the sides of a record take it: `Some` where it does.
+pub(super) fn presence<'p>(pages: &[&'p str], listing: &[&str]) -> Vec<(&'p str, Option<&'static Value>)> {
+    pages.iter().map(|page| (*page, listing.contains(page).then_some(&Value::Null))).collect()
+}

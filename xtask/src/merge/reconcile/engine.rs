@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use super::bounds::{loosest, tightest, types};
-use super::declarations::{Declaration, PageValues, Sizes};
+use super::declarations::{Declaration, PageValues, Sizes, presence, union_of_lists};
 use super::outcome::{Conflict, Outcome, Reconciliation, conflict, conflict_between, presence_sides, sides};
 use super::shapes::{in_canonical_order, lift_into_union, unlift_single_member};
 use crate::decisions::{Decision, Decisions};
@@ -180,16 +180,16 @@ impl<'a> Reconciler<'a> {
     }
     /// The union of `properties` (or other subschemas by name), each reconciled.
     pub(super) fn named(&mut self, at: &str, key: &str, values: &PageValues<'_>) -> Result<Value, Box<Conflict>> {
-        let mut names: Vec<&String> = Vec::new();
+        let mut maps: Vec<(&str, &Map<String, Value>)> = Vec::new();
         for (page, value) in values {
             match value {
                 None => {}
-                Some(Value::Object(map)) => names.extend(map.keys().filter(|k| !names.contains(k)).collect::<Vec<_>>()),
+                Some(Value::Object(map)) => maps.push((page, map)),
                 Some(_) => return Err(conflict_between(at, key, values[0], (page, *value))),
             }
         }
         let mut out = Map::new();
-        for name in names {
+        for (name, _) in union_of_lists(maps.iter().map(|(page, map)| (*page, map.keys()))) {
             let here = format!("{at}/{}/{}", token(key), token(name));
             let has: Vec<(&str, Option<&Value>)> =
                 values.iter().map(|(p, v)| (*p, v.and_then(|v| v.get(name.as_str())))).collect();
@@ -218,14 +218,10 @@ impl<'a> Reconciler<'a> {
             .iter()
             .map(|(p, v)| (*p, v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()))
             .collect();
-        let mut names: Vec<&str> = Vec::new();
-        for (_, list) in &lists {
-            names.extend(list.iter().filter(|n| !names.contains(n)).collect::<Vec<_>>());
-        }
+        let pages: Vec<&str> = lists.iter().map(|(page, _)| *page).collect();
         let mut kept = Vec::new();
-        for name in names {
-            let presence: Vec<(&str, Option<&Value>)> =
-                lists.iter().map(|(p, list)| (*p, list.contains(&name).then_some(&Value::Null))).collect();
+        for (name, listing) in union_of_lists(lists.iter().map(|(page, list)| (*page, list.iter().copied()))) {
+            let presence = presence(&pages, &listing);
             let everywhere = presence.iter().all(|(_, v)| v.is_some());
             let request_only = self.direction == Direction::Request;
             if everywhere || request_only {

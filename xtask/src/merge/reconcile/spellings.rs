@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::declarations::{Declaration, PageValues};
+use super::declarations::{Declaration, PageValues, in_order_of_first_appearance, presence, union_of_lists};
 use super::engine::Reconciler;
 use super::outcome::{Outcome, Reconciliation, Side, presence_sides};
 
@@ -18,19 +18,17 @@ impl Reconciler<'_> {
             .iter()
             .map(|(p, v)| (*p, v.and_then(Value::as_array).map_or(&[][..], Vec::as_slice)))
             .collect();
-        let mut out: Vec<Value> = Vec::new();
-        for (_, list) in &lists {
-            out.extend(list.iter().filter(|v| !out.contains(v)).cloned().collect::<Vec<_>>());
-        }
-        for value in &out {
-            let presence: Vec<(&str, Option<&Value>)> =
-                lists.iter().map(|(p, list)| (*p, list.contains(value).then_some(&Value::Null))).collect();
-            if presence.iter().any(|(_, v)| v.is_none()) {
+        let pages: Vec<&str> = lists.iter().map(|(page, _)| *page).collect();
+        let union = union_of_lists(lists.iter().map(|(page, list)| (*page, list.iter())));
+        for (value, listing) in &union {
+            let presence = presence(&pages, listing);
+            if presence.iter().any(|(_, listed)| listed.is_none()) {
                 let sides = presence_sides(&presence, "listed");
                 let outcome = Outcome::Kept(format!("enum value {value}"));
                 self.record.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
             }
         }
+        let out: Vec<Value> = union.into_iter().map(|(value, _)| value.clone()).collect();
         Value::Array(out)
     }
     /// One enum value the pages spell several ways (`queue_on_full` on one page,
@@ -54,14 +52,8 @@ impl Reconciler<'_> {
                 )
             })
             .collect();
-        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-        for value in values.iter().filter_map(Value::as_str) {
-            let variant = crate::naming::rust_name(value);
-            match groups.iter_mut().find(|(v, _)| *v == variant) {
-                Some((_, spellings)) => spellings.push(value.to_string()),
-                None => groups.push((variant, vec![value.to_string()])),
-            }
-        }
+        let spelt = values.iter().filter_map(Value::as_str).map(|v| (crate::naming::rust_name(v), v.to_string()));
+        let groups = in_order_of_first_appearance(spelt);
         let mut values = values.clone();
         let mut aliases = Map::new();
         for (_, spellings) in groups.into_iter().filter(|(_, spellings)| spellings.len() > 1) {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::declarations::{Declaration, PageValues};
+use super::declarations::{Declaration, PageValues, in_order_of_first_appearance, presence};
 use super::engine::Reconciler;
 use super::outcome::{Conflict, Outcome, Reconciliation, conflict_between, presence_sides};
 use super::shapes::{Shape, group_by_shape, label};
@@ -83,34 +83,28 @@ impl Reconciler<'_> {
                 (*p, v.and_then(|v| v.get("mapping")).and_then(Value::as_object).cloned().unwrap_or_default())
             })
             .collect();
+        let pages: Vec<&str> = mappings.iter().map(|(page, _)| *page).collect();
         let mut out = Map::new();
-        for (_, mapping) in &mappings {
-            for (tag, target) in mapping {
-                let targets: Vec<(&str, Option<&Value>)> = mappings.iter().map(|(p, m)| (*p, m.get(tag))).collect();
-                if let Some(other) = targets.iter().find(|(_, t)| t.is_some_and(|t| t != target)) {
-                    let first = targets.iter().find(|(_, t)| *t == Some(target)).copied().unwrap_or(targets[0]);
-                    return Err(conflict_between(&format!("{here}/mapping"), tag, first, *other));
-                }
-                if out.contains_key(tag) {
-                    continue;
-                }
-                let everywhere = targets.iter().all(|(_, t)| t.is_some());
-                if !everywhere {
-                    let presence: Vec<(&str, Option<&Value>)> =
-                        targets.iter().map(|(p, t)| (*p, t.map(|_| &Value::Null))).collect();
-                    let sides = presence_sides(&presence, "mapped");
-                    let what = format!("mapping `{tag}`");
-                    let outcome = if self.is_read() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
-                    self.record.log.push(Reconciliation {
-                        at: here.clone(),
-                        keyword: "mapping".into(),
-                        outcome,
-                        sides,
-                    });
-                }
-                if everywhere || self.is_read() {
-                    out.insert(tag.clone(), target.clone());
-                }
+        for (tag, mapped) in in_order_of_first_appearance(
+            mappings
+                .iter()
+                .flat_map(|(page, mapping)| mapping.iter().map(move |(tag, target)| (tag, (*page, target)))),
+        ) {
+            let (first, target) = mapped[0];
+            if let Some((page, other)) = mapped.iter().find(|(_, other)| *other != target) {
+                let at = format!("{here}/mapping");
+                return Err(conflict_between(&at, tag, (first, Some(target)), (page, Some(*other))));
+            }
+            let listing: Vec<&str> = mapped.iter().map(|(page, _)| *page).collect();
+            let everywhere = listing.len() == pages.len();
+            if !everywhere {
+                let sides = presence_sides(&presence(&pages, &listing), "mapped");
+                let what = format!("mapping `{tag}`");
+                let outcome = if self.is_read() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
+                self.record.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
+            }
+            if everywhere || self.is_read() {
+                out.insert(tag.clone(), target.clone());
             }
         }
         let mut discriminator = values.iter().find_map(|(_, v)| *v).cloned().unwrap_or_else(|| json!({}));
