@@ -43,8 +43,3 @@ pub(super) fn union_of_lists<'p, T: PartialEq, L: IntoIterator<Item = T>>(
     }
     union
 }
-
-/// Whether each page lists an item, as the sides of a record take it: `Some` where it does.
-pub(super) fn presence<'p>(pages: &[&'p str], listing: &[&str]) -> Vec<(&'p str, Option<&'static Value>)> {
-    pages.iter().map(|page| (*page, listing.contains(page).then_some(&Value::Null))).collect()
-}

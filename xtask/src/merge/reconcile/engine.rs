@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use super::bounds::{loosest, tightest, types};
-use super::declarations::{Declaration, PageValues, Sizes, presence, union_of_lists};
-use super::outcome::{Conflict, Outcome, Reconciliation, conflict, conflict_between, presence_sides, sides};
+use super::declarations::{Declaration, PageValues, Sizes, union_of_lists};
+use super::outcome::{Conflict, Outcome, Presence, Reconciliation, conflict, conflict_between, sides};
 use super::shapes::{in_canonical_order, lift_into_union, unlift_single_member};
 use crate::decisions::{Decision, Decisions};
 use crate::direction::Direction;
@@ -196,10 +196,11 @@ impl<'a> Reconciler<'a> {
             let declarations: Vec<Declaration<'_>> =
                 has.iter().filter_map(|(page, v)| v.map(|value| Declaration { page, value })).collect();
             out.insert(name.clone(), self.node(&here, &declarations)?);
-            if declarations.len() < values.len() {
-                let presence: Vec<(&str, Option<&Value>)> =
-                    has.iter().map(|(p, v)| (*p, v.map(|_| &Value::Null))).collect();
-                let sides = presence_sides(&presence, "declared");
+            let (pages, having): (Vec<&str>, Vec<&str>) =
+                (values.iter().map(|(page, _)| *page).collect(), declarations.iter().map(|d| d.page).collect());
+            let presence = Presence { pages: &pages, having: &having };
+            if !presence.everywhere() {
+                let sides = presence.sides("declared");
                 let what = if key == "properties" { "property" } else { key };
                 let outcome = Outcome::Kept(format!("{what} `{name}`"));
                 self.record.log.push(Reconciliation { at: here, keyword: key.to_string(), outcome, sides });
@@ -221,8 +222,8 @@ impl<'a> Reconciler<'a> {
         let pages: Vec<&str> = lists.iter().map(|(page, _)| *page).collect();
         let mut kept = Vec::new();
         for (name, listing) in union_of_lists(lists.iter().map(|(page, list)| (*page, list.iter().copied()))) {
-            let presence = presence(&pages, &listing);
-            let everywhere = presence.iter().all(|(_, v)| v.is_some());
+            let presence = Presence { pages: &pages, having: &listing };
+            let everywhere = presence.everywhere();
             let request_only = self.direction == Direction::Request;
             if everywhere || request_only {
                 kept.push(json!(name));
@@ -233,7 +234,7 @@ impl<'a> Reconciler<'a> {
                 } else {
                     Outcome::Optional(name.to_string())
                 };
-                let sides = presence_sides(&presence, "required");
+                let sides = presence.sides("required");
                 self.record
                     .log
                     .push(Reconciliation { at: at.to_string(), keyword: "required".into(), outcome, sides });

@@ -195,11 +195,31 @@ pub(super) fn sides(values: &PageValues<'_>) -> Vec<Side> {
         .collect()
 }
 
-/// The pages grouped by whether something is there (`presence` holds `Some` where it is), each
-/// side saying so in `word`: `declared` / `not declared`.
-pub(super) fn presence_sides(presence: &PageValues<'_>, word: &str) -> Vec<Side> {
-    let says = |side: &Side| if side.lacks { format!("not {word}") } else { word.to_string() };
-    sides(presence).into_iter().map(|side| Side { says: says(&side), ..side }).collect()
+/// Which of the pages declare, list or map something: every one, or some, and then the sides
+/// a record of it gives.
+#[derive(Clone, Copy)]
+pub(super) struct Presence<'a> {
+    pub(super) pages: &'a [&'a str],
+    pub(super) having: &'a [&'a str],
+}
+
+impl Presence<'_> {
+    pub(super) fn everywhere(&self) -> bool {
+        self.pages.iter().all(|page| self.having.contains(page))
+    }
+
+    /// The pages grouped by whether they have it, each side saying so in `word`: `declared` /
+    /// `not declared`.
+    pub(super) fn sides(&self, word: &str) -> Vec<Side> {
+        let has = |page: &&str| self.having.contains(page);
+        let pages = in_order_of_first_appearance(self.pages.iter().map(|page| (*page, ())));
+        let groups = in_order_of_first_appearance(pages.into_iter().map(|(page, _)| (has(&page), page.to_string())));
+        let groups = groups.into_iter().map(|(has, pages)| {
+            let says = if has { word.to_string() } else { format!("not {word}") };
+            Side { says, pages, lacks: !has }
+        });
+        groups.collect()
+    }
 }
 
 /// A value in one short line; `absent` for none.

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::declarations::{Declaration, PageValues, in_order_of_first_appearance, presence, union_of_lists};
+use super::declarations::{Declaration, PageValues, in_order_of_first_appearance, union_of_lists};
 use super::engine::Reconciler;
-use super::outcome::{Outcome, Reconciliation, Side, presence_sides};
+use super::outcome::{Outcome, Presence, Reconciliation, Side};
 
 /// The keyword the merge adds to an enum whose pages spell one value several ways: each other
 /// spelling → the one sent (see [`Reconciler::respell`]).
@@ -21,9 +21,9 @@ impl Reconciler<'_> {
         let pages: Vec<&str> = lists.iter().map(|(page, _)| *page).collect();
         let union = union_of_lists(lists.iter().map(|(page, list)| (*page, list.iter())));
         for (value, listing) in &union {
-            let presence = presence(&pages, listing);
-            if presence.iter().any(|(_, listed)| listed.is_none()) {
-                let sides = presence_sides(&presence, "listed");
+            let presence = Presence { pages: &pages, having: listing };
+            if !presence.everywhere() {
+                let sides = presence.sides("listed");
                 let outcome = Outcome::Kept(format!("enum value {value}"));
                 self.record.log.push(Reconciliation { at: at.to_string(), keyword: "enum".into(), outcome, sides });
             }

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::declarations::{Declaration, PageValues, in_order_of_first_appearance, presence};
+use super::declarations::{Declaration, PageValues, in_order_of_first_appearance};
 use super::engine::Reconciler;
-use super::outcome::{Conflict, Outcome, Reconciliation, conflict_between, presence_sides};
+use super::outcome::{Conflict, Outcome, Presence, Reconciliation, conflict_between};
 use super::shapes::{Shape, group_by_shape, label};
 use crate::schema::token;
 
@@ -21,6 +21,7 @@ impl Reconciler<'_> {
             }
         }
         let mut groups = group_by_shape(&lists);
+        let pages: Vec<&str> = lists.iter().map(|(page, _)| *page).collect();
         let everywhere = |members: &Vec<Declaration<'_>>| members.len() == lists.len();
         let shared = groups.iter().any(|(member, members)| member.shape != Shape::Null && everywhere(members));
         if !shared && !self.is_read() {
@@ -40,11 +41,8 @@ impl Reconciler<'_> {
                 (_, Some(first)) => format!("member `{}`", label(first.value)),
                 (shape, None) => format!("member `{shape}`"),
             };
-            let presence: Vec<(&str, Option<&Value>)> = lists
-                .iter()
-                .map(|(p, _)| (*p, members.iter().any(|m| m.page == *p).then_some(&Value::Null)))
-                .collect();
-            let sides = presence_sides(&presence, "a member");
+            let having: Vec<&str> = members.iter().map(|member| member.page).collect();
+            let sides = Presence { pages: &pages, having: &having }.sides("a member");
             if !everywhere(members) && !self.is_read() {
                 let at = format!("{at}/{}", token(key));
                 self.record.log.push(Reconciliation {
@@ -98,7 +96,7 @@ impl Reconciler<'_> {
             let listing: Vec<&str> = mapped.iter().map(|(page, _)| *page).collect();
             let everywhere = listing.len() == pages.len();
             if !everywhere {
-                let sides = presence_sides(&presence(&pages, &listing), "mapped");
+                let sides = Presence { pages: &pages, having: &listing }.sides("mapped");
                 let what = format!("mapping `{tag}`");
                 let outcome = if self.is_read() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
                 self.record.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
