@@ -35,6 +35,8 @@ pub enum Base {
 }
 
 impl TypeExpr {
+    const ANY: TypeExpr = TypeExpr { base: Base::Any, nullable: false };
+
     pub fn of(schema: &Value) -> TypeExpr {
         let nullable = schema.get("nullable") == Some(&Value::Bool(true));
         let base = if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
@@ -81,10 +83,6 @@ impl Base {
             None => Base::Any,
         }
     }
-}
-
-impl TypeExpr {
-    const ANY: TypeExpr = TypeExpr { base: Base::Any, nullable: false };
 }
 
 impl fmt::Display for TypeExpr {

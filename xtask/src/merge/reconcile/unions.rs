@@ -94,9 +94,10 @@ impl Reconciler<'_> {
                 return Err(conflict_between(&at, tag, (first, Some(target)), (page, Some(*other))));
             }
             let listing: Vec<&str> = mapped.iter().map(|(page, _)| *page).collect();
-            let everywhere = listing.len() == pages.len();
+            let presence = Presence { pages: &pages, having: &listing };
+            let everywhere = presence.everywhere();
             if !everywhere {
-                let sides = Presence { pages: &pages, having: &listing }.sides("mapped");
+                let sides = presence.sides("mapped");
                 let what = format!("mapping `{tag}`");
                 let outcome = if self.is_read() { Outcome::Kept(what) } else { Outcome::NotSent(what) };
                 self.record.log.push(Reconciliation { at: here.clone(), keyword: "mapping".into(), outcome, sides });
