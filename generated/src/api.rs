@@ -21232,9 +21232,7 @@ The server uses `20` when unset.*/
             V: ::std::convert::TryInto<T>,
             V::Error: ::std::fmt::Display,
         {
-            value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for {field}: {e}"))
+            value.try_into().map_err(|e| format!("`{field}`: {e}"))
         }
     }
     /// Generation of default values for serde.
@@ -23676,13 +23674,11 @@ pub mod requests {
         pub fn api_key_prefix<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.api_key_prefix = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for api_key_prefix failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`api_key_prefix`: {e}"));
             self
         }
         async fn send_raw(
@@ -23801,26 +23797,18 @@ pub mod requests {
         pub fn end_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V::Error: ::std::fmt::Display,
         {
-            self.end_date = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_date failed"
-                        .to_string()
-                });
+            self.end_date = value.try_into().map_err(|e| format!("`end_date`: {e}"));
             self
         }
         ///Sets the `start_date` argument.
         pub fn start_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V::Error: ::std::fmt::Display,
         {
-            self.start_date = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_date failed"
-                        .to_string()
-                });
+            self.start_date = value.try_into().map_err(|e| format!("`start_date`: {e}"));
             self
         }
         async fn send_raw(
@@ -24026,13 +24014,9 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24142,13 +24126,9 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24261,13 +24241,9 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24386,26 +24362,20 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `chain_deployment_id` argument.
         pub fn chain_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.chain_deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`chain_deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24526,26 +24496,20 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `chain_deployment_id` argument.
         pub fn chain_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.chain_deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`chain_deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24666,26 +24630,20 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `chain_deployment_id` argument.
         pub fn chain_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.chain_deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`chain_deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24802,13 +24760,9 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -24924,13 +24878,9 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -25085,26 +25035,18 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -25226,26 +25168,18 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         ///Sets the request body.
@@ -25409,26 +25343,18 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         ///Sets the request body.
@@ -25597,26 +25523,18 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         ///Sets the request body.
@@ -25780,26 +25698,18 @@ pub mod requests {
         pub fn chain_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.chain_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for chain_id failed"
-                        .to_string()
-                });
+            self.chain_id = value.try_into().map_err(|e| format!("`chain_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         ///Sets the request body.
@@ -26144,39 +26054,33 @@ pub mod requests {
         pub fn added_only<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
         {
             self.added_only = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `bool` for added_only failed".to_string());
+                .map_err(|e| format!("`added_only`: {e}"));
             self
         }
         ///Sets the `cursor` argument.
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`cursor`: {e}"));
             self
         }
         ///Sets the `limit` argument.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Display,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|e| format!("`limit`: {e}"));
             self
         }
         async fn send_raw(
@@ -26367,13 +26271,11 @@ pub mod requests {
         pub fn model_api_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.model_api_name = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_api_name failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`model_api_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -26714,13 +26616,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -26830,13 +26728,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -26949,13 +26843,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -27068,13 +26958,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -27224,13 +27110,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -27341,13 +27223,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -27463,13 +27341,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -27622,13 +27496,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -27744,13 +27614,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -27894,13 +27760,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28014,13 +27876,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28131,13 +27989,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28253,13 +28107,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -28412,13 +28262,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28532,13 +28378,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28657,26 +28499,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28793,26 +28629,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -28932,26 +28762,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -29073,26 +28897,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -29257,40 +29075,32 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         ///Sets the `output_format` argument.
         pub fn output_format<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::types::DeploymentConfigOutputFormat>,
+            V::Error: ::std::fmt::Display,
         {
             self.output_format = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: types :: DeploymentConfigOutputFormat` for output_format failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`output_format`: {e}"));
             self
         }
         async fn send_raw(
@@ -29414,26 +29224,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -29554,26 +29358,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -29718,172 +29516,149 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         ///Sets the `component` argument.
         pub fn component<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::Component>,
+            V::Error: ::std::fmt::Display,
         {
             self.component = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `Component` for component failed".to_string()
-                });
+                .map_err(|e| format!("`component`: {e}"));
             self
         }
         ///Sets the `direction` argument.
         pub fn direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::types::SortOrderV1>,
+            V::Error: ::std::fmt::Display,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: types :: SortOrderV1` for direction failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`direction`: {e}"));
             self
         }
         ///Sets the `end_epoch_millis` argument.
         pub fn end_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.end_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for end_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`end_epoch_millis`: {e}"));
             self
         }
         ///Sets the `excludes` argument.
         pub fn excludes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
         {
             self.excludes = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for excludes failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`excludes`: {e}"));
             self
         }
         ///Sets the `includes` argument.
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
         {
             self.includes = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for includes failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`includes`: {e}"));
             self
         }
         ///Sets the `limit` argument.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Display,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|e| format!("`limit`: {e}"));
             self
         }
         ///Sets the `min_level` argument.
         pub fn min_level<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::types::LogLevelV1>,
+            V::Error: ::std::fmt::Display,
         {
             self.min_level = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: types :: LogLevelV1` for min_level failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`min_level`: {e}"));
             self
         }
         ///Sets the `replica` argument.
         pub fn replica<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::Replica>,
+            V::Error: ::std::fmt::Display,
         {
             self.replica = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `Replica` for replica failed".to_string());
+                .map_err(|e| format!("`replica`: {e}"));
             self
         }
         ///Sets the `request_id` argument.
         pub fn request_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RequestId>,
+            V::Error: ::std::fmt::Display,
         {
             self.request_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `RequestId` for request_id failed".to_string()
-                });
+                .map_err(|e| format!("`request_id`: {e}"));
             self
         }
         ///Sets the `search_pattern` argument.
         pub fn search_pattern<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SearchPattern>,
+            V::Error: ::std::fmt::Display,
         {
             self.search_pattern = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SearchPattern` for search_pattern failed".to_string()
-                });
+                .map_err(|e| format!("`search_pattern`: {e}"));
             self
         }
         ///Sets the `start_epoch_millis` argument.
         pub fn start_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.start_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for start_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`start_epoch_millis`: {e}"));
             self
         }
         async fn send_raw(
@@ -30201,80 +29976,65 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         ///Sets the `end_epoch_millis` argument.
         pub fn end_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.end_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for end_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`end_epoch_millis`: {e}"));
             self
         }
         ///Sets the `metrics` argument.
         pub fn metrics<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V::Error: ::std::fmt::Display,
         {
             self.metrics = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for metrics failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`metrics`: {e}"));
             self
         }
         ///Sets the `mode` argument.
         pub fn mode<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::types::ModelMetricModeV1>,
+            V::Error: ::std::fmt::Display,
         {
-            self.mode = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: types :: ModelMetricModeV1` for mode failed"
-                        .to_string()
-                });
+            self.mode = value.try_into().map(Some).map_err(|e| format!("`mode`: {e}"));
             self
         }
         ///Sets the `start_epoch_millis` argument.
         pub fn start_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.start_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for start_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`start_epoch_millis`: {e}"));
             self
         }
         async fn send_raw(
@@ -30423,26 +30183,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -30597,39 +30351,29 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         ///Sets the `replica_id` argument.
         pub fn replica_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.replica_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for replica_id failed"
-                        .to_string()
-                });
+            self.replica_id = value.try_into().map_err(|e| format!("`replica_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -30751,26 +30495,20 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `deployment_id` argument.
         pub fn deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.deployment_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for deployment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`deployment_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -30885,13 +30623,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -31004,13 +30738,9 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -31162,26 +30892,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -31300,26 +31022,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         ///Sets the request body.
@@ -31478,26 +31192,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -31617,26 +31323,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -31756,26 +31454,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -31895,26 +31585,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -32034,26 +31716,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -32174,26 +31848,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -32315,26 +31981,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         ///Sets the request body.
@@ -32487,26 +32145,18 @@ pub mod requests {
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.model_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for model_id failed"
-                        .to_string()
-                });
+            self.model_id = value.try_into().map_err(|e| format!("`model_id`: {e}"));
             self
         }
         ///Sets the `env_name` argument.
         pub fn env_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.env_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for env_name failed"
-                        .to_string()
-                });
+            self.env_name = value.try_into().map_err(|e| format!("`env_name`: {e}"));
             self
         }
         async fn send_raw(
@@ -33084,13 +32734,9 @@ pub mod requests {
         pub fn team_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.team_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for team_id failed"
-                        .to_string()
-                });
+            self.team_id = value.try_into().map_err(|e| format!("`team_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -33236,13 +32882,9 @@ pub mod requests {
         pub fn team_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.team_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for team_id failed"
-                        .to_string()
-                });
+            self.team_id = value.try_into().map_err(|e| format!("`team_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -33355,13 +32997,9 @@ pub mod requests {
         pub fn team_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.team_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for team_id failed"
-                        .to_string()
-                });
+            self.team_id = value.try_into().map_err(|e| format!("`team_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -33509,13 +33147,9 @@ pub mod requests {
         pub fn team_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
-            self.team_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for team_id failed"
-                        .to_string()
-                });
+            self.team_id = value.try_into().map_err(|e| format!("`team_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -34047,13 +33681,11 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -34171,13 +33803,11 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -34292,13 +33922,11 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -34413,13 +34041,11 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -34536,13 +34162,11 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the request body.
@@ -34701,26 +34325,22 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -34842,26 +34462,22 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -34983,26 +34599,22 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -35128,51 +34740,46 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         ///Sets the `page_size` argument.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Display,
         {
             self.page_size = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page_size failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`page_size`: {e}"));
             self
         }
         ///Sets the `page_token` argument.
         pub fn page_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            V::Error: ::std::fmt::Display,
         {
             self.page_token = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page_token failed".to_string());
+                .map_err(|e| format!("`page_token`: {e}"));
             self
         }
         async fn send_raw(
@@ -35383,26 +34990,22 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -35527,26 +35130,22 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -35681,94 +35280,79 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         ///Sets the `direction` argument.
         pub fn direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::types::SortOrderV1>,
+            V::Error: ::std::fmt::Display,
         {
             self.direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: types :: SortOrderV1` for direction failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`direction`: {e}"));
             self
         }
         ///Sets the `end_epoch_millis` argument.
         pub fn end_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.end_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for end_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`end_epoch_millis`: {e}"));
             self
         }
         ///Sets the `limit` argument.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V::Error: ::std::fmt::Display,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|e| format!("`limit`: {e}"));
             self
         }
         ///Sets the `min_level` argument.
         pub fn min_level<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::types::LogLevelV1>,
+            V::Error: ::std::fmt::Display,
         {
             self.min_level = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: types :: LogLevelV1` for min_level failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`min_level`: {e}"));
             self
         }
         ///Sets the `start_epoch_millis` argument.
         pub fn start_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.start_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for start_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`start_epoch_millis`: {e}"));
             self
         }
         async fn send_raw(
@@ -36076,63 +35660,58 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         ///Sets the `end_epoch_millis` argument.
         pub fn end_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.end_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for end_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`end_epoch_millis`: {e}"));
             self
         }
         ///Sets the `start_epoch_millis` argument.
         pub fn start_epoch_millis<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.start_epoch_millis = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for start_epoch_millis failed".to_string()
-                });
+                .map_err(|e| format!("`start_epoch_millis`: {e}"));
             self
         }
         ///Sets the `step_seconds` argument.
         pub fn step_seconds<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.step_seconds = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for step_seconds failed".to_string());
+                .map_err(|e| format!("`step_seconds`: {e}"));
             self
         }
         async fn send_raw(
@@ -36283,26 +35862,22 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         async fn send_raw(
@@ -36432,39 +36007,31 @@ pub mod requests {
         pub fn training_project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_project_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_project_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_project_id`: {e}"));
             self
         }
         ///Sets the `training_job_id` argument.
         pub fn training_job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
         {
             self.training_job_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for training_job_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("`training_job_id`: {e}"));
             self
         }
         ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::StopTrainingJobRequestV1>,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `StopTrainingJobRequestV1` for body failed"
-                        .to_string()
-                });
+            self.body = value.try_into().map_err(|e| format!("`body`: {e}"));
             self
         }
         async fn send_raw(

@@ -236,6 +236,31 @@ async fn a_value_outside_its_documented_bounds_is_refused_and_nothing_is_sent() 
     check("out of bounds", "requests sent", server.requests().len(), 0);
 }
 
+/// A value that does not convert to its argument's or field's type is refused with the reason
+/// (typify's newtype says which bound; the standard library why a number does not fit).
+#[tokio::test]
+async fn a_value_that_does_not_convert_is_refused_with_the_reason() {
+    let server = Server::start(vec![Reply::json(200, SECRETS)]).await;
+    let client = client(&server, quick());
+    let logs = client.list_deployment_logs().model_id("m1").deployment_id("d1");
+    check(
+        "a replica of 300 characters",
+        "message",
+        logs.replica("g".repeat(300).as_str()).send().await.unwrap_err().to_string(),
+        "list_deployment_logs: nothing was sent: `replica`: longer than 256 characters".to_string(),
+    );
+    let settings = client.update_deployment_autoscaling_settings().model_id("m1").deployment_id("d1");
+    check(
+        "a rate past i64",
+        "message",
+        settings.body_map(|settings| settings.max_replica(u64::MAX)).send().await.unwrap_err().to_string(),
+        "update_deployment_autoscaling_settings: nothing was sent: the body: `max_replica`: out of range \
+         integral type conversion attempted"
+            .to_string(),
+    );
+    check("does not convert", "requests sent", server.requests().len(), 0);
+}
+
 #[tokio::test]
 async fn a_missing_required_argument_names_its_setter_and_nothing_is_sent() {
     let server = Server::start(vec![Reply::json(200, SECRETS)]).await;

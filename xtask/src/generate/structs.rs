@@ -53,7 +53,7 @@ pub(super) fn rewrite(items: &mut [syn::Item], fields: &BTreeMap<String, Vec<Che
             V: ::std::convert::TryInto<T>,
             V::Error: ::std::fmt::Display,
         {
-            value.try_into().map_err(|e| format!("error converting supplied value for {field}: {e}"))
+            value.try_into().map_err(|e| format!("`{field}`: {e}"))
         }
     });
     Ok(())

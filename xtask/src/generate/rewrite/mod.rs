@@ -13,7 +13,10 @@ use mocks::{answer_and_expect, match_each_array_item, match_path_arguments_exact
 pub(crate) use open_enums::Renames;
 use open_enums::{give_way_to_open_enums, open_discriminated_unions, open_enum, rename, tolerate_unknown_fields};
 pub(super) use plumbing::is_client_impl;
-use plumbing::{hide_progenitor_hooks, hide_unchecked_constructors, name_what_is_missing, strip_ignored_examples};
+use plumbing::{
+    hide_progenitor_hooks, hide_unchecked_constructors, keep_why_an_argument_does_not_convert, name_what_is_missing,
+    strip_ignored_examples,
+};
 use sections::split_by_section;
 
 mod docs;
@@ -56,6 +59,12 @@ pub(crate) fn client(
         match item {
             syn::Item::Mod(module) if module.ident == "builder" => {
                 sends += super::builders::rewrite(module, &streams, bounded)?;
+                let (_, items) = module.content.as_mut().ok_or("progenitor's `builder` module has no body")?;
+                if keep_why_an_argument_does_not_convert(items) == 0 {
+                    return Err("progenitor's argument setters have no `.map_err(|_| \"conversion to …\")` to give \
+                                the reason"
+                        .into());
+                }
             }
             syn::Item::Mod(module) if module.ident == "types" => {
                 let (_, items) = module.content.as_mut().ok_or("progenitor's `types` module has no body")?;
