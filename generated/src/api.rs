@@ -37046,8 +37046,8 @@ What to wait on after each action:
 | `create_deployment` | `wait_for_deployment(model_id, &created.deployment.id, ..)` | the answer names the new deployment |
 | `promote_development_deployment`, `promote_deployment` | `wait_for_promotion(model_id, &promoted.id, "production", ..)` | the answer is the deployment being promoted; production stays the previous deployment (already `ACTIVE`) until this one is ready, so waiting on production would return at once |
 | `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)`, then `wait_for_environment_promotion(model_id, env_name, ..)` | the first returns when the deployment is ready and serves the environment; the second when the environment's rollout (its traffic ramp) has finished: use it where the old deployment must have stopped serving |
-| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment`, `wait_for_development_deployment` or `wait_for_production_deployment`, with [`Wait::active_only`](crate::Wait::active_only) | the answer says only that the request was taken; `SCALED_TO_ZERO` would count as ready |
-| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment` | it goes `UPDATING`, then back to `ACTIVE` |
+| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment_until`, `wait_for_development_deployment_until` or `wait_for_production_deployment_until`, with [`Wait::active_only`](crate::Wait::active_only), until its status is no longer the one it had | the answer says only that the request was taken: the first reads may still show `INACTIVE` or `FAILED`, which would end a plain wait; `SCALED_TO_ZERO` would count as ready |
+| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment_until`, until its `autoscaling_settings` read what was sent; nothing, when the answer's status is `UNCHANGED` | it goes `UPDATING`, then back to `ACTIVE`, but the first reads may still be the `ACTIVE` of before |
 | `create_training_job`, `recreate_training_job` | `wait_for_training_job(project_id, &job.id, ..)`, its logs with the logs call's `.follow()` | the job queues, runs and completes; a failure's `error_message` is in the error |
 | `promote_chain_environment`, a chain deploy | `wait_for_chain_deployment(chain_id, &deployment.id, ..)` | ready when the chain deployment and every chainlet are |
 */
@@ -37058,6 +37058,16 @@ impl Client {
         model_id: &str,
         deployment_id: &str,
         wait: &crate::Wait,
+    ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        self.wait_for_deployment_until(model_id, deployment_id, wait, |_| true).await
+    }
+    ///As [`Client::wait_for_deployment`], after an action on a deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    pub async fn wait_for_deployment_until(
+        &self,
+        model_id: &str,
+        deployment_id: &str,
+        wait: &crate::Wait,
+        until: impl Fn(&types::DeploymentV1) -> bool,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
         fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
             fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
@@ -37090,6 +37100,7 @@ impl Client {
                 wait,
                 get,
                 |_| true,
+                until,
             )
             .await
     }
@@ -37098,6 +37109,15 @@ impl Client {
         &self,
         model_id: &str,
         wait: &crate::Wait,
+    ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        self.wait_for_development_deployment_until(model_id, wait, |_| true).await
+    }
+    ///As [`Client::wait_for_development_deployment`], after an action on a development deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    pub async fn wait_for_development_deployment_until(
+        &self,
+        model_id: &str,
+        wait: &crate::Wait,
+        until: impl Fn(&types::DeploymentV1) -> bool,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
         fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
             fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
@@ -37129,6 +37149,7 @@ impl Client {
                 wait,
                 get,
                 |_| true,
+                until,
             )
             .await
     }
@@ -37137,6 +37158,15 @@ impl Client {
         &self,
         model_id: &str,
         wait: &crate::Wait,
+    ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
+        self.wait_for_production_deployment_until(model_id, wait, |_| true).await
+    }
+    ///As [`Client::wait_for_production_deployment`], after an action on a production deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    pub async fn wait_for_production_deployment_until(
+        &self,
+        model_id: &str,
+        wait: &crate::Wait,
+        until: impl Fn(&types::DeploymentV1) -> bool,
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
         fn seen(value: &types::DeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
             fn status(value: &types::DeploymentV1) -> ::std::option::Option<&str> {
@@ -37168,6 +37198,7 @@ impl Client {
                 wait,
                 get,
                 |_| true,
+                until,
             )
             .await
     }
@@ -37177,6 +37208,22 @@ impl Client {
         training_project_id: &str,
         training_job_id: &str,
         wait: &crate::Wait,
+    ) -> ::std::result::Result<types::GetTrainingJobResponseV1, crate::WaitError> {
+        self.wait_for_training_job_until(
+                training_project_id,
+                training_job_id,
+                wait,
+                |_| true,
+            )
+            .await
+    }
+    ///As [`Client::wait_for_training_job`], after an action on a training job that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    pub async fn wait_for_training_job_until(
+        &self,
+        training_project_id: &str,
+        training_job_id: &str,
+        wait: &crate::Wait,
+        until: impl Fn(&types::GetTrainingJobResponseV1) -> bool,
     ) -> ::std::result::Result<types::GetTrainingJobResponseV1, crate::WaitError> {
         fn seen(
             value: &types::GetTrainingJobResponseV1,
@@ -37220,6 +37267,7 @@ impl Client {
                 wait,
                 get,
                 |_| true,
+                until,
             )
             .await
     }
@@ -37229,6 +37277,17 @@ impl Client {
         model_id: &str,
         env_name: &str,
         wait: &crate::Wait,
+    ) -> ::std::result::Result<types::EnvironmentV1, crate::WaitError> {
+        self.wait_for_environment_promotion_until(model_id, env_name, wait, |_| true)
+            .await
+    }
+    ///As [`Client::wait_for_environment_promotion`], after an action on a promotion to environment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    pub async fn wait_for_environment_promotion_until(
+        &self,
+        model_id: &str,
+        env_name: &str,
+        wait: &crate::Wait,
+        until: impl Fn(&types::EnvironmentV1) -> bool,
     ) -> ::std::result::Result<types::EnvironmentV1, crate::WaitError> {
         fn seen(value: &types::EnvironmentV1) -> ::std::vec::Vec<crate::wait::Seen> {
             let mut seen = ::std::vec::Vec::new();
@@ -37266,6 +37325,7 @@ impl Client {
                 wait,
                 get,
                 |_| true,
+                until,
             )
             .await
     }
@@ -37275,6 +37335,22 @@ impl Client {
         chain_id: &str,
         chain_deployment_id: &str,
         wait: &crate::Wait,
+    ) -> ::std::result::Result<types::ChainDeploymentV1, crate::WaitError> {
+        self.wait_for_chain_deployment_until(
+                chain_id,
+                chain_deployment_id,
+                wait,
+                |_| true,
+            )
+            .await
+    }
+    ///As [`Client::wait_for_chain_deployment`], after an action on a chain deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    pub async fn wait_for_chain_deployment_until(
+        &self,
+        chain_id: &str,
+        chain_deployment_id: &str,
+        wait: &crate::Wait,
+        until: impl Fn(&types::ChainDeploymentV1) -> bool,
     ) -> ::std::result::Result<types::ChainDeploymentV1, crate::WaitError> {
         fn seen(value: &types::ChainDeploymentV1) -> ::std::vec::Vec<crate::wait::Seen> {
             fn status(value: &types::ChainDeploymentV1) -> ::std::option::Option<&str> {
@@ -37319,6 +37395,7 @@ impl Client {
                 wait,
                 get,
                 |_| true,
+                until,
             )
             .await
     }
@@ -37367,6 +37444,7 @@ impl Client {
                 wait,
                 get,
                 arrived,
+                |_| true,
             )
             .await
     }

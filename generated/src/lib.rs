@@ -145,6 +145,11 @@
 //! # }
 //! ```
 //!
+//! After an action on a deployment that already exists (an autoscaling update, an activation, a
+//! retry), its first reads may still show it as it was: `ACTIVE` before `UPDATING`, `INACTIVE`
+//! before `WAKING_UP`. Each waiter's `_until` form judges no status until the answer shows what
+//! the action changes (`examples/reconcile.rs` waits until the settings it sent read back).
+//!
 //! A logs call's builder has `.stream()`, every line of its time window oldest first and each
 //! once (however the server pages, however many lines share a millisecond), and
 //! `.follow(&Follow)`, the lines as they arrive, in bounded memory; a training job's follow ends

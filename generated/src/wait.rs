@@ -319,19 +319,22 @@ pub(crate) struct Watch<T> {
 
 /// Polls `get` as `wait` says until every status `watch` reads is ready and `arrived` holds
 /// (a promotion: the deployment is ready before it serves the environment); a 404 within the
-/// grace period is polled through, every other error ends the wait.
+/// grace period is polled through, every other error ends the wait. Until `shows` has held once
+/// (the change an action makes has reached the read), no status is judged: the first reads after
+/// an update or an activation may show the resource as it was.
 pub(crate) async fn poll<T, F, Fut>(
     watch: Watch<T>,
     wait: &Wait,
     mut get: F,
     arrived: impl Fn(&T) -> bool,
+    shows: impl Fn(&T) -> bool,
 ) -> Result<T, WaitError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, crate::Error>>,
 {
     let start = Instant::now();
-    let mut retryable = true;
+    let (mut retryable, mut shown) = (true, false);
     let mut error = WaitError {
         resource: watch.resource,
         last_status: None,
@@ -350,7 +353,9 @@ where
                 let (phase, deciding) = decide(wait, seen);
                 event(&error.resource, deciding.as_ref(), progress, error.waited);
                 retryable = error.note(deciding);
+                shown = shown || shows(&value);
                 match phase {
+                    _ if !shown => Some(Phase::InProgress),
                     Some(Phase::Ready) if arrived(&value) => return Ok(value),
                     Some(Phase::Ready) => Some(Phase::InProgress),
                     phase => phase,

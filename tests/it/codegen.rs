@@ -295,7 +295,8 @@ fn check_reports_a_stale_contract_case_file() {
 }
 
 /// The waiters and streams come from the operations the spec has: `spec/` has the reads of
-/// every lifecycle (three deployment reads, a training job, an environment, a chain deployment)
+/// every lifecycle (three deployment reads, a training job, an environment, a chain deployment;
+/// each waiter with its `_until` form)
 /// and two paginated lists (model APIs, a training job's checkpoint files); without them there
 /// is no `wait` module at all, no line of `lib.rs` names one, and no stream test.
 #[test]
@@ -311,11 +312,17 @@ fn waiters_and_streams_exist_only_where_their_operations_do() {
         waiters,
         vec![
             "deployment(",
+            "deployment_until(",
             "development_deployment(",
+            "development_deployment_until(",
             "production_deployment(",
+            "production_deployment_until(",
             "training_job(",
+            "training_job_until(",
             "environment_promotion(",
+            "environment_promotion_until(",
             "chain_deployment(",
+            "chain_deployment_until(",
             "promotion(",
         ],
     );

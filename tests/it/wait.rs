@@ -1,11 +1,13 @@
 //! The deployment waiter against mocks: every ready, failed, stopped, unlisted and timed-out
-//! path, `SCALED_TO_ZERO` waited through to `ACTIVE`, a 404 in the first seconds, a rate limit.
+//! path, `SCALED_TO_ZERO` waited through to `ACTIVE`, a 404 in the first seconds, a rate limit,
+//! and the reads after an action that may still show the deployment as it was.
 
 use std::time::Duration;
 
 use baseten_management::chrono::{DateTime, Utc};
+use baseten_management::mock::Example;
 use baseten_management::mock::{self, Answer, MockServer, MockServerExt, Sequence};
-use baseten_management::types::{DeploymentStatusV1, DeploymentV1};
+use baseten_management::types::{AutoscalingSettingsV1, DeploymentStatusV1, DeploymentV1};
 use baseten_management::{Client, Phase, StatusCode, Wait, WaitError, WaitErrorKind};
 
 use crate::check;
@@ -33,12 +35,17 @@ fn quick() -> Wait {
 
 /// A server whose development deployment of m1 answers `statuses` in turn (then nothing).
 async fn serving(statuses: &[&str]) -> (MockServer, Client, Sequence) {
+    answering(statuses.iter().map(|status| deployment(status)).collect()).await
+}
+
+/// A server whose development deployment of m1 answers `answers` in turn (then nothing).
+async fn answering(answers: Vec<DeploymentV1>) -> (MockServer, Client, Sequence) {
     let server = MockServer::start_async().await;
     let sequence = Sequence::new();
-    for status in statuses {
+    for answer in &answers {
         server.get_development_deployment(|when, then| {
             sequence.step(when.model_id("m1"));
-            then.ok(&deployment(status));
+            then.ok(answer);
         });
     }
     let client = mock::client_builder(&server).build().unwrap();
@@ -86,6 +93,57 @@ async fn each_ending_status_is_its_error_naming_the_deployment() {
         assert!(text.starts_with("development deployment of model m1"), "{status}: {text}");
         assert!(text.contains(says), "{status}: {text}");
     }
+}
+
+/// After an update the first reads may still be the `ACTIVE` of before, which a plain wait takes
+/// for done; `_until` judges no status before the answer shows the new settings.
+#[tokio::test]
+async fn a_wait_after_an_update_judges_nothing_before_the_answer_shows_it() {
+    let with_max_replica = |status: &str, max_replica: i64| {
+        let mut settings = AutoscalingSettingsV1::example();
+        settings.max_replica = max_replica;
+        let mut answer = deployment(status);
+        answer.autoscaling_settings = Some(settings);
+        answer
+    };
+    let answers = || {
+        let before = [("ACTIVE", 1), ("ACTIVE", 1)].map(|(status, max)| with_max_replica(status, max));
+        let after = [("UPDATING", 4), ("ACTIVE", 4)].map(|(status, max)| with_max_replica(status, max));
+        before.into_iter().chain(after).collect::<Vec<_>>()
+    };
+    let (_server, client, sequence) = answering(answers()).await;
+    let early = client.wait_for_development_deployment("m1", &quick()).await.unwrap();
+    let max = |answer: &DeploymentV1| answer.autoscaling_settings.as_ref().map(|settings| settings.max_replica);
+    check("a plain wait", "max_replica, polls", (max(&early), sequence.answered()), (Some(1), 1));
+    let (_server, client, sequence) = answering(answers()).await;
+    let shows = |answer: &DeploymentV1| max(answer) == Some(4);
+    let applied = client.wait_for_development_deployment_until("m1", &quick(), shows).await.unwrap();
+    let seen = (applied.status.as_str(), max(&applied), sequence.answered());
+    check("until the settings show", "status, max_replica, polls", seen, ("ACTIVE", Some(4), 4));
+}
+
+/// After an activation the first reads may still be `INACTIVE`, which ends a plain wait as
+/// stopped; one that never shows the change times out naming the last status.
+#[tokio::test]
+async fn a_wait_after_an_activation_polls_through_the_status_it_had() {
+    let statuses = ["INACTIVE", "INACTIVE", "WAKING_UP", "ACTIVE"];
+    let (result, polls) = wait_development(&statuses, &quick().active_only()).await;
+    let error = result.expect_err("INACTIVE ends a plain wait");
+    check("a plain wait", "kind, polls", (format!("{:?}", error.kind), polls), ("Stopped".to_string(), 1));
+    let (_server, client, sequence) = serving(&statuses).await;
+    let left = |answer: &DeploymentV1| answer.status != DeploymentStatusV1::Inactive;
+    let active = client.wait_for_development_deployment_until("m1", &quick().active_only(), left).await.unwrap();
+    check("until it leaves INACTIVE", "status, polls", (active.status.as_str(), sequence.answered()), ("ACTIVE", 4));
+    let server = MockServer::start_async().await;
+    server.get_development_deployment(|when, then| {
+        when.model_id("m1");
+        then.ok(&deployment("INACTIVE"));
+    });
+    let client = mock::client_builder(&server).build().unwrap();
+    let wait = quick().interval(Duration::from_millis(10)).deadline(Duration::from_millis(50));
+    let error = client.wait_for_development_deployment_until("m1", &wait, left).await.expect_err("never activated");
+    assert!(matches!(error.kind, WaitErrorKind::TimedOut), "{error:?}");
+    check("never shows", "last status", error.last_status(), Some("INACTIVE"));
 }
 
 #[tokio::test]

@@ -134,6 +134,11 @@
 //! # }
 //! ```
 //!
+//! After an action on a deployment that already exists (an autoscaling update, an activation, a
+//! retry), its first reads may still show it as it was: `ACTIVE` before `UPDATING`, `INACTIVE`
+//! before `WAKING_UP`. Each waiter's `_until` form judges no status until the answer shows what
+//! the action changes (`examples/reconcile.rs` waits until the settings it sent read back).
+//!
 // codegen: }
 // codegen: with logs {
 //! A logs call's builder has `.stream()`, every line of its time window oldest first and each

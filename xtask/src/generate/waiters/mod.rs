@@ -31,8 +31,8 @@ What to wait on after each action:
 | `create_deployment` | `wait_for_deployment(model_id, &created.deployment.id, ..)` | the answer names the new deployment |
 | `promote_development_deployment`, `promote_deployment` | `wait_for_promotion(model_id, &promoted.id, \"production\", ..)` | the answer is the deployment being promoted; production stays the previous deployment (already `ACTIVE`) until this one is ready, so waiting on production would return at once |
 | `promote_environment` | `wait_for_promotion(model_id, &promoted.id, env_name, ..)`, then `wait_for_environment_promotion(model_id, env_name, ..)` | the first returns when the deployment is ready and serves the environment; the second when the environment's rollout (its traffic ramp) has finished: use it where the old deployment must have stopped serving |
-| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment`, `wait_for_development_deployment` or `wait_for_production_deployment`, with [`Wait::active_only`](crate::Wait::active_only) | the answer says only that the request was taken; `SCALED_TO_ZERO` would count as ready |
-| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment` | it goes `UPDATING`, then back to `ACTIVE` |
+| `activate_*_deployment`, `retry_*_deployment` | the same deployment: `wait_for_deployment_until`, `wait_for_development_deployment_until` or `wait_for_production_deployment_until`, with [`Wait::active_only`](crate::Wait::active_only), until its status is no longer the one it had | the answer says only that the request was taken: the first reads may still show `INACTIVE` or `FAILED`, which would end a plain wait; `SCALED_TO_ZERO` would count as ready |
+| `update_environment`, `update_*_autoscaling_settings` | the deployment the settings apply to (`current_deployment` of `get_environment`), with `wait_for_deployment_until`, until its `autoscaling_settings` read what was sent; nothing, when the answer's status is `UNCHANGED` | it goes `UPDATING`, then back to `ACTIVE`, but the first reads may still be the `ACTIVE` of before |
 | `create_training_job`, `recreate_training_job` | `wait_for_training_job(project_id, &job.id, ..)`, its logs with the logs call's `.follow()` | the job queues, runs and completes; a failure's `error_message` is in the error |
 | `promote_chain_environment`, a chain deploy | `wait_for_chain_deployment(chain_id, &deployment.id, ..)` | ready when the chain deployment and every chainlet are |
 ";
@@ -97,15 +97,18 @@ fn promotion_waiter(found: &Found<'_>) -> TokenStream {
                     || (environment == "production" && deployment.is_production)
             };
             let resource = format!("deployment {deployment_id} of model {model_id}, promoted to {environment},");
-            crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, arrived).await
+            crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, arrived, |_| true).await
         }
     }
 }
 
+/// `wait_for_*`, and `wait_for_*_until` that judges no status before the answer shows what an
+/// action on an existing resource changed.
 fn waiter(found: &Found<'_>) -> TokenStream {
     let operation = &found.operation;
     let ty = format_ident!("{}", found.answer);
     let (get, waiter) = (format_ident!("{operation}"), format_ident!("{}", found.waiter));
+    let until = format_ident!("{}_until", found.waiter);
     let doc = format!(
         "Polls [`Client::{operation}`] until the {what} is ready ({ready}), as [`Wait`](crate::Wait) says and \
          [`lifecycles::{constant}`](crate::lifecycles::{constant}) classifies its statuses: a 404 in its first \
@@ -117,8 +120,15 @@ fn waiter(found: &Found<'_>) -> TokenStream {
         constant = reads::constant_name(found.lifecycles.owner_of_statuses(found.lifecycle)),
         more = reads::more_docs(found),
     );
-    let params = found.arguments.iter().map(|argument| format_ident!("{argument}"));
-    let setters = params.clone();
+    let until_doc = format!(
+        "As [`Client::{waiter}`], after an action on a {what} that already exists (an update, an activation, a \
+         retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before \
+         `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action \
+         changes (the settings it sets, the status it leaves); an action that never shows ends in \
+         [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.",
+        what = found.what,
+    );
+    let params: Vec<syn::Ident> = found.arguments.iter().map(|argument| format_ident!("{argument}")).collect();
     let resource = resource_format(found);
     let seen = reads::seen_function(found);
     quote! {
@@ -128,10 +138,19 @@ fn waiter(found: &Found<'_>) -> TokenStream {
             #(#params: &str,)*
             wait: &crate::Wait,
         ) -> ::std::result::Result<types::#ty, crate::WaitError> {
+            self.#until(#(#params,)* wait, |_| true).await
+        }
+        #[doc = #until_doc]
+        pub async fn #until(
+            &self,
+            #(#params: &str,)*
+            wait: &crate::Wait,
+            until: impl Fn(&types::#ty) -> bool,
+        ) -> ::std::result::Result<types::#ty, crate::WaitError> {
             #seen
-            let get = || async move { self.#get() #(.#setters(#setters))* .send().await.map(ResponseValue::into_inner) };
+            let get = || async move { self.#get() #(.#params(#params))* .send().await.map(ResponseValue::into_inner) };
             let resource = format!(#resource);
-            crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, |_| true).await
+            crate::wait::poll(crate::wait::Watch { resource, seen }, wait, get, |_| true, until).await
         }
     }
 }
