@@ -11,6 +11,7 @@ mod codegen;
 #[cfg(feature = "client")]
 mod contract;
 mod determinism;
+mod docs;
 mod downgrade;
 #[cfg(feature = "client")]
 mod downstream;
@@ -31,6 +32,8 @@ mod mocks;
 mod model;
 mod naming;
 mod normalize;
+#[cfg(feature = "client")]
+mod reconcile;
 mod report;
 #[cfg(feature = "client")]
 mod rollout;

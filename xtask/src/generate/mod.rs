@@ -60,6 +60,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("examples/list_models.rs", "examples/list_models.rs", include_str!("../../templates/examples/list_models.rs")),
     ("examples/train.rs", "examples/train.rs", include_str!("../../templates/examples/train.rs")),
     ("examples/deploy.rs", "examples/deploy.rs", include_str!("../../templates/examples/deploy.rs")),
+    ("examples/reconcile.rs", "examples/reconcile.rs", include_str!("../../templates/examples/reconcile.rs")),
     ("tests/streams.rs", "tests/streams.rs", include_str!("../../templates/tests/streams.rs")),
     ("tests/waiters.rs", "tests/waiters.rs", include_str!("../../templates/tests/waiters.rs")),
     ("tests/logs.rs", "tests/logs.rs", include_str!("../../templates/tests/logs.rs")),
@@ -89,6 +90,16 @@ const NEEDS: &[(&str, &[&str])] = &[
             "pub fn promote_environment(",
             "pub async fn wait_for_promotion(",
             "pub async fn wait_for_environment_promotion(",
+        ],
+    ),
+    (
+        "examples/reconcile.rs",
+        &[
+            "pub fn list_models(",
+            "pub fn get_production_deployment(",
+            "pub fn update_production_deployment_autoscaling_settings(",
+            "pub struct UpdateAutoscalingSettingsV1 {",
+            "pub async fn wait_for_deployment_until(",
         ],
     ),
 ];
