@@ -39,19 +39,7 @@ pub(crate) fn client(
 ) -> Result<Renames, String> {
     let types = super::trees::module(&file.items, "types").ok_or("progenitor's output has no `types` module")?;
     let renames = give_way_to_open_enums(types, enums);
-    let mut streams = BTreeMap::new();
-    for (operation, paginated) in paginated {
-        let item = super::paginated::item_type(types, paginated).ok_or_else(|| {
-            format!(
-                "{operation} is paginated, but its answer {} has no `Vec` field {}",
-                paginated.answer, paginated.items
-            )
-        })?;
-        streams.insert(operation.clone(), vec![super::paginated::stream_method(paginated, &item)]);
-    }
-    for (operation, logs) in logs {
-        streams.entry(operation.clone()).or_default().extend(super::logs::methods(logs));
-    }
+    let streams = added_methods(types, paginated, logs)?;
     rename(&mut file.items, &renames);
     let mut sends = 0;
     let mut operations = 0;
@@ -101,6 +89,29 @@ pub(crate) fn client(
         ));
     }
     Ok(renames)
+}
+
+/// The methods builders gain, by operation id: a paginated list's `.stream()`, a logs
+/// operation's `.stream()` and `.follow()`.
+fn added_methods(
+    types: &[syn::Item],
+    paginated: &BTreeMap<String, Paginated>,
+    logs: &BTreeMap<String, crate::generate::logs::Logs>,
+) -> Result<super::builders::Added, String> {
+    let mut added = BTreeMap::new();
+    for (operation, paginated) in paginated {
+        let item = super::paginated::item_type(types, paginated).ok_or_else(|| {
+            format!(
+                "{operation} is paginated, but its answer {} has no `Vec` field {}",
+                paginated.answer, paginated.items
+            )
+        })?;
+        added.insert(operation.clone(), vec![super::paginated::stream_method(paginated, &item)]);
+    }
+    for (operation, logs) in logs {
+        added.entry(operation.clone()).or_default().extend(super::logs::methods(logs));
+    }
+    Ok(added)
 }
 
 /// Rewrites the httpmock extensions (`src/mock.rs`): documents what progenitor leaves bare, so
