@@ -37061,7 +37061,7 @@ impl Client {
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
         self.wait_for_deployment_until(model_id, deployment_id, wait, |_| true).await
     }
-    ///As [`Client::wait_for_deployment`], after an action on a deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    ///As [`Client::wait_for_deployment`], after an action on a deployment that already exists, whose first reads may still show it as it was (`ACTIVE` before `UPDATING` after an update, `INACTIVE` before `WAKING_UP` after an activation): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
     pub async fn wait_for_deployment_until(
         &self,
         model_id: &str,
@@ -37112,7 +37112,7 @@ impl Client {
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
         self.wait_for_development_deployment_until(model_id, wait, |_| true).await
     }
-    ///As [`Client::wait_for_development_deployment`], after an action on a development deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    ///As [`Client::wait_for_development_deployment`], after an action on a development deployment that already exists, whose first reads may still show it as it was (`ACTIVE` before `UPDATING` after an update, `INACTIVE` before `WAKING_UP` after an activation): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
     pub async fn wait_for_development_deployment_until(
         &self,
         model_id: &str,
@@ -37161,7 +37161,7 @@ impl Client {
     ) -> ::std::result::Result<types::DeploymentV1, crate::WaitError> {
         self.wait_for_production_deployment_until(model_id, wait, |_| true).await
     }
-    ///As [`Client::wait_for_production_deployment`], after an action on a production deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    ///As [`Client::wait_for_production_deployment`], after an action on a production deployment that already exists, whose first reads may still show it as it was (`ACTIVE` before `UPDATING` after an update, `INACTIVE` before `WAKING_UP` after an activation): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
     pub async fn wait_for_production_deployment_until(
         &self,
         model_id: &str,
@@ -37217,7 +37217,7 @@ impl Client {
             )
             .await
     }
-    ///As [`Client::wait_for_training_job`], after an action on a training job that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    ///As [`Client::wait_for_training_job`], after an action on a training job that already exists, whose first reads may still show it as it was: no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
     pub async fn wait_for_training_job_until(
         &self,
         training_project_id: &str,
@@ -37281,7 +37281,7 @@ impl Client {
         self.wait_for_environment_promotion_until(model_id, env_name, wait, |_| true)
             .await
     }
-    ///As [`Client::wait_for_environment_promotion`], after an action on a promotion to environment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    ///As [`Client::wait_for_environment_promotion`], after an action on a promotion to environment that already exists, whose first reads may still show it as it was: no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
     pub async fn wait_for_environment_promotion_until(
         &self,
         model_id: &str,
@@ -37344,7 +37344,7 @@ impl Client {
             )
             .await
     }
-    ///As [`Client::wait_for_chain_deployment`], after an action on a chain deployment that already exists (an update, an activation, a retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
+    ///As [`Client::wait_for_chain_deployment`], after an action on a chain deployment that already exists, whose first reads may still show it as it was: no status is judged until `until` holds of an answer. `until` says what the action changes (the settings it sets, the status it leaves); an action that never shows ends in [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.
     pub async fn wait_for_chain_deployment_until(
         &self,
         chain_id: &str,

@@ -1,7 +1,8 @@
 //! Waiters: takes the model of the OpenAPI 3.0.3 document and the lifecycles of
 //! `spec/lifecycles.txt`, gives a `Client::wait_for_*` method for each lifecycle read the
 //! document has (three deployment reads, a training job, an environment's promotion, a chain
-//! deployment), each polling its get operation through `crate::wait::poll`, and the
+//! deployment), each polling its get operation through `crate::wait::poll` and with a
+//! `wait_for_*_until` for after an action on what exists already, and the
 //! `lifecycles` module of what each status means; none when the document has none of them, and
 //! then the crate has no `wait` module either. The crate's `tests/waiters.rs` drives each
 //! against mocks.
@@ -120,11 +121,17 @@ fn waiter(found: &Found<'_>) -> TokenStream {
         constant = reads::constant_name(found.lifecycles.owner_of_statuses(found.lifecycle)),
         more = reads::more_docs(found),
     );
+    // The deployment's statuses show the stale reads; another lifecycle's docs name none.
+    let stale = match found.lifecycle.name.as_str() {
+        "deployment" => {
+            " (`ACTIVE` before `UPDATING` after an update, `INACTIVE` before `WAKING_UP` after an activation)"
+        }
+        _ => "",
+    };
     let until_doc = format!(
-        "As [`Client::{waiter}`], after an action on a {what} that already exists (an update, an activation, a \
-         retry), whose first reads may still show it as it was (`ACTIVE` before `UPDATING`, `INACTIVE` before \
-         `WAKING_UP`): no status is judged until `until` holds of an answer. `until` says what the action \
-         changes (the settings it sets, the status it leaves); an action that never shows ends in \
+        "As [`Client::{waiter}`], after an action on a {what} that already exists, whose first reads may still \
+         show it as it was{stale}: no status is judged until `until` holds of an answer. `until` says what the \
+         action changes (the settings it sets, the status it leaves); an action that never shows ends in \
          [`WaitErrorKind::TimedOut`](crate::WaitErrorKind::TimedOut) with the last status.",
         what = found.what,
     );
