@@ -1,7 +1,7 @@
 //! The crate's reconcile example (`examples/reconcile.rs`) against typed mocks: a model whose
 //! production settings differ gets exactly the differing settings and is waited on until it reads
-//! them back; a model already as desired gets no update; a dry run and a file with a name that is
-//! no model or no setting change nothing.
+//! them back; a model already as desired gets no update; a dry run, and a file naming what is no
+//! model, no production deployment or no setting, change nothing.
 
 use std::time::Duration;
 
@@ -40,12 +40,14 @@ fn production(id: &str, status: &str, max_replica: i64) -> DeploymentV1 {
     deployment
 }
 
-/// Models `alpha` (m1, at most 1 replica) and `beta` (m2, at most 2); m1's deployment answers
-/// `polls` in turn after the update. Gives the server and the update's mock.
+/// Models `alpha` (m1, at most 1 replica), `beta` (m2, at most 2) and `gamma` (m3, no production
+/// deployment); m1's deployment answers `polls` in turn after the update.
 async fn serving(polls: &[(&str, i64)]) -> (MockServer, Client, Sequence) {
     let server = MockServer::start_async().await;
     let mut models = ModelsV1::example();
-    models.models = vec![model("m1", "alpha"), model("m2", "beta")];
+    let mut undeployed = model("m3", "gamma");
+    undeployed.production_deployment_id = None;
+    models.models = vec![model("m1", "alpha"), model("m2", "beta"), undeployed];
     server.list_models(|_, then| {
         then.ok(&models);
     });
@@ -101,7 +103,8 @@ async fn a_dry_run_and_a_file_that_names_what_is_not_there_change_nothing() {
     let done = reconcile(&client, &desired(r#"{"alpha": {"max_replica": 4}}"#), true, &quick()).await.unwrap();
     check("a dry run", "changes", done["alpha"].clone(), vec!["max_replica: 1 -> 4".to_string()]);
     for (file, says) in [
-        (r#"{"alpha": {"max_replica": 4}, "gamma": {}}"#, "no model is named `gamma`"),
+        (r#"{"alpha": {"max_replica": 4}, "delta": {}}"#, "no model is named `delta`"),
+        (r#"{"alpha": {"max_replica": 4}, "gamma": {}}"#, "`gamma` has no production deployment to reconcile"),
         (r#"{"alpha": {"max_replicas": 4}}"#, "`alpha`: `max_replicas` is not an autoscaling setting"),
         (r#"{"alpha": {"max_replica": "four"}}"#, "`alpha`: invalid type: string \"four\", expected i64"),
     ] {

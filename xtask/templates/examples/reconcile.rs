@@ -66,6 +66,9 @@ pub(crate) async fn reconcile(
     let mut plans = Vec::new();
     for (name, settings) in desired {
         let model = models.iter().find(|model| model.name == *name).ok_or(format!("no model is named `{name}`"))?;
+        if model.production_deployment_id.is_none() {
+            return Err(format!("`{name}` has no production deployment to reconcile").into());
+        }
         plans.push((model, settings_of(name, settings)?));
     }
     let mut done = BTreeMap::new();
