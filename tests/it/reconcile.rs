@@ -107,6 +107,7 @@ async fn a_dry_run_and_a_file_that_names_what_is_not_there_change_nothing() {
         (r#"{"alpha": {"max_replica": 4}, "gamma": {}}"#, "`gamma` has no production deployment to reconcile"),
         (r#"{"alpha": {"max_replicas": 4}}"#, "`alpha`: `max_replicas` is not an autoscaling setting"),
         (r#"{"alpha": {"max_replica": "four"}}"#, "`alpha`: invalid type: string \"four\", expected i64"),
+        (r#"{"alpha": {"max_scale_down_rate": 80}}"#, "`alpha`: `max_scale_down_rate` is 80, more than its maximum 50"),
     ] {
         let error = reconcile(&client, &desired(file), false, &quick()).await.expect_err(file);
         check(file, "error", error.to_string(), says.to_string());

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use baseten_management::types::builders::UpdateAutoscalingSettingsV1Builder;
 use baseten_management::types::{
     DeploymentV1, ModelV1, UpdateAutoscalingSettingsStatusV1, UpdateAutoscalingSettingsV1,
 };
@@ -83,11 +84,14 @@ pub(crate) async fn reconcile(
     Ok(done)
 }
 
-/// A model's settings as the update takes them; a name that is not a setting is an error, not
-/// dropped (the types read past fields they do not know).
+/// A model's settings as the update takes them; a name that is not a setting, or a value outside
+/// its documented bounds, is an error (the types read past fields they do not know).
 fn settings_of(model: &str, settings: &Map<String, Value>) -> Result<Map<String, Value>, Failure> {
     let typed: UpdateAutoscalingSettingsV1 =
         serde_json::from_value(Value::Object(settings.clone())).map_err(|e| format!("`{model}`: {e}"))?;
+    // Built again through its builder, the documented bounds are checked before any change.
+    let typed = UpdateAutoscalingSettingsV1::try_from(UpdateAutoscalingSettingsV1Builder::from(typed))
+        .map_err(|e| format!("`{model}`: {e}"))?;
     let known = match serde_json::to_value(typed)? {
         Value::Object(known) => known,
         _ => Map::new(),
