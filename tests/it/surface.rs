@@ -68,8 +68,8 @@ fn each_change_to_the_code_is_read_with_its_impact() {
         (
             "a signature changed",
             &[("pub fn send(&self, body: &str)", "pub fn send(&self, body: String)")],
-            &["breaking: method `Client::send` changed: `fn send (& self , body : & str) -> Result < () , String >` \
-             is now `fn send (& self , body : String) -> Result < () , String >`"],
+            &["breaking: method `Client::send` changed: `fn send(&self, body: &str) -> Result<(), String>` is now \
+             `fn send(&self, body: String) -> Result<(), String>`"],
         ),
         (
             "a variant added to an exhaustive enum",
@@ -138,7 +138,7 @@ fn a_template_change_that_breaks_callers_bumps_the_version() {
         surface,
         vec![
             "method `Client::gone` removed".to_string(),
-            "method `RetryPolicy::attempts` changed: `fn attempts (& self) -> u64` is now `fn attempts (& self) -> u32`"
+            "method `RetryPolicy::attempts` changed: `fn attempts(&self) -> u64` is now `fn attempts(&self) -> u32`"
                 .to_string(),
         ],
     );
@@ -147,4 +147,40 @@ fn a_template_change_that_breaks_callers_bumps_the_version() {
     check("the run", "version after", run.version.after.clone(), after.clone());
     let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
     assert!(manifest.contains(&format!("\nversion = \"{after}\"\n")), "generated/Cargo.toml:\n{manifest}");
+}
+
+/// Signatures read as rustfmt lays code out, on one line, whatever piece of an item they are.
+#[test]
+fn each_signature_reads_as_rustfmt_lays_it_out() {
+    let inner = r#"
+pub struct Page<T: Clone> { pub items: Vec<Option<T>>, pub next: Option<&'static str> }
+pub enum Answer { Empty, Pair(u8, String), Named { id: u64 } }
+pub type Pages = Page<String>;
+pub const LIMIT: u32 = 5;
+impl<T: Clone> Page<T> {
+    pub fn set<V>(mut self, value: V) -> Self where V: TryInto<u32>, V::Error: std::fmt::Display { self }
+}
+"#;
+    let lib = "mod inner;\npub use inner::{Answer, LIMIT, Page, Pages};\n";
+    let surface = Surface::of(&files(lib, inner));
+    let shown: Vec<String> = surface.items.iter().map(|(path, item)| format!("{path}: {}", item.signature)).collect();
+    check(
+        "a page of items",
+        "signatures",
+        shown,
+        [
+            "Answer: enum Answer",
+            "Answer::Empty: ",
+            "Answer::Named: { id: u64 }",
+            "Answer::Pair: (u8, String)",
+            "LIMIT: const LIMIT: u32",
+            "Page: struct Page<T: Clone>",
+            "Page.items: Vec<Option<T>>",
+            "Page.next: Option<&'static str>",
+            "Page::set: fn set<V>(mut self, value: V) -> Self where V: TryInto<u32>, V::Error: std::fmt::Display,",
+            "Pages: pub type Pages = Page<String>;",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
 }

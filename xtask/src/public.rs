@@ -11,6 +11,8 @@ use std::fmt;
 
 use quote::ToTokens;
 
+mod shown;
+
 /// What kind of thing a public path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -43,7 +45,8 @@ impl fmt::Display for Kind {
     }
 }
 
-/// One public item: its kind and its signature as its tokens print (no docs, no bodies).
+/// One public item: its kind and its signature as rustfmt lays it out, on one line (no docs, no
+/// bodies; `public::shown`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     pub kind: Kind,
@@ -233,18 +236,16 @@ impl Walk<'_> {
                 self.enumeration(&path, e);
             }
             syn::Item::Trait(t) => self.trait_(&path, t),
-            syn::Item::Fn(f) => self.add(&path, Kind::Function, tokens(&f.sig), false),
+            syn::Item::Fn(f) => self.add(&path, Kind::Function, shown::signature(&f.sig), false),
             syn::Item::Const(c) => {
-                self.add(&path, Kind::Constant, format!("const {}: {}", c.ident, tokens(&c.ty)), false)
+                self.add(&path, Kind::Constant, format!("const {}: {}", c.ident, shown::ty(&c.ty)), false)
             }
             syn::Item::Static(s) => {
-                self.add(&path, Kind::Constant, format!("static {}: {}", s.ident, tokens(&s.ty)), false)
+                self.add(&path, Kind::Constant, format!("static {}: {}", s.ident, shown::ty(&s.ty)), false)
             }
             syn::Item::Type(t) => {
-                let mut t = t.clone();
-                t.attrs.clear();
                 self.types.entry((module.to_vec(), ident.clone())).or_insert_with(|| path.clone());
-                self.add(&path, Kind::Type, tokens(&t), false);
+                self.add(&path, Kind::Type, shown::alias(t), false);
             }
             _ => {}
         }
@@ -253,36 +254,36 @@ impl Walk<'_> {
     fn structure(&mut self, path: &str, s: &syn::ItemStruct) {
         let exhaustive = !non_exhaustive(&s.attrs);
         let marker = if exhaustive { "" } else { "#[non_exhaustive] " };
-        self.add(path, Kind::Type, format!("{marker}struct {}{}", s.ident, tokens(&s.generics)), false);
+        self.add(path, Kind::Type, format!("{marker}struct {}{}", s.ident, shown::generics(&s.generics)), false);
         self.derives(path, &s.attrs);
         for (i, field) in s.fields.iter().enumerate().filter(|(_, f)| is_public(&f.vis)) {
             let name = field.ident.as_ref().map_or_else(|| i.to_string(), ToString::to_string);
-            self.add(&format!("{path}.{name}"), Kind::Field, tokens(&field.ty), exhaustive);
+            self.add(&format!("{path}.{name}"), Kind::Field, shown::ty(&field.ty), exhaustive);
         }
     }
 
     fn enumeration(&mut self, path: &str, e: &syn::ItemEnum) {
         let exhaustive = !non_exhaustive(&e.attrs);
         let marker = if exhaustive { "" } else { "#[non_exhaustive] " };
-        self.add(path, Kind::Type, format!("{marker}enum {}{}", e.ident, tokens(&e.generics)), false);
+        self.add(path, Kind::Type, format!("{marker}enum {}{}", e.ident, shown::generics(&e.generics)), false);
         self.derives(path, &e.attrs);
         for variant in e.variants.iter().filter(|v| !hidden(&v.attrs)) {
             // A field's docs are not its signature: a doc-only change breaks no caller.
             let mut fields = variant.fields.clone();
             fields.iter_mut().for_each(|field| field.attrs.clear());
-            let fields = tokens(&fields);
+            let fields = shown::fields(&fields);
             self.add(&format!("{path}::{}", variant.ident), Kind::Variant, fields, exhaustive);
         }
     }
 
     fn trait_(&mut self, path: &str, t: &syn::ItemTrait) {
         let supertraits = t.supertraits.iter().map(tokens).collect::<Vec<_>>().join(" + ");
-        self.add(path, Kind::Type, format!("trait {}{}: {supertraits}", t.ident, tokens(&t.generics)), false);
+        self.add(path, Kind::Type, format!("trait {}{}: {supertraits}", t.ident, shown::generics(&t.generics)), false);
         for item in &t.items {
             match item {
                 syn::TraitItem::Fn(f) => {
                     let path = format!("{path}::{}", f.sig.ident);
-                    self.add(&path, Kind::TraitItem, tokens(&f.sig), f.default.is_none());
+                    self.add(&path, Kind::TraitItem, shown::signature(&f.sig), f.default.is_none());
                 }
                 syn::TraitItem::Type(ty) => {
                     let path = format!("{path}::{}", ty.ident);
@@ -323,7 +324,7 @@ impl Walk<'_> {
                         let name = tr.segments.last().map(tokens).unwrap_or_default();
                         // By the trait's last segment, as a derive names it: a derive that
                         // becomes an impl written out is no change.
-                        let header = format!("impl{} {name}", tokens(&block.generics));
+                        let header = format!("impl{} {name}", shown::generics(&block.generics));
                         self.add(&format!("{owner}: {name}"), Kind::TraitImpl, header, false);
                     }
                     None => self.methods(&owner, block),
@@ -337,11 +338,11 @@ impl Walk<'_> {
             match member {
                 syn::ImplItem::Fn(f) if is_public(&f.vis) && !hidden(&f.attrs) => {
                     let path = format!("{owner}::{}", f.sig.ident);
-                    self.add(&path, Kind::Method, tokens(&f.sig), false);
+                    self.add(&path, Kind::Method, shown::signature(&f.sig), false);
                 }
                 syn::ImplItem::Const(c) if is_public(&c.vis) && !hidden(&c.attrs) => {
                     let path = format!("{owner}::{}", c.ident);
-                    self.add(&path, Kind::Constant, format!("const {}: {}", c.ident, tokens(&c.ty)), false);
+                    self.add(&path, Kind::Constant, format!("const {}: {}", c.ident, shown::ty(&c.ty)), false);
                 }
                 _ => {}
             }
