@@ -210,15 +210,14 @@ pub(crate) fn tests(logs: &BTreeMap<String, Logs>) -> Option<String> {
     if logs.is_empty() {
         return None;
     }
-    let cases = logs.values().map(test_function);
-    let file: syn::File = syn::parse_quote! {
-        //! One case per logs operation, for the harness in `tests/logs.rs`.
-
-        use super::*;
-
-        #(#cases)*
-    };
-    Some(prettyplease::unparse(&file))
+    let doc = ["One case per logs operation, for the harness in `tests/logs.rs`."];
+    Some(super::cases::file(
+        &doc,
+        syn::parse_quote!(
+            use super::*;
+        ),
+        logs.values().map(test_function),
+    ))
 }
 
 fn test_function(logs: &Logs) -> syn::ItemFn {

@@ -8,6 +8,7 @@ mod aliases;
 mod bounds;
 mod builder_modules;
 mod builders;
+mod cases;
 mod contract;
 mod enums;
 mod examples;

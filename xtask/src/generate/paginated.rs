@@ -232,15 +232,14 @@ pub(crate) fn tests(paginated: &BTreeMap<String, Paginated>) -> Option<String> {
     if paginated.is_empty() {
         return None;
     }
-    let cases = paginated.values().map(test_function);
-    let file: syn::File = syn::parse_quote! {
-        //! One case per paginated list, for the harness in `tests/streams.rs`.
-
-        use super::Pages;
-
-        #(#cases)*
-    };
-    Some(prettyplease::unparse(&file))
+    let doc = ["One case per paginated list, for the harness in `tests/streams.rs`."];
+    Some(super::cases::file(
+        &doc,
+        syn::parse_quote!(
+            use super::Pages;
+        ),
+        paginated.values().map(test_function),
+    ))
 }
 
 fn test_function(paginated: &Paginated) -> syn::ItemFn {

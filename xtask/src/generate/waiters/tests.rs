@@ -25,15 +25,17 @@ pub(crate) fn tests(found: &[Found<'_>]) -> Option<String> {
         });
     }
     cases.extend(found.iter().find(|f| super::found::can_follow_a_promotion(f)).map(promotion_test));
-    let file: syn::File = syn::parse_quote! {
-        //! One case per waiter (and a promotion followed to its environment), for the harness in
-        //! `tests/waiters.rs`.
-
-        use super::*;
-
-        #(#cases)*
-    };
-    Some(prettyplease::unparse(&file))
+    let doc = [
+        "One case per waiter (and a promotion followed to its environment), for the harness in",
+        "`tests/waiters.rs`.",
+    ];
+    Some(super::super::cases::file(
+        &doc,
+        syn::parse_quote!(
+            use super::*;
+        ),
+        cases,
+    ))
 }
 
 /// Each path argument's test value: `m1`, `d2`.
